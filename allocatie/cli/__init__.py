@@ -1,0 +1,20 @@
+"""Command-line interface (Dutch). Each sub-command lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="allocatie",
+    help="Verdeel vergunninghouders eerlijk en uitlegbaar over gemeenten en flexwoningen.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Sub-commands register themselves on `app` when imported.
+from allocatie.cli import taakstelling as _taakstelling  # noqa: E402,F401
+from allocatie.cli import genereer as _genereer  # noqa: E402,F401
+from allocatie.cli import ronde as _ronde  # noqa: E402,F401
+
+__all__ = ["app"]

@@ -1,0 +1,3 @@
+"""CLI sub-command `allocatie genereer`."""
+
+from __future__ import annotations

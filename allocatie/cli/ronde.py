@@ -1,0 +1,3 @@
+"""CLI sub-command `allocatie ronde`."""
+
+from __future__ import annotations

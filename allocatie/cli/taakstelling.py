@@ -1,0 +1,3 @@
+"""CLI sub-command `allocatie taakstelling`."""
+
+from __future__ import annotations
