@@ -1,3 +1,167 @@
-"""CLI sub-command `allocatie taakstelling`."""
+"""CLI sub-command ``allocatie taakstelling``: compute each gemeente's taakstelling."""
 
 from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from allocatie.cli import app
+from allocatie.errors import InvoerFout
+from allocatie.io.atomisch import schrijf_csv_atomisch
+from allocatie.taakstelling import (
+    TaakstellingUitkomst,
+    bereken_taakstelling,
+    gecorrigeerde_taakstelling,
+    lees_inwoners,
+    lees_vorige,
+    pas_overloop_toe,
+)
+
+_TOP = 5
+
+
+def _nl(getal: int) -> str:
+    """A whole number with Dutch thousands separators: 17942942 -> '17.942.942'."""
+    return f"{getal:,}".replace(",", ".")
+
+
+def _personen(waarde: Fraction) -> str:
+    if waarde.denominator == 1:
+        return _nl(waarde.numerator)
+    return f"{float(waarde):.2f}".replace(".", ",")
+
+
+def _toon_samenvatting(
+    console: Console, uitkomst: TaakstellingUitkomst, uit: pd.DataFrame, uitvoer: Path
+) -> None:
+    tabel = uitkomst.tabel
+    console.print(
+        f"[bold]Taakstelling[/bold] voor {len(tabel)} gemeenten, vg = {_nl(uitkomst.vg)} personen, "
+        f"inwoners NL = {_nl(uitkomst.inwoners_nl)}"
+    )
+    console.print(f"Som van de taakstellingen: {_nl(uitkomst.totaal)} personen")
+    if uitkomst.landelijk:
+        console.print(
+            f"Overschot door afronding naar boven: {_personen(uitkomst.overschot)} personen"
+        )
+    else:
+        console.print(
+            f"Overschot door afronding naar boven: {_personen(uitkomst.overschot)} personen "
+            f"(t.o.v. het exacte aandeel van deze gemeenten: {_personen(uitkomst.exact_aandeel)})"
+        )
+    met_overloop = "achterstand" in uit.columns
+    if met_overloop:
+        console.print(
+            f"Overloop uit de vorige periode: achterstand {_nl(int(uit['achterstand'].sum()))}, "
+            f"voorsprong {_nl(int(uit['voorsprong'].sum()))} personen; gecorrigeerde "
+            f"taakstelling samen {_nl(int(gecorrigeerde_taakstelling(uit).sum()))} personen"
+        )
+
+    # Right-aligned number columns; with carry-over the population is left out and the
+    # table drawn compactly so it fits an 80-column terminal.
+    kolommen: dict[str, pd.Series] = {"Taakstelling": tabel["taakstelling"]}
+    if met_overloop:
+        kolommen |= {
+            "Achterstand": uit["achterstand"],
+            "Voorsprong": uit["voorsprong"],
+            "Gecorrigeerd": gecorrigeerde_taakstelling(uit),
+        }
+    else:
+        kolommen = {"Inwoners": tabel["inwoners"], **kolommen}
+    top = Table(
+        title=f"Grootste {min(_TOP, len(tabel))} taakstellingen",
+        show_edge=not met_overloop,
+        pad_edge=not met_overloop,
+    )
+    top.add_column("Code")
+    top.add_column("Gemeente")
+    for kop in kolommen:
+        top.add_column(kop, justify="right", no_wrap=True)
+    volgorde = tabel.sort_values(["taakstelling", "gemeente_code"], ascending=[False, True])
+    for i in volgorde.index[:_TOP]:
+        top.add_row(
+            str(tabel.at[i, "gemeente_code"]),
+            escape(str(tabel.at[i, "gemeente_naam"])),
+            *(_nl(int(kolom.at[i])) for kolom in kolommen.values()),
+        )
+    console.print(top)
+    console.print(f"Geschreven: {uitvoer}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("taakstelling")
+def taakstelling(
+    vg: Annotated[
+        int,
+        typer.Option(
+            "--vg",
+            help="Landelijk aantal te huisvesten vergunninghouders in de periode (personen).",
+            show_default=False,
+        ),
+    ],
+    inwoners: Annotated[
+        Path,
+        typer.Option(
+            "--inwoners",
+            help="CSV met de kolommen gemeente_code, gemeente_naam, inwoners (CBS, 1 januari "
+            "van het jaar vóór de periode).",
+            show_default=False,
+        ),
+    ],
+    uitvoer: Annotated[
+        Path,
+        typer.Option(
+            "--uitvoer",
+            help="CSV om te schrijven: gemeente_code, taakstelling (en achterstand, voorsprong, "
+            "gerealiseerd met --vorige); geschikt als taakstelling.csv van een ronde.",
+            show_default=False,
+        ),
+    ],
+    inwoners_nl: Annotated[
+        int | None,
+        typer.Option(
+            "--inwoners-nl",
+            help="Landelijk inwonertal. Alleen nodig als --inwoners een deel van Nederland "
+            "bevat (bijv. één provincie); standaard de som van --inwoners.",
+            show_default=False,
+        ),
+    ] = None,
+    vorige: Annotated[
+        Path | None,
+        typer.Option(
+            "--vorige",
+            help="CSV van de vorige periode (gemeente_code, taakstelling, achterstand, "
+            "voorsprong, gerealiseerd) om achterstand en voorsprong over te nemen.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Bereken de taakstelling per gemeente: naar boven afgerond aandeel van vg naar inwoners."""
+    console = Console(soft_wrap=True)
+    try:
+        if uitvoer.resolve() == inwoners.resolve() or (
+            vorige is not None and uitvoer.resolve() == vorige.resolve()
+        ):
+            raise InvoerFout(
+                "het uitvoerbestand zou een invoerbestand overschrijven; kies een ander pad",
+                bestand=uitvoer,
+            )
+        tabel = lees_inwoners(inwoners)
+        uitkomst = bereken_taakstelling(tabel, vg, inwoners_nl)
+        if vorige is None:
+            uit = uitkomst.tabel[["gemeente_code", "taakstelling"]]
+        else:
+            uit = pas_overloop_toe(uitkomst.tabel, lees_vorige(vorige))
+        schrijf_csv_atomisch(uit, uitvoer)
+    except InvoerFout as fout:
+        Console(stderr=True).print(
+            f"Fout: {fout}", style="red", markup=False, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(code=2) from None
+    _toon_samenvatting(console, uitkomst, uit, uitvoer)

@@ -1,0 +1,133 @@
+"""The validated, frozen `Instance` of one allocation round.
+
+An `Instance` is built only by `allocatie.validate.valideer` (or the loaders
+that call it). Its tables are typed and checked; treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from allocatie.errors import ConfiguratieFout
+from allocatie.presets import ModelPreset
+from allocatie.solvers.base import SolverOpties
+
+_PERIODE = re.compile(r"^(\d{4})-(I|II)$")
+
+
+@dataclass(frozen=True)
+class Periode:
+    """A half-year period of the taakstelling, e.g. ``2025-I`` (January to June).
+
+    Examples
+    --------
+    >>> Periode.parse("2025-II").eind
+    datetime.date(2025, 12, 31)
+    """
+
+    label: str
+    start: dt.date
+    eind: dt.date
+
+    @classmethod
+    def parse(cls, label: str) -> Periode:
+        """Parse ``JJJJ-I`` or ``JJJJ-II``."""
+        m = _PERIODE.match(label.strip())
+        if not m:
+            raise ConfiguratieFout(
+                "ongeldige periode; verwacht JJJJ-I of JJJJ-II (bijv. 2025-I)",
+                kolom="ronde.periode",
+                waarde=label,
+            )
+        jaar = int(m.group(1))
+        if m.group(2) == "I":
+            return cls(label.strip(), dt.date(jaar, 1, 1), dt.date(jaar, 6, 30))
+        return cls(label.strip(), dt.date(jaar, 7, 1), dt.date(jaar, 12, 31))
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One validated allocation round.
+
+    Attributes
+    ----------
+    naam
+        Round name.
+    periode
+        The half-year.
+    gemeenten
+        One row per gemeente: ``gemeente_code, gemeente_naam, provincie_code,
+        arbeidsmarktregio_code, coa_regio, inwoners, x, y`` (representative
+        point, RD metres), ``taakstelling, achterstand, voorsprong,
+        gerealiseerd, gecorrigeerd`` and ``opgave`` (remaining need in persons,
+        ``max(0, gecorrigeerd - gerealiseerd)``).
+    huishoudens
+        One row per household: ``huishouden_id, personen, nareizigers,
+        ruimte`` (persons + nareizigers: the room the home must offer),
+        ``azc_gemeente, gereed_datum, werk_gemeente, studie_gemeente,
+        familie_gemeente, zorg_gemeente`` (``""`` when absent).
+    opties
+        One row per housing option (regular homes of one size class in one
+        gemeente, or one flexible site): ``aanbod_id, soort`` (``regulier`` |
+        ``flex``), ``naam, gemeente_code, x, y, min_personen, max_personen,
+        eenheden_totaal, eenheden`` (units open to vergunninghouders),
+        ``max_per_eenheid, capaciteit_personen, max_aandeel_vh,
+        beschikbaar_vanaf, beschikbaar_tot``.
+    regiocapaciteit
+        ``regio_soort, regio_code, max_personen`` (possibly empty).
+    preset, solver
+        Model preset and solver options.
+    grenzen
+        Gemeente polygons (EPSG:28992) aligned with ``gemeenten``, if given.
+    bronnen, hashes
+        Source of each table and the SHA-256 of each file read.
+    """
+
+    naam: str
+    periode: Periode
+    gemeenten: pd.DataFrame
+    huishoudens: pd.DataFrame
+    opties: pd.DataFrame
+    regiocapaciteit: pd.DataFrame
+    preset: ModelPreset
+    solver: SolverOpties
+    grenzen: gpd.GeoSeries | None = None
+    bronnen: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_huishoudens(self) -> int:
+        """Number of households."""
+        return len(self.huishoudens)
+
+    @property
+    def gemeente_index(self) -> dict[str, int]:
+        """Gemeente code -> row position in ``gemeenten``."""
+        return {c: i for i, c in enumerate(self.gemeenten["gemeente_code"].tolist())}
+
+    def met_solver(self, solver: SolverOpties) -> Instance:
+        """A copy with other solver options (the instance itself is unchanged)."""
+        return Instance(
+            naam=self.naam,
+            periode=self.periode,
+            gemeenten=self.gemeenten,
+            huishoudens=self.huishoudens,
+            opties=self.opties,
+            regiocapaciteit=self.regiocapaciteit,
+            preset=self.preset,
+            solver=solver,
+            grenzen=self.grenzen,
+            bronnen=self.bronnen,
+            hashes=self.hashes,
+        )
+
+    def deadline(self) -> np.ndarray:
+        """Per household: the last day a home may come free (ready date + norm weeks)."""
+        weken = np.timedelta64(7 * self.preset.limieten.termijn_weken, "D")
+        return self.huishoudens["gereed_datum"].to_numpy(dtype="datetime64[D]") + weken

@@ -1,0 +1,3 @@
+"""Reading and writing files (CSV, geodata, workbooks) for allocatie."""
+
+from __future__ import annotations

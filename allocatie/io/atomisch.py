@@ -1,0 +1,201 @@
+"""Atomic file writes: a reader never sees a half-written output file.
+
+Every output of allocatie (CSV tables, workbooks, reports) is first written to a
+temporary file in the *same* folder as the target and then moved into place with
+:func:`os.replace`, which is atomic on POSIX and on Windows (same volume). If
+writing fails, the temporary file is removed and an existing target is left
+untouched.
+
+Examples
+--------
+>>> import tempfile
+>>> from pathlib import Path
+>>> import pandas as pd
+>>> map_ = Path(tempfile.mkdtemp())
+>>> schrijf_csv_atomisch(pd.DataFrame({"a": [1, 2]}), map_ / "uit.csv").read_text()
+'a\\n1\\n2\\n'
+>>> sorted(p.name for p in map_.iterdir())  # no temporary file left behind
+['uit.csv']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from allocatie.errors import InvoerFout
+
+__all__ = ["atomisch_pad", "schrijf_csv_atomisch"]
+
+logger = logging.getLogger(__name__)
+
+_POGINGEN = 100
+
+
+def _maak_tijdelijk(doel: Path) -> Path:
+    """Create an empty, uniquely named temporary file next to ``doel``.
+
+    The file is created with mode ``0o666`` so the process umask applies, as for
+    any ordinary new file (``tempfile.mkstemp`` would force ``0o600``).
+    """
+    for _ in range(_POGINGEN):
+        kandidaat = doel.with_name(f".{doel.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(kandidaat, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return kandidaat
+    raise FileExistsError(f"geen vrije tijdelijke bestandsnaam naast {doel}")  # pragma: no cover
+
+
+def _fsync_bestand(pad: Path) -> None:
+    with open(pad, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_map(map_: Path) -> None:
+    """Flush the directory entry (POSIX only; a no-op where unsupported)."""
+    if not hasattr(os, "O_DIRECTORY"):  # pragma: no cover - Windows
+        return
+    try:
+        fd = os.open(map_, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # pragma: no cover - e.g. some network file systems
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _controleer_doel(doel: Path) -> None:
+    map_ = doel.parent
+    if not map_.is_dir():
+        raise InvoerFout(
+            f"de map '{map_}' voor het uitvoerbestand bestaat niet; maak de map eerst aan "
+            "of kies een ander pad",
+            bestand=doel,
+        )
+    if doel.is_dir():
+        raise InvoerFout(
+            "dit pad is een map, geen bestand; geef een bestandsnaam op (bijv. 'uitvoer.csv')",
+            bestand=doel,
+        )
+
+
+@contextlib.contextmanager
+def atomisch_pad(pad: str | os.PathLike[str], *, fsync: bool = False) -> Iterator[Path]:
+    """Yield a temporary path that replaces ``pad`` atomically on success.
+
+    Write the complete output to the yielded path inside the ``with`` block.
+    When the block finishes without an exception the temporary file is moved to
+    ``pad`` with :func:`os.replace`; when it raises, the temporary file is
+    removed, ``pad`` is left as it was and the exception propagates.
+
+    Parameters
+    ----------
+    pad
+        The final file. Its folder must exist.
+    fsync
+        Also flush the file and its folder to disk before returning (slower;
+        use it when a power failure must not lose a reported write).
+
+    Yields
+    ------
+    Path
+        A fresh, empty file in the same folder as ``pad`` (a hidden name ending
+        in ``.tmp``). The body may overwrite or recreate it.
+
+    Raises
+    ------
+    InvoerFout
+        When the folder of ``pad`` does not exist or ``pad`` is a folder.
+
+    Notes
+    -----
+    If ``pad`` already exists, its permission bits are copied to the new file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> doel = Path(tempfile.mkdtemp()) / "rapport.txt"
+    >>> with atomisch_pad(doel) as tmp:
+    ...     _ = tmp.write_text("klaar\\n")
+    >>> doel.read_text()
+    'klaar\\n'
+    """
+    doel = Path(pad)
+    _controleer_doel(doel)
+    tijdelijk = _maak_tijdelijk(doel)
+    try:
+        yield tijdelijk
+        if not tijdelijk.exists():
+            raise FileNotFoundError(f"het tijdelijke bestand {tijdelijk} is verdwenen")
+        if doel.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tijdelijk, stat.S_IMODE(doel.stat().st_mode))
+        if fsync:
+            _fsync_bestand(tijdelijk)
+        os.replace(tijdelijk, doel)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tijdelijk.unlink(missing_ok=True)
+        raise
+    if fsync:
+        _fsync_map(doel.parent)
+    logger.debug("atomisch geschreven: %s", doel)
+
+
+def schrijf_csv_atomisch(
+    df: pd.DataFrame,
+    pad: str | os.PathLike[str],
+    *,
+    fsync: bool = False,
+    index: bool = False,
+    **to_csv_kwargs: Any,
+) -> Path:
+    """Write a DataFrame to CSV (UTF-8, comma, ``\\n`` line ends) atomically.
+
+    Parameters
+    ----------
+    df
+        The table to write.
+    pad
+        The target CSV file; its folder must exist.
+    fsync
+        See :func:`atomisch_pad`.
+    index
+        Write the DataFrame index as a column (default: no).
+    **to_csv_kwargs
+        Passed on to :meth:`pandas.DataFrame.to_csv`.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> doel = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = schrijf_csv_atomisch(pd.DataFrame({"x": ["a"], "y": [3]}), doel)
+    >>> doel.read_text()
+    'x,y\\na,3\\n'
+    """
+    to_csv_kwargs.setdefault("encoding", "utf-8")
+    to_csv_kwargs.setdefault("lineterminator", "\n")
+    doel = Path(pad)
+    with atomisch_pad(doel, fsync=fsync) as tijdelijk:
+        df.to_csv(tijdelijk, index=index, **to_csv_kwargs)
+    return doel

@@ -1,0 +1,90 @@
+"""Entry points that build an `Instance`: from a round folder, or from DataFrames."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from allocatie.errors import ConfiguratieFout
+from allocatie.instance import Instance
+from allocatie.io.lezen import bestand_hash, lees_config, lees_tabellen
+from allocatie.presets import ModelPreset, laad_preset
+from allocatie.solvers.base import SolverOpties
+from allocatie.tabellen import RondeTabellen
+from allocatie.validate import valideer
+
+
+def solver_opties(waarden: dict[str, Any], basis: SolverOpties | None = None) -> SolverOpties:
+    """Build `SolverOpties` from a dict (e.g. ``[solver]`` of ronde.toml); None values are skipped."""
+    basis = basis or SolverOpties()
+    bekend = {f.name for f in fields(SolverOpties)}
+    for sleutel in waarden:
+        if sleutel not in bekend:
+            raise ConfiguratieFout(
+                f"onbekende solveroptie; geldig zijn {', '.join(sorted(bekend))}", kolom=sleutel
+            )
+    return replace(basis, **{s: w for s, w in waarden.items() if w is not None})
+
+
+def laad_ronde(pad: str | Path, **solver_overschrijving: Any) -> Instance:
+    """Read and validate a round folder (or its ``ronde.toml``).
+
+    Parameters
+    ----------
+    pad
+        The round folder or its ``ronde.toml``.
+    **solver_overschrijving
+        Solver options that override ``[solver]`` (``backend``, ``tijdslimiet_s``, ...).
+
+    Examples
+    --------
+    >>> inst = laad_ronde("data/voorbeeld")  # doctest: +SKIP
+    """
+    config = lees_config(pad)
+    preset = laad_preset(config.model, basis=config.map)
+    solver = solver_opties({**config.solver, **solver_overschrijving})
+    tabellen = lees_tabellen(config)
+    hashes = {naam: bestand_hash(p) for naam, p in config.bestanden.items()}
+    return valideer(
+        tabellen,
+        naam=config.naam,
+        periode=config.periode,
+        preset=preset,
+        solver=solver,
+        hashes=hashes,
+    )
+
+
+def maak_instance(
+    *,
+    gemeenten: pd.DataFrame,
+    taakstelling: pd.DataFrame,
+    huishoudens: pd.DataFrame,
+    woningaanbod: pd.DataFrame,
+    flexlocaties: pd.DataFrame | None = None,
+    regiocapaciteit: pd.DataFrame | None = None,
+    naam: str = "ronde",
+    periode: str = "2025-I",
+    model: str | ModelPreset = "standaard",
+    **solver: Any,
+) -> Instance:
+    """Build an `Instance` from DataFrames (the Python API).
+
+    The DataFrames follow ``data/SCHEMA.md``; ``gemeenten`` may be a
+    GeoDataFrame with polygons or a DataFrame with ``x``/``y`` in RD metres.
+    """
+    tabellen = RondeTabellen(
+        gemeenten=gemeenten,
+        taakstelling=taakstelling,
+        huishoudens=huishoudens,
+        woningaanbod=woningaanbod,
+        flexlocaties=flexlocaties,
+        regiocapaciteit=regiocapaciteit,
+    )
+    preset = model if isinstance(model, ModelPreset) else laad_preset(model)
+    return valideer(
+        tabellen, naam=naam, periode=periode, preset=preset, solver=solver_opties(solver)
+    )

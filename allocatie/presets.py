@@ -1,0 +1,206 @@
+"""Model presets: declarative TOML files in ``models/`` that a regisseur picks by name.
+
+A preset says which hard criteria hold, the distance limits, the order of the
+lexicographic objective levels with their tolerance, and the cost weights.
+Loading is strict: a missing or unknown key is a `ConfiguratieFout`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from allocatie.errors import ConfiguratieFout
+
+#: The objective levels the model knows, in the default order.
+DOELNIVEAUS: tuple[str, ...] = ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
+
+#: Folder of the shipped presets (the project's top-level ``models/``).
+MODELS_MAP = Path(__file__).resolve().parents[1] / "models"
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """Which hard criteria are enforced (pairs violating them are never created)."""
+
+    werk: bool
+    studie: bool
+    familie: bool
+    zorg: bool
+    beschikbaarheid: bool
+
+
+@dataclass(frozen=True)
+class Limieten:
+    """Straight-line distance limits in km and the placement norm in weeks."""
+
+    werk_km: float
+    studie_km: float
+    familie_km: float
+    zorg_km: float
+    termijn_weken: int
+
+
+@dataclass(frozen=True)
+class Doel:
+    """Lexicographic objective: level order and how tightly a solved level is held."""
+
+    volgorde: tuple[str, ...]
+    tolerantie_relatief: float
+    tolerantie_absoluut: float
+
+
+@dataclass(frozen=True)
+class Kosten:
+    """Cost weights of the ``kosten`` level, per household."""
+
+    per_km_werk: float
+    per_km_studie: float
+    buiten_coa_regio_per_persoon: float
+    flex_per_persoon: float
+
+
+@dataclass(frozen=True)
+class ModelPreset:
+    """A validated model preset."""
+
+    naam: str
+    beschrijving: str
+    criteria: Criteria
+    limieten: Limieten
+    doel: Doel
+    kosten: Kosten
+    bron: str = "<standaard>"
+
+
+_SECTIES: dict[str, type] = {
+    "criteria": Criteria,
+    "limieten": Limieten,
+    "doel": Doel,
+    "kosten": Kosten,
+}
+
+
+def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
+    if naam not in data or not isinstance(data[naam], dict):
+        raise ConfiguratieFout(f"sectie [{naam}] ontbreekt", bestand=bron, kolom=naam)
+    waarden = dict(data[naam])
+    velden = cls.__dataclass_fields__
+    onbekend = sorted(set(waarden) - set(velden))
+    if onbekend:
+        raise ConfiguratieFout(
+            f"onbekende sleutel in [{naam}]; geldig zijn: {', '.join(velden)}",
+            bestand=bron,
+            kolom=f"{naam}.{onbekend[0]}",
+        )
+    ontbrekend = [v for v in velden if v not in waarden]
+    if ontbrekend:
+        raise ConfiguratieFout(
+            f"sleutel ontbreekt in [{naam}]", bestand=bron, kolom=f"{naam}.{ontbrekend[0]}"
+        )
+    for veld, spec in velden.items():
+        waarde = waarden[veld]
+        soort = spec.type
+        sleutel = f"{naam}.{veld}"
+        if soort == "bool":
+            if not isinstance(waarde, bool):
+                raise ConfiguratieFout(
+                    "verwacht true of false", bestand=bron, kolom=sleutel, waarde=waarde
+                )
+        elif soort in ("float", "int"):
+            if isinstance(waarde, bool) or not isinstance(waarde, int | float):
+                raise ConfiguratieFout(
+                    "verwacht een getal", bestand=bron, kolom=sleutel, waarde=waarde
+                )
+            if waarde < 0:
+                raise ConfiguratieFout(
+                    "mag niet negatief zijn", bestand=bron, kolom=sleutel, waarde=waarde
+                )
+            if soort == "int" and int(waarde) != waarde:
+                raise ConfiguratieFout(
+                    "verwacht een geheel getal", bestand=bron, kolom=sleutel, waarde=waarde
+                )
+            waarden[veld] = int(waarde) if soort == "int" else float(waarde)
+    return cls(**waarden)
+
+
+def preset_uit_dict(data: dict[str, Any], bron: str = "<dict>") -> ModelPreset:
+    """Validate a parsed preset and build a `ModelPreset`.
+
+    Examples
+    --------
+    >>> p = laad_preset("standaard")
+    >>> p.doel.volgorde[0]
+    'onbediend'
+    """
+    toegestaan = {"naam", "beschrijving", *_SECTIES}
+    onbekend = sorted(set(data) - toegestaan)
+    if onbekend:
+        raise ConfiguratieFout(
+            f"onbekende sleutel; geldig zijn: {', '.join(sorted(toegestaan))}",
+            bestand=bron,
+            kolom=onbekend[0],
+        )
+    naam = data.get("naam")
+    if not isinstance(naam, str) or not naam:
+        raise ConfiguratieFout("'naam' ontbreekt of is leeg", bestand=bron, kolom="naam")
+    secties = {s: _sectie(data, s, cls, bron) for s, cls in _SECTIES.items()}
+    doel: Doel = secties["doel"]
+    volgorde = doel.volgorde
+    if not isinstance(volgorde, list | tuple) or not all(isinstance(v, str) for v in volgorde):
+        raise ConfiguratieFout(
+            "verwacht een lijst met namen", bestand=bron, kolom="doel.volgorde", waarde=volgorde
+        )
+    fout = [v for v in volgorde if v not in DOELNIVEAUS]
+    if fout or len(set(volgorde)) != len(volgorde) or not volgorde:
+        raise ConfiguratieFout(
+            f"ongeldige of dubbele doelniveaus; kies uit {', '.join(DOELNIVEAUS)}",
+            bestand=bron,
+            kolom="doel.volgorde",
+            waarde=list(volgorde),
+        )
+    secties["doel"] = Doel(tuple(volgorde), doel.tolerantie_relatief, doel.tolerantie_absoluut)
+    return ModelPreset(
+        naam=naam,
+        beschrijving=str(data.get("beschrijving", "")).strip(),
+        bron=bron,
+        **secties,
+    )
+
+
+def laad_preset(naam_of_pad: str | Path, basis: Path | None = None) -> ModelPreset:
+    """Load a preset by name (from ``models/``) or by path.
+
+    Parameters
+    ----------
+    naam_of_pad
+        ``"standaard"``, ``"werk-eerst"``, ... or a path to a ``.toml`` file.
+    basis
+        Folder that a relative path is resolved against (the round folder).
+    """
+    tekst = str(naam_of_pad)
+    if tekst.endswith(".toml"):
+        pad = Path(tekst)
+        if not pad.is_absolute() and basis is not None:
+            pad = basis / pad
+    else:
+        pad = MODELS_MAP / f"{tekst}.toml"
+        if not pad.exists():
+            bekend = ", ".join(sorted(p.stem for p in MODELS_MAP.glob("*.toml")))
+            raise ConfiguratieFout(
+                f"onbekende modelpreset; beschikbaar: {bekend}", kolom="model", waarde=tekst
+            )
+    if not pad.exists():
+        raise ConfiguratieFout("presetbestand bestaat niet", bestand=pad)
+    try:
+        data = tomllib.loads(pad.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfiguratieFout(f"geen geldige TOML: {exc}", bestand=pad) from exc
+    return preset_uit_dict(data, bron=str(pad))
+
+
+def beschikbare_presets() -> list[str]:
+    """Names of the presets shipped in ``models/``."""
+    return sorted(p.stem for p in MODELS_MAP.glob("*.toml"))

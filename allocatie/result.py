@@ -1,0 +1,247 @@
+"""The frozen `AllocationResult`: placements and per-gemeente / per-option tables.
+
+Tables are built from the chosen pairs alone (not from the model's auxiliary
+variables), so that what is reported is what the placements imply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from allocatie.instance import Instance
+from allocatie.model.bouw import AllocatieModel
+from allocatie.solvers.base import Status
+
+
+@dataclass(frozen=True)
+class NiveauUitkomst:
+    """One lexicographic objective level as solved.
+
+    Attributes
+    ----------
+    naam
+        Level name (``onbediend``, ``tekort``, ...).
+    status
+        Solver status of this level.
+    waarde
+        The level's objective at the solver's solution of this level.
+    grens
+        Proven lower bound of this level (None if the solver gave none).
+    gap
+        ``|waarde - grens| / max(1, |waarde|)``.
+    vastgehouden
+        The upper limit this level was held at for the later levels.
+    tijd_s
+        Wall time of this level's solve.
+    """
+
+    naam: str
+    status: Status
+    waarde: float | None
+    grens: float | None
+    gap: float | None
+    vastgehouden: float | None
+    tijd_s: float
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """A solved (or best-found) allocation of one round.
+
+    Attributes
+    ----------
+    status
+        ``OPTIMAAL`` when every level was solved to the gap; ``TIJDSLIMIET``
+        when a level stopped at the limit with a solution; ``GEEN_OPLOSSING``
+        when the first level found none.
+    backend, solver
+        Backend name and solver version string.
+    niveaus
+        The levels in the order they were solved.
+    doelwaarden
+        Each level's value recomputed from the placements.
+    plaatsingen
+        One row per placed household with option, gemeente and cost terms.
+    onbediend
+        One row per household not placed, with the number of admissible options.
+    per_gemeente
+        Need, placed persons, shortfall, over-fulfilment and the carry-over saldo.
+    per_optie
+        Units and persons used per option.
+    wall_s, bouw_s
+        Total wall time and model build time (seconds).
+    modelgrootte
+        Counts of pairs, variables, integer variables, rows and non-zeros.
+    signalen
+        Diagnostics visible before solving (Dutch sentences with numbers).
+    """
+
+    status: Status
+    backend: str
+    solver: str
+    niveaus: tuple[NiveauUitkomst, ...]
+    doelwaarden: dict[str, float]
+    plaatsingen: pd.DataFrame
+    onbediend: pd.DataFrame
+    per_gemeente: pd.DataFrame
+    per_optie: pd.DataFrame
+    wall_s: float
+    bouw_s: float
+    modelgrootte: dict[str, int] = field(default_factory=dict)
+    signalen: tuple[str, ...] = ()
+
+    @property
+    def grens(self) -> float | None:
+        """Bound of the last solved level (the level whose gap is reported)."""
+        return self.niveaus[-1].grens if self.niveaus else None
+
+    @property
+    def gap(self) -> float | None:
+        """Largest relative gap over the solved levels (None if any is unknown)."""
+        gaps = [n.gap for n in self.niveaus]
+        return None if not gaps or any(g is None for g in gaps) else max(g for g in gaps if g is not None)
+
+    def samenvatting(self) -> dict[str, Any]:
+        """A machine-readable summary (plain JSON types)."""
+        g = self.per_gemeente
+        return {
+            "status": self.status.value,
+            "backend": self.backend,
+            "solver": self.solver,
+            "wall_s": round(self.wall_s, 3),
+            "bouw_s": round(self.bouw_s, 3),
+            "gap": self.gap,
+            "niveaus": [
+                {
+                    "naam": n.naam,
+                    "status": n.status.value,
+                    "waarde": n.waarde,
+                    "grens": n.grens,
+                    "gap": n.gap,
+                    "vastgehouden": n.vastgehouden,
+                    "tijd_s": round(n.tijd_s, 3),
+                }
+                for n in self.niveaus
+            ],
+            "doelwaarden": {k: float(v) for k, v in self.doelwaarden.items()},
+            "aantallen": {
+                "huishoudens_geplaatst": len(self.plaatsingen),
+                "personen_geplaatst": int(self.plaatsingen["personen"].sum()),
+                "huishoudens_onbediend": len(self.onbediend),
+                "personen_onbediend": int(self.onbediend["personen"].sum()),
+                "opgave": int(g["opgave"].sum()),
+                "tekort": int(g["tekort"].sum()),
+                "overvulling": int(g["overvulling"].sum()),
+            },
+            "modelgrootte": dict(self.modelgrootte),
+            "signalen": list(self.signalen),
+            "per_gemeente": [
+                {k: (v.item() if hasattr(v, "item") else v) for k, v in rij.items()}
+                for rij in g.to_dict(orient="records")
+            ],
+        }
+
+
+def gekozen_paren(model: AllocatieModel, v: np.ndarray) -> np.ndarray:
+    """Positions of the chosen pairs in a solution vector (x rounded at 0.5)."""
+    return np.flatnonzero(v[model.kolommen["x"]] > 0.5)
+
+
+def maak_tabellen(
+    inst: Instance, model: AllocatieModel, v: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """Placements, unplaced, per-gemeente and per-option tables, and level values."""
+    hh, op, gem = inst.huishoudens, inst.opties, inst.gemeenten
+    paren = model.paren
+    p = gekozen_paren(model, v)
+    h, o = paren.h[p], paren.o[p]
+    plaatsingen = pd.DataFrame(
+        {
+            "huishouden_id": hh["huishouden_id"].to_numpy(object)[h],
+            "personen": hh["personen"].to_numpy()[h],
+            "nareizigers": hh["nareizigers"].to_numpy()[h],
+            "aanbod_id": op["aanbod_id"].to_numpy(object)[o],
+            "soort": op["soort"].to_numpy(object)[o],
+            "gemeente_code": op["gemeente_code"].to_numpy(object)[o],
+            "azc_gemeente": hh["azc_gemeente"].to_numpy(object)[h],
+            "kosten": paren.kosten[p],
+            **{f"kosten_{k}": d[p] for k, d in paren.kostendelen.items()},
+            **{f"afstand_{k.removesuffix('_gemeente')}_km": d[p] for k, d in paren.afstand_km.items()},
+        }
+    ).sort_values("huishouden_id", kind="stable", ignore_index=True)
+
+    geplaatst_h = np.zeros(len(hh), dtype=bool)
+    geplaatst_h[h] = True
+    n_opties = np.bincount(paren.h, minlength=len(hh))
+    niet = np.flatnonzero(~geplaatst_h)
+    onbediend = pd.DataFrame(
+        {
+            "huishouden_id": hh["huishouden_id"].to_numpy(object)[niet],
+            "personen": hh["personen"].to_numpy()[niet],
+            "ruimte": hh["ruimte"].to_numpy()[niet],
+            "passende_opties": n_opties[niet],
+            "reden": np.where(
+                n_opties[niet] == 0,
+                "geen passende optie (grootte of harde criteria)",
+                "passende opties vol of elders nodig",
+            ),
+        }
+    )
+
+    gidx = inst.gemeente_index
+    og = np.array([gidx[c] for c in plaatsingen["gemeente_code"]], dtype=np.int64)
+    personen_g = np.bincount(og, weights=plaatsingen["personen"].to_numpy(float), minlength=len(gem))
+    huishoudens_g = np.bincount(og, minlength=len(gem))
+    opgave = gem["opgave"].to_numpy(float)
+    per_gemeente = gem[
+        [
+            "gemeente_code",
+            "gemeente_naam",
+            "taakstelling",
+            "achterstand",
+            "voorsprong",
+            "gerealiseerd",
+            "gecorrigeerd",
+            "opgave",
+        ]
+    ].copy()
+    per_gemeente["geplaatst"] = personen_g.astype(np.int64)
+    per_gemeente["huishoudens"] = huishoudens_g.astype(np.int64)
+    per_gemeente["tekort"] = np.maximum(0, opgave - personen_g).astype(np.int64)
+    per_gemeente["overvulling"] = np.maximum(0, personen_g - opgave).astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(opgave > 0, per_gemeente["tekort"].to_numpy(float) / opgave, 0.0)
+    per_gemeente["relatief_tekort"] = rel
+    # Saldo for the next period: positive = achterstand, negative = voorsprong.
+    per_gemeente["saldo"] = (
+        per_gemeente["gecorrigeerd"] - per_gemeente["gerealiseerd"] - per_gemeente["geplaatst"]
+    )
+
+    k = op["max_per_eenheid"].to_numpy(float)
+    alleen = (hh["ruimte"].to_numpy()[h] == 1).astype(float)
+    slots = np.bincount(o, weights=np.where(alleen == 1, 1.0, k[o]), minlength=len(op))
+    per_optie = op[
+        ["aanbod_id", "soort", "naam", "gemeente_code", "eenheden", "capaciteit_personen"]
+    ].copy()
+    per_optie["eenheden_gebruikt"] = np.ceil(slots / k - 1e-9).astype(np.int64)
+    per_optie["huishoudens"] = np.bincount(o, minlength=len(op)).astype(np.int64)
+    per_optie["personen"] = np.bincount(
+        o, weights=hh["personen"].to_numpy(float)[h], minlength=len(op)
+    ).astype(np.int64)
+    per_optie["ruimte_gebruikt"] = np.bincount(
+        o, weights=hh["ruimte"].to_numpy(float)[h], minlength=len(op)
+    ).astype(np.int64)
+
+    rel_pos = rel[opgave > 0]
+    doelwaarden = {
+        "onbediend": float(onbediend["personen"].sum()),
+        "tekort": float(per_gemeente["tekort"].sum()),
+        "eerlijkheid": float(rel_pos.max()) if len(rel_pos) else 0.0,
+        "kosten": float(plaatsingen["kosten"].sum()),
+        "overvulling": float(per_gemeente["overvulling"].sum()),
+    }
+    return plaatsingen, onbediend, per_gemeente, per_optie, doelwaarden

@@ -1,0 +1,142 @@
+"""Solver-neutral types: the problem handed to a backend, its options, status and outcome.
+
+A backend receives a `MipProbleem` in plain arrays (CSR matrix, bounds,
+integrality, optional start) and returns a `BackendUitkomst`. Nothing here
+imports a solver package.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+from allocatie.errors import ConfiguratieFout
+
+ONEINDIG = float("inf")
+
+
+class Status(enum.Enum):
+    """Outcome of a solve, the same for every backend."""
+
+    OPTIMAAL = "optimaal"
+    TIJDSLIMIET = "tijdslimiet"  # stopped at the limit with a feasible solution
+    GEEN_OPLOSSING = "geen_oplossing"  # stopped at the limit without any solution
+    ONHAALBAAR = "onhaalbaar"
+    FOUT = "fout"
+
+    @property
+    def heeft_oplossing(self) -> bool:
+        """True when the outcome carries a feasible solution."""
+        return self in (Status.OPTIMAAL, Status.TIJDSLIMIET)
+
+
+@dataclass(frozen=True)
+class SolverOpties:
+    """Options every backend honours.
+
+    Attributes
+    ----------
+    backend
+        ``"highs"`` (default) or ``"cbc"``.
+    tijdslimiet_s
+        Wall-clock limit over all objective levels together, in seconds.
+    gap_relatief
+        Relative MIP gap at which a level counts as solved.
+    threads
+        0 lets the solver choose.
+    seed
+        Random seed passed to the solver.
+    """
+
+    backend: str = "highs"
+    tijdslimiet_s: float = 60.0
+    gap_relatief: float = 1e-4
+    threads: int = 0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKEND_NAMEN:
+            raise ConfiguratieFout(
+                f"onbekende solver; kies uit {', '.join(BACKEND_NAMEN)}",
+                kolom="solver.backend",
+                waarde=self.backend,
+            )
+        for naam, ondergrens in (("tijdslimiet_s", 0.0), ("gap_relatief", 0.0)):
+            waarde = getattr(self, naam)
+            if isinstance(waarde, bool) or not isinstance(waarde, int | float) or waarde < ondergrens:
+                raise ConfiguratieFout(
+                    "verwacht een getal >= 0", kolom=f"solver.{naam}", waarde=waarde
+                )
+        if self.tijdslimiet_s == 0:
+            raise ConfiguratieFout("tijdslimiet moet > 0 zijn", kolom="solver.tijdslimiet_s", waarde=0)
+        for naam in ("threads", "seed"):
+            waarde = getattr(self, naam)
+            if isinstance(waarde, bool) or not isinstance(waarde, int) or waarde < 0:
+                raise ConfiguratieFout(
+                    "verwacht een geheel getal >= 0", kolom=f"solver.{naam}", waarde=waarde
+                )
+
+
+BACKEND_NAMEN: tuple[str, ...] = ("highs", "cbc")
+
+
+@dataclass(frozen=True)
+class MipProbleem:
+    """``min c·v  s.t.  rij_onder <= A v <= rij_boven,  kol_onder <= v <= kol_boven``.
+
+    ``geheel[j]`` marks integer columns; ``start`` is an optional feasible point.
+    """
+
+    c: np.ndarray
+    A: sp.csr_array
+    rij_onder: np.ndarray
+    rij_boven: np.ndarray
+    kol_onder: np.ndarray
+    kol_boven: np.ndarray
+    geheel: np.ndarray
+    start: np.ndarray | None = None
+
+    @property
+    def n_kolommen(self) -> int:
+        """Number of variables."""
+        return int(self.c.shape[0])
+
+    @property
+    def n_rijen(self) -> int:
+        """Number of constraints."""
+        return int(self.A.shape[0])
+
+
+@dataclass(frozen=True)
+class BackendUitkomst:
+    """What a backend returns for one solve."""
+
+    status: Status
+    x: np.ndarray | None
+    objectief: float | None
+    grens: float | None  # best proven lower bound (minimisation)
+    gap: float | None  # relative gap as the solver defines it
+    tijd_s: float
+    solver: str
+    bericht: str = ""
+
+
+class Backend(Protocol):
+    """A solver backend: one module per solver in `allocatie.solvers`."""
+
+    naam: str
+
+    def los_op(self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float) -> BackendUitkomst:
+        """Solve ``probleem`` within ``tijdslimiet_s`` seconds."""
+        ...
+
+
+def relatieve_gap(objectief: float | None, grens: float | None) -> float | None:
+    """Gap as ``|obj - bound| / max(1, |obj|)`` (0 when both agree), None when unknown."""
+    if objectief is None or grens is None or not np.isfinite(grens):
+        return None
+    return abs(objectief - grens) / max(1.0, abs(objectief))

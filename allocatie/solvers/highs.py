@@ -1,0 +1,118 @@
+"""HiGHS backend (``highspy``), the default solver."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from allocatie.solvers.base import BackendUitkomst, MipProbleem, SolverOpties, Status, relatieve_gap
+
+
+def _nieuwe_highs() -> highspy.Highs:
+    """A silent ``Highs`` object.
+
+    HiGHS prints its copyright banner from the constructor, before any option
+    can be set; it would land in the middle of the CLI's Dutch output, so the
+    process's stdout is pointed at /dev/null while the object is made.
+    """
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if fd is None:
+        h = highspy.Highs()
+    else:
+        bewaard = os.dup(fd)
+        try:
+            with open(os.devnull, "w") as nul:
+                os.dup2(nul.fileno(), fd)
+                h = highspy.Highs()
+        finally:
+            os.dup2(bewaard, fd)
+            os.close(bewaard)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+class HighsBackend:
+    """Solve a `MipProbleem` with HiGHS through its array interface."""
+
+    naam = "highs"
+
+    def los_op(
+        self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float
+    ) -> BackendUitkomst:
+        """Solve ``probleem``; the start point, if any, is passed as a MIP start."""
+        t0 = time.perf_counter()
+        h = _nieuwe_highs()
+        h.setOptionValue("time_limit", float(max(tijdslimiet_s, 0.01)))
+        h.setOptionValue("mip_rel_gap", float(opties.gap_relatief))
+        h.setOptionValue("random_seed", int(opties.seed))
+        if opties.threads:
+            h.setOptionValue("threads", int(opties.threads))
+
+        inf = highspy.kHighsInf
+        A = sp.csc_array(probleem.A)
+        lp = highspy.HighsLp()
+        lp.num_col_ = probleem.n_kolommen
+        lp.num_row_ = probleem.n_rijen
+        lp.col_cost_ = probleem.c.astype(float)
+        lp.col_lower_ = np.where(np.isinf(probleem.kol_onder), -inf, probleem.kol_onder)
+        lp.col_upper_ = np.where(np.isinf(probleem.kol_boven), inf, probleem.kol_boven)
+        lp.row_lower_ = np.where(np.isinf(probleem.rij_onder), -inf, probleem.rij_onder)
+        lp.row_upper_ = np.where(np.isinf(probleem.rij_boven), inf, probleem.rij_boven)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = A.indices.astype(np.int32)
+        lp.a_matrix_.value_ = A.data.astype(float)
+        if probleem.geheel.any():
+            lp.integrality_ = [
+                highspy.HighsVarType.kInteger if g else highspy.HighsVarType.kContinuous
+                for g in probleem.geheel.tolist()
+            ]
+        h.passModel(lp)
+        if probleem.start is not None:
+            sol = highspy.HighsSolution()
+            sol.col_value = probleem.start.astype(float).tolist()
+            sol.value_valid = True
+            h.setSolution(sol)
+        h.run()
+
+        status_h = h.getModelStatus()
+        info = h.getInfo()
+        heeft = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        x = np.asarray(h.getSolution().col_value, dtype=float) if heeft else None
+        objectief = float(info.objective_function_value) if heeft else None
+        if status_h == highspy.HighsModelStatus.kOptimal:
+            status = Status.OPTIMAAL
+        elif status_h in (highspy.HighsModelStatus.kInfeasible,):
+            status = Status.ONHAALBAAR
+        elif status_h in (
+            highspy.HighsModelStatus.kTimeLimit,
+            highspy.HighsModelStatus.kInterrupt,
+            highspy.HighsModelStatus.kSolutionLimit,
+            highspy.HighsModelStatus.kIterationLimit,
+        ):
+            status = Status.TIJDSLIMIET if heeft else Status.GEEN_OPLOSSING
+        else:
+            status = Status.FOUT
+        if probleem.geheel.any():
+            grens = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
+        else:
+            grens = objectief if status is Status.OPTIMAAL else None
+        return BackendUitkomst(
+            status=status,
+            x=x,
+            objectief=objectief,
+            grens=grens,
+            gap=relatieve_gap(objectief, grens),
+            tijd_s=time.perf_counter() - t0,
+            solver=f"HiGHS {h.version()}",
+            bericht=h.modelStatusToString(status_h),
+        )

@@ -1,0 +1,404 @@
+"""Validation: from `RondeTabellen` (as given) to a frozen, typed `Instance`.
+
+Each check raises one `InvoerFout` naming the file, row, column and value and
+saying what is valid. Nothing is silently dropped or changed: an unknown code,
+a duplicate id or a non-integer size stops the load.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from allocatie.errors import InvoerFout
+from allocatie.instance import Instance, Periode
+from allocatie.io import kolommen as k
+from allocatie.presets import ModelPreset
+from allocatie.solvers.base import SolverOpties
+from allocatie.tabellen import RondeTabellen
+
+RD = "EPSG:28992"
+#: Plausible RD New extent (metres) for the Netherlands, with a margin.
+RD_X = (-7_000.0, 300_000.0)
+RD_Y = (289_000.0, 629_000.0)
+
+HUISHOUDEN_KOLOMMEN = (
+    "huishouden_id",
+    "personen",
+    "nareizigers",
+    "azc_gemeente",
+    "gereed_datum",
+    "werk_gemeente",
+    "studie_gemeente",
+    "familie_gemeente",
+    "zorg_gemeente",
+)
+ANKERS = ("werk_gemeente", "studie_gemeente", "familie_gemeente", "zorg_gemeente")
+
+#: Column-name fragments of protected attributes: never a criterion or a cost.
+BESCHERMD = (
+    "nationalit",
+    "geboorteland",
+    "herkomst",
+    "afkomst",
+    "etnic",
+    "etnisch",
+    "ethnic",
+    "religi",
+    "geloof",
+    "geslacht",
+    "gender",
+    "sekse",
+    "country_of_birth",
+    "sex",
+)
+REGIOSOORTEN = {
+    "provincie": "provincie_code",
+    "arbeidsmarktregio": "arbeidsmarktregio_code",
+    "coa_regio": "coa_regio",
+}
+
+
+def weiger_beschermde_kenmerken(df: pd.DataFrame, bron: str) -> None:
+    """Refuse any column that names a protected attribute.
+
+    Examples
+    --------
+    >>> weiger_beschermde_kenmerken(pd.DataFrame(columns=["Nationaliteit"]), "h.csv")
+    Traceback (most recent call last):
+    ...
+    allocatie.errors.InvoerFout: bestand 'h.csv', rij 1, kolom 'Nationaliteit': ...
+    """
+    for kolom in df.columns:
+        naam = str(kolom).lower().replace(" ", "_")
+        if any(frag in naam for frag in BESCHERMD):
+            raise InvoerFout(
+                "beschermd kenmerk (nationaliteit, herkomst, etniciteit, religie, geslacht) "
+                "mag geen criterium of kosten zijn en wordt niet ingelezen; verwijder deze kolom",
+                bestand=bron,
+                rij=1,
+                kolom=str(kolom),
+            )
+
+
+def _controleer_rd(x: np.ndarray, y: np.ndarray, bron: str, kolom: str) -> None:
+    for i, (xi, yi) in enumerate(zip(x.tolist(), y.tolist(), strict=True)):
+        if not (RD_X[0] <= xi <= RD_X[1] and RD_Y[0] <= yi <= RD_Y[1]):
+            raise InvoerFout(
+                "coördinaat ligt niet in Nederland in EPSG:28992 (RD New, meters); "
+                f"verwacht x in {RD_X}, y in {RD_Y}",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom=kolom,
+                waarde=(xi, yi),
+            )
+
+
+def _naar_rd(gdf: gpd.GeoDataFrame, bron: str) -> gpd.GeoDataFrame:
+    if gdf.crs is None:
+        raise InvoerFout(
+            "het geobestand heeft geen coördinatenstelsel (CRS); sla het op met EPSG:28992",
+            bestand=bron,
+            kolom="geometry",
+        )
+    return gdf if gdf.crs.to_epsg() == 28992 else gdf.to_crs(RD)
+
+
+def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.GeoSeries | None]:
+    """Representative points (and polygons, if any) of a table with geometry or x/y."""
+    if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df.columns:
+        gdf = _naar_rd(df, bron)
+        for i, geom in enumerate(gdf.geometry):
+            if geom is None or geom.is_empty:
+                raise InvoerFout("lege geometrie", bestand=bron, rij=k.rijnummer(i), kolom="geometry")
+        punt = gdf.geometry.representative_point()
+        x, y = punt.x.to_numpy(float), punt.y.to_numpy(float)
+        _controleer_rd(x, y, bron, "geometry")
+        vlak = gdf.geometry if bool(gdf.geometry.geom_type.str.contains("Polygon").all()) else None
+        return x, y, vlak
+    x = k.getal(df, "x", bron)
+    y = k.getal(df, "y", bron)
+    _controleer_rd(x, y, bron, "x")
+    return x, y, None
+
+
+def _gemeenten(t: RondeTabellen) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
+    df, bron = t.gemeenten, t.bron("gemeenten")
+    weiger_beschermde_kenmerken(df, bron)
+    codes = k.tekst(df, "gemeente_code", bron)
+    for i, c in enumerate(codes.tolist()):
+        if not k.GEMEENTECODE.match(c):
+            raise InvoerFout(
+                "ongeldige gemeentecode; verwacht 'GM' gevolgd door 4 cijfers (bijv. GM0363)",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="gemeente_code",
+                waarde=c,
+            )
+    k.uniek(codes, "gemeente_code", bron)
+    x, y, vlak = _punten(df, bron)
+    uit = pd.DataFrame(
+        {
+            "gemeente_code": codes,
+            "gemeente_naam": k.tekst(df, "gemeente_naam", bron),
+            "provincie_code": k.tekst(df, "provincie_code", bron),
+            "arbeidsmarktregio_code": k.tekst(df, "arbeidsmarktregio_code", bron),
+            "coa_regio": k.tekst(df, "coa_regio", bron),
+            "inwoners": k.geheel(df, "inwoners", bron, minimum=1),
+            "x": x,
+            "y": y,
+        }
+    )
+    if vlak is not None:
+        vlak = vlak.reset_index(drop=True)
+    return uit, vlak
+
+
+def _taakstelling(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
+    df, bron = t.taakstelling, t.bron("taakstelling")
+    codes = k.tekst(df, "gemeente_code", bron)
+    idx = k.bekende_codes(codes, {c: i for i, c in enumerate(gem["gemeente_code"])}, "gemeente_code", bron)
+    k.uniek(codes, "gemeente_code", bron)
+    ontbreekt = sorted(set(gem["gemeente_code"]) - set(codes.tolist()))
+    if ontbreekt:
+        raise InvoerFout(
+            f"{len(ontbreekt)} gemeente(n) uit de gemeententabel ontbreken in de taakstelling "
+            f"(bijv. {', '.join(ontbreekt[:5])}); geef elke gemeente een rij (taakstelling 0 mag)",
+            bestand=bron,
+            kolom="gemeente_code",
+        )
+    taak = k.geheel(df, "taakstelling", bron)
+    achter = k.geheel(df, "achterstand", bron, standaard=0)
+    voor = k.geheel(df, "voorsprong", bron, standaard=0)
+    real = k.geheel(df, "gerealiseerd", bron, standaard=0)
+    for i in np.flatnonzero((achter > 0) & (voor > 0)).tolist():
+        raise InvoerFout(
+            "een gemeente heeft achterstand óf voorsprong, niet allebei; verreken ze tot één saldo",
+            bestand=bron,
+            rij=k.rijnummer(i),
+            kolom="voorsprong",
+            waarde=int(voor[i]),
+        )
+    volgorde = np.argsort(idx)
+    uit = gem.copy()
+    uit["taakstelling"] = taak[volgorde]
+    uit["achterstand"] = achter[volgorde]
+    uit["voorsprong"] = voor[volgorde]
+    uit["gerealiseerd"] = real[volgorde]
+    uit["gecorrigeerd"] = uit["taakstelling"] + uit["achterstand"] - uit["voorsprong"]
+    uit["opgave"] = np.maximum(0, uit["gecorrigeerd"] - uit["gerealiseerd"])
+    return uit
+
+
+def _huishoudens(t: RondeTabellen, gidx: dict[str, int]) -> pd.DataFrame:
+    df, bron = t.huishoudens, t.bron("huishoudens")
+    weiger_beschermde_kenmerken(df, bron)
+    onbekend = [c for c in df.columns if c not in HUISHOUDEN_KOLOMMEN]
+    if onbekend:
+        raise InvoerFout(
+            "onbekende kolom in huishoudens; uit dataminimalisatie worden alleen de kolommen "
+            f"van het schema ingelezen: {', '.join(HUISHOUDEN_KOLOMMEN)}",
+            bestand=bron,
+            rij=1,
+            kolom=str(onbekend[0]),
+        )
+    ids = k.tekst(df, "huishouden_id", bron)
+    k.uniek(ids, "huishouden_id", bron)
+    personen = k.geheel(df, "personen", bron, minimum=1)
+    nareizigers = k.geheel(df, "nareizigers", bron, standaard=0)
+    azc = k.tekst(df, "azc_gemeente", bron)
+    k.bekende_codes(azc, gidx, "azc_gemeente", bron)
+    uit = pd.DataFrame(
+        {
+            "huishouden_id": ids,
+            "personen": personen,
+            "nareizigers": nareizigers,
+            "ruimte": personen + nareizigers,
+            "azc_gemeente": azc,
+            "gereed_datum": k.datum(df, "gereed_datum", bron),
+        }
+    )
+    for kolom in ANKERS:
+        waarden = k.tekst(df, kolom, bron, verplicht=False)
+        k.bekende_codes(waarden, gidx, kolom, bron, leeg_mag=True)
+        uit[kolom] = waarden
+    return uit
+
+
+def _regulier(t: RondeTabellen, gem: pd.DataFrame, gidx: dict[str, int]) -> pd.DataFrame:
+    df, bron = t.woningaanbod, t.bron("woningaanbod")
+    codes = k.tekst(df, "gemeente_code", bron)
+    g = k.bekende_codes(codes, gidx, "gemeente_code", bron)
+    mn = k.geheel(df, "min_personen", bron, minimum=1)
+    mx = k.geheel(df, "max_personen", bron, minimum=1)
+    for i in np.flatnonzero(mx < mn).tolist():
+        raise InvoerFout(
+            f"max_personen is kleiner dan min_personen ({mn[i]})",
+            bestand=bron,
+            rij=k.rijnummer(i),
+            kolom="max_personen",
+            waarde=int(mx[i]),
+        )
+    woningen = k.geheel(df, "woningen", bron)
+    delen = k.geheel(df, "max_per_woning", bron, minimum=1, standaard=1)
+    return pd.DataFrame(
+        {
+            "aanbod_id": k.tekst(df, "aanbod_id", bron),
+            "soort": "regulier",
+            "naam": "",
+            "gemeente_code": codes,
+            "x": gem["x"].to_numpy()[g] if len(g) else np.empty(0),
+            "y": gem["y"].to_numpy()[g] if len(g) else np.empty(0),
+            "min_personen": mn,
+            "max_personen": mx,
+            "eenheden_totaal": woningen,
+            "eenheden": woningen,
+            "max_per_eenheid": delen,
+            "capaciteit_personen": woningen * np.maximum(mx, delen),
+            "max_aandeel_vh": 1.0,
+            "beschikbaar_vanaf": k.datum(df, "beschikbaar_vanaf", bron),
+            "beschikbaar_tot": np.full(len(df), np.datetime64("NaT"), dtype="datetime64[D]"),
+        }
+    )
+
+
+def _flex(t: RondeTabellen, gidx: dict[str, int]) -> pd.DataFrame:
+    df, bron = t.flexlocaties, t.bron("flexlocaties")
+    assert df is not None
+    codes = k.tekst(df, "gemeente_code", bron)
+    k.bekende_codes(codes, gidx, "gemeente_code", bron)
+    x, y, _ = _punten(df, bron)
+    eenheden = k.geheel(df, "eenheden", bron)
+    aandeel = k.getal(
+        df, "max_aandeel_vh", bron, minimum=0.0, minimum_exclusief=True, maximum=1.0, standaard=1.0
+    )
+    mn = k.geheel(df, "min_personen", bron, minimum=1, standaard=1)
+    mx = k.geheel(df, "max_personen", bron, minimum=1)
+    for i in np.flatnonzero(mx < mn).tolist():
+        raise InvoerFout(
+            f"max_personen is kleiner dan min_personen ({mn[i]})",
+            bestand=bron,
+            rij=k.rijnummer(i),
+            kolom="max_personen",
+            waarde=int(mx[i]),
+        )
+    vanaf = k.datum(df, "beschikbaar_vanaf", bron)
+    tot = k.datum(df, "beschikbaar_tot", bron, verplicht=False)
+    for i in np.flatnonzero(~np.isnat(tot) & (tot <= vanaf)).tolist():
+        raise InvoerFout(
+            f"datums in verkeerde volgorde: beschikbaar_tot ligt niet na beschikbaar_vanaf ({vanaf[i]})",
+            bestand=bron,
+            rij=k.rijnummer(i),
+            kolom="beschikbaar_tot",
+            waarde=str(tot[i]),
+        )
+    # Units open to vergunninghouders: floor(share x units), robust to float noise (0.5*282).
+    vh = np.array([math.floor(a * e + 1e-9) for a, e in zip(aandeel, eenheden, strict=True)], dtype=np.int64)
+    namen = k.tekst(df, "naam", bron, verplicht=False)
+    return pd.DataFrame(
+        {
+            "aanbod_id": k.tekst(df, "aanbod_id", bron),
+            "soort": "flex",
+            "naam": namen,
+            "gemeente_code": codes,
+            "x": x,
+            "y": y,
+            "min_personen": mn,
+            "max_personen": mx,
+            "eenheden_totaal": eenheden,
+            "eenheden": vh,
+            "max_per_eenheid": k.geheel(df, "max_per_eenheid", bron, minimum=1, standaard=1),
+            "capaciteit_personen": k.geheel(df, "capaciteit_personen", bron),
+            "max_aandeel_vh": aandeel,
+            "beschikbaar_vanaf": vanaf,
+            "beschikbaar_tot": tot,
+        }
+    )
+
+
+def _regiocapaciteit(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
+    leeg = pd.DataFrame({"regio_soort": [], "regio_code": [], "max_personen": []})
+    df, bron = t.regiocapaciteit, t.bron("regiocapaciteit")
+    if df is None:
+        return leeg.astype({"max_personen": np.int64})
+    soort = k.tekst(df, "regio_soort", bron)
+    code = k.tekst(df, "regio_code", bron)
+    for i, (s, c) in enumerate(zip(soort.tolist(), code.tolist(), strict=True)):
+        if s not in REGIOSOORTEN:
+            raise InvoerFout(
+                f"onbekende regiosoort; kies uit {', '.join(REGIOSOORTEN)}",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="regio_soort",
+                waarde=s,
+            )
+        if c not in set(gem[REGIOSOORTEN[s]]):
+            raise InvoerFout(
+                f"onbekende regiocode: geen gemeente ligt in deze {s}",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="regio_code",
+                waarde=c,
+            )
+    sleutel = np.array([f"{s}/{c}" for s, c in zip(soort, code, strict=True)], dtype=object)
+    k.uniek(sleutel, "regio_code", bron)
+    return pd.DataFrame(
+        {"regio_soort": soort, "regio_code": code, "max_personen": k.geheel(df, "max_personen", bron)}
+    )
+
+
+def valideer(
+    tabellen: RondeTabellen,
+    *,
+    naam: str,
+    periode: str,
+    preset: ModelPreset,
+    solver: SolverOpties | None = None,
+    hashes: dict[str, str] | None = None,
+) -> Instance:
+    """Check every table and build the frozen `Instance`.
+
+    Raises
+    ------
+    InvoerFout
+        On the first problem found, naming file, row, column and value.
+    """
+    gem, grenzen = _gemeenten(tabellen)
+    gidx = {c: i for i, c in enumerate(gem["gemeente_code"])}
+    gem = _taakstelling(tabellen, gem)
+    hh = _huishoudens(tabellen, gidx)
+    delen = [_regulier(tabellen, gem, gidx)]
+    if tabellen.flexlocaties is not None:
+        delen.append(_flex(tabellen, gidx))
+    opties = pd.concat(delen, ignore_index=True) if len(delen) > 1 else delen[0]
+    # aanbod_id is unique over regular supply and flexible sites together.
+    ids = opties["aanbod_id"].to_numpy(dtype=object)
+    n_regulier = len(delen[0])
+    gezien: dict[str, int] = {}
+    for i, a in enumerate(ids.tolist()):
+        if a in gezien:
+            in_flex = i >= n_regulier
+            raise InvoerFout(
+                "dubbele aanbod_id (uniek over woningaanbod en flexlocaties samen)",
+                bestand=tabellen.bron("flexlocaties" if in_flex else "woningaanbod"),
+                rij=k.rijnummer(i - n_regulier if in_flex else i),
+                kolom="aanbod_id",
+                waarde=a,
+            )
+        gezien[a] = i
+    return Instance(
+        naam=naam,
+        periode=Periode.parse(periode),
+        gemeenten=gem,
+        huishoudens=hh,
+        opties=opties,
+        regiocapaciteit=_regiocapaciteit(tabellen, gem),
+        preset=preset,
+        solver=solver or SolverOpties(),
+        grenzen=grenzen,
+        bronnen=dict(tabellen.bronnen),
+        hashes=dict(hashes or {}),
+    )

@@ -1,0 +1,209 @@
+"""Independent re-check of a result against its instance.
+
+`verify` recomputes every hard rule and every objective value from the
+placements and the instance tables alone, with its own plain-Python code: it
+imports nothing from the model, so a bug in the formulation cannot hide itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from allocatie.errors import VerificatieFout
+from allocatie.instance import Instance
+from allocatie.result import AllocationResult
+
+EPS = 1e-6
+_ANKERS = {
+    "werk_gemeente": ("werk", "werk_km"),
+    "studie_gemeente": ("studie", "studie_km"),
+    "familie_gemeente": ("familie", "familie_km"),
+    "zorg_gemeente": ("zorg", "zorg_km"),
+}
+_REGIO_KOLOM = {
+    "provincie": "provincie_code",
+    "arbeidsmarktregio": "arbeidsmarktregio_code",
+    "coa_regio": "coa_regio",
+}
+
+
+@dataclass(frozen=True)
+class Controle:
+    """Outcome of `verify`: the recomputed level values and every violation found."""
+
+    schendingen: tuple[str, ...]
+    doelwaarden: dict[str, float]
+
+    @property
+    def ok(self) -> bool:
+        """True when no rule is violated."""
+        return not self.schendingen
+
+
+def _datum(waarde: object) -> dt.date | None:
+    if waarde is None or pd.isna(waarde):
+        return None
+    return pd.Timestamp(waarde).date()
+
+
+def _afstand_km(optie: dict, gemeente: dict) -> float:
+    if optie["gemeente_code"] == gemeente["gemeente_code"]:
+        return 0.0
+    return math.hypot(optie["x"] - gemeente["x"], optie["y"] - gemeente["y"]) / 1000.0
+
+
+def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Controle:
+    """Re-check ``res`` against ``inst``.
+
+    Parameters
+    ----------
+    strikt
+        Raise `VerificatieFout` on any violation (default); otherwise only report.
+    """
+    fout: list[str] = []
+    pr = inst.preset
+    gem = {r["gemeente_code"]: r for r in inst.gemeenten.to_dict(orient="records")}
+    hh = {r["huishouden_id"]: r for r in inst.huishoudens.to_dict(orient="records")}
+    opt = {r["aanbod_id"]: r for r in inst.opties.to_dict(orient="records")}
+
+    # Every household exactly once: placed or unplaced.
+    gezien: dict[str, str] = {}
+    for hid in res.plaatsingen["huishouden_id"]:
+        if hid in gezien:
+            fout.append(f"huishouden {hid} is meer dan eens geplaatst")
+        gezien[hid] = "geplaatst"
+    for hid in res.onbediend["huishouden_id"]:
+        if hid in gezien:
+            fout.append(f"huishouden {hid} staat zowel geplaatst als onbediend")
+        gezien[hid] = "onbediend"
+    for hid in hh:
+        if hid not in gezien:
+            fout.append(f"huishouden {hid} ontbreekt in de uitkomst")
+    for hid in gezien:
+        if hid not in hh:
+            fout.append(f"onbekend huishouden {hid} in de uitkomst")
+
+    eind = inst.periode.eind
+    termijn = dt.timedelta(weeks=pr.limieten.termijn_weken)
+    gebruik: dict[str, list[int]] = defaultdict(list)  # aanbod_id -> ruimte of each household
+    personen_g: dict[str, int] = defaultdict(int)
+    kosten = 0.0
+    for rij in res.plaatsingen.to_dict(orient="records"):
+        hid, oid = rij["huishouden_id"], rij["aanbod_id"]
+        if hid not in hh or oid not in opt:
+            fout.append(f"plaatsing {hid} -> {oid}: onbekend huishouden of aanbod")
+            continue
+        h, o = hh[hid], opt[oid]
+        ruimte = int(h["personen"]) + int(h["nareizigers"])
+        if int(rij["personen"]) != int(h["personen"]):
+            fout.append(f"{hid}: personen in uitkomst {rij['personen']} != invoer {h['personen']}")
+        if o["gemeente_code"] != rij["gemeente_code"]:
+            fout.append(f"{hid}: gemeente {rij['gemeente_code']} hoort niet bij aanbod {oid}")
+        if not (int(o["min_personen"]) <= ruimte <= int(o["max_personen"])):
+            fout.append(
+                f"{hid} ({ruimte} pers. incl. nareizigers) past niet in {oid} "
+                f"({o['min_personen']}-{o['max_personen']})"
+            )
+        if pr.criteria.beschikbaarheid:
+            vanaf, tot = _datum(o["beschikbaar_vanaf"]), _datum(o["beschikbaar_tot"])
+            gereed = _datum(h["gereed_datum"])
+            assert vanaf is not None and gereed is not None
+            if vanaf > gereed + termijn or vanaf > eind:
+                fout.append(f"{hid}: {oid} komt pas vrij op {vanaf}, na de termijn of de periode")
+            if tot is not None and tot <= max(gereed, vanaf):
+                fout.append(f"{hid}: {oid} sluit op {tot}, vóór de intrek")
+        for kolom, (crit, limiet) in _ANKERS.items():
+            anker = h[kolom]
+            if not anker:
+                continue
+            d = _afstand_km(o, gem[anker])
+            if getattr(pr.criteria, crit) and d > getattr(pr.limieten, limiet) + EPS:
+                fout.append(
+                    f"{hid}: {oid} ligt {d:.1f} km van {crit} in {anker} "
+                    f"(max {getattr(pr.limieten, limiet)} km)"
+                )
+        kp = pr.kosten
+        k = 0.0
+        if h["werk_gemeente"]:
+            k += kp.per_km_werk * _afstand_km(o, gem[h["werk_gemeente"]])
+        if h["studie_gemeente"]:
+            k += kp.per_km_studie * _afstand_km(o, gem[h["studie_gemeente"]])
+        if gem[o["gemeente_code"]]["coa_regio"] != gem[h["azc_gemeente"]]["coa_regio"]:
+            k += kp.buiten_coa_regio_per_persoon * int(h["personen"])
+        if o["soort"] == "flex":
+            k += kp.flex_per_persoon * int(h["personen"])
+        kosten += k
+        if abs(k - float(rij["kosten"])) > EPS * max(1.0, abs(k)):
+            fout.append(f"{hid}: kosten in uitkomst {rij['kosten']:.4f} != herberekend {k:.4f}")
+        gebruik[oid].append(ruimte)
+        personen_g[o["gemeente_code"]] += int(h["personen"])
+
+    for oid, ruimtes in gebruik.items():
+        o = opt[oid]
+        if sum(ruimtes) > int(o["capaciteit_personen"]):
+            fout.append(f"{oid}: {sum(ruimtes)} personen > capaciteit {o['capaciteit_personen']}")
+        k = int(o["max_per_eenheid"])
+        alleen = sum(1 for r in ruimtes if r == 1)
+        eenheden = (len(ruimtes) - alleen) + alleen / k
+        if eenheden > int(o["eenheden"]) + EPS:
+            fout.append(
+                f"{oid}: {eenheden:g} eenheden gebruikt > {o['eenheden']} beschikbaar voor "
+                "vergunninghouders"
+            )
+
+    for r in inst.regiocapaciteit.to_dict(orient="records"):
+        kolom = _REGIO_KOLOM[r["regio_soort"]]
+        totaal = sum(p for g, p in personen_g.items() if gem[g][kolom] == r["regio_code"])
+        if totaal > int(r["max_personen"]):
+            fout.append(
+                f"regio {r['regio_soort']} {r['regio_code']}: {totaal} personen > "
+                f"maximum {r['max_personen']}"
+            )
+
+    tekort = over = 0
+    zmax = 0.0
+    tabel = {r["gemeente_code"]: r for r in res.per_gemeente.to_dict(orient="records")}
+    for code, g in gem.items():
+        taak = int(g["taakstelling"]) + int(g["achterstand"]) - int(g["voorsprong"])
+        opgave = max(0, taak - int(g["gerealiseerd"]))
+        geplaatst = personen_g.get(code, 0)
+        t, ov = max(0, opgave - geplaatst), max(0, geplaatst - opgave)
+        tekort += t
+        over += ov
+        if opgave > 0:
+            zmax = max(zmax, t / opgave)
+        rij = tabel.get(code)
+        if rij is None or (int(rij["geplaatst"]), int(rij["tekort"]), int(rij["opgave"])) != (
+            geplaatst,
+            t,
+            opgave,
+        ):
+            fout.append(f"gemeente {code}: overzicht klopt niet (geplaatst {geplaatst}, tekort {t})")
+
+    onbediend = sum(int(hh[h]["personen"]) for h, s in gezien.items() if s == "onbediend" and h in hh)
+    doel = {
+        "onbediend": float(onbediend),
+        "tekort": float(tekort),
+        "eerlijkheid": zmax,
+        "kosten": kosten,
+        "overvulling": float(over),
+    }
+    for naam, waarde in doel.items():
+        gemeld = res.doelwaarden.get(naam)
+        if gemeld is None or abs(gemeld - waarde) > EPS * max(1.0, abs(waarde)):
+            fout.append(f"doelwaarde {naam}: gemeld {gemeld}, herberekend {waarde}")
+    for n in res.niveaus:
+        if n.vastgehouden is not None and doel[n.naam] > n.vastgehouden + EPS * max(1.0, abs(n.vastgehouden)):
+            fout.append(f"niveau {n.naam}: {doel[n.naam]} overschrijdt vastgehouden {n.vastgehouden}")
+        if n.grens is not None and n.waarde is not None and n.grens > n.waarde + EPS * max(1.0, abs(n.waarde)):
+            fout.append(f"niveau {n.naam}: grens {n.grens} boven waarde {n.waarde}")
+
+    controle = Controle(tuple(fout), doel)
+    if strikt and fout:
+        raise VerificatieFout(fout)
+    return controle
