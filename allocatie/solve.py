@@ -19,6 +19,7 @@ from allocatie.instance import Instance
 from allocatie.model.bouw import AllocatieModel, bouw_model
 from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
+from allocatie.verify import verify
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,9 @@ def _houd_vast(
     )
 
 
-def los_op(inst: Instance, opties: SolverOpties | None = None) -> AllocationResult:
+def los_op(
+    inst: Instance, opties: SolverOpties | None = None, *, controleer: bool = True
+) -> AllocationResult:
     """Solve the round ``inst`` lexicographically and return the result.
 
     Parameters
@@ -85,11 +88,10 @@ def los_op(inst: Instance, opties: SolverOpties | None = None) -> AllocationResu
         A validated round.
     opties
         Solver options; defaults to ``inst.solver``.
-
-    Notes
-    -----
-    The result is not yet verified: call `allocatie.verify.verify` (the CLI
-    and `allocatie.api.run_ronde` always do).
+    controleer
+        Re-check the result with the independent `allocatie.verify.verify`
+        before returning it (default). A result that fails raises
+        `VerificatieFout` and is never returned.
     """
     opties = opties or inst.solver
     t0 = time.perf_counter()
@@ -144,7 +146,7 @@ def los_op(inst: Instance, opties: SolverOpties | None = None) -> AllocationResu
     else:
         status = Status.OPTIMAAL
     plaatsingen, onbediend, per_gemeente, per_optie, doelwaarden = maak_tabellen(inst, model, v)
-    return AllocationResult(
+    res = AllocationResult(
         status=status,
         backend=opties.backend,
         solver=solver_naam,
@@ -165,3 +167,6 @@ def los_op(inst: Instance, opties: SolverOpties | None = None) -> AllocationResu
         },
         signalen=tuple(signalen),
     )
+    if controleer:
+        verify(inst, res)
+    return res

@@ -12,9 +12,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _hoofd() -> None:
+    """Verdeel vergunninghouders eerlijk en uitlegbaar over gemeenten en flexwoningen."""
+
+
 # Sub-commands register themselves on `app` when imported.
-from allocatie.cli import taakstelling as _taakstelling  # noqa: E402,F401
 from allocatie.cli import genereer as _genereer  # noqa: E402,F401
 from allocatie.cli import ronde as _ronde  # noqa: E402,F401
+from allocatie.cli import taakstelling as _taakstelling  # noqa: E402,F401
 
 __all__ = ["app"]

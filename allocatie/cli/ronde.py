@@ -1,3 +1,171 @@
-"""CLI sub-command `allocatie ronde`."""
+"""CLI sub-command ``allocatie ronde``: run one allocation round end to end."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from allocatie.cli import app
+from allocatie.cli.gemeenschappelijk import meld_fouten, nl_getal, personen
+from allocatie.instance import Instance
+from allocatie.laden import laad_ronde
+from allocatie.reports.uitvoer import samenvatting, schrijf_json, schrijf_uitvoer
+from allocatie.result import AllocationResult
+from allocatie.solve import los_op
+
+#: The example round shipped with the project, run when no round is given.
+VOORBEELD = Path(__file__).resolve().parents[2] / "data" / "voorbeeld" / "ronde.toml"
+
+
+def _slug(tekst: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", tekst.lower()).strip("-") or "ronde"
+
+
+def toon_resultaat(console: Console, inst: Instance, res: AllocationResult) -> None:
+    """Print the Dutch summary: per gemeente, totals, solver, levels."""
+    tabel = Table(title=f"{inst.naam} ({inst.periode.label}) — model '{inst.preset.naam}'")
+    for kop in (
+        "gemeente",
+        "taakstelling",
+        "achterst.",
+        "voorspr.",
+        "gereal.",
+        "opgave",
+        "geplaatst",
+        "tekort",
+        "over",
+    ):
+        tabel.add_column(kop, justify="left" if kop == "gemeente" else "right")
+    g = res.per_gemeente
+    for r in g.itertuples(index=False):
+        tekort = f"[red]{r.tekort}[/red]" if r.tekort else "0"
+        tabel.add_row(
+            f"{r.gemeente_naam} ({r.gemeente_code})",
+            str(r.taakstelling),
+            str(r.achterstand),
+            str(r.voorsprong),
+            str(r.gerealiseerd),
+            str(r.opgave),
+            str(r.geplaatst),
+            tekort,
+            str(r.overvulling),
+        )
+    tabel.add_section()
+    tabel.add_row(
+        "[bold]totaal[/bold]",
+        *(
+            str(int(g[k].sum()))
+            for k in (
+                "taakstelling",
+                "achterstand",
+                "voorsprong",
+                "gerealiseerd",
+                "opgave",
+                "geplaatst",
+                "tekort",
+                "overvulling",
+            )
+        ),
+    )
+    console.print(tabel)
+    s = res.samenvatting()["aantallen"]
+    console.print(
+        f"Geplaatst: {nl_getal(s['huishoudens_geplaatst'])} huishoudens "
+        f"({personen(s['personen_geplaatst'])}); onbediend: "
+        f"{nl_getal(s['huishoudens_onbediend'])} huishoudens ({personen(s['personen_onbediend'])})."
+    )
+    console.print(
+        f"Tekort op de taakstellingen: {personen(s['tekort'])} in "
+        f"{int((g['tekort'] > 0).sum())} van {len(g)} gemeenten; grootste relatieve tekort "
+        f"{nl_getal(100 * res.doelwaarden['eerlijkheid'], 1)}%."
+    )
+    niveaus = Table(title="Doelniveaus (lexicografisch)")
+    for kop in ("niveau", "status", "waarde", "grens", "gap", "tijd (s)"):
+        niveaus.add_column(kop, justify="left" if kop in ("niveau", "status") else "right")
+    for n in res.niveaus:
+        niveaus.add_row(
+            n.naam,
+            n.status.value,
+            "-" if n.waarde is None else nl_getal(n.waarde, 2),
+            "-" if n.grens is None else nl_getal(n.grens, 2),
+            "-" if n.gap is None else f"{100 * n.gap:.3f}%".replace(".", ","),
+            nl_getal(n.tijd_s, 2),
+        )
+    console.print(niveaus)
+    gap = "onbekend" if res.gap is None else f"{100 * res.gap:.3f}%".replace(".", ",")
+    console.print(
+        f"Solver: {res.solver}; status: [bold]{res.status.value}[/bold]; gap: {gap}; "
+        f"rekentijd: {nl_getal(res.wall_s, 2)} s (model bouwen {nl_getal(res.bouw_s, 2)} s); "
+        f"onafhankelijke controle: [green]geslaagd[/green]."
+    )
+
+
+@app.command("ronde")
+def ronde(
+    rondebestand: Annotated[
+        Path | None,
+        typer.Argument(
+            help="ronde.toml of de map ervan; zonder argument de voorbeeldronde (data/voorbeeld).",
+            show_default=False,
+        ),
+    ] = None,
+    uitvoer: Annotated[
+        Path | None,
+        typer.Option("--uitvoer", "-u", help="Uitvoermap. Standaard: uitvoer/<periode>-<naam>."),
+    ] = None,
+    json_pad: Annotated[
+        Path | None, typer.Option("--json", help="Schrijf ook de samenvatting als JSON hierheen.")
+    ] = None,
+    backend: Annotated[
+        str | None, typer.Option("--solver", help="Solver: highs (standaard) of cbc.")
+    ] = None,
+    tijdslimiet: Annotated[
+        float | None, typer.Option("--tijdslimiet", help="Tijdslimiet in seconden (alle niveaus).")
+    ] = None,
+    gap: Annotated[
+        float | None, typer.Option("--gap", help="Relatieve MIP-gap per niveau.")
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="Aantal threads (0 = auto).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed voor de solver.")] = None,
+    overschrijf: Annotated[
+        bool, typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap.")
+    ] = False,
+) -> None:
+    """Voer een allocatieronde uit: inlezen, controleren, optimaliseren, verifiëren, rapporteren."""
+    console = Console(soft_wrap=True)
+    with meld_fouten():
+        pad = rondebestand or VOORBEELD
+        inst = laad_ronde(
+            pad,
+            backend=backend,
+            tijdslimiet_s=tijdslimiet,
+            gap_relatief=gap,
+            threads=threads,
+            seed=seed,
+        )
+        console.print(
+            f"Ronde [bold]{inst.naam}[/bold]: {len(inst.gemeenten)} gemeenten, "
+            f"{nl_getal(inst.n_huishoudens)} huishoudens "
+            f"({personen(int(inst.huishoudens['personen'].sum()))}), "
+            f"{len(inst.opties)} woonopties; solver {inst.solver.backend}, "
+            f"tijdslimiet {nl_getal(inst.solver.tijdslimiet_s)} s."
+        )
+        res = los_op(inst)  # verified before it is returned
+        for signaal in res.signalen:
+            console.print(f"[yellow]Signaal:[/yellow] {signaal}")
+        toon_resultaat(console, inst, res)
+        doel = uitvoer or Path("uitvoer") / f"{inst.periode.label}-{_slug(inst.naam)}"
+        schrijf_uitvoer(inst, res, doel, overschrijf=overschrijf)
+        console.print(
+            f"Uitvoer geschreven naar [bold]{doel}[/bold] (CSV, allocatie.xlsx, samenvatting.json)."
+        )
+        if json_pad is not None:
+            schrijf_json(samenvatting(inst, res), json_pad)
+            console.print(f"Samenvatting (JSON) geschreven naar [bold]{json_pad}[/bold].")

@@ -24,7 +24,9 @@ import contextlib
 import logging
 import os
 import secrets
+import shutil
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -199,3 +201,61 @@ def schrijf_csv_atomisch(
     with atomisch_pad(doel, fsync=fsync) as tijdelijk:
         df.to_csv(tijdelijk, index=index, **to_csv_kwargs)
     return doel
+
+
+@contextlib.contextmanager
+def atomische_map(pad: str | os.PathLike[str], *, overschrijf: bool = False) -> Iterator[Path]:
+    """Yield a temporary sibling folder that becomes ``pad`` on success.
+
+    Everything written inside the block appears at ``pad`` at once, or not at
+    all: on an exception the temporary folder is removed and an existing
+    ``pad`` is left untouched.
+
+    Parameters
+    ----------
+    pad
+        The final folder. Its parent is created if needed.
+    overschrijf
+        Replace an existing non-empty ``pad``; without it that is an error, so
+        earlier output is never lost silently.
+
+    Raises
+    ------
+    InvoerFout
+        When ``pad`` exists, is not empty and ``overschrijf`` is False, or is a file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> doel = Path(tempfile.mkdtemp()) / "uitvoer"
+    >>> with atomische_map(doel) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("klaar")
+    >>> sorted(p.name for p in doel.iterdir())
+    ['a.txt']
+    """
+    doel = Path(pad)
+    if doel.exists() and not doel.is_dir():
+        raise InvoerFout("uitvoermap is een bestand; kies een map", bestand=doel)
+    if doel.is_dir() and any(doel.iterdir()) and not overschrijf:
+        raise InvoerFout(
+            "uitvoermap bestaat al en is niet leeg; kies een andere map of gebruik --overschrijf",
+            bestand=doel,
+        )
+    doel.parent.mkdir(parents=True, exist_ok=True)
+    tijdelijk = Path(tempfile.mkdtemp(prefix=f".{doel.name}.", suffix=".tmp", dir=doel.parent))
+    oud: Path | None = None
+    try:
+        yield tijdelijk
+        if doel.exists():
+            oud = doel.with_name(f".{doel.name}.{os.getpid()}.oud")
+            os.replace(doel, oud)
+        os.replace(tijdelijk, doel)
+    except BaseException:
+        shutil.rmtree(tijdelijk, ignore_errors=True)
+        if oud is not None and not doel.exists():
+            os.replace(oud, doel)
+        raise
+    if oud is not None:
+        shutil.rmtree(oud, ignore_errors=True)
+    logger.debug("map atomisch geschreven: %s", doel)

@@ -96,7 +96,8 @@ def genereer_woningaanbod(
     return pd.DataFrame(
         {
             "aanbod_id": pd.Series(
-                [f"W-{codes[c]}-{v}" for c, v in zip(gemeente, volgnummer, strict=True)], dtype="str"
+                [f"W-{codes[c]}-{v}" for c, v in zip(gemeente, volgnummer, strict=True)],
+                dtype="str",
             ),
             "gemeente_code": pd.Series(codes[gemeente], dtype="str"),
             "min_personen": grenzen[:, 0].astype(np.int64),

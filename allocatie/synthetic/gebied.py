@@ -74,7 +74,9 @@ def _omtrek(rng: np.random.Generator, n: int) -> shapely.Polygon:
     fase = rng.uniform(0.0, 2 * math.pi, harmonischen.size)
     rek_y = rng.uniform(1.0, 1.4)  # the Netherlands is taller than wide
     hoek = np.linspace(0.0, 2 * math.pi, 360, endpoint=False)
-    straal = 1.0 + (amplitude[:, None] * np.cos(harmonischen[:, None] * hoek + fase[:, None])).sum(0)
+    straal = 1.0 + (amplitude[:, None] * np.cos(harmonischen[:, None] * hoek + fase[:, None])).sum(
+        0
+    )
     straal = np.clip(straal, 0.3, None)
     xy = np.column_stack([straal * np.cos(hoek), rek_y * straal * np.sin(hoek)])
     xy *= math.sqrt(n * OPPERVLAK_GEMEENTE_M2 / shapely.Polygon(xy).area)
@@ -186,7 +188,9 @@ def _aaneengesloten(labels: np.ndarray, paren: tuple[np.ndarray, np.ndarray]) ->
             comps, grootte = np.unique(component[labels == groep], return_counts=True)
             for c in comps[np.argsort(-grootte, kind="stable")][1:]:
                 leden = component == c
-                rand = np.concatenate([labels[j][leden[i] & ~leden[j]], labels[i][leden[j] & ~leden[i]]])
+                rand = np.concatenate(
+                    [labels[j][leden[i] & ~leden[j]], labels[i][leden[j] & ~leden[i]]]
+                )
                 if rand.size:
                     labels[leden] = np.bincount(rand).argmax()
                     verplaatst = True

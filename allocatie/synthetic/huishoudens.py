@@ -109,7 +109,9 @@ def genereer_huishoudens(
     breedte = max(6, len(str(n)))
     return pd.DataFrame(
         {
-            "huishouden_id": pd.Series([f"HH-{i:0{breedte}d}" for i in range(1, n + 1)], dtype="str"),
+            "huishouden_id": pd.Series(
+                [f"HH-{i:0{breedte}d}" for i in range(1, n + 1)], dtype="str"
+            ),
             "personen": personen,
             "nareizigers": nareizigers,
             "azc_gemeente": pd.Series(codes[azc], dtype="str"),

@@ -113,6 +113,8 @@ def genereer_regiocapaciteit(
         {
             "regio_soort": pd.Series(["arbeidsmarktregio"], dtype="str"),
             "regio_code": pd.Series([str(regio[grootste])], dtype="str"),
-            "max_personen": np.array([max(1, int(np.floor(aandeel * som[grootste])))], dtype=np.int64),
+            "max_personen": np.array(
+                [max(1, int(np.floor(aandeel * som[grootste])))], dtype=np.int64
+            ),
         }
     )

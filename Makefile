@@ -1,0 +1,39 @@
+# Twee commando's doen alles: `make demo` (voorbeeldronde) en `make test` (lint + tests).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint format bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.geinstalleerd: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.geinstalleerd
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## demo: maak de omgeving, installeer en voer de voorbeeldronde uit
+demo: $(VENV)/.geinstalleerd
+	$(BIN)/allocatie ronde data/voorbeeld/ronde.toml --uitvoer uitvoer/voorbeeld --overschrijf \
+		--json uitvoer/voorbeeld-samenvatting.json
+
+## test: installeer de dev-extra's, controleer de stijl en draai alle tests
+test: $(VENV)/.dev
+	$(BIN)/ruff check allocatie tests benchmarks
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check allocatie tests benchmarks
+	$(BIN)/ruff format --check allocatie tests benchmarks
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format allocatie tests benchmarks
+	$(BIN)/ruff check --fix allocatie tests benchmarks
+
+clean:
+	rm -rf $(VENV) uitvoer .pytest_cache .ruff_cache .mypy_cache

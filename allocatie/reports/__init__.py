@@ -1,0 +1,1 @@
+"""Reports: pure functions of an instance and its verified result."""
