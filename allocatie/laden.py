@@ -44,8 +44,19 @@ def laad_ronde(pad: str | Path, **solver_overschrijving: Any) -> Instance:
     >>> inst = laad_ronde("data/voorbeeld")  # doctest: +SKIP
     """
     config = lees_config(pad)
-    preset = laad_preset(config.model, basis=config.map)
-    solver = solver_opties({**config.solver, **solver_overschrijving})
+    try:
+        preset = laad_preset(config.model, basis=config.map)
+        solver = solver_opties(config.solver)
+    except ConfiguratieFout as exc:
+        if exc.bestand is not None:
+            raise
+        # A bad value in ronde.toml: name the file (overrides are checked below, without it).
+        kolom = "ronde.model" if exc.kolom == "model" else exc.kolom
+        raise ConfiguratieFout(
+            exc.bericht, bestand=config.rondebestand, kolom=kolom, waarde=exc.waarde
+        ) from None
+    # None means "not given" (the CLI passes every option): keep the ronde.toml value.
+    solver = solver_opties(solver_overschrijving, basis=solver)
     tabellen = lees_tabellen(config)
     hashes = {naam: bestand_hash(p) for naam, p in config.bestanden.items()}
     return valideer(

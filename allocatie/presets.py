@@ -7,6 +7,7 @@ Loading is strict: a missing or unknown key is a `ConfiguratieFout`.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,10 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
             if isinstance(waarde, bool) or not isinstance(waarde, int | float):
                 raise ConfiguratieFout(
                     "verwacht een getal", bestand=bron, kolom=sleutel, waarde=waarde
+                )
+            if not math.isfinite(waarde):  # TOML allows nan and inf; nan passes "< 0"
+                raise ConfiguratieFout(
+                    "verwacht een eindig getal", bestand=bron, kolom=sleutel, waarde=waarde
                 )
             if waarde < 0:
                 raise ConfiguratieFout(

@@ -84,15 +84,16 @@ def weiger_beschermde_kenmerken(df: pd.DataFrame, bron: str) -> None:
             )
 
 
-def _controleer_rd(x: np.ndarray, y: np.ndarray, bron: str, kolom: str) -> None:
+def _controleer_rd(x: np.ndarray, y: np.ndarray, bron: str, kolommen: tuple[str, str]) -> None:
     for i, (xi, yi) in enumerate(zip(x.tolist(), y.tolist(), strict=True)):
-        if not (RD_X[0] <= xi <= RD_X[1] and RD_Y[0] <= yi <= RD_Y[1]):
+        x_goed = RD_X[0] <= xi <= RD_X[1]
+        if not (x_goed and RD_Y[0] <= yi <= RD_Y[1]):
             raise InvoerFout(
                 "coördinaat ligt niet in Nederland in EPSG:28992 (RD New, meters); "
                 f"verwacht x in {RD_X}, y in {RD_Y}",
                 bestand=bron,
                 rij=k.rijnummer(i),
-                kolom=kolom,
+                kolom=kolommen[1] if x_goed else kolommen[0],
                 waarde=(xi, yi),
             )
 
@@ -104,6 +105,20 @@ def _naar_rd(gdf: gpd.GeoDataFrame, bron: str) -> gpd.GeoDataFrame:
             bestand=bron,
             kolom="geometry",
         )
+    if gdf.crs.is_geographic and len(gdf):
+        b = gdf.geometry.bounds.to_numpy(float)
+        buiten = (np.abs(b[:, [0, 2]]) > 180).any(axis=1) | (np.abs(b[:, [1, 3]]) > 90).any(axis=1)
+        if buiten.any():
+            i = int(np.flatnonzero(buiten)[0])
+            raise InvoerFout(
+                f"het CRS ({gdf.crs.to_string()}) zegt lengte- en breedtegraden, maar de "
+                "coördinaten lijken meters (RD New?). Een GeoJSON zonder 'crs' geldt als WGS84; "
+                "sla het bestand op met EPSG:28992",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="geometry",
+                waarde=(round(float(b[i, 0])), round(float(b[i, 1]))),
+            )
     return gdf if gdf.crs.to_epsg() == 28992 else gdf.to_crs(RD)
 
 
@@ -116,12 +131,12 @@ def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.Ge
                 raise InvoerFout("lege geometrie", bestand=bron, rij=k.rijnummer(i), kolom="geometry")
         punt = gdf.geometry.representative_point()
         x, y = punt.x.to_numpy(float), punt.y.to_numpy(float)
-        _controleer_rd(x, y, bron, "geometry")
+        _controleer_rd(x, y, bron, ("geometry", "geometry"))
         vlak = gdf.geometry if bool(gdf.geometry.geom_type.str.contains("Polygon").all()) else None
         return x, y, vlak
     x = k.getal(df, "x", bron)
     y = k.getal(df, "y", bron)
-    _controleer_rd(x, y, bron, "x")
+    _controleer_rd(x, y, bron, ("x", "y"))
     return x, y, None
 
 

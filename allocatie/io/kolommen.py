@@ -18,8 +18,9 @@ import pandas as pd
 
 from allocatie.errors import InvoerFout
 
-GEMEENTECODE = re.compile(r"^GM\d{4}$")
-_INT = re.compile(r"^[+-]?\d+$")
+GEMEENTECODE = re.compile(r"^GM[0-9]{4}$")
+_INT = re.compile(r"^[+-]?[0-9]+$")  # ASCII digits only: no "٣" -> 3
+_DATUM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def rijnummer(positie: int) -> int:
@@ -186,8 +187,10 @@ def datum(
                 d = pd.Timestamp(waarde).date()
             elif isinstance(waarde, dt.date):
                 d = waarde
-            else:
+            elif _DATUM.match(str(waarde).strip()):
                 d = dt.date.fromisoformat(str(waarde).strip())
+            else:  # fromisoformat would also take 20250301 and 2025-W10-1
+                raise ValueError(waarde)
         except ValueError:
             raise InvoerFout(
                 "geen geldige datum; verwacht JJJJ-MM-DD",

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from allocatie.errors import ConfiguratieFout, InvoerFout
+from allocatie.instance import Periode
 from allocatie.tabellen import RondeTabellen
 
 GEO_EXTENSIES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".topojson", ".gml"}
@@ -39,6 +40,8 @@ class RondeConfig:
         Folder of the ``ronde.toml``; relative paths resolve against it.
     bestanden
         Table name -> resolved path.
+    rondebestand
+        The ``ronde.toml`` itself (for messages).
     """
 
     naam: str
@@ -47,6 +50,7 @@ class RondeConfig:
     solver: dict[str, Any]
     map: Path
     bestanden: dict[str, Path] = field(default_factory=dict)
+    rondebestand: Path | None = None
 
 
 def _splits_laag(spec: str) -> tuple[str, str | None]:
@@ -85,20 +89,39 @@ def lees_tabel(spec: str | Path, *, naam: str = "tabel") -> pd.DataFrame:
         )
     try:
         df = pd.read_csv(pad, dtype=str, keep_default_na=False, encoding="utf-8")
+        # The header as written: pandas renames a repeated name ("a" -> "a.1") silently.
+        kop = pd.read_csv(
+            pad, dtype=str, keep_default_na=False, encoding="utf-8", header=None, nrows=1
+        ).iloc[0]
     except UnicodeDecodeError as exc:
         raise InvoerFout("bestand is geen UTF-8; sla het op als CSV UTF-8", bestand=pad) from exc
     except pd.errors.ParserError as exc:
         raise InvoerFout(f"geen geldige CSV: {exc}", bestand=pad) from exc
     except pd.errors.EmptyDataError as exc:
         raise InvoerFout("bestand is leeg; verwacht minstens een kopregel", bestand=pad) from exc
+    if not isinstance(df.index, pd.RangeIndex):  # pandas took column 1 as index: all shifted
+        raise InvoerFout(
+            "de rijen hebben meer velden dan de kopregel (een komma te veel aan het eind?)",
+            bestand=pad,
+            rij=2,
+        )
     df.columns = [str(c).strip() for c in df.columns]
+    namen = [str(c).strip() for c in kop.tolist()]
+    for i, kolom in enumerate(namen):
+        if kolom and kolom in namen[:i]:
+            raise InvoerFout(
+                "dubbele kolom in de kopregel; elke kolomnaam mag maar één keer voorkomen",
+                bestand=pad,
+                rij=1,
+                kolom=kolom,
+            )
     return df
 
 
 def bestand_hash(pad: Path) -> str:
-    """SHA-256 of a file (for the round's metadata)."""
+    """SHA-256 of a file (for the round's metadata); ``pad.gpkg:laag`` hashes the file."""
     h = hashlib.sha256()
-    with open(pad, "rb") as f:
+    with open(_splits_laag(str(pad))[0], "rb") as f:
         for blok in iter(lambda: f.read(1 << 20), b""):
             h.update(blok)
     return h.hexdigest()
@@ -132,6 +155,12 @@ def lees_config(pad: str | Path) -> RondeConfig:
     for sleutel in ("naam", "periode"):
         if not isinstance(ronde.get(sleutel), str) or not ronde[sleutel].strip():
             raise ConfiguratieFout("verplichte sleutel ontbreekt", bestand=pad, kolom=f"ronde.{sleutel}")
+    try:
+        Periode.parse(ronde["periode"])
+    except ConfiguratieFout as exc:
+        raise ConfiguratieFout(
+            exc.bericht, bestand=pad, kolom=exc.kolom, waarde=exc.waarde
+        ) from None
     bestanden = data.get("bestanden", {})
     toegestaan = set(VERPLICHTE_BESTANDEN) | set(OPTIONELE_BESTANDEN)
     for sleutel in sorted(set(bestanden) - toegestaan):
@@ -168,6 +197,7 @@ def lees_config(pad: str | Path) -> RondeConfig:
         solver=dict(solver),
         map=pad.parent,
         bestanden=paden,
+        rondebestand=pad,
     )
 
 
