@@ -115,16 +115,27 @@ def _ronde_toml(
     return "\n".join(regels) + "\n"
 
 
-def _gemeenten_geo(gemeenten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _in_rd(gemeenten: gpd.GeoDataFrame, tabel: str = "gemeenten") -> gpd.GeoDataFrame:
+    """The layer in EPSG:28992 (reprojected when it has another CRS)."""
     if gemeenten.crs is None:
         raise InvoerFout(
-            "de gemeentegrenzen hebben geen CRS; zet het CRS (EPSG:28992, RD New) "
-            "voor het schrijven",
-            bestand="gemeenten",
+            "de geometrie heeft geen CRS; zet het CRS (EPSG:28992, RD New) voor het schrijven",
+            bestand=tabel,
         )
     if gemeenten.crs.to_epsg() != RD_EPSG:
         gemeenten = gemeenten.to_crs(epsg=RD_EPSG)
     return gemeenten.reset_index(drop=True)
+
+
+def _punten_als_xy(gdf: gpd.GeoDataFrame, tabel: str) -> pd.DataFrame:
+    """A point layer as a plain table with ``x``/``y`` in RD metres (for CSV)."""
+    uit = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    if "x" not in uit.columns or "y" not in uit.columns:
+        punten = _in_rd(gdf, tabel).geometry
+        if not (punten.geom_type == "Point").all():
+            raise InvoerFout("verwacht punten (of kolommen x en y)", bestand=tabel)
+        uit["x"], uit["y"] = punten.x.to_numpy(), punten.y.to_numpy()
+    return uit
 
 
 def _controleer_doel(doel: Path, overschrijf: bool) -> None:
@@ -160,7 +171,7 @@ def _schrijf_inhoud(
     bestanden: dict[str, str] = {}
     gemeenten = tabellen.gemeenten
     if isinstance(gemeenten, gpd.GeoDataFrame):
-        _gemeenten_geo(gemeenten).to_file(map_ / "gemeenten.geojson", driver="GeoJSON", index=False)
+        _in_rd(gemeenten).to_file(map_ / "gemeenten.geojson", driver="GeoJSON", index=False)
         bestanden["gemeenten"] = "gemeenten.geojson"
     else:
         _voor_csv(gemeenten).to_csv(
@@ -172,7 +183,7 @@ def _schrijf_inhoud(
         if df is None:
             continue
         if isinstance(df, gpd.GeoDataFrame):
-            df = pd.DataFrame(df.drop(columns=df.geometry.name))
+            df = _punten_als_xy(df, tabel)
         bestand = f"{tabel}.csv"
         _voor_csv(df).to_csv(map_ / bestand, index=False, encoding="utf-8", lineterminator="\n")
         bestanden[tabel] = bestand

@@ -69,11 +69,14 @@ class Gebied:
 
 def _omtrek(rng: np.random.Generator, n: int) -> shapely.Polygon:
     """An irregular star-shaped outline of ``n`` mean gemeente areas inside the NL box."""
-    harmonischen = np.arange(2, 9)
-    amplitude = rng.uniform(0.0, 1.0, harmonischen.size) * 0.16 / harmonischen**0.8
+    # Broad lobes (low harmonics) plus a rougher, coast-like fringe (higher harmonics).
+    harmonischen = np.arange(2, 31)
+    amplitude = rng.uniform(0.0, 1.0, harmonischen.size) * np.where(
+        harmonischen < 9, 0.16 / harmonischen**0.8, 0.12 / harmonischen
+    )
     fase = rng.uniform(0.0, 2 * math.pi, harmonischen.size)
     rek_y = rng.uniform(1.0, 1.4)  # the Netherlands is taller than wide
-    hoek = np.linspace(0.0, 2 * math.pi, 360, endpoint=False)
+    hoek = np.linspace(0.0, 2 * math.pi, 720, endpoint=False)
     straal = 1.0 + (amplitude[:, None] * np.cos(harmonischen[:, None] * hoek + fase[:, None])).sum(
         0
     )
