@@ -19,6 +19,7 @@ from allocatie.instance import Instance
 from allocatie.model.bouw import AllocatieModel, bouw_model
 from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
+from allocatie.taal import huishoudens, personen
 from allocatie.verify import verify
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,9 @@ def diagnose(inst: Instance, model: AllocatieModel) -> list[str]:
         geen_grootte = int((~past.any(axis=1)).sum())
         ids = ", ".join(hh["huishouden_id"].to_numpy(object)[zonder[:8]])
         signalen.append(
-            f"{len(zonder)} huishoudens ({int(hh['personen'].to_numpy()[zonder].sum())} personen) "
-            f"hebben geen enkele passende optie: {geen_grootte} door woninggrootte, "
+            f"{huishoudens(len(zonder))} "
+            f"({personen(int(hh['personen'].to_numpy()[zonder].sum()))}) "
+            f"{'heeft' if len(zonder) == 1 else 'hebben'} geen enkele passende optie: {geen_grootte} door woninggrootte, "
             f"{len(zonder) - geen_grootte} door harde criteria (werk, studie, familie, zorg, "
             f"beschikbaarheid). Bijv. {ids}{' ...' if len(zonder) > 8 else ''}"
         )
@@ -56,11 +58,11 @@ def diagnose(inst: Instance, model: AllocatieModel) -> list[str]:
             f"hoogstens {capaciteit} plaatsen: minstens {vraag - capaciteit} blijven onbediend."
         )
     opgave = int(inst.gemeenten["opgave"].sum())
-    personen = int(hh["personen"].sum())
-    if personen < opgave:
+    wachtend = int(hh["personen"].sum())
+    if wachtend < opgave:
         signalen.append(
-            f"De resterende opgave is {opgave} personen, maar er wachten {personen} personen: "
-            f"samen minstens {opgave - personen} personen tekort op de taakstellingen."
+            f"De resterende opgave is {personen(opgave)}, maar er wachten {personen(wachtend)}: "
+            f"samen minstens {personen(opgave - wachtend)} tekort op de taakstellingen."
         )
     return signalen
 

@@ -10,29 +10,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from allocatie.errors import AllocatieFout, VerificatieFout
+from allocatie.taal import huishoudens, nl_getal, personen
+
+__all__ = ["EXIT_INVOER", "EXIT_VERIFICATIE", "huishoudens", "meld_fouten", "nl_getal", "personen"]
 
 #: Exit codes: 2 = bad input or configuration, 3 = a result failed verification.
 EXIT_INVOER = 2
 EXIT_VERIFICATIE = 3
-
-
-def nl_getal(getal: float, decimalen: int = 0) -> str:
-    """Dutch notation: 17942942 -> '17.942.942', 0.25 (2) -> '0,25'.
-
-    Examples
-    --------
-    >>> nl_getal(17942942)
-    '17.942.942'
-    >>> nl_getal(1234.5, 1)
-    '1.234,5'
-    """
-    tekst = f"{getal:,.{decimalen}f}"
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def personen(n: int) -> str:
-    """'1 persoon', '3 personen'."""
-    return f"{nl_getal(n)} {'persoon' if n == 1 else 'personen'}"
 
 
 @contextlib.contextmanager

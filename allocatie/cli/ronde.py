@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from allocatie.cli import app
-from allocatie.cli.gemeenschappelijk import meld_fouten, nl_getal, personen
+from allocatie.cli.gemeenschappelijk import huishoudens, meld_fouten, nl_getal, personen
 from allocatie.instance import Instance
 from allocatie.laden import laad_ronde
 from allocatie.reports.uitvoer import samenvatting, schrijf_json, schrijf_uitvoer
@@ -75,9 +75,9 @@ def toon_resultaat(console: Console, inst: Instance, res: AllocationResult) -> N
     console.print(tabel)
     s = res.samenvatting()["aantallen"]
     console.print(
-        f"Geplaatst: {nl_getal(s['huishoudens_geplaatst'])} huishoudens "
+        f"Geplaatst: {huishoudens(s['huishoudens_geplaatst'])} "
         f"({personen(s['personen_geplaatst'])}); onbediend: "
-        f"{nl_getal(s['huishoudens_onbediend'])} huishoudens ({personen(s['personen_onbediend'])})."
+        f"{huishoudens(s['huishoudens_onbediend'])} ({personen(s['personen_onbediend'])})."
     )
     console.print(
         f"Tekort op de taakstellingen: {personen(s['tekort'])} in "
@@ -140,6 +140,8 @@ def ronde(
 ) -> None:
     """Voer een allocatieronde uit: inlezen, controleren, optimaliseren, verifiëren, rapporteren."""
     console = Console(soft_wrap=True)
+    if not console.is_terminal:  # piped or in CI: rich would assume 80 columns
+        console = Console(soft_wrap=True, width=120)
     with meld_fouten():
         pad = rondebestand or VOORBEELD
         inst = laad_ronde(
@@ -152,7 +154,7 @@ def ronde(
         )
         console.print(
             f"Ronde [bold]{inst.naam}[/bold]: {len(inst.gemeenten)} gemeenten, "
-            f"{nl_getal(inst.n_huishoudens)} huishoudens "
+            f"{huishoudens(inst.n_huishoudens)} "
             f"({personen(int(inst.huishoudens['personen'].sum()))}), "
             f"{len(inst.opties)} woonopties; solver {inst.solver.backend}, "
             f"tijdslimiet {nl_getal(inst.solver.tijdslimiet_s)} s."

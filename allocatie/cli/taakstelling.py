@@ -23,19 +23,15 @@ from allocatie.taakstelling import (
     lees_vorige,
     pas_overloop_toe,
 )
+from allocatie.taal import nl_getal
 
 _TOP = 5
 
 
-def _nl(getal: int) -> str:
-    """A whole number with Dutch thousands separators: 17942942 -> '17.942.942'."""
-    return f"{getal:,}".replace(",", ".")
-
-
 def _personen(waarde: Fraction) -> str:
     if waarde.denominator == 1:
-        return _nl(waarde.numerator)
-    return f"{float(waarde):.2f}".replace(".", ",")
+        return nl_getal(waarde.numerator)
+    return nl_getal(float(waarde), 2)
 
 
 def _toon_samenvatting(
@@ -43,10 +39,10 @@ def _toon_samenvatting(
 ) -> None:
     tabel = uitkomst.tabel
     console.print(
-        f"[bold]Taakstelling[/bold] voor {len(tabel)} gemeenten, vg = {_nl(uitkomst.vg)} personen, "
-        f"inwoners NL = {_nl(uitkomst.inwoners_nl)}"
+        f"[bold]Taakstelling[/bold] voor {len(tabel)} gemeenten, "
+        f"vg = {nl_getal(uitkomst.vg)} personen, inwoners NL = {nl_getal(uitkomst.inwoners_nl)}"
     )
-    console.print(f"Som van de taakstellingen: {_nl(uitkomst.totaal)} personen")
+    console.print(f"Som van de taakstellingen: {nl_getal(uitkomst.totaal)} personen")
     if uitkomst.landelijk:
         console.print(
             f"Overschot door afronding naar boven: {_personen(uitkomst.overschot)} personen"
@@ -59,9 +55,10 @@ def _toon_samenvatting(
     met_overloop = "achterstand" in uit.columns
     if met_overloop:
         console.print(
-            f"Overloop uit de vorige periode: achterstand {_nl(int(uit['achterstand'].sum()))}, "
-            f"voorsprong {_nl(int(uit['voorsprong'].sum()))} personen; gecorrigeerde "
-            f"taakstelling samen {_nl(int(gecorrigeerde_taakstelling(uit).sum()))} personen"
+            "Overloop uit de vorige periode: "
+            f"achterstand {nl_getal(int(uit['achterstand'].sum()))}, "
+            f"voorsprong {nl_getal(int(uit['voorsprong'].sum()))} personen; gecorrigeerde "
+            f"taakstelling samen {nl_getal(int(gecorrigeerde_taakstelling(uit).sum()))} personen"
         )
 
     # Right-aligned number columns; with carry-over the population is left out and the
@@ -89,7 +86,7 @@ def _toon_samenvatting(
         top.add_row(
             str(tabel.at[i, "gemeente_code"]),
             escape(str(tabel.at[i, "gemeente_naam"])),
-            *(_nl(int(kolom.at[i])) for kolom in kolommen.values()),
+            *(nl_getal(int(kolom.at[i])) for kolom in kolommen.values()),
         )
     console.print(top)
     console.print(f"Geschreven: {uitvoer}", markup=False, highlight=False, soft_wrap=True)
