@@ -18,12 +18,10 @@ from allocatie.instance import Instance, Periode
 from allocatie.io import kolommen as k
 from allocatie.presets import ModelPreset
 from allocatie.solvers.base import SolverOpties
+from allocatie.spatial.grenzen import RD, RD_X, RD_Y  # noqa: F401  (re-exported)
+from allocatie.spatial.grenzen import controleer_rd as _controleer_rd
+from allocatie.spatial.grenzen import naar_rd as _naar_rd
 from allocatie.tabellen import RondeTabellen
-
-RD = "EPSG:28992"
-#: Plausible RD New extent (metres) for the Netherlands, with a margin.
-RD_X = (-7_000.0, 300_000.0)
-RD_Y = (289_000.0, 629_000.0)
 
 HUISHOUDEN_KOLOMMEN = (
     "huishouden_id",
@@ -82,44 +80,6 @@ def weiger_beschermde_kenmerken(df: pd.DataFrame, bron: str) -> None:
                 rij=1,
                 kolom=str(kolom),
             )
-
-
-def _controleer_rd(x: np.ndarray, y: np.ndarray, bron: str, kolommen: tuple[str, str]) -> None:
-    for i, (xi, yi) in enumerate(zip(x.tolist(), y.tolist(), strict=True)):
-        x_goed = RD_X[0] <= xi <= RD_X[1]
-        if not (x_goed and RD_Y[0] <= yi <= RD_Y[1]):
-            raise InvoerFout(
-                "coördinaat ligt niet in Nederland in EPSG:28992 (RD New, meters); "
-                f"verwacht x in {RD_X}, y in {RD_Y}",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom=kolommen[1] if x_goed else kolommen[0],
-                waarde=(xi, yi),
-            )
-
-
-def _naar_rd(gdf: gpd.GeoDataFrame, bron: str) -> gpd.GeoDataFrame:
-    if gdf.crs is None:
-        raise InvoerFout(
-            "het geobestand heeft geen coördinatenstelsel (CRS); sla het op met EPSG:28992",
-            bestand=bron,
-            kolom="geometry",
-        )
-    if gdf.crs.is_geographic and len(gdf):
-        b = gdf.geometry.bounds.to_numpy(float)
-        buiten = (np.abs(b[:, [0, 2]]) > 180).any(axis=1) | (np.abs(b[:, [1, 3]]) > 90).any(axis=1)
-        if buiten.any():
-            i = int(np.flatnonzero(buiten)[0])
-            raise InvoerFout(
-                f"het CRS ({gdf.crs.to_string()}) zegt lengte- en breedtegraden, maar de "
-                "coördinaten lijken meters (RD New?). Een GeoJSON zonder 'crs' geldt als WGS84; "
-                "sla het bestand op met EPSG:28992",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom="geometry",
-                waarde=(round(float(b[i, 0])), round(float(b[i, 1]))),
-            )
-    return gdf if gdf.crs.to_epsg() == 28992 else gdf.to_crs(RD)
 
 
 def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.GeoSeries | None]:
