@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad, atomische_map
+from allocatie.reports.kaart import teken_kaart
 from allocatie.result import AllocationResult
 
 #: Sheet / file name -> table, in workbook order.
@@ -116,7 +117,7 @@ def schrijf_werkboek(inst: Instance, res: AllocationResult, pad: str | Path) -> 
 def schrijf_uitvoer(
     inst: Instance, res: AllocationResult, map_: str | Path, *, overschrijf: bool = False
 ) -> Path:
-    """Write every table (CSV), the workbook and ``samenvatting.json`` to ``map_``."""
+    """Write every table (CSV), the workbook, the map and ``samenvatting.json`` to ``map_``."""
     with atomische_map(map_, overschrijf=overschrijf) as tmp:
         for t in TABELLEN:
             getattr(res, t).to_csv(
@@ -125,4 +126,5 @@ def schrijf_uitvoer(
         niveaus_tabel(res).to_csv(tmp / "niveaus.csv", index=False, lineterminator="\n")
         schrijf_werkboek(inst, res, tmp / "allocatie.xlsx")
         schrijf_json(samenvatting(inst, res), tmp / "samenvatting.json")
+        teken_kaart(inst, res, tmp / "kaart.png")
     return Path(map_)
