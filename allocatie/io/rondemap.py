@@ -18,14 +18,9 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
-import os
-import re
-import secrets
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from allocatie.errors import ConfiguratieFout, InvoerFout
+from allocatie.instance import Periode
+from allocatie.io.atomisch import atomische_map
 from allocatie.tabellen import RondeTabellen
 
 __all__ = ["schrijf_rondemap"]
@@ -54,7 +51,6 @@ GEHELE_KOLOMMEN = frozenset(
 DATUMKOLOMMEN = frozenset({"gereed_datum", "beschikbaar_vanaf", "beschikbaar_tot"})
 """Date columns of the schema: written as ISO dates (``2025-03-01``)."""
 
-_PERIODE = re.compile(r"^\d{4}-(I|II)$")
 _CSV_TABELLEN = ("taakstelling", "huishoudens", "woningaanbod", "flexlocaties", "regiocapaciteit")
 
 
@@ -238,12 +234,9 @@ def schrijf_rondemap(
     doel = Path(map)
     if not isinstance(naam, str) or not naam.strip():
         raise ConfiguratieFout("de ronde heeft een naam nodig", kolom="ronde.naam", waarde=naam)
-    if not isinstance(periode, str) or not _PERIODE.match(periode):
-        raise ConfiguratieFout(
-            "ongeldige periode; verwacht JJJJ-I of JJJJ-II (bijv. 2025-I)",
-            kolom="ronde.periode",
-            waarde=periode,
-        )
+    if not isinstance(periode, str):
+        raise ConfiguratieFout("periode moet tekst zijn", kolom="ronde.periode", waarde=periode)
+    Periode.parse(periode)
     solver = dict(solver or {})
     for sleutel in solver:
         if sleutel not in SOLVER_SLEUTELS:
@@ -253,39 +246,11 @@ def schrijf_rondemap(
             )
     _controleer_doel(doel, overschrijf)
     try:
-        _vervang_map(tabellen, doel, naam=naam, periode=periode, model=model, solver=solver)
+        # Write to a temporary sibling folder that replaces ``doel`` at once.
+        with atomische_map(doel, overschrijf=True) as tijdelijk:
+            _schrijf_inhoud(
+                tabellen, tijdelijk, naam=naam, periode=periode, model=model, solver=solver
+            )
     except OSError as exc:
         raise InvoerFout(f"kan de rondemap niet schrijven: {exc}", bestand=doel) from exc
     return doel
-
-
-def _vervang_map(
-    tabellen: RondeTabellen,
-    doel: Path,
-    *,
-    naam: str,
-    periode: str,
-    model: str,
-    solver: dict[str, object],
-) -> None:
-    """Write to a temporary sibling folder, then rename it into place."""
-    doel.parent.mkdir(parents=True, exist_ok=True)
-    tijdelijk = doel.with_name(f".{doel.name}.{secrets.token_hex(6)}.tmp")
-    tijdelijk.mkdir()
-    try:
-        _schrijf_inhoud(tabellen, tijdelijk, naam=naam, periode=periode, model=model, solver=solver)
-        if doel.exists():
-            oud = doel.with_name(f".{doel.name}.{secrets.token_hex(6)}.oud")
-            os.replace(doel, oud)
-            try:
-                os.replace(tijdelijk, doel)
-            except BaseException:
-                os.replace(oud, doel)
-                raise
-            shutil.rmtree(oud, ignore_errors=True)
-        else:
-            os.replace(tijdelijk, doel)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(tijdelijk)
-        raise
