@@ -18,7 +18,7 @@ from allocatie.validate import valideer
 
 
 def solver_opties(waarden: dict[str, Any], basis: SolverOpties | None = None) -> SolverOpties:
-    """Build `SolverOpties` from a dict (e.g. ``[solver]`` of ronde.toml); None values are skipped."""
+    """Build `SolverOpties` from a dict (e.g. ``[solver]``); None values are skipped."""
     basis = basis or SolverOpties()
     bekend = {f.name for f in fields(SolverOpties)}
     for sleutel in waarden:

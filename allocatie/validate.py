@@ -88,7 +88,9 @@ def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.Ge
         gdf = _naar_rd(df, bron)
         for i, geom in enumerate(gdf.geometry):
             if geom is None or geom.is_empty:
-                raise InvoerFout("lege geometrie", bestand=bron, rij=k.rijnummer(i), kolom="geometry")
+                raise InvoerFout(
+                    "lege geometrie", bestand=bron, rij=k.rijnummer(i), kolom="geometry"
+                )
         punt = gdf.geometry.representative_point()
         x, y = punt.x.to_numpy(float), punt.y.to_numpy(float)
         _controleer_rd(x, y, bron, ("geometry", "geometry"))
@@ -135,7 +137,9 @@ def _gemeenten(t: RondeTabellen) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
 def _taakstelling(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
     df, bron = t.taakstelling, t.bron("taakstelling")
     codes = k.tekst(df, "gemeente_code", bron)
-    idx = k.bekende_codes(codes, {c: i for i, c in enumerate(gem["gemeente_code"])}, "gemeente_code", bron)
+    idx = k.bekende_codes(
+        codes, {c: i for i, c in enumerate(gem["gemeente_code"])}, "gemeente_code", bron
+    )
     k.uniek(codes, "gemeente_code", bron)
     ontbreekt = sorted(set(gem["gemeente_code"]) - set(codes.tolist()))
     if ontbreekt:
@@ -203,11 +207,11 @@ def _huishoudens(t: RondeTabellen, gidx: dict[str, int]) -> pd.DataFrame:
     return uit
 
 
-def _regulier(t: RondeTabellen, gem: pd.DataFrame, gidx: dict[str, int]) -> pd.DataFrame:
-    df, bron = t.woningaanbod, t.bron("woningaanbod")
-    codes = k.tekst(df, "gemeente_code", bron)
-    g = k.bekende_codes(codes, gidx, "gemeente_code", bron)
-    mn = k.geheel(df, "min_personen", bron, minimum=1)
+def _grootteklasse(
+    df: pd.DataFrame, bron: str, *, min_standaard: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``min_personen`` and ``max_personen`` of each row, with ``min <= max`` checked."""
+    mn = k.geheel(df, "min_personen", bron, minimum=1, standaard=min_standaard)
     mx = k.geheel(df, "max_personen", bron, minimum=1)
     for i in np.flatnonzero(mx < mn).tolist():
         raise InvoerFout(
@@ -217,6 +221,14 @@ def _regulier(t: RondeTabellen, gem: pd.DataFrame, gidx: dict[str, int]) -> pd.D
             kolom="max_personen",
             waarde=int(mx[i]),
         )
+    return mn, mx
+
+
+def _regulier(t: RondeTabellen, gem: pd.DataFrame, gidx: dict[str, int]) -> pd.DataFrame:
+    df, bron = t.woningaanbod, t.bron("woningaanbod")
+    codes = k.tekst(df, "gemeente_code", bron)
+    g = k.bekende_codes(codes, gidx, "gemeente_code", bron)
+    mn, mx = _grootteklasse(df, bron, min_standaard=None)
     woningen = k.geheel(df, "woningen", bron)
     delen = k.geheel(df, "max_per_woning", bron, minimum=1, standaard=1)
     return pd.DataFrame(
@@ -250,28 +262,22 @@ def _flex(t: RondeTabellen, gidx: dict[str, int]) -> pd.DataFrame:
     aandeel = k.getal(
         df, "max_aandeel_vh", bron, minimum=0.0, minimum_exclusief=True, maximum=1.0, standaard=1.0
     )
-    mn = k.geheel(df, "min_personen", bron, minimum=1, standaard=1)
-    mx = k.geheel(df, "max_personen", bron, minimum=1)
-    for i in np.flatnonzero(mx < mn).tolist():
-        raise InvoerFout(
-            f"max_personen is kleiner dan min_personen ({mn[i]})",
-            bestand=bron,
-            rij=k.rijnummer(i),
-            kolom="max_personen",
-            waarde=int(mx[i]),
-        )
+    mn, mx = _grootteklasse(df, bron, min_standaard=1)
     vanaf = k.datum(df, "beschikbaar_vanaf", bron)
     tot = k.datum(df, "beschikbaar_tot", bron, verplicht=False)
     for i in np.flatnonzero(~np.isnat(tot) & (tot <= vanaf)).tolist():
         raise InvoerFout(
-            f"datums in verkeerde volgorde: beschikbaar_tot ligt niet na beschikbaar_vanaf ({vanaf[i]})",
+            "datums in verkeerde volgorde: beschikbaar_tot ligt niet na "
+            f"beschikbaar_vanaf ({vanaf[i]})",
             bestand=bron,
             rij=k.rijnummer(i),
             kolom="beschikbaar_tot",
             waarde=str(tot[i]),
         )
     # Units open to vergunninghouders: floor(share x units), robust to float noise (0.5*282).
-    vh = np.array([math.floor(a * e + 1e-9) for a, e in zip(aandeel, eenheden, strict=True)], dtype=np.int64)
+    vh = np.array(
+        [math.floor(a * e + 1e-9) for a, e in zip(aandeel, eenheden, strict=True)], dtype=np.int64
+    )
     namen = k.tekst(df, "naam", bron, verplicht=False)
     return pd.DataFrame(
         {
@@ -321,7 +327,11 @@ def _regiocapaciteit(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
     sleutel = np.array([f"{s}/{c}" for s, c in zip(soort, code, strict=True)], dtype=object)
     k.uniek(sleutel, "regio_code", bron)
     return pd.DataFrame(
-        {"regio_soort": soort, "regio_code": code, "max_personen": k.geheel(df, "max_personen", bron)}
+        {
+            "regio_soort": soort,
+            "regio_code": code,
+            "max_personen": k.geheel(df, "max_personen", bron),
+        }
     )
 
 

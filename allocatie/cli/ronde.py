@@ -166,7 +166,8 @@ def ronde(
         doel = uitvoer or Path("uitvoer") / f"{inst.periode.label}-{_slug(inst.naam)}"
         schrijf_uitvoer(inst, res, doel, overschrijf=overschrijf)
         console.print(
-            f"Uitvoer geschreven naar [bold]{doel}[/bold] (CSV, allocatie.xlsx, kaart.png, samenvatting.json)."
+            f"Uitvoer geschreven naar [bold]{doel}[/bold] "
+            "(CSV, allocatie.xlsx, kaart.png, samenvatting.json)."
         )
         if json_pad is not None:
             schrijf_json(samenvatting(inst, res), json_pad)

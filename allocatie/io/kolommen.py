@@ -90,14 +90,21 @@ def geheel(
         if is_leeg(waarde):
             if standaard is None:
                 raise InvoerFout(
-                    "lege cel; verwacht een geheel getal", bestand=bron, rij=rijnummer(i), kolom=kolom
+                    "lege cel; verwacht een geheel getal",
+                    bestand=bron,
+                    rij=rijnummer(i),
+                    kolom=kolom,
                 )
             uit[i] = standaard
             continue
         n = _als_geheel(waarde)
         if n is None:
             raise InvoerFout(
-                "verwacht een geheel getal", bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde
+                "verwacht een geheel getal",
+                bestand=bron,
+                rij=rijnummer(i),
+                kolom=kolom,
+                waarde=waarde,
             )
         if n < minimum:
             raise InvoerFout(
@@ -162,9 +169,7 @@ def getal(
     return uit
 
 
-def datum(
-    df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True
-) -> np.ndarray:
+def datum(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) -> np.ndarray:
     """Parse an ISO date column to ``datetime64[D]``; empty cells become NaT if optional."""
     if kolom not in df.columns:
         if verplicht:
@@ -213,7 +218,9 @@ def tekst(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) ->
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if verplicht:
-                raise InvoerFout("lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom)
+                raise InvoerFout(
+                    "lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom
+                )
             uit[i] = ""
         else:
             uit[i] = str(waarde).strip()
@@ -243,7 +250,9 @@ def bekende_codes(
     for i, w in enumerate(waarden.tolist()):
         if w == "":
             if not leeg_mag:
-                raise InvoerFout("lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom)
+                raise InvoerFout(
+                    "lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom
+                )
             continue
         if w not in bekend:
             raise InvoerFout(

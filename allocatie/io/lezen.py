@@ -154,7 +154,9 @@ def lees_config(pad: str | Path) -> RondeConfig:
         )
     for sleutel in ("naam", "periode"):
         if not isinstance(ronde.get(sleutel), str) or not ronde[sleutel].strip():
-            raise ConfiguratieFout("verplichte sleutel ontbreekt", bestand=pad, kolom=f"ronde.{sleutel}")
+            raise ConfiguratieFout(
+                "verplichte sleutel ontbreekt", bestand=pad, kolom=f"ronde.{sleutel}"
+            )
     try:
         Periode.parse(ronde["periode"])
     except ConfiguratieFout as exc:
