@@ -51,7 +51,9 @@ def diagnose(inst: Instance, model: AllocatieModel) -> list[str]:
             f"beschikbaarheid). Bijv. {ids}{' ...' if len(zonder) > 8 else ''}"
         )
     vraag = int(hh["ruimte"].sum())
-    capaciteit = int(np.minimum(op["capaciteit_personen"], op["eenheden"] * op["max_personen"]).sum())
+    # A shareable unit holds up to max_per_eenheid singles, even when max_personen is smaller.
+    per_eenheid = np.maximum(op["max_personen"], op["max_per_eenheid"])
+    capaciteit = int(np.minimum(op["capaciteit_personen"], op["eenheden"] * per_eenheid).sum())
     if vraag > capaciteit:
         signalen.append(
             f"Er is ruimte nodig voor {vraag} personen (incl. nareizigers) maar het aanbod biedt "

@@ -21,6 +21,18 @@ def _grens_uit_log(log: str) -> float | None:
     return float(treffers[-1]) if treffers else None
 
 
+def _haalbaar(probleem: MipProbleem, v: np.ndarray, tol: float = 1e-6) -> bool:
+    """True when ``v`` satisfies the rows, bounds and integrality of ``probleem``."""
+    rij = probleem.A @ v
+    return bool(
+        np.all(rij >= probleem.rij_onder - tol)
+        and np.all(rij <= probleem.rij_boven + tol)
+        and np.all(v >= probleem.kol_onder - tol)
+        and np.all(v <= probleem.kol_boven + tol)
+        and np.all(np.abs(v[probleem.geheel] - np.round(v[probleem.geheel])) <= tol)
+    )
+
+
 class CbcBackend:
     """Solve a `MipProbleem` with CBC (bundled with PuLP)."""
 
@@ -57,10 +69,11 @@ class CbcBackend:
                 prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"r{i}", float(hi))
             if np.isfinite(lo):
                 prob += pulp.LpConstraint(expr, pulp.LpConstraintGE, f"r{i}_o", float(lo))
-        warm = probleem.start is not None
-        if warm:
-            for var, waarde in zip(kolommen, probleem.start.tolist(), strict=True):
-                var.setInitialValue(waarde)
+        # The start point is not passed: given a MIP start, the CBC bundled with PuLP
+        # (2.10.3) can stop at a worse solution and call it optimal (a 10-household
+        # round: kosten 127.88 "optimal" with a start, 127.46 without; cf. coin-or/Cbc
+        # issues 449 and 670). A correct optimum matters more than a warm start here.
+        warm = False
         with tempfile.TemporaryDirectory(prefix="allocatie-cbc-") as tmp:
             log_pad = Path(tmp) / "cbc.log"
             solver = pulp.PULP_CBC_CMD(
@@ -87,9 +100,22 @@ class CbcBackend:
             status = Status.GEEN_OPLOSSING
         else:
             status = Status.FOUT
+        bericht = pulp.LpStatus.get(prob.status, str(prob.status))
+        if x is None and probleem.start is not None and _haalbaar(probleem, probleem.start):
+            # CBC ended without a solution of its own; its preprocessing even reports
+            # "infeasible" when the time limit cuts it short. The start is feasible:
+            # return it as the best solution known, as a warm start would have.
+            x = probleem.start.astype(float)
+            objectief = float(c @ x)
+            status = Status.TIJDSLIMIET
+            bericht = f"{bericht}; CBC vond geen oplossing, het startpunt is teruggegeven"
         grens = _grens_uit_log(log)
         if grens is None and status is Status.OPTIMAAL:
             grens = objectief
+        if grens is not None and objectief is not None:
+            # The log prints the bound rounded (e.g. 124.319 for 124.3187...): a lower
+            # bound above the solution found is rounding, never information.
+            grens = min(grens, objectief)
         return BackendUitkomst(
             status=status,
             x=x,
@@ -98,5 +124,5 @@ class CbcBackend:
             gap=relatieve_gap(objectief, grens),
             tijd_s=time.perf_counter() - t0,
             solver=f"CBC (PuLP {pulp.__version__})",
-            bericht=pulp.LpStatus.get(prob.status, str(prob.status)),
+            bericht=bericht,
         )

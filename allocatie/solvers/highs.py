@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
+from dataclasses import replace
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
 from allocatie.solvers.base import BackendUitkomst, MipProbleem, SolverOpties, Status, relatieve_gap
+
+log = logging.getLogger(__name__)
 
 
 def _nieuwe_highs() -> highspy.Highs:
@@ -48,8 +52,53 @@ class HighsBackend:
     def los_op(
         self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float
     ) -> BackendUitkomst:
-        """Solve ``probleem``; the start point, if any, is passed as a MIP start."""
+        """Solve ``probleem``; the start point, if any, is passed as a MIP start.
+
+        HiGHS (seen with 1.16) can hand back the MIP start unchanged while it
+        reports the better objective that the start has in the presolved space
+        (a start with slack in columns that presolve removes, e.g. ``tekort``
+        and ``over`` both positive). The returned point is therefore checked
+        against the reported objective. On a mismatch the continuous columns
+        are re-optimised with the integer ones fixed (an LP), and if that does
+        not reach the reported objective, the problem is solved again without
+        the start in the time that is left.
+        """
         t0 = time.perf_counter()
+        uit = self._los_op(probleem, opties, tijdslimiet_s, t0)
+        if probleem.start is None or uit.x is None or uit.objectief is None:
+            return uit
+        c, doel = probleem.c, uit.objectief
+        tol = 1e-9 * max(1.0, abs(doel))
+        echt = float(c @ uit.x)
+        if echt <= doel + tol:
+            return uit
+        log.info("HiGHS gaf een punt met doel %.9g bij gemeld doel %.9g; herstel", echt, doel)
+        geheel = probleem.geheel
+        vast = np.round(uit.x)
+        lp = replace(
+            probleem,
+            kol_onder=np.where(geheel, vast, probleem.kol_onder),
+            kol_boven=np.where(geheel, vast, probleem.kol_boven),
+            geheel=np.zeros_like(geheel),
+            start=None,
+        )
+        rest = tijdslimiet_s - (time.perf_counter() - t0)
+        hersteld = self._los_op(lp, opties, rest, t0)
+        if hersteld.x is not None and float(c @ hersteld.x) <= doel + tol:
+            return replace(uit, x=hersteld.x, tijd_s=hersteld.tijd_s)
+        log.warning("HiGHS: herstel bereikte het gemelde doel niet; opnieuw zonder startpunt")
+        rest = tijdslimiet_s - (time.perf_counter() - t0)
+        opnieuw = self._los_op(replace(probleem, start=None), opties, rest, t0)
+        if opnieuw.x is None or float(c @ opnieuw.x) > echt:
+            # Only the start is known for sure: feasible, not proven optimal.
+            gap = relatieve_gap(echt, uit.grens)
+            return replace(uit, status=Status.TIJDSLIMIET, objectief=echt, gap=gap)
+        return opnieuw
+
+    def _los_op(
+        self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float, t0: float
+    ) -> BackendUitkomst:
+        """One HiGHS run; ``t0`` is when the backend call started (for ``tijd_s``)."""
         h = _nieuwe_highs()
         h.setOptionValue("time_limit", float(max(tijdslimiet_s, 0.01)))
         h.setOptionValue("mip_rel_gap", float(opties.gap_relatief))
