@@ -65,8 +65,9 @@ class Instance:
         One row per gemeente: ``gemeente_code, gemeente_naam, provincie_code,
         arbeidsmarktregio_code, coa_regio, inwoners, x, y`` (representative
         point, RD metres), ``taakstelling, achterstand, voorsprong,
-        gerealiseerd, gecorrigeerd`` and ``opgave`` (remaining need in persons,
-        ``max(0, gecorrigeerd - gerealiseerd)``).
+        gerealiseerd, gecorrigeerd``, ``opgave`` (remaining need in persons,
+        ``max(0, gecorrigeerd - gerealiseerd)``) and ``aanbod_personen`` (the
+        most persons the gemeente's own options can take).
     huishoudens
         One row per household: ``huishouden_id, personen, nareizigers,
         ruimte`` (persons + nareizigers: the room the home must offer),

@@ -103,7 +103,11 @@ class AllocationResult:
     def gap(self) -> float | None:
         """Largest relative gap over the solved levels (None if any is unknown)."""
         gaps = [n.gap for n in self.niveaus]
-        return None if not gaps or any(g is None for g in gaps) else max(g for g in gaps if g is not None)
+        return (
+            None
+            if not gaps or any(g is None for g in gaps)
+            else max(g for g in gaps if g is not None)
+        )
 
     def samenvatting(self) -> dict[str, Any]:
         """A machine-readable summary (plain JSON types)."""
@@ -170,7 +174,10 @@ def maak_tabellen(
             "azc_gemeente": hh["azc_gemeente"].to_numpy(object)[h],
             "kosten": paren.kosten[p],
             **{f"kosten_{k}": d[p] for k, d in paren.kostendelen.items()},
-            **{f"afstand_{k.removesuffix('_gemeente')}_km": d[p] for k, d in paren.afstand_km.items()},
+            **{
+                f"afstand_{k.removesuffix('_gemeente')}_km": d[p]
+                for k, d in paren.afstand_km.items()
+            },
         }
     ).sort_values("huishouden_id", kind="stable", ignore_index=True)
 
@@ -194,7 +201,9 @@ def maak_tabellen(
 
     gidx = inst.gemeente_index
     og = np.array([gidx[c] for c in plaatsingen["gemeente_code"]], dtype=np.int64)
-    personen_g = np.bincount(og, weights=plaatsingen["personen"].to_numpy(float), minlength=len(gem))
+    personen_g = np.bincount(
+        og, weights=plaatsingen["personen"].to_numpy(float), minlength=len(gem)
+    )
     huishoudens_g = np.bincount(og, minlength=len(gem))
     opgave = gem["opgave"].to_numpy(float)
     per_gemeente = gem[
@@ -207,6 +216,7 @@ def maak_tabellen(
             "gerealiseerd",
             "gecorrigeerd",
             "opgave",
+            "aanbod_personen",
         ]
     ].copy()
     per_gemeente["geplaatst"] = personen_g.astype(np.int64)
@@ -216,6 +226,18 @@ def maak_tabellen(
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(opgave > 0, per_gemeente["tekort"].to_numpy(float) / opgave, 0.0)
     per_gemeente["relatief_tekort"] = rel
+    # Shortfall the gemeente's own supply cannot avoid; the rest is what fairness weighs.
+    vloer = np.maximum(0.0, opgave - per_gemeente["aanbod_personen"].to_numpy(float))
+    per_gemeente["tekort_door_aanbod"] = np.minimum(per_gemeente["tekort"], vloer).astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vermijdbaar = np.where(
+            opgave > 0,
+            np.maximum(0.0, per_gemeente["tekort"].to_numpy(float) - vloer) / opgave,
+            0.0,
+        )
+    relatief_over = per_gemeente["overvulling"].to_numpy(float) / np.maximum(
+        1.0, per_gemeente["taakstelling"].to_numpy(float)
+    )
     # Saldo for the next period: positive = achterstand, negative = voorsprong.
     per_gemeente["saldo"] = (
         per_gemeente["gecorrigeerd"] - per_gemeente["gerealiseerd"] - per_gemeente["geplaatst"]
@@ -236,12 +258,11 @@ def maak_tabellen(
         o, weights=hh["ruimte"].to_numpy(float)[h], minlength=len(op)
     ).astype(np.int64)
 
-    rel_pos = rel[opgave > 0]
     doelwaarden = {
         "onbediend": float(onbediend["personen"].sum()),
         "tekort": float(per_gemeente["tekort"].sum()),
-        "eerlijkheid": float(rel_pos.max()) if len(rel_pos) else 0.0,
+        "eerlijkheid": float(vermijdbaar.max()) if len(vermijdbaar) else 0.0,
         "kosten": float(plaatsingen["kosten"].sum()),
-        "overvulling": float(per_gemeente["overvulling"].sum()),
+        "overvulling": float(relatief_over.max()) if len(relatief_over) else 0.0,
     }
     return plaatsingen, onbediend, per_gemeente, per_optie, doelwaarden

@@ -38,22 +38,23 @@ def diagnose(inst: Instance, model: AllocatieModel) -> list[str]:
     zonder = np.flatnonzero(n_opties == 0)
     if len(zonder):
         ruimte = hh["ruimte"].to_numpy()
-        past = (op["min_personen"].to_numpy()[None, :] <= ruimte[zonder, None]) & (
-            ruimte[zonder, None] <= op["max_personen"].to_numpy()[None, :]
-        ) & (op["eenheden"].to_numpy()[None, :] > 0)
+        past = (
+            (op["min_personen"].to_numpy()[None, :] <= ruimte[zonder, None])
+            & (ruimte[zonder, None] <= op["max_personen"].to_numpy()[None, :])
+            & (op["eenheden"].to_numpy()[None, :] > 0)
+        )
         geen_grootte = int((~past.any(axis=1)).sum())
         ids = ", ".join(hh["huishouden_id"].to_numpy(object)[zonder[:8]])
         signalen.append(
             f"{huishoudens(len(zonder))} "
             f"({personen(int(hh['personen'].to_numpy()[zonder].sum()))}) "
-            f"{'heeft' if len(zonder) == 1 else 'hebben'} geen enkele passende optie: {geen_grootte} door woninggrootte, "
+            f"{'heeft' if len(zonder) == 1 else 'hebben'} geen enkele passende optie: "
+            f"{geen_grootte} door woninggrootte, "
             f"{len(zonder) - geen_grootte} door harde criteria (werk, studie, familie, zorg, "
             f"beschikbaarheid). Bijv. {ids}{' ...' if len(zonder) > 8 else ''}"
         )
     vraag = int(hh["ruimte"].sum())
-    # A shareable unit holds up to max_per_eenheid singles, even when max_personen is smaller.
-    per_eenheid = np.maximum(op["max_personen"], op["max_per_eenheid"])
-    capaciteit = int(np.minimum(op["capaciteit_personen"], op["eenheden"] * per_eenheid).sum())
+    capaciteit = int(inst.gemeenten["aanbod_personen"].sum())
     if vraag > capaciteit:
         signalen.append(
             f"Er is ruimte nodig voor {vraag} personen (incl. nareizigers) maar het aanbod biedt "
@@ -132,14 +133,18 @@ def los_op(
         solver_naam = uit.solver
         if not uit.status.heeft_oplossing or uit.x is None:
             log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
-            niveaus.append(NiveauUitkomst(naam, uit.status, None, uit.grens, None, None, uit.tijd_s))
+            niveaus.append(
+                NiveauUitkomst(naam, uit.status, None, uit.grens, None, None, uit.tijd_s)
+            )
             break
         v = uit.x
         waarde = float(c @ v)
         houd = waarde + max(tol.tolerantie_absoluut, tol.tolerantie_relatief * abs(waarde))
         # A tiny slack keeps the held level feasible despite solver round-off.
         houd += 1e-6 * max(1.0, abs(waarde))
-        niveaus.append(NiveauUitkomst(naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s))
+        niveaus.append(
+            NiveauUitkomst(naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s)
+        )
         log.info("Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens)
         A, onder, boven = _houd_vast(A, onder, boven, c, houd)
 

@@ -374,6 +374,13 @@ def valideer(
                 waarde=a,
             )
         gezien[a] = i
+    # Persons the gemeente's own supply can take at most (for the fairness level).
+    per_eenheid = np.maximum(opties["max_personen"], opties["max_per_eenheid"])
+    plaatsen = np.minimum(opties["capaciteit_personen"], opties["eenheden"] * per_eenheid)
+    og = np.array([gidx[c] for c in opties["gemeente_code"]], dtype=np.int64)
+    gem["aanbod_personen"] = np.bincount(
+        og, weights=plaatsen.to_numpy(float), minlength=len(gem)
+    ).astype(np.int64)
     return Instance(
         naam=naam,
         periode=Periode.parse(periode),

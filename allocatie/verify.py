@@ -165,8 +165,16 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
                 f"maximum {r['max_personen']}"
             )
 
-    tekort = over = 0
-    zmax = 0.0
+    # Persons each gemeente's own supply can take at most (units x persons per unit,
+    # a shareable unit counting its singles), capped by the option's capacity.
+    aanbod: dict[str, int] = defaultdict(int)
+    for o in opt.values():
+        per_eenheid = max(int(o["max_personen"]), int(o["max_per_eenheid"]))
+        aanbod[o["gemeente_code"]] += min(
+            int(o["capaciteit_personen"]), int(o["eenheden"]) * per_eenheid
+        )
+    tekort = 0
+    zmax = omax = 0.0
     tabel = {r["gemeente_code"]: r for r in res.per_gemeente.to_dict(orient="records")}
     for code, g in gem.items():
         taak = int(g["taakstelling"]) + int(g["achterstand"]) - int(g["voorsprong"])
@@ -174,33 +182,46 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
         geplaatst = personen_g.get(code, 0)
         t, ov = max(0, opgave - geplaatst), max(0, geplaatst - opgave)
         tekort += t
-        over += ov
+        omax = max(omax, ov / max(1, int(g["taakstelling"])))
         if opgave > 0:
-            zmax = max(zmax, t / opgave)
+            vloer = max(0, opgave - aanbod[code])
+            zmax = max(zmax, max(0, t - vloer) / opgave)
         rij = tabel.get(code)
         if rij is None or (int(rij["geplaatst"]), int(rij["tekort"]), int(rij["opgave"])) != (
             geplaatst,
             t,
             opgave,
         ):
-            fout.append(f"gemeente {code}: overzicht klopt niet (geplaatst {geplaatst}, tekort {t})")
+            fout.append(
+                f"gemeente {code}: overzicht klopt niet (geplaatst {geplaatst}, tekort {t})"
+            )
 
-    onbediend = sum(int(hh[h]["personen"]) for h, s in gezien.items() if s == "onbediend" and h in hh)
+    onbediend = sum(
+        int(hh[h]["personen"]) for h, s in gezien.items() if s == "onbediend" and h in hh
+    )
     doel = {
         "onbediend": float(onbediend),
         "tekort": float(tekort),
         "eerlijkheid": zmax,
         "kosten": kosten,
-        "overvulling": float(over),
+        "overvulling": omax,
     }
     for naam, waarde in doel.items():
         gemeld = res.doelwaarden.get(naam)
         if gemeld is None or abs(gemeld - waarde) > EPS * max(1.0, abs(waarde)):
             fout.append(f"doelwaarde {naam}: gemeld {gemeld}, herberekend {waarde}")
     for n in res.niveaus:
-        if n.vastgehouden is not None and doel[n.naam] > n.vastgehouden + EPS * max(1.0, abs(n.vastgehouden)):
-            fout.append(f"niveau {n.naam}: {doel[n.naam]} overschrijdt vastgehouden {n.vastgehouden}")
-        if n.grens is not None and n.waarde is not None and n.grens > n.waarde + EPS * max(1.0, abs(n.waarde)):
+        if n.vastgehouden is not None and doel[n.naam] > n.vastgehouden + EPS * max(
+            1.0, abs(n.vastgehouden)
+        ):
+            fout.append(
+                f"niveau {n.naam}: {doel[n.naam]} overschrijdt vastgehouden {n.vastgehouden}"
+            )
+        if (
+            n.grens is not None
+            and n.waarde is not None
+            and n.grens > n.waarde + EPS * max(1.0, abs(n.waarde))
+        ):
             fout.append(f"niveau {n.naam}: grens {n.grens} boven waarde {n.waarde}")
 
     controle = Controle(tuple(fout), doel)

@@ -128,6 +128,12 @@ def brute_force(inst: Instance) -> list[dict[str, float]]:
         "coa_regio": "coa_regio",
     }
     regio = inst.regiocapaciteit.to_dict(orient="records")
+    # Persons each gemeente's own options can take: units x persons per unit (a
+    # shareable unit counting its singles), capped by the option's capacity.
+    aanbod = dict.fromkeys(gem, 0)
+    for o in op:
+        per_eenheid = max(o["max_personen"], o["max_per_eenheid"])
+        aanbod[o["gemeente_code"]] += min(o["capaciteit_personen"], o["eenheden"] * per_eenheid)
     keuzes = [[None] + [j for j, o in enumerate(op) if past(h, o)] for h in hh]
     uit = []
     for toewijzing in itertools.product(*keuzes):
@@ -166,13 +172,23 @@ def brute_force(inst: Instance) -> list[dict[str, float]]:
             {
                 "onbediend": float(onbediend),
                 "tekort": float(sum(tekort.values())),
+                # Relative shortfall beyond what the gemeente's own supply forces.
                 "eerlijkheid": max(
-                    (t / gem[g]["opgave"] for g, t in tekort.items() if gem[g]["opgave"] > 0),
+                    (
+                        max(0, t - max(0, gem[g]["opgave"] - aanbod[g])) / gem[g]["opgave"]
+                        for g, t in tekort.items()
+                        if gem[g]["opgave"] > 0
+                    ),
                     default=0.0,
                 ),
                 "kosten": totaal,
-                "overvulling": float(
-                    sum(max(0, p - gem[g]["opgave"]) for g, p in personen_g.items())
+                # Largest over-fulfilment relative to the taakstelling.
+                "overvulling": max(
+                    (
+                        max(0, p - gem[g]["opgave"]) / max(1, gem[g]["taakstelling"])
+                        for g, p in personen_g.items()
+                    ),
+                    default=0.0,
                 ),
             }
         )

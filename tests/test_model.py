@@ -441,13 +441,15 @@ def test_personen_eerst(backend: str) -> None:
     Room for 6 persons in 5 units: the family (5, one unit) and one single
     place 6 persons (onbediend 4); the five singles place only 5 (onbediend 5)
     though they would fit the need of 5 exactly. Optimum: the family and one
-    single, over-fulfilment 1.
+    single, over-fulfilment 1 in total; the overvulling level (largest
+    over-fulfilment relative to the taakstelling of 5) is 1/5.
     """
     res = los(geval_personen_eerst(backend))
     geplaatst = set(plaatsing(res))
     assert "GZ" in geplaatst and len(geplaatst) == 2
     assert res.doelwaarden["onbediend"] == 4
-    assert res.doelwaarden["overvulling"] == 1
+    assert res.per_gemeente["overvulling"].sum() == 1
+    assert res.doelwaarden["overvulling"] == pytest.approx(0.2)
 
 
 def test_tekort_per_gemeente(backend: str) -> None:
@@ -478,6 +480,30 @@ def test_eerlijk_relatief_tekort(backend: str) -> None:
     assert res.doelwaarden["tekort"] == 4
     assert res.doelwaarden["eerlijkheid"] == pytest.approx(0.5)
     assert res.doelwaarden["kosten"] == pytest.approx(30.0)
+
+
+def test_eerlijkheid_negeert_tekort_door_eigen_aanbod(backend: str) -> None:
+    """As `test_eerlijk_relatief_tekort`, plus gemeente 3 with need 4 and no homes at all.
+
+    Gemeente 3's shortfall of 4 is forced by its own supply (aanbod 0, vloer 4),
+    so it does not pin the fairness level at 100%: without the floor every
+    placement would have z = 1 and costs would pick a = 2 (z' = 4/6). With the
+    floor the optimum stays a = 1, z = 0.5, costs 30; gemeente 3 reports its
+    shortfall as caused by supply (tekort_door_aanbod 4).
+    """
+    inst = ronde(
+        [gemeente(1), gemeente(2, 20, coa="Oost"), gemeente(3, 40, coa="Oost")],
+        {1: 2, 2: 6, 3: 4},
+        [huishouden(f"S{i}") for i in range(1, 5)],
+        [woning("W1", 1, woningen=4), woning("W2", 2, woningen=4)],
+        backend=backend,
+    )
+    res = los(inst)
+    assert per_gemeente(res, "geplaatst") == {gm(1): 1, gm(2): 3, gm(3): 0}
+    assert res.doelwaarden["eerlijkheid"] == pytest.approx(0.5)
+    assert res.doelwaarden["kosten"] == pytest.approx(30.0)
+    assert per_gemeente(res, "tekort_door_aanbod") == {gm(1): 0, gm(2): 0, gm(3): 4}
+    assert per_gemeente(res, "aanbod_personen") == {gm(1): 16, gm(2): 16, gm(3): 0}
 
 
 def test_werk_limiet_hard(backend: str) -> None:

@@ -1253,7 +1253,7 @@ GEVALLEN: dict[str, Geval] = {
         None,
         "solver.tijdslimiet_s",
         -5,
-        "verwacht een getal >= 0",
+        "verwacht een eindig getal >= 0",
         ConfiguratieFout,
     ),
     "toml_tijdslimiet_nul": Geval(
@@ -1583,3 +1583,13 @@ def test_rondebestand_bestaat_niet(tmp_path: Path) -> None:
     with pytest.raises(ConfiguratieFout) as e:
         laad_ronde(tmp_path)
     controleer_fout(e.value, "ronde.toml", None, None, None, "rondebestand bestaat niet")
+
+
+@pytest.mark.parametrize("veld", ["tijdslimiet_s", "gap_relatief"])
+@pytest.mark.parametrize("waarde", [float("nan"), float("inf")])
+def test_solveropties_weigeren_niet_eindige_getallen(veld: str, waarde: float) -> None:
+    from allocatie.errors import ConfiguratieFout
+    from allocatie.solvers.base import SolverOpties
+
+    with pytest.raises(ConfiguratieFout, match="eindig getal"):
+        SolverOpties(**{veld: waarde})

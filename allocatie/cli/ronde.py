@@ -79,9 +79,18 @@ def toon_resultaat(console: Console, inst: Instance, res: AllocationResult) -> N
         f"({personen(s['personen_geplaatst'])}); onbediend: "
         f"{huishoudens(s['huishoudens_onbediend'])} ({personen(s['personen_onbediend'])})."
     )
+    slechtst = g.loc[g["relatief_tekort"].idxmax()] if len(g) else None
     console.print(
         f"Tekort op de taakstellingen: {personen(s['tekort'])} in "
-        f"{int((g['tekort'] > 0).sum())} van {len(g)} gemeenten; grootste relatieve tekort "
+        f"{int((g['tekort'] > 0).sum())} van {len(g)} gemeenten"
+        + (
+            f"; grootste relatieve tekort {nl_getal(100 * slechtst['relatief_tekort'], 1)}% "
+            f"({slechtst['gemeente_naam']})"
+            if slechtst is not None and slechtst["tekort"] > 0
+            else ""
+        )
+        + f"; daarvan {personen(int(g['tekort_door_aanbod'].sum()))} door te weinig eigen "
+        f"aanbod. Eerlijkheid (grootste vermijdbare relatieve tekort): "
         f"{nl_getal(100 * res.doelwaarden['eerlijkheid'], 1)}%."
     )
     niveaus = Table(title="Doelniveaus (lexicografisch)")

@@ -6,7 +6,9 @@ Variables (columns), in this order:
 ``onbediend[h]``  in [0, 1], household h is not placed (integral through ``assign``)
 ``tekort[g]``     >= 0, persons short of gemeente g's remaining need (opgave)
 ``over[g]``       >= 0, persons placed beyond that need
-``zmax``          in [0, 1], the largest relative shortfall ``tekort[g] / opgave[g]``
+``zmax``          in [0, 1], the largest relative shortfall that the gemeente's own supply
+                  does not explain: ``(tekort[g] - vloer[g]) / opgave[g]``
+``omax``          >= 0, the largest over-fulfilment relative to the taakstelling
 
 Constraints (rows), each a named family:
 
@@ -16,11 +18,18 @@ Constraints (rows), each a named family:
                    slots of a shareable unit, any other household all k of them
 ``need[g]``        sum personen[h] x[h,o in g] + tekort[g] - over[g] = opgave[g]
 ``region_cap[r]``  sum personen[h] x[h,o in r] <= max_personen[r]
-``fair[g]``        tekort[g] - opgave[g] zmax <= 0        (only where opgave[g] > 0)
+``fair[g]``        tekort[g] - opgave[g] zmax <= vloer[g]   (only where opgave[g] > 0)
+``fair_over[g]``   over[g] - max(1, taakstelling[g]) omax <= 0
+
+``vloer[g] = max(0, opgave[g] - aanbod[g])`` is the shortfall that gemeente g
+cannot avoid with its own supply (``aanbod`` in persons, `aanbod_personen`), so a
+gemeente without homes does not pin the fairness level at 100% for everyone.
 
 Objective levels (one cost vector each): ``onbediend`` (persons not placed),
 ``tekort`` (total shortfall), ``eerlijkheid`` (zmax), ``kosten`` (pair costs)
-and ``overvulling`` (total over-fulfilment).
+and ``overvulling`` (omax). Total over-fulfilment is not a level of its own:
+``sum over = sum placed + sum tekort - sum opgave`` is fixed once ``onbediend``
+and ``tekort`` are held, so the level spreads it instead.
 """
 
 from __future__ import annotations
@@ -70,7 +79,7 @@ class AllocatieModel:
     def kolomnamen(self) -> list[str]:
         """Names ``[A-Za-z0-9_]`` for LP/MPS export (results never parse them)."""
         namen = [f"x_{h}_{o}" for h, o in zip(self.paren.h, self.paren.o, strict=True)]
-        for fam in ("onbediend", "tekort", "over", "zmax"):
+        for fam in ("onbediend", "tekort", "over", "zmax", "omax"):
             s = self.kolommen[fam]
             namen += [f"{fam}_{i}" for i in range(s.stop - s.start)]
         return namen
@@ -88,6 +97,7 @@ class AllocatieModel:
         v[self.kolommen["onbediend"]] = 1.0
         v[self.kolommen["tekort"]] = opgave
         v[self.kolommen["zmax"]] = 1.0 if (opgave > 0).any() else 0.0
+        # omax stays 0: nobody placed, nothing over.
         return v
 
 
@@ -139,15 +149,16 @@ def bouw_model(inst: Instance) -> AllocatieModel:
     """Build the allocation MIP of ``inst`` (vectorised; no per-coefficient objects)."""
     paren = bouw_paren(inst)
     P, H, G = len(paren), inst.n_huishoudens, len(inst.gemeenten)
-    O = len(inst.opties)
+    n_opties = len(inst.opties)
     kol = {
         "x": slice(0, P),
         "onbediend": slice(P, P + H),
         "tekort": slice(P + H, P + H + G),
         "over": slice(P + H + G, P + H + 2 * G),
         "zmax": slice(P + H + 2 * G, P + H + 2 * G + 1),
+        "omax": slice(P + H + 2 * G + 1, P + H + 2 * G + 2),
     }
-    n = P + H + 2 * G + 1
+    n = P + H + 2 * G + 2
     opgave = inst.gemeenten["opgave"].to_numpy(float)
     personen = inst.huishoudens["personen"].to_numpy(float)
     ruimte = inst.huishoudens["ruimte"].to_numpy(float)
@@ -167,17 +178,23 @@ def bouw_model(inst: Instance) -> AllocatieModel:
     )
     rows.voeg_toe(
         "cap_persons",
-        O,
+        n_opties,
         paren.o,
         x,
         ruimte[paren.h],
-        np.full(O, -np.inf),
+        np.full(n_opties, -np.inf),
         op["capaciteit_personen"].to_numpy(float),
     )
     k = op["max_per_eenheid"].to_numpy(float)
     slot = np.where(ruimte[paren.h] == 1, 1.0, k[paren.o])
     rows.voeg_toe(
-        "cap_units", O, paren.o, x, slot, np.full(O, -np.inf), k * op["eenheden"].to_numpy(float)
+        "cap_units",
+        n_opties,
+        paren.o,
+        x,
+        slot,
+        np.full(n_opties, -np.inf),
+        k * op["eenheden"].to_numpy(float),
     )
     gi = np.arange(G)
     rows.voeg_toe(
@@ -216,7 +233,18 @@ def bouw_model(inst: Instance) -> AllocatieModel:
         np.concatenate([fg + kol["tekort"].start, np.full(F, kol["zmax"].start)]),
         np.concatenate([np.ones(F), -opgave[fg]]),
         np.full(F, -np.inf),
-        np.zeros(F),
+        np.maximum(0.0, opgave - inst.gemeenten["aanbod_personen"].to_numpy(float))[fg],
+    )
+    rows.voeg_toe(
+        "fair_over",
+        G,
+        np.concatenate([gi, gi]),
+        np.concatenate([gi + kol["over"].start, np.full(G, kol["omax"].start)]),
+        np.concatenate(
+            [np.ones(G), -np.maximum(1.0, inst.gemeenten["taakstelling"].to_numpy(float))]
+        ),
+        np.full(G, -np.inf),
+        np.zeros(G),
     )
 
     kol_onder = np.zeros(n)
@@ -229,12 +257,15 @@ def bouw_model(inst: Instance) -> AllocatieModel:
     # onbediend[h] = 1 - sum_o x[h,o] is integral whenever x is: no need to branch on it.
     geheel[kol["x"]] = True
 
-    doelen = {naam: np.zeros(n) for naam in ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")}
+    doelen = {
+        naam: np.zeros(n)
+        for naam in ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
+    }
     doelen["onbediend"][kol["onbediend"]] = personen
     doelen["tekort"][kol["tekort"]] = 1.0
     doelen["eerlijkheid"][kol["zmax"]] = 1.0
     doelen["kosten"][kol["x"]] = paren.kosten
-    doelen["overvulling"][kol["over"]] = 1.0
+    doelen["overvulling"][kol["omax"]] = 1.0
 
     return AllocatieModel(
         paren=paren,

@@ -8,6 +8,7 @@ imports a solver package.
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,14 +66,21 @@ class SolverOpties:
                 kolom="solver.backend",
                 waarde=self.backend,
             )
-        for naam, ondergrens in (("tijdslimiet_s", 0.0), ("gap_relatief", 0.0)):
+        for naam in ("tijdslimiet_s", "gap_relatief"):
             waarde = getattr(self, naam)
-            if isinstance(waarde, bool) or not isinstance(waarde, int | float) or waarde < ondergrens:
+            if (
+                isinstance(waarde, bool)
+                or not isinstance(waarde, int | float)
+                or not math.isfinite(waarde)
+                or waarde < 0
+            ):
                 raise ConfiguratieFout(
-                    "verwacht een getal >= 0", kolom=f"solver.{naam}", waarde=waarde
+                    "verwacht een eindig getal >= 0", kolom=f"solver.{naam}", waarde=waarde
                 )
         if self.tijdslimiet_s == 0:
-            raise ConfiguratieFout("tijdslimiet moet > 0 zijn", kolom="solver.tijdslimiet_s", waarde=0)
+            raise ConfiguratieFout(
+                "tijdslimiet moet > 0 zijn", kolom="solver.tijdslimiet_s", waarde=0
+            )
         for naam in ("threads", "seed"):
             waarde = getattr(self, naam)
             if isinstance(waarde, bool) or not isinstance(waarde, int) or waarde < 0:
@@ -130,7 +138,9 @@ class Backend(Protocol):
 
     naam: str
 
-    def los_op(self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float) -> BackendUitkomst:
+    def los_op(
+        self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float
+    ) -> BackendUitkomst:
         """Solve ``probleem`` within ``tijdslimiet_s`` seconds."""
         ...
 
