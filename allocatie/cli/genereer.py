@@ -11,9 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from allocatie.cli import app
-from allocatie.errors import AllocatieFout
+from allocatie.errors import AllocatieFout, InvoerFout
 from allocatie.io.rondemap import schrijf_rondemap
-from allocatie.synthetic import genereer_ronde, kerncijfers
+from allocatie.synthetic import genereer_ronde, kerncijfers, lees_basis
 
 _LABELS: tuple[tuple[str, str], ...] = (
     ("gemeenten", "Gemeenten"),
@@ -42,8 +42,27 @@ def genereer(
         ),
     ],
     gemeenten: Annotated[
-        int, typer.Option("--gemeenten", help="Aantal (fictieve) gemeenten, 1 tot 999.")
-    ] = 12,
+        int | None,
+        typer.Option(
+            "--gemeenten",
+            help="Aantal (fictieve) gemeenten, 1 tot 999 (standaard 12). Niet nodig met --basis.",
+            show_default=False,
+        ),
+    ] = None,
+    basis: Annotated[
+        Path | None,
+        typer.Option(
+            "--basis",
+            metavar="PAD",
+            help="Basistabel met echte gemeenten (GeoPackage of GeoJSON, zoals geschreven door "
+            "'allocatie basis'; eventueel BESTAND:LAAG). Alle gemeenten van de tabel doen mee, "
+            "met hun echte grenzen, inwoners en regio's; huishoudens (in gemeenten met een azc), "
+            "werk, studie, familie, zorg, woningen en flexlocaties worden naar inwoners over dat "
+            "gebied verdeeld. De taakstelling rekent met de echte inwoners en als landelijk "
+            "inwonertal de som van de tabel.",
+            show_default=False,
+        ),
+    ] = None,
     huishoudens: Annotated[
         int, typer.Option("--huishoudens", help="Aantal wachtende huishoudens.")
     ] = 150,
@@ -51,6 +70,19 @@ def genereer(
         int | None,
         typer.Option(
             "--flex", help="Aantal flexlocaties (standaard: een per vier gemeenten; 0 = geen)."
+        ),
+    ] = None,
+    vg: Annotated[
+        int | None,
+        typer.Option(
+            "--vg",
+            metavar="N",
+            min=0,
+            help="Landelijk aantal te huisvesten vergunninghouders (personen) in het halfjaar, "
+            "bijv. 15000 voor 2025-I of 13000 voor 2025-II; taakstelling = "
+            "ceil(vg × inwoners / inwoners NL). Standaard zo gekozen dat de taakstellingen "
+            "samen ongeveer het aantal wachtende personen zijn.",
+            show_default=False,
         ),
     ] = None,
     seed: Annotated[
@@ -86,11 +118,29 @@ def genereer(
 ) -> None:
     """Genereer een fictieve, maar realistische ronde en schrijf die als rondemap.
 
-    Alles is verzonnen: gemeenten (GM9001, GM9002, ...), namen, huishoudens en
-    woningaanbod. Met dezelfde seed ontstaat precies dezelfde ronde.
+    Zonder --basis is alles verzonnen: gemeenten (GM9001, GM9002, ...), namen,
+    grenzen, huishoudens en woningaanbod. Met --basis liggen de echte gemeenten
+    ten grondslag (bijv. alle 342 van 2024) en zijn alleen de huishoudens, de
+    woningen en de flexlocaties verzonnen. Met dezelfde seed ontstaat precies
+    dezelfde ronde.
+
+    Een landelijke ronde voor 2025-II:
+
+    allocatie genereer --basis basis.gpkg --huishoudens 8000 --flex 150 --vg 13000
+    --periode 2025-II --seed 1 --uitvoer ronde-nl
     """
     fout = Console(stderr=True)
     try:
+        tabel_basis = None
+        if basis is not None:
+            if gemeenten is not None:
+                raise InvoerFout(
+                    "--gemeenten en --basis gaan niet samen: met --basis doen alle gemeenten "
+                    "van de basistabel mee"
+                )
+            tabel_basis = lees_basis(basis)
+        elif gemeenten is None:
+            gemeenten = 12
         tabellen = genereer_ronde(
             gemeenten,
             huishoudens,
@@ -98,11 +148,14 @@ def genereer(
             seed=seed,
             periode=periode,
             regiocapaciteit=regiocapaciteit,
+            basis=tabel_basis,
+            vg=vg,
         )
+        soort = " op echte gemeenten" if basis is not None else ""
         map_ = schrijf_rondemap(
             tabellen,
             uitvoer,
-            naam=naam or f"Synthetische ronde {periode} (seed {seed})",
+            naam=naam or f"Synthetische ronde {periode}{soort} (seed {seed})",
             periode=periode,
             solver={"backend": backend, "tijdslimiet_s": tijdslimiet},
             overschrijf=overschrijf,

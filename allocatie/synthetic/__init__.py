@@ -11,6 +11,11 @@ The same seed gives the same tables, bit for bit. Each part (territory,
 households, supply, ...) has its own random stream spawned from the seed, so
 changing the number of households does not move the gemeenten.
 
+With ``basis=`` (a base table of real gemeenten, see `allocatie.synthetic.echt`)
+the territory is the real one: gemeenten, boundaries, population and regions are
+taken as they are, azc's lie in gemeenten that host one, and households, homes
+and flexible sites are drawn over that geography by the same code.
+
 Examples
 --------
 >>> t = genereer_ronde(6, 40, seed=1)
@@ -35,13 +40,14 @@ from allocatie.synthetic.aanbod import (
     genereer_woningaanbod,
     personencapaciteit,
 )
+from allocatie.synthetic.echt import gemeenten_uit_basis, genereer_echte_huishoudens, lees_basis
 from allocatie.synthetic.gebied import NL_GRENZEN, genereer_gebied
 from allocatie.synthetic.huishoudens import genereer_huishoudens
 from allocatie.synthetic.namen import gemeentenamen
 from allocatie.synthetic.taak import genereer_regiocapaciteit, genereer_taakstelling
 from allocatie.tabellen import RondeTabellen
 
-__all__ = ["NL_GRENZEN", "genereer_ronde", "kerncijfers", "personencapaciteit"]
+__all__ = ["NL_GRENZEN", "genereer_ronde", "kerncijfers", "lees_basis", "personencapaciteit"]
 
 MAX_GEMEENTEN = 999
 """Codes GM9001..GM9999 leave room for 999 fictional gemeenten."""
@@ -64,76 +70,10 @@ def _controleer(naam: str, waarde: float, minimum: float, maximum: float | None 
         raise InvoerFout(f"moet minstens {minimum} zijn", kolom=naam, waarde=waarde)
 
 
-def genereer_ronde(
-    n_gemeenten: int,
-    n_huishoudens: int,
-    n_flex: int | None = None,
-    seed: int = 0,
-    periode: str = "2025-I",
-    *,
-    aandeel_alleenstaand: float = 0.78,
-    aanbod_factor: float = 0.9,
-    flex_factor: float = 0.25,
-    taak_factor: float = 1.0,
-    regiocapaciteit: float | None = None,
-) -> RondeTabellen:
-    """Generate a synthetic allocation round.
-
-    Parameters
-    ----------
-    n_gemeenten
-        Number of gemeenten (1 to 999). Up to 44 form one province ``PV99``;
-        more are split in provinces of about 30.
-    n_huishoudens
-        Number of households waiting (at least 1).
-    n_flex
-        Number of flexible sites; default ``max(1, round(n_gemeenten / 4))``;
-        0 gives no ``flexlocaties`` table.
-    seed
-        Seed of ``numpy.random.default_rng``; the same seed gives identical tables.
-    periode
-        Half-year, ``JJJJ-I`` or ``JJJJ-II``; dates fall in its first months.
-    aandeel_alleenstaand
-        Share of single-person households (0..1).
-    aanbod_factor
-        Persons capacity of the regular homes as a multiple of what the
-        households need (``personen + nareizigers``).
-    flex_factor
-        Persons capacity of the flexible sites for vergunninghouders, as a
-        multiple of that need (sites have 20-300 units, so small rounds may get more).
-    taak_factor
-        The taakstellingen sum to about this multiple of the persons waiting.
-    regiocapaciteit
-        If given, cap the arbeidsmarktregio with the largest remaining need at
-        this share of that need (a ``regiocapaciteit`` table with one row).
-
-    Returns
-    -------
-    RondeTabellen
-        ``gemeenten`` is a GeoDataFrame in EPSG:28992; the other tables follow
-        ``data/SCHEMA.md`` (dates as ``datetime64``, missing optional values as NA).
-
-    Raises
-    ------
-    InvoerFout
-        When a parameter is out of range.
-    ConfiguratieFout
-        When ``periode`` is not ``JJJJ-I`` or ``JJJJ-II``.
-    """
-    _controleer("n_gemeenten", n_gemeenten, 1, MAX_GEMEENTEN)
-    _controleer("n_huishoudens", n_huishoudens, 1)
-    if n_flex is None:
-        n_flex = max(1, round(n_gemeenten / 4))
-    _controleer("n_flex", n_flex, 0)
-    _controleer("aandeel_alleenstaand", aandeel_alleenstaand, 0.0, 1.0)
-    _controleer("aanbod_factor", aanbod_factor, 0.0)
-    _controleer("flex_factor", flex_factor, 0.0)
-    _controleer("taak_factor", taak_factor, 0.0)
-    if regiocapaciteit is not None:
-        _controleer("regiocapaciteit", regiocapaciteit, 0.0)
-    start = np.datetime64(Periode.parse(periode).start, "D")
-
-    r_gebied, r_namen, r_huis, r_taak, r_woning, r_flex = np.random.default_rng(seed).spawn(6)
+def _fictief_gebied(
+    r_gebied: np.random.Generator, r_namen: np.random.Generator, n_gemeenten: int
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """The fictional territory: the ``gemeenten`` table and the centroids of its cells."""
     gebied = genereer_gebied(r_gebied, n_gemeenten)
     namen = gemeentenamen(r_namen, n_gemeenten)
     inwoners = _inwoners(r_namen, n_gemeenten)
@@ -154,13 +94,139 @@ def genereer_ronde(
         },
         geometry=gpd.GeoSeries(gebied.cellen, crs="EPSG:28992"),
     )
+    return gemeenten, gebied.centra
 
-    huishoudens = genereer_huishoudens(
-        r_huis, n_huishoudens, codes, inwoners, gebied.centra, start, aandeel_alleenstaand
-    )
+
+def genereer_ronde(
+    n_gemeenten: int | None,
+    n_huishoudens: int,
+    n_flex: int | None = None,
+    seed: int = 0,
+    periode: str = "2025-I",
+    *,
+    aandeel_alleenstaand: float = 0.78,
+    aanbod_factor: float = 0.9,
+    flex_factor: float = 0.25,
+    taak_factor: float = 1.0,
+    regiocapaciteit: float | None = None,
+    basis: gpd.GeoDataFrame | None = None,
+    vg: int | None = None,
+    inwoners_nl: int | None = None,
+) -> RondeTabellen:
+    """Generate a synthetic allocation round.
+
+    Parameters
+    ----------
+    n_gemeenten
+        Number of gemeenten (1 to 999). Up to 44 form one province ``PV99``;
+        more are split in provinces of about 30. With ``basis``: None (or the
+        number of gemeenten in it).
+    n_huishoudens
+        Number of households waiting (at least 1).
+    n_flex
+        Number of flexible sites; default ``max(1, round(n_gemeenten / 4))``;
+        0 gives no ``flexlocaties`` table.
+    seed
+        Seed of ``numpy.random.default_rng``; the same seed gives identical tables.
+    periode
+        Half-year, ``JJJJ-I`` or ``JJJJ-II``; dates fall in its first months.
+    aandeel_alleenstaand
+        Share of single-person households (0..1).
+    aanbod_factor
+        Persons capacity of the regular homes as a multiple of what the
+        households need (``personen + nareizigers``).
+    flex_factor
+        Persons capacity of the flexible sites for vergunninghouders, as a
+        multiple of that need (sites have 20-300 units, so small rounds may get more).
+    taak_factor
+        The taakstellingen sum to about this multiple of the persons waiting
+        (ignored when ``vg`` is given).
+    regiocapaciteit
+        If given, cap the arbeidsmarktregio with the largest remaining need at
+        this share of that need (a ``regiocapaciteit`` table with one row).
+    basis
+        A base table of real gemeenten (`allocatie.spatial.bouw_basistabel`, or
+        `lees_basis` on the file of ``allocatie basis``). All its gemeenten are
+        used with their real boundaries, population and regions (in
+        ``gemeente_code`` order); see `allocatie.synthetic.echt`.
+    vg
+        The national number of the period (persons), e.g. 15,000 for 2025-I;
+        each taakstelling is ``ceil(vg * inwoners / inwoners_nl)``.
+    inwoners_nl
+        Denominator of the formula. Default: with ``basis`` the sum of its
+        population (the table is the whole country); otherwise the CBS figure
+        for 1 January 2024 or the territory's, whichever is larger.
+
+    Returns
+    -------
+    RondeTabellen
+        ``gemeenten`` is a GeoDataFrame in EPSG:28992; the other tables follow
+        ``data/SCHEMA.md`` (dates as ``datetime64``, missing optional values as NA).
+
+    Raises
+    ------
+    InvoerFout
+        When a parameter is out of range, or ``basis`` is not a valid base table.
+    ConfiguratieFout
+        When ``periode`` is not ``JJJJ-I`` or ``JJJJ-II``.
+    """
+    echt = None
+    if basis is None:
+        if n_gemeenten is None:
+            raise InvoerFout("geef het aantal gemeenten of een basistabel", kolom="n_gemeenten")
+        _controleer("n_gemeenten", n_gemeenten, 1, MAX_GEMEENTEN)
+    else:
+        echt = gemeenten_uit_basis(basis)
+        if n_gemeenten is not None and n_gemeenten != len(echt):
+            raise InvoerFout(
+                f"met een basistabel doen alle {len(echt)} gemeenten mee; laat n_gemeenten weg",
+                kolom="n_gemeenten",
+                waarde=n_gemeenten,
+            )
+        n_gemeenten = len(echt)
+    _controleer("n_huishoudens", n_huishoudens, 1)
+    if n_flex is None:
+        n_flex = max(1, round(n_gemeenten / 4))
+    _controleer("n_flex", n_flex, 0)
+    _controleer("aandeel_alleenstaand", aandeel_alleenstaand, 0.0, 1.0)
+    _controleer("aanbod_factor", aanbod_factor, 0.0)
+    _controleer("flex_factor", flex_factor, 0.0)
+    _controleer("taak_factor", taak_factor, 0.0)
+    if regiocapaciteit is not None:
+        _controleer("regiocapaciteit", regiocapaciteit, 0.0)
+    if vg is not None:
+        _controleer("vg", vg, 0)
+    start = np.datetime64(Periode.parse(periode).start, "D")
+
+    r_gebied, r_namen, r_huis, r_taak, r_woning, r_flex = np.random.default_rng(seed).spawn(6)
+    if echt is None:
+        gemeenten, centra = _fictief_gebied(r_gebied, r_namen, n_gemeenten)
+    else:  # the real territory: r_gebied and r_namen stay unused
+        gemeenten, centra = echt, None
+        if inwoners_nl is None:
+            inwoners_nl = int(echt["inwoners"].sum())
+    codes = gemeenten["gemeente_code"].to_numpy(dtype=object)
+    namen = gemeenten["gemeente_naam"].tolist()
+    inwoners = gemeenten["inwoners"].to_numpy(dtype=np.int64)
+    cellen = gemeenten.geometry.to_numpy()
+
+    if centra is None:
+        huishoudens = genereer_echte_huishoudens(
+            r_huis, n_huishoudens, gemeenten, start, aandeel_alleenstaand
+        )
+    else:
+        huishoudens = genereer_huishoudens(
+            r_huis, n_huishoudens, codes, inwoners, centra, start, aandeel_alleenstaand
+        )
     personen = int(huishoudens["personen"].sum())
     taakstelling, _ = genereer_taakstelling(
-        r_taak, codes, namen, inwoners, round(taak_factor * personen)
+        r_taak,
+        codes,
+        namen,
+        inwoners,
+        round(taak_factor * personen),
+        vg=vg,
+        inwoners_nl=inwoners_nl,
     )
     behoefte = (huishoudens["personen"] + huishoudens["nareizigers"]).to_numpy()
     woningaanbod = genereer_woningaanbod(r_woning, codes, inwoners, behoefte, start, aanbod_factor)
@@ -172,7 +238,7 @@ def genereer_ronde(
             codes,
             namen,
             inwoners,
-            gebied.cellen,
+            cellen,
             start,
             flex_factor * float(behoefte.sum()),
         )

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["genereer_huishoudens"]
+__all__ = [
+    "KiesAzc",
+    "KiesKoppelingen",
+    "Koppelingen",
+    "genereer_huishoudens",
+    "kies_azc_naar_inwoners",
+]
 
 GEZINSGROOTTE = np.arange(2, 9)
 """Sizes of households that are not single persons."""
@@ -32,58 +40,58 @@ def _grootste(inwoners: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(-inwoners, kind="stable")[: max(1, min(k, len(inwoners)))]
 
 
-def _code_of_leeg(codes: np.ndarray, index: np.ndarray, heeft: np.ndarray) -> pd.Series:
-    """Gemeente codes where ``heeft`` holds, missing elsewhere (a text column)."""
-    waarden = np.where(heeft, codes[index], None)
+def _code_of_leeg(codes: np.ndarray, index: np.ndarray) -> pd.Series:
+    """Gemeente codes where ``index >= 0``, missing elsewhere (a text column)."""
+    waarden = np.where(index >= 0, codes[index], None)
     return pd.Series(waarden, dtype="str")
 
 
-def genereer_huishoudens(
-    rng: np.random.Generator,
-    n: int,
-    codes: np.ndarray,
-    inwoners: np.ndarray,
-    centra: np.ndarray,
-    start: np.datetime64,
-    aandeel_alleenstaand: float,
-) -> pd.DataFrame:
-    """Draw ``n`` households waiting in azc's of the territory.
+class Koppelingen(NamedTuple):
+    """Per household the 0-based gemeente index of each hard criterion, ``-1`` for none."""
 
-    Parameters
-    ----------
-    rng
-        Random state.
-    n
-        Number of households.
-    codes, inwoners, centra
-        Per gemeente: code, population and centroid (``(g, 2)``).
-    start
-        First day of the period (``datetime64[D]``).
-    aandeel_alleenstaand
-        Share of single-person households.
+    werk: np.ndarray
+    studie: np.ndarray
+    familie: np.ndarray
+    zorg: np.ndarray
 
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of ``huishoudens.csv`` (see ``data/SCHEMA.md``).
-    """
-    g = len(codes)
+
+KiesAzc = Callable[[np.random.Generator, int], np.ndarray]
+"""``(rng, n) -> azc``: the gemeente index of the azc of each of ``n`` households."""
+KiesKoppelingen = Callable[[np.random.Generator, np.ndarray], Koppelingen]
+"""``(rng, azc) -> Koppelingen``: the hard-criterion gemeenten of each household."""
+
+
+def _samenstelling(
+    rng: np.random.Generator, n: int, aandeel_alleenstaand: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Persons present and nareizigers expected per household."""
     personen = np.ones(n, dtype=np.int64)
     gezin = rng.random(n) >= aandeel_alleenstaand
     personen[gezin] = rng.choice(GEZINSGROOTTE, size=int(gezin.sum()), p=GEZINSKANS)
     nareizigers = np.zeros(n, dtype=np.int64)
     wacht = ~gezin & (rng.random(n) < AANDEEL_NAREIZIGERS)
     nareizigers[wacht] = rng.choice(NAREIZIGERS, size=int(wacht.sum()), p=NAREIZIGERSKANS)
+    return personen, nareizigers
 
-    # A few azc's, weighted towards larger gemeenten, of unequal size.
+
+def kies_azc_naar_inwoners(rng: np.random.Generator, n: int, inwoners: np.ndarray) -> np.ndarray:
+    """A few azc's (about one per eight gemeenten), weighted towards larger gemeenten.
+
+    The azc's get unequal sizes; each of the ``n`` households lives in one of them.
+    """
+    g = len(inwoners)
     n_azc = min(g, max(2, round(g / 8)))
     gewicht = np.sqrt(inwoners) / np.sqrt(inwoners).sum()
     azc_gemeenten = rng.choice(g, size=n_azc, replace=False, p=gewicht)
     azc_grootte = rng.lognormal(0.0, 0.5, n_azc)
-    azc = azc_gemeenten[rng.choice(n_azc, size=n, p=azc_grootte / azc_grootte.sum())]
+    return azc_gemeenten[rng.choice(n_azc, size=n, p=azc_grootte / azc_grootte.sum())]
 
-    gereed = start + rng.integers(0, GEREED_DAGEN + 1, n).astype("timedelta64[D]")
 
+def _koppelingen_fictief(
+    rng: np.random.Generator, azc: np.ndarray, inwoners: np.ndarray, centra: np.ndarray
+) -> Koppelingen:
+    """Hard criteria in the fictional territory (work near the azc or in a big town, ...)."""
+    n, g = len(azc), len(inwoners)
     # Work: half near the azc (one of its nearest gemeenten), half in a big town.
     afstand = np.hypot(*(centra[:, None, :] - centra[None, :, :]).transpose(2, 0, 1))
     naast = np.argsort(afstand, axis=1, kind="stable")[:, : min(g, 6)]
@@ -105,6 +113,62 @@ def genereer_huishoudens(
     heeft_zorg = rng.random(n) < AANDEEL_ZORG
     kans_zorg = inwoners[ziekenhuis] / inwoners[ziekenhuis].sum()
     zorg = ziekenhuis[rng.choice(len(ziekenhuis), size=n, p=kans_zorg)]
+    return Koppelingen(
+        werk=np.where(heeft_werk, werk, -1),
+        studie=np.where(heeft_studie, studie, -1),
+        familie=np.where(heeft_familie, familie, -1),
+        zorg=np.where(heeft_zorg, zorg, -1),
+    )
+
+
+def genereer_huishoudens(
+    rng: np.random.Generator,
+    n: int,
+    codes: np.ndarray,
+    inwoners: np.ndarray,
+    centra: np.ndarray,
+    start: np.datetime64,
+    aandeel_alleenstaand: float,
+    *,
+    kies_azc: KiesAzc | None = None,
+    kies_koppelingen: KiesKoppelingen | None = None,
+) -> pd.DataFrame:
+    """Draw ``n`` households waiting in azc's of the territory.
+
+    Parameters
+    ----------
+    rng
+        Random state.
+    n
+        Number of households.
+    codes, inwoners, centra
+        Per gemeente: code, population and centroid (``(g, 2)``).
+    start
+        First day of the period (``datetime64[D]``).
+    aandeel_alleenstaand
+        Share of single-person households.
+    kies_azc
+        Where the households wait; default `kies_azc_naar_inwoners` (fictional azc's).
+    kies_koppelingen
+        Their hard-criterion gemeenten; default the rules of the fictional territory
+        (work near the azc or in a big town, study and care in the largest towns,
+        family anywhere, population-weighted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``huishoudens.csv`` (see ``data/SCHEMA.md``).
+    """
+    personen, nareizigers = _samenstelling(rng, n, aandeel_alleenstaand)
+    if kies_azc is None:
+        azc = kies_azc_naar_inwoners(rng, n, inwoners)
+    else:
+        azc = kies_azc(rng, n)
+    gereed = start + rng.integers(0, GEREED_DAGEN + 1, n).astype("timedelta64[D]")
+    if kies_koppelingen is None:
+        koppeling = _koppelingen_fictief(rng, azc, inwoners, centra)
+    else:
+        koppeling = kies_koppelingen(rng, azc)
 
     breedte = max(6, len(str(n)))
     return pd.DataFrame(
@@ -116,9 +180,9 @@ def genereer_huishoudens(
             "nareizigers": nareizigers,
             "azc_gemeente": pd.Series(codes[azc], dtype="str"),
             "gereed_datum": pd.to_datetime(gereed),
-            "werk_gemeente": _code_of_leeg(codes, werk, heeft_werk),
-            "studie_gemeente": _code_of_leeg(codes, studie, heeft_studie),
-            "familie_gemeente": _code_of_leeg(codes, familie, heeft_familie),
-            "zorg_gemeente": _code_of_leeg(codes, zorg, heeft_zorg),
+            "werk_gemeente": _code_of_leeg(codes, koppeling.werk),
+            "studie_gemeente": _code_of_leeg(codes, koppeling.studie),
+            "familie_gemeente": _code_of_leeg(codes, koppeling.familie),
+            "zorg_gemeente": _code_of_leeg(codes, koppeling.zorg),
         }
     )

@@ -42,6 +42,9 @@ def genereer_taakstelling(
     namen: list[str],
     inwoners: np.ndarray,
     doel_personen: int,
+    *,
+    vg: int | None = None,
+    inwoners_nl: int | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Taakstelling per gemeente from the legal formula, plus carry-over and realisation.
 
@@ -52,7 +55,13 @@ def genereer_taakstelling(
     codes, namen, inwoners
         Per gemeente: code, name and population.
     doel_personen
-        What the taakstellingen should sum to (about the persons waiting).
+        What the taakstellingen should sum to (about the persons waiting); ignored
+        when ``vg`` is given.
+    vg
+        The national number to use; default: one chosen to meet ``doel_personen``.
+    inwoners_nl
+        Denominator of the formula; default the CBS population of the Netherlands
+        (`INWONERS_NL`) or the territory's, whichever is larger.
 
     Returns
     -------
@@ -64,8 +73,12 @@ def genereer_taakstelling(
     invoer = pd.DataFrame(
         {"gemeente_code": codes, "gemeente_naam": namen, "inwoners": inwoners.astype(np.int64)}
     )
-    inwoners_nl = max(INWONERS_NL, int(inwoners.sum()))
-    vg, taak_reeks = _kies_vg(invoer, max(0, doel_personen), inwoners_nl)
+    if inwoners_nl is None:
+        inwoners_nl = max(INWONERS_NL, int(inwoners.sum()))
+    if vg is None:
+        vg, taak_reeks = _kies_vg(invoer, max(0, doel_personen), inwoners_nl)
+    else:
+        taak_reeks = bereken_taakstelling(invoer, vg, inwoners_nl=inwoners_nl).tabel["taakstelling"]
     taak = taak_reeks.to_numpy(dtype=np.int64)
     g = len(codes)
     soort = rng.random(g)
