@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +18,9 @@ import pandas as pd
 from allocatie.errors import ConfiguratieFout
 from allocatie.presets import ModelPreset
 from allocatie.solvers.base import SolverOpties
+
+if TYPE_CHECKING:  # reistijd reads files through allocatie.io, which needs Periode
+    from allocatie.spatial.reistijd import Reistijden
 
 _PERIODE = re.compile(r"^(\d{4})-(I|II)$")
 
@@ -72,7 +76,8 @@ class Instance:
         One row per household: ``huishouden_id, personen, nareizigers,
         ruimte`` (persons + nareizigers: the room the home must offer),
         ``azc_gemeente, gereed_datum, werk_gemeente, studie_gemeente,
-        familie_gemeente, zorg_gemeente`` (``""`` when absent).
+        familie_gemeente, zorg_gemeente`` (``""`` when absent) and ``vervoer``
+        (``ov`` | ``auto``: the mode its travel times are measured in).
     opties
         One row per housing option (regular homes of one size class in one
         gemeente, or one flexible site): ``aanbod_id, soort`` (``regulier`` |
@@ -84,6 +89,10 @@ class Instance:
         ``regio_soort, regio_code, max_personen`` (possibly empty).
     preset, solver
         Model preset and solver options.
+    reistijden
+        Per mode (``ov``, ``auto``): option x gemeente and gemeente x gemeente
+        travel times in minutes, from the round's origin-destination table or
+        estimated from the geometry (`allocatie.spatial.reistijd`).
     grenzen
         Gemeente polygons (EPSG:28992) aligned with ``gemeenten``, if given.
     bronnen, hashes
@@ -98,6 +107,7 @@ class Instance:
     regiocapaciteit: pd.DataFrame
     preset: ModelPreset
     solver: SolverOpties
+    reistijden: dict[str, Reistijden] = field(default_factory=dict)
     grenzen: gpd.GeoSeries | None = None
     bronnen: dict[str, str] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
@@ -123,6 +133,7 @@ class Instance:
             regiocapaciteit=self.regiocapaciteit,
             preset=self.preset,
             solver=solver,
+            reistijden=self.reistijden,
             grenzen=self.grenzen,
             bronnen=self.bronnen,
             hashes=self.hashes,

@@ -77,6 +77,7 @@ def maak_instance(
     woningaanbod: pd.DataFrame,
     flexlocaties: pd.DataFrame | None = None,
     regiocapaciteit: pd.DataFrame | None = None,
+    reistijden: pd.DataFrame | None = None,
     naam: str = "ronde",
     periode: str = "2025-I",
     model: str | ModelPreset = "standaard",
@@ -85,7 +86,9 @@ def maak_instance(
     """Build an `Instance` from DataFrames (the Python API).
 
     The DataFrames follow ``data/SCHEMA.md``; ``gemeenten`` may be a
-    GeoDataFrame with polygons or a DataFrame with ``x``/``y`` in RD metres.
+    GeoDataFrame with polygons or a DataFrame with ``x``/``y`` in RD metres;
+    ``reistijden`` an origin-destination table (``van, naar, minuten[, modus]``)
+    that replaces the travel-time estimate.
     """
     tabellen = RondeTabellen(
         gemeenten=gemeenten,
@@ -94,6 +97,7 @@ def maak_instance(
         woningaanbod=woningaanbod,
         flexlocaties=flexlocaties,
         regiocapaciteit=regiocapaciteit,
+        reistijden=reistijden,
     )
     preset = model if isinstance(model, ModelPreset) else laad_preset(model)
     return valideer(

@@ -18,6 +18,9 @@ from allocatie.errors import ConfiguratieFout
 #: The objective levels the model knows, in the default order.
 DOELNIVEAUS: tuple[str, ...] = ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
 
+#: Modes of travel a travel-time limit is measured in.
+VERVOERSWIJZEN: tuple[str, ...] = ("ov", "auto")
+
 #: Folder of the shipped presets (the project's top-level ``models/``).
 MODELS_MAP = Path(__file__).resolve().parents[1] / "models"
 
@@ -35,13 +38,24 @@ class Criteria:
 
 @dataclass(frozen=True)
 class Limieten:
-    """Straight-line distance limits in km and the placement norm in weeks."""
+    """Travel-time limits in minutes (by the household's own mode) and the norm in weeks.
 
-    werk_km: float
-    studie_km: float
-    familie_km: float
-    zorg_km: float
+    A home in the anchor gemeente itself always meets the limit; ``0`` therefore
+    means "in that gemeente".
+    """
+
+    werk_min: float
+    studie_min: float
+    familie_min: float
+    zorg_min: float
     termijn_weken: int
+
+
+@dataclass(frozen=True)
+class Reistijd:
+    """How travel times are taken: the mode of a household without a ``vervoer`` value."""
+
+    standaard_vervoer: str
 
 
 @dataclass(frozen=True)
@@ -57,8 +71,8 @@ class Doel:
 class Kosten:
     """Cost weights of the ``kosten`` level, per household."""
 
-    per_km_werk: float
-    per_km_studie: float
+    per_minuut_werk: float
+    per_minuut_studie: float
     buiten_coa_regio_per_persoon: float
     flex_per_persoon: float
 
@@ -71,6 +85,7 @@ class ModelPreset:
     beschrijving: str
     criteria: Criteria
     limieten: Limieten
+    reistijd: Reistijd
     doel: Doel
     kosten: Kosten
     bron: str = "<standaard>"
@@ -79,6 +94,7 @@ class ModelPreset:
 _SECTIES: dict[str, type] = {
     "criteria": Criteria,
     "limieten": Limieten,
+    "reistijd": Reistijd,
     "doel": Doel,
     "kosten": Kosten,
 }
@@ -105,7 +121,15 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
         waarde = waarden[veld]
         soort = spec.type
         sleutel = f"{naam}.{veld}"
-        if soort == "bool":
+        if soort == "str":
+            if waarde not in VERVOERSWIJZEN:
+                raise ConfiguratieFout(
+                    f"verwacht een vervoerswijze: {' of '.join(VERVOERSWIJZEN)}",
+                    bestand=bron,
+                    kolom=sleutel,
+                    waarde=waarde,
+                )
+        elif soort == "bool":
             if not isinstance(waarde, bool):
                 raise ConfiguratieFout(
                     "verwacht true of false", bestand=bron, kolom=sleutel, waarde=waarde

@@ -175,8 +175,8 @@ def maak_tabellen(
             "kosten": paren.kosten[p],
             **{f"kosten_{k}": d[p] for k, d in paren.kostendelen.items()},
             **{
-                f"afstand_{k.removesuffix('_gemeente')}_km": d[p]
-                for k, d in paren.afstand_km.items()
+                f"reistijd_{k.removesuffix('_gemeente')}_min": d[p]
+                for k, d in paren.reistijd_min.items()
             },
         }
     ).sort_values("huishouden_id", kind="stable", ignore_index=True)

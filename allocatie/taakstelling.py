@@ -13,31 +13,33 @@ All arithmetic is exact integer arithmetic on Python ints: no float is ever
 involved, so the result is right for any input size (``vg * inwoners`` can be
 far beyond 2**53 without harm).
 
-CSV readers take everything as text and parse it themselves, so nothing is
-silently changed: ``12.5``, ``1e3``, ``12.500`` or an empty cell are errors,
-not truncated or guessed. Surrounding spaces are stripped and fully empty rows
-are skipped. Errors are :class:`~allocatie.errors.InvoerFout` with a Dutch
+CSV files are read as text by :func:`allocatie.io.lezen.lees_csv` and parsed by
+the shared column parsers of :mod:`allocatie.io.kolommen`, so nothing is
+silently changed: ``12.5``, ``1e3``, ``12.500`` or an empty cell are errors, not
+truncated or guessed. Surrounding spaces are stripped and blank rows at the end
+are dropped; a blank row between data rows is an error (it would shift the row
+numbers). Errors are :class:`~allocatie.errors.InvoerFout` with a Dutch
 message naming the file, the row (as a spreadsheet shows it: header = row 1),
 the column and the value, and saying what would be valid. Tables passed as
-DataFrames are checked the same way; their row numbers count as if the table
-were saved as CSV (first row = 2), and the "file" is ``df.attrs["bestand"]``
-when set (the readers set it), else the table's name.
+DataFrames are checked the same way (numbers as ints or as text in digits;
+floats are refused because they may have lost digits); their row numbers count
+as if the table were saved as CSV (first row = 2), and the "file" is
+``df.attrs["bestand"]`` when set (the readers set it), else the table's name.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
-import re
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from allocatie.errors import InvoerFout
+from allocatie.io import kolommen as k
+from allocatie.io.lezen import lees_csv
 
 __all__ = [
     "KOLOMMEN_INWONERS",
@@ -65,154 +67,53 @@ KOLOMMEN_TAAKSTELLING: tuple[str, ...] = (
 """Columns of a round's ``taakstelling.csv`` (see ``data/SCHEMA.md``)."""
 
 _OVERLOOP = ("achterstand", "voorsprong", "gerealiseerd")
-_CODE = re.compile(r"GM[0-9]{4}")
-_CIJFERS = re.compile(r"[0-9]+")
-_TEKST_GEHEEL = (
-    "gebruik alleen cijfers, zonder decimalen, exponent of scheidingstekens (bijv. 243768)"
-)
 
 PadLike = str | os.PathLike[str]
 
 
-# --------------------------------------------------------------------------- CSV reading
+# --------------------------------------------------------------------------- columns
 
 
-def _int_kolom(waarden: list[int]) -> pd.Series:
+def _int_kolom(waarden: list[int] | np.ndarray) -> pd.Series:
     """A column of whole numbers: int64 when they fit, else exact Python ints (object)."""
+    waarden = [int(w) for w in waarden]
     past = all(-(2**63) <= w < 2**63 for w in waarden)
     return pd.Series(waarden, dtype="int64" if past else object)
 
 
-def _lees_csv(
-    pad: PadLike, verplicht: tuple[str, ...], optioneel: tuple[str, ...] = ()
-) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Read a CSV as text: the header and ``(spreadsheet row, {column: value})`` per row.
+def _bron(df: pd.DataFrame, naam: str) -> str:
+    return str(df.attrs.get("bestand", naam))
 
-    The :mod:`csv` module is used instead of :func:`pandas.read_csv` so that row
-    numbers stay exact (pandas drops blank lines) and a repeated column name is
-    an error (pandas renames it silently).
+
+def _aantallen(df: pd.DataFrame, kolom: str, bron: str, minimum: int = 0) -> list[int]:
+    """A required column of whole numbers ``>= minimum`` as exact Python ints."""
+    return k.geheel(df, kolom, bron, minimum=minimum, exact=True).tolist()
+
+
+def _overloop(df: pd.DataFrame, bron: str) -> dict[str, list[int]]:
+    """``taakstelling`` and the carry-over columns as Python ints; a missing one is 0.
+
+    A present carry-over column must be filled in every row (an empty cell is
+    an error, not 0); a gemeente cannot have both achterstand and voorsprong.
     """
-    bestand = Path(pad)
-    verwacht = ", ".join([*verplicht, *(f"{k} (optioneel)" for k in optioneel)])
-    try:
-        with open(bestand, encoding="utf-8-sig", newline="") as f:
-            lezer = csv.reader(f)
-            records: list[list[str]] = []
-            try:
-                records.extend(lezer)
-            except csv.Error as e:
-                raise InvoerFout(
-                    f"het bestand is geen geldige CSV ({e}); controleer de aanhalingstekens",
-                    bestand=bestand,
-                    rij=len(records) + 1,
-                ) from e
-    except FileNotFoundError as e:
-        raise InvoerFout("het bestand bestaat niet; controleer het pad", bestand=bestand) from e
-    except IsADirectoryError as e:
-        raise InvoerFout("dit pad is een map, geen CSV-bestand", bestand=bestand) from e
-    except PermissionError as e:
-        raise InvoerFout(
-            "het bestand kan niet worden gelezen (geen rechten)", bestand=bestand
-        ) from e
-    except UnicodeDecodeError as e:
-        raise InvoerFout(
-            "het bestand is geen UTF-8-tekst; sla het op als 'CSV UTF-8 (door komma's gescheiden)'",
-            bestand=bestand,
-        ) from e
-
-    if not records or not any(c.strip() for c in records[0]):
-        raise InvoerFout(
-            f"het bestand heeft geen kopregel; verwacht de kolommen {verwacht}", bestand=bestand
-        )
-    kop = [c.strip() for c in records[0]]
-    for i, naam in enumerate(kop):
-        if naam in kop[:i]:
+    getallen = {
+        kolom: _aantallen(df, kolom, bron) if kolom in df.columns else [0] * len(df)
+        for kolom in KOLOMMEN_TAAKSTELLING[1:]
+    }
+    for i, (a, v) in enumerate(zip(getallen["achterstand"], getallen["voorsprong"], strict=True)):
+        if a > 0 and v > 0:
             raise InvoerFout(
-                "deze kolomnaam komt twee keer voor in de kopregel; "
-                "elke kolom mag één keer voorkomen",
-                bestand=bestand,
-                rij=1,
-                kolom=naam,
+                "een gemeente heeft niet tegelijk achterstand en voorsprong; vul het saldo in "
+                "één van beide kolommen in en zet de andere op 0",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="voorsprong",
+                waarde=df["voorsprong"].tolist()[i],  # as given: text from a CSV
             )
-    for naam in verplicht:
-        if naam not in kop:
-            hint = (
-                " Het bestand lijkt puntkomma's als scheidingsteken te gebruiken; gebruik komma's."
-                if any(";" in c for c in kop)
-                else ""
-            )
-            raise InvoerFout(
-                f"de verplichte kolom '{naam}' ontbreekt; verwacht de kolommen {verwacht}, "
-                f"gevonden: {', '.join(kop)}.{hint}",
-                bestand=bestand,
-                rij=1,
-                kolom=naam,
-            )
-    rijen: list[tuple[int, dict[str, str]]] = []
-    for rij, record in enumerate(records[1:], start=2):
-        if not any(c.strip() for c in record):
-            continue  # a fully empty row (e.g. trailing ",,," from a spreadsheet)
-        if len(record) != len(kop):
-            raise InvoerFout(
-                f"deze rij heeft {len(record)} velden, de kopregel heeft er {len(kop)}; "
-                "controleer komma's en aanhalingstekens",
-                bestand=bestand,
-                rij=rij,
-            )
-        rijen.append((rij, {k: v.strip() for k, v in zip(kop, record, strict=True)}))
-    return kop, rijen
+    return getallen
 
 
-def _tekst_naar_geheel(
-    waarde: str, *, bestand: str | Path, rij: int, kolom: str, minimum: int
-) -> int:
-    """Parse a whole number ``>= minimum`` from text, or raise InvoerFout."""
-    eis = "groter dan 0" if minimum == 1 else f"groter dan of gelijk aan {minimum}"
-    if waarde == "":
-        raise InvoerFout(
-            f"de waarde ontbreekt; vul een geheel getal {eis} in",
-            bestand=bestand,
-            rij=rij,
-            kolom=kolom,
-        )
-    negatief = waarde.startswith("-") and _CIJFERS.fullmatch(waarde[1:]) is not None
-    if not negatief and _CIJFERS.fullmatch(waarde) is None:
-        raise InvoerFout(
-            f"geen geheel getal; {_TEKST_GEHEEL}",
-            bestand=bestand,
-            rij=rij,
-            kolom=kolom,
-            waarde=waarde,
-        )
-    getal = int(waarde)
-    if getal < minimum:
-        raise InvoerFout(
-            f"het getal moet {eis} zijn", bestand=bestand, rij=rij, kolom=kolom, waarde=waarde
-        )
-    return getal
-
-
-def _controleer_code(code: str, *, bestand: str | Path, rij: int, codes: dict[str, int]) -> None:
-    """Check the CBS code format and uniqueness; record the row of a new code."""
-    if _CODE.fullmatch(code) is None:
-        raise InvoerFout(
-            "ongeldige gemeentecode; een CBS-gemeentecode is 'GM' gevolgd door 4 cijfers "
-            "(bijv. GM0014)",
-            bestand=bestand,
-            rij=rij,
-            kolom="gemeente_code",
-            waarde=code,
-        )
-    if code in codes:
-        raise InvoerFout(
-            f"deze gemeentecode staat ook al op rij {codes[code]}; elke gemeente mag één keer "
-            "voorkomen",
-            bestand=bestand,
-            rij=rij,
-            kolom="gemeente_code",
-            waarde=code,
-        )
-    codes[code] = rij
+# --------------------------------------------------------------------------- CSV reading
 
 
 def lees_inwoners(pad: PadLike) -> pd.DataFrame:
@@ -236,7 +137,8 @@ def lees_inwoners(pad: PadLike) -> pd.DataFrame:
     InvoerFout
         On a missing file or column, a malformed or repeated code, an empty
         name, or an ``inwoners`` value that is missing, not a whole number or
-        not positive; also when the file holds no gemeenten.
+        not positive; also when the file holds no gemeenten (see
+        :func:`~allocatie.io.lezen.lees_csv` for the file's own rules).
 
     Examples
     --------
@@ -248,32 +150,24 @@ def lees_inwoners(pad: PadLike) -> pd.DataFrame:
       gemeente_code gemeente_naam  inwoners
     0        GM0014     Groningen    243768
     """
-    bestand = Path(pad)
-    _, rijen = _lees_csv(bestand, KOLOMMEN_INWONERS)
-    if not rijen:
-        raise InvoerFout("het bestand bevat geen gemeenten (alleen een kopregel)", bestand=bestand)
-    codes: dict[str, int] = {}
-    namen: list[str] = []
-    aantallen: list[int] = []
-    for rij, r in rijen:
-        _controleer_code(r["gemeente_code"], bestand=bestand, rij=rij, codes=codes)
-        if r["gemeente_naam"] == "":
-            raise InvoerFout(
-                "de gemeentenaam ontbreekt; vul de naam van de gemeente in",
-                bestand=bestand,
-                rij=rij,
-                kolom="gemeente_naam",
-            )
-        namen.append(r["gemeente_naam"])
-        aantallen.append(
-            _tekst_naar_geheel(r["inwoners"], bestand=bestand, rij=rij, kolom="inwoners", minimum=1)
-        )
-    df = pd.DataFrame(
-        {"gemeente_code": list(codes), "gemeente_naam": namen, "inwoners": _int_kolom(aantallen)}
+    bron = str(pad)
+    df = lees_csv(pad, kolommen=KOLOMMEN_INWONERS)
+    k.eis_kolommen(df, KOLOMMEN_INWONERS, bron)
+    if len(df) == 0:
+        raise InvoerFout("het bestand bevat geen gemeenten (alleen een kopregel)", bestand=bron)
+    codes = k.gemeentecodes(df, "gemeente_code", bron)
+    namen = k.tekst(df, "gemeente_naam", bron)
+    aantallen = _aantallen(df, "inwoners", bron, minimum=1)
+    uit = pd.DataFrame(
+        {
+            "gemeente_code": codes.tolist(),
+            "gemeente_naam": namen.tolist(),
+            "inwoners": _int_kolom(aantallen),
+        }
     )
-    df.attrs["bestand"] = str(pad)
-    logger.info("%d gemeenten gelezen uit %s (%d inwoners)", len(df), pad, sum(aantallen))
-    return df
+    uit.attrs["bestand"] = bron
+    logger.info("%d gemeenten gelezen uit %s (%d inwoners)", len(uit), pad, sum(aantallen))
+    return uit
 
 
 def lees_vorige(pad: PadLike) -> pd.DataFrame:
@@ -299,86 +193,24 @@ def lees_vorige(pad: PadLike) -> pd.DataFrame:
     InvoerFout
         On any invalid file, column, code or number (see module notes).
     """
-    bestand = Path(pad)
-    kop, rijen = _lees_csv(bestand, KOLOMMEN_TAAKSTELLING[:2], _OVERLOOP)
-    if "gerealiseerd" not in kop:
-        logger.warning("%s heeft geen kolom 'gerealiseerd': gerealiseerd telt als 0", pad)
-    codes: dict[str, int] = {}
-    getallen: dict[str, list[int]] = {k: [] for k in KOLOMMEN_TAAKSTELLING[1:]}
-    for rij, r in rijen:
-        _controleer_code(r["gemeente_code"], bestand=bestand, rij=rij, codes=codes)
-        for kolom, lijst in getallen.items():
-            lijst.append(
-                _tekst_naar_geheel(r[kolom], bestand=bestand, rij=rij, kolom=kolom, minimum=0)
-                if kolom in kop
-                else 0
-            )
-        if getallen["achterstand"][-1] > 0 and getallen["voorsprong"][-1] > 0:
-            raise InvoerFout(
-                "een gemeente heeft niet tegelijk achterstand en voorsprong; vul het saldo in "
-                "één van beide kolommen in en zet de andere op 0",
-                bestand=bestand,
-                rij=rij,
-                kolom="voorsprong",
-                waarde=r["voorsprong"],
-            )
-    df = pd.DataFrame(
-        {"gemeente_code": pd.Series(list(codes), dtype=str)}
-        | {k: _int_kolom(v) for k, v in getallen.items()}
+    bron = str(pad)
+    df = lees_csv(
+        pad, kolommen=[*KOLOMMEN_TAAKSTELLING[:2], *(f"{o} (optioneel)" for o in _OVERLOOP)]
     )
-    df.attrs["bestand"] = str(pad)
-    return df
+    k.eis_kolommen(df, KOLOMMEN_TAAKSTELLING[:2], bron, optioneel=_OVERLOOP)
+    if "gerealiseerd" not in df.columns:
+        logger.warning("%s heeft geen kolom 'gerealiseerd': gerealiseerd telt als 0", pad)
+    codes = k.gemeentecodes(df, "gemeente_code", bron)
+    getallen = _overloop(df, bron)
+    uit = pd.DataFrame(
+        {"gemeente_code": pd.Series(codes.tolist(), dtype=str)}
+        | {kolom: _int_kolom(w) for kolom, w in getallen.items()}
+    )
+    uit.attrs["bestand"] = bron
+    return uit
 
 
-# --------------------------------------------------------------------------- DataFrame checks
-
-
-def _bron(df: pd.DataFrame, naam: str) -> str:
-    return str(df.attrs.get("bestand", naam))
-
-
-def _vereis_kolommen(df: pd.DataFrame, kolommen: tuple[str, ...], bron: str) -> None:
-    for kolom in kolommen:
-        if kolom not in df.columns:
-            raise InvoerFout(
-                f"de kolom '{kolom}' ontbreekt; verwacht de kolommen {', '.join(kolommen)}",
-                bestand=bron,
-                kolom=kolom,
-            )
-
-
-def _codes(df: pd.DataFrame, bron: str) -> list[str]:
-    codes: dict[str, int] = {}
-    for i, code in enumerate(df["gemeente_code"]):
-        tekst = code if isinstance(code, str) else repr(code)  # a non-text code is invalid
-        _controleer_code(tekst, bestand=bron, rij=i + 2, codes=codes)
-    return list(codes)
-
-
-def _gehele_waarden(df: pd.DataFrame, kolom: str, bron: str, minimum: int) -> list[int]:
-    """The column as Python ints; every value must be a whole number ``>= minimum``."""
-    waarden: list[int] = []
-    for i, w in enumerate(df[kolom]):
-        if w is None or w is pd.NA or (isinstance(w, float) and w != w):
-            raise InvoerFout(
-                "de waarde ontbreekt; vul een geheel getal in", bestand=bron, rij=i + 2, kolom=kolom
-            )
-        if isinstance(w, bool | np.bool_) or not isinstance(w, int | np.integer):
-            raise InvoerFout(
-                f"geen geheel getal (type {type(w).__name__}); de kolom moet gehele getallen "
-                "bevatten (int), geen kommagetallen of tekst",
-                bestand=bron,
-                rij=i + 2,
-                kolom=kolom,
-                waarde=w,
-            )
-        if w < minimum:
-            eis = "groter dan 0" if minimum == 1 else f"groter dan of gelijk aan {minimum}"
-            raise InvoerFout(
-                f"het getal moet {eis} zijn", bestand=bron, rij=i + 2, kolom=kolom, waarde=int(w)
-            )
-        waarden.append(int(w))
-    return waarden
+# --------------------------------------------------------------------------- arguments
 
 
 def _geheel_argument(waarde: object, naam: str, minimum: int) -> int:
@@ -481,12 +313,12 @@ def bereken_taakstelling(
     ([1, 1, 4], Fraction(5, 1), Fraction(1, 1))
     """
     bron = _bron(inwoners, "inwoners")
-    _vereis_kolommen(inwoners, KOLOMMEN_INWONERS, bron)
+    k.eis_kolommen(inwoners, KOLOMMEN_INWONERS, bron)
     vg = _geheel_argument(vg, "vg", 0)
     if len(inwoners) == 0:
         raise InvoerFout("de tabel met inwoners bevat geen gemeenten", bestand=bron)
-    codes = _codes(inwoners, bron)
-    aantallen = _gehele_waarden(inwoners, "inwoners", bron, minimum=1)
+    codes = k.gemeentecodes(inwoners, "gemeente_code", bron).tolist()
+    aantallen = _aantallen(inwoners, "inwoners", bron, minimum=1)
     som = sum(aantallen)
     if inwoners_nl is None:
         totaal_nl = som
@@ -576,12 +408,12 @@ def pas_overloop_toe(taak: pd.DataFrame, vorige: pd.DataFrame) -> pd.DataFrame:
     2        GM0003            30            0           0             0
     """
     bron_t, bron_v = _bron(taak, "taakstelling"), _bron(vorige, "vorige periode")
-    _vereis_kolommen(taak, KOLOMMEN_TAAKSTELLING[:2], bron_t)
-    _vereis_kolommen(vorige, KOLOMMEN_TAAKSTELLING[:2], bron_v)
-    codes = _codes(taak, bron_t)
-    taken = _gehele_waarden(taak, "taakstelling", bron_t, minimum=0)
+    k.eis_kolommen(taak, KOLOMMEN_TAAKSTELLING[:2], bron_t)
+    k.eis_kolommen(vorige, KOLOMMEN_TAAKSTELLING[:2], bron_v, optioneel=_OVERLOOP)
+    codes = k.gemeentecodes(taak, "gemeente_code", bron_t).tolist()
+    taken = _aantallen(taak, "taakstelling", bron_t)
     for kolom in _OVERLOOP:
-        if kolom in taak.columns and any(_gehele_waarden(taak, kolom, bron_t, minimum=0)):
+        if kolom in taak.columns and any(_aantallen(taak, kolom, bron_t)):
             raise InvoerFout(
                 f"de nieuwe taakstelling heeft al waarden in kolom '{kolom}'; pas de overloop toe "
                 "op een taakstelling zonder achterstand, voorsprong en realisatie",
@@ -589,13 +421,8 @@ def pas_overloop_toe(taak: pd.DataFrame, vorige: pd.DataFrame) -> pd.DataFrame:
                 kolom=kolom,
             )
 
-    codes_v = _codes(vorige, bron_v)
-    kolommen_v = {
-        k: _gehele_waarden(vorige, k, bron_v, minimum=0)
-        if k in vorige.columns
-        else [0] * len(vorige)
-        for k in KOLOMMEN_TAAKSTELLING[1:]
-    }
+    codes_v = k.gemeentecodes(vorige, "gemeente_code", bron_v).tolist()
+    kolommen_v = _overloop(vorige, bron_v)
     bekend = set(codes)
     weg = [(i, c) for i, c in enumerate(codes_v) if c not in bekend]
     if weg:
@@ -607,23 +434,14 @@ def pas_overloop_toe(taak: pd.DataFrame, vorige: pd.DataFrame) -> pd.DataFrame:
             "en realisatie op bij de nieuwe gemeente in het bestand van de vorige periode; "
             "anders ontbreekt de gemeente ten onrechte in de inwonerstabel.",
             bestand=bron_v,
-            rij=weg[0][0] + 2,
+            rij=k.rijnummer(weg[0][0]),
             kolom="gemeente_code",
             waarde=weg[0][1],
         )
 
     saldo: dict[str, int] = {}
     for i, code in enumerate(codes_v):
-        t, a, v, g = (kolommen_v[k][i] for k in KOLOMMEN_TAAKSTELLING[1:])
-        if a > 0 and v > 0:
-            raise InvoerFout(
-                "een gemeente heeft niet tegelijk achterstand en voorsprong; vul het saldo in "
-                "één van beide kolommen in en zet de andere op 0",
-                bestand=bron_v,
-                rij=i + 2,
-                kolom="voorsprong",
-                waarde=v,
-            )
+        t, a, v, g = (kolommen_v[kolom][i] for kolom in KOLOMMEN_TAAKSTELLING[1:])
         saldo[code] = t + a - v - g
     netto = [saldo.get(c, 0) for c in codes]
     return pd.DataFrame(
@@ -651,13 +469,11 @@ def gecorrigeerde_taakstelling(taak: pd.DataFrame) -> pd.Series:
     [13, -2]
     """
     bron = _bron(taak, "taakstelling")
-    _vereis_kolommen(taak, ("taakstelling",), bron)
-    uitkomst = pd.Series(
-        _gehele_waarden(taak, "taakstelling", bron, minimum=0), index=taak.index, dtype="int64"
-    )
+    k.eis_kolommen(taak, ("taakstelling",), bron)
+    uitkomst = pd.Series(_aantallen(taak, "taakstelling", bron), index=taak.index, dtype="int64")
     for kolom, teken in (("achterstand", 1), ("voorsprong", -1)):
         if kolom in taak.columns:
             uitkomst += teken * pd.Series(
-                _gehele_waarden(taak, kolom, bron, minimum=0), index=taak.index, dtype="int64"
+                _aantallen(taak, kolom, bron), index=taak.index, dtype="int64"
             )
     return uitkomst.rename("gecorrigeerd")

@@ -20,6 +20,7 @@ TABELNAMEN: tuple[str, ...] = (
     "woningaanbod",
     "flexlocaties",
     "regiocapaciteit",
+    "reistijden",
 )
 
 
@@ -35,6 +36,9 @@ class RondeTabellen:
         Required tables (``woningaanbod`` may have zero rows).
     flexlocaties, regiocapaciteit
         Optional tables; ``None`` when absent.
+    reistijden
+        Optional origin-destination table (``van, naar, minuten[, modus]``);
+        when absent, travel times are estimated from the geometry.
     bronnen
         Table name -> where it came from (file path or ``"<DataFrame>"``), used
         in error messages.
@@ -46,6 +50,7 @@ class RondeTabellen:
     woningaanbod: pd.DataFrame
     flexlocaties: pd.DataFrame | None = None
     regiocapaciteit: pd.DataFrame | None = None
+    reistijden: pd.DataFrame | None = None
     bronnen: dict[str, str] = field(default_factory=dict)
 
     def bron(self, tabel: str) -> str:

@@ -7,6 +7,7 @@ a duplicate id or a non-integer size stops the load.
 
 from __future__ import annotations
 
+import logging
 import math
 
 import geopandas as gpd
@@ -16,12 +17,15 @@ import pandas as pd
 from allocatie.errors import InvoerFout
 from allocatie.instance import Instance, Periode
 from allocatie.io import kolommen as k
-from allocatie.presets import ModelPreset
+from allocatie.presets import VERVOERSWIJZEN, ModelPreset
 from allocatie.solvers.base import SolverOpties
 from allocatie.spatial.grenzen import RD, RD_X, RD_Y  # noqa: F401  (re-exported)
 from allocatie.spatial.grenzen import controleer_rd as _controleer_rd
 from allocatie.spatial.grenzen import naar_rd as _naar_rd
+from allocatie.spatial.reistijd import Reistijden, reistijden_uit_tabel, reistijdmatrix
 from allocatie.tabellen import RondeTabellen
+
+log = logging.getLogger(__name__)
 
 HUISHOUDEN_KOLOMMEN = (
     "huishouden_id",
@@ -33,6 +37,7 @@ HUISHOUDEN_KOLOMMEN = (
     "studie_gemeente",
     "familie_gemeente",
     "zorg_gemeente",
+    "vervoer",
 )
 ANKERS = ("werk_gemeente", "studie_gemeente", "familie_gemeente", "zorg_gemeente")
 
@@ -105,17 +110,7 @@ def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.Ge
 def _gemeenten(t: RondeTabellen) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
     df, bron = t.gemeenten, t.bron("gemeenten")
     weiger_beschermde_kenmerken(df, bron)
-    codes = k.tekst(df, "gemeente_code", bron)
-    for i, c in enumerate(codes.tolist()):
-        if not k.GEMEENTECODE.match(c):
-            raise InvoerFout(
-                "ongeldige gemeentecode; verwacht 'GM' gevolgd door 4 cijfers (bijv. GM0363)",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom="gemeente_code",
-                waarde=c,
-            )
-    k.uniek(codes, "gemeente_code", bron)
+    codes = k.gemeentecodes(df, "gemeente_code", bron)
     x, y, vlak = _punten(df, bron)
     uit = pd.DataFrame(
         {
@@ -172,7 +167,7 @@ def _taakstelling(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
     return uit
 
 
-def _huishoudens(t: RondeTabellen, gidx: dict[str, int]) -> pd.DataFrame:
+def _huishoudens(t: RondeTabellen, gidx: dict[str, int], vervoer: str) -> pd.DataFrame:
     df, bron = t.huishoudens, t.bron("huishoudens")
     weiger_beschermde_kenmerken(df, bron)
     onbekend = [c for c in df.columns if c not in HUISHOUDEN_KOLOMMEN]
@@ -204,6 +199,49 @@ def _huishoudens(t: RondeTabellen, gidx: dict[str, int]) -> pd.DataFrame:
         waarden = k.tekst(df, kolom, bron, verplicht=False)
         k.bekende_codes(waarden, gidx, kolom, bron, leeg_mag=True)
         uit[kolom] = waarden
+    modus = k.tekst(df, "vervoer", bron, verplicht=False)
+    for i, w in enumerate(modus.tolist()):
+        if w and w not in VERVOERSWIJZEN:
+            raise InvoerFout(
+                f"onbekende vervoerswijze; kies {' of '.join(VERVOERSWIJZEN)} (of laat leeg)",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="vervoer",
+                waarde=w,
+            )
+    uit["vervoer"] = np.where(modus == "", vervoer, modus)
+    return uit
+
+
+def _reistijden(
+    t: RondeTabellen, gem: pd.DataFrame, opties: pd.DataFrame, grenzen: gpd.GeoSeries | None
+) -> dict[str, Reistijden]:
+    """Travel times per mode: the round's origin-destination table, else the estimate.
+
+    An OD table without a ``modus`` column holds for both modes; with one, a
+    mode without any row is estimated from the geometry (logged).
+    """
+    g_xy = gem[["x", "y"]].to_numpy(float)
+    o_xy = opties[["x", "y"]].to_numpy(float).reshape(-1, 2)
+    gidx = {c: i for i, c in enumerate(gem["gemeente_code"])}
+    og = np.array([gidx[c] for c in opties["gemeente_code"]], dtype=np.int64)
+    opp = None if grenzen is None else grenzen.area.to_numpy(float) / 1e6
+    uit: dict[str, Reistijden] = {}
+    for modus in VERVOERSWIJZEN:
+        od = t.reistijden
+        if od is not None and "modus" in od.columns:
+            if not (od["modus"].astype(str).str.strip() == modus).any():
+                log.info("geen reistijden voor '%s' in %s: geschat", modus, t.bron("reistijden"))
+                od = None
+        if od is None:
+            uit[modus] = reistijdmatrix(g_xy, o_xy, og, modus=modus, oppervlak_km2=opp)
+            continue
+        matrix = reistijden_uit_tabel(
+            od, gem["gemeente_code"].tolist(), modus=modus, bron=t.bron("reistijden")
+        )
+        uit[modus] = reistijdmatrix(
+            g_xy, o_xy, og, modus=modus, od=matrix, bron=t.bron("reistijden")
+        )
     return uit
 
 
@@ -354,7 +392,7 @@ def valideer(
     gem, grenzen = _gemeenten(tabellen)
     gidx = {c: i for i, c in enumerate(gem["gemeente_code"])}
     gem = _taakstelling(tabellen, gem)
-    hh = _huishoudens(tabellen, gidx)
+    hh = _huishoudens(tabellen, gidx, preset.reistijd.standaard_vervoer)
     delen = [_regulier(tabellen, gem, gidx)]
     if tabellen.flexlocaties is not None:
         delen.append(_flex(tabellen, gidx))
@@ -390,6 +428,7 @@ def valideer(
         regiocapaciteit=_regiocapaciteit(tabellen, gem),
         preset=preset,
         solver=solver or SolverOpties(),
+        reistijden=_reistijden(tabellen, gem, opties, grenzen),
         grenzen=grenzen,
         bronnen=dict(tabellen.bronnen),
         hashes=dict(hashes or {}),

@@ -8,7 +8,6 @@ imports nothing from the model, so a bug in the formulation cannot hide itself.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,10 +19,10 @@ from allocatie.result import AllocationResult
 
 EPS = 1e-6
 _ANKERS = {
-    "werk_gemeente": ("werk", "werk_km"),
-    "studie_gemeente": ("studie", "studie_km"),
-    "familie_gemeente": ("familie", "familie_km"),
-    "zorg_gemeente": ("zorg", "zorg_km"),
+    "werk_gemeente": ("werk", "werk_min"),
+    "studie_gemeente": ("studie", "studie_min"),
+    "familie_gemeente": ("familie", "familie_min"),
+    "zorg_gemeente": ("zorg", "zorg_min"),
 }
 _REGIO_KOLOM = {
     "provincie": "provincie_code",
@@ -51,10 +50,9 @@ def _datum(waarde: object) -> dt.date | None:
     return pd.Timestamp(waarde).date()
 
 
-def _afstand_km(optie: dict, gemeente: dict) -> float:
-    if optie["gemeente_code"] == gemeente["gemeente_code"]:
-        return 0.0
-    return math.hypot(optie["x"] - gemeente["x"], optie["y"] - gemeente["y"]) / 1000.0
+def _reistijd(inst: Instance, h: dict, optie_pos: int, gemeente_pos: int) -> float:
+    """Minutes from an option to a gemeente in the household's mode (input data)."""
+    return float(inst.reistijden[h["vervoer"]].optie_gemeente[optie_pos, gemeente_pos])
 
 
 def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Controle:
@@ -70,6 +68,8 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
     gem = {r["gemeente_code"]: r for r in inst.gemeenten.to_dict(orient="records")}
     hh = {r["huishouden_id"]: r for r in inst.huishoudens.to_dict(orient="records")}
     opt = {r["aanbod_id"]: r for r in inst.opties.to_dict(orient="records")}
+    opt_pos = {a: i for i, a in enumerate(inst.opties["aanbod_id"])}
+    gem_pos = {c: i for i, c in enumerate(inst.gemeenten["gemeente_code"])}
 
     # Every household exactly once: placed or unplaced.
     gezien: dict[str, str] = {}
@@ -121,18 +121,24 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
             anker = h[kolom]
             if not anker:
                 continue
-            d = _afstand_km(o, gem[anker])
-            if getattr(pr.criteria, crit) and d > getattr(pr.limieten, limiet) + EPS:
+            t = _reistijd(inst, h, opt_pos[oid], gem_pos[anker])
+            if (
+                getattr(pr.criteria, crit)
+                and o["gemeente_code"] != anker
+                and t > getattr(pr.limieten, limiet) + EPS
+            ):
                 fout.append(
-                    f"{hid}: {oid} ligt {d:.1f} km van {crit} in {anker} "
-                    f"(max {getattr(pr.limieten, limiet)} km)"
+                    f"{hid}: {oid} ligt {t:.0f} min ({h['vervoer']}) van {crit} in {anker} "
+                    f"(max {getattr(pr.limieten, limiet):g} min)"
                 )
         kp = pr.kosten
         k = 0.0
         if h["werk_gemeente"]:
-            k += kp.per_km_werk * _afstand_km(o, gem[h["werk_gemeente"]])
+            k += kp.per_minuut_werk * _reistijd(inst, h, opt_pos[oid], gem_pos[h["werk_gemeente"]])
         if h["studie_gemeente"]:
-            k += kp.per_km_studie * _afstand_km(o, gem[h["studie_gemeente"]])
+            k += kp.per_minuut_studie * _reistijd(
+                inst, h, opt_pos[oid], gem_pos[h["studie_gemeente"]]
+            )
         if gem[o["gemeente_code"]]["coa_regio"] != gem[h["azc_gemeente"]]["coa_regio"]:
             k += kp.buiten_coa_regio_per_persoon * int(h["personen"])
         if o["soort"] == "flex":

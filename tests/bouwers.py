@@ -1,13 +1,18 @@
 """Builders for tiny allocation rounds in tests (a plain module: ``from bouwers import ...``).
 
 Gemeenten are placed on a km grid around an RD origin inside the Netherlands,
-so distances in tests are read off the coordinates: ``gemeente(2, 30)`` lies
-30 km east of ``gemeente(1, 0)``. Every builder returns a plain dict (one
-table row); `ronde` turns them into DataFrames and calls `maak_instance`.
+and `ronde` passes an origin-destination table in which **one km on the grid is
+one minute of travel** (0 within a gemeente; an option takes its gemeente's
+times), so travel times in tests are read off the coordinates: ``gemeente(2,
+30)`` lies 30 minutes from ``gemeente(1, 0)``. The presets are the shipped ones
+with the limits and weights the tests were derived with (`testpreset`). Every
+builder returns a plain dict (one table row); `ronde` turns them into
+DataFrames and calls `maak_instance`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,6 +22,7 @@ import pytest
 
 from allocatie.instance import Instance
 from allocatie.laden import maak_instance
+from allocatie.presets import ModelPreset, laad_preset
 from allocatie.result import AllocationResult
 from allocatie.solve import los_op
 from allocatie.verify import verify
@@ -157,6 +163,42 @@ def flex(
     }
 
 
+#: Limits (minutes) and travel weights (per minute) the hand-derived tests use.
+TEST_LIMIETEN = {
+    "standaard": dict(werk_min=40.0, studie_min=50.0, familie_min=0.0, zorg_min=30.0),
+    "werk-eerst": dict(werk_min=30.0, studie_min=40.0, familie_min=0.0, zorg_min=30.0),
+}
+TEST_PER_MINUUT = {"standaard": 1.0, "werk-eerst": 5.0}
+
+
+def testpreset(model: str) -> ModelPreset:
+    """The shipped preset ``model`` with the test limits and travel weights."""
+    p = laad_preset(model)
+    return dataclasses.replace(
+        p,
+        limieten=dataclasses.replace(p.limieten, **TEST_LIMIETEN[model]),
+        kosten=dataclasses.replace(
+            p.kosten,
+            per_minuut_werk=TEST_PER_MINUUT[model],
+            per_minuut_studie=TEST_PER_MINUUT[model],
+        ),
+    )
+
+
+def grid_reistijden(gem: pd.DataFrame) -> pd.DataFrame:
+    """Origin-destination table: minutes = straight-line km between the gemeenten."""
+    xy = gem[["x", "y"]].to_numpy(float)
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) / 1000.0
+    codes = gem["gemeente_code"].tolist()
+    return pd.DataFrame(
+        [
+            {"van": a, "naar": b, "minuten": float(d[i, j])}
+            for i, a in enumerate(codes)
+            for j, b in enumerate(codes)
+        ]
+    )
+
+
 def ronde(
     gemeenten: Iterable[Mapping[str, Any]],
     taak: Mapping[int, int | Mapping[str, int]],
@@ -193,8 +235,9 @@ def ronde(
         woningaanbod=won,
         flexlocaties=fl,
         regiocapaciteit=rc,
+        reistijden=grid_reistijden(gem),
         periode=periode,
-        model=model,
+        model=testpreset(model),
         backend=backend,
         **solver,
     )

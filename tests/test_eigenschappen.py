@@ -62,10 +62,12 @@ def test_zelfde_invoer_zelfde_uitkomst(backend: str, seed: int) -> None:
 # -- brute force ----------------------------------------------------------------------------
 
 
-def _km(optie: dict, gemeente: dict) -> float:
-    if optie["gemeente_code"] == gemeente["gemeente_code"]:
+def _minuten(optie: dict, gemeente: dict, gem: dict) -> float:
+    """Travel minutes as `bouwers.ronde` defines them: km between gemeente points."""
+    eigen = gem[optie["gemeente_code"]]
+    if eigen["gemeente_code"] == gemeente["gemeente_code"]:
         return 0.0
-    return math.hypot(optie["x"] - gemeente["x"], optie["y"] - gemeente["y"]) / 1000.0
+    return math.hypot(eigen["x"] - gemeente["x"], eigen["y"] - gemeente["y"]) / 1000.0
 
 
 def _datum(waarde: object) -> dt.date | None:
@@ -87,10 +89,10 @@ def brute_force(inst: Instance) -> list[dict[str, float]]:
     op = inst.opties.to_dict(orient="records")
     termijn = dt.timedelta(weeks=pr.limieten.termijn_weken)
     ankers = {
-        "werk_gemeente": (pr.criteria.werk, pr.limieten.werk_km),
-        "studie_gemeente": (pr.criteria.studie, pr.limieten.studie_km),
-        "familie_gemeente": (pr.criteria.familie, pr.limieten.familie_km),
-        "zorg_gemeente": (pr.criteria.zorg, pr.limieten.zorg_km),
+        "werk_gemeente": (pr.criteria.werk, pr.limieten.werk_min),
+        "studie_gemeente": (pr.criteria.studie, pr.limieten.studie_min),
+        "familie_gemeente": (pr.criteria.familie, pr.limieten.familie_min),
+        "zorg_gemeente": (pr.criteria.zorg, pr.limieten.zorg_min),
     }
 
     def past(h: dict, o: dict) -> bool:
@@ -105,7 +107,7 @@ def brute_force(inst: Instance) -> list[dict[str, float]]:
         if tot is not None and tot <= max(gereed, vanaf):
             return False
         return all(
-            not (geldt and h[kolom]) or _km(o, gem[h[kolom]]) <= limiet + 1e-9
+            not (geldt and h[kolom]) or _minuten(o, gem[h[kolom]], gem) <= limiet + 1e-9
             for kolom, (geldt, limiet) in ankers.items()
         )
 
@@ -113,9 +115,9 @@ def brute_force(inst: Instance) -> list[dict[str, float]]:
         kp = pr.kosten
         k = 0.0
         if h["werk_gemeente"]:
-            k += kp.per_km_werk * _km(o, gem[h["werk_gemeente"]])
+            k += kp.per_minuut_werk * _minuten(o, gem[h["werk_gemeente"]], gem)
         if h["studie_gemeente"]:
-            k += kp.per_km_studie * _km(o, gem[h["studie_gemeente"]])
+            k += kp.per_minuut_studie * _minuten(o, gem[h["studie_gemeente"]], gem)
         if gem[o["gemeente_code"]]["coa_regio"] != gem[h["azc_gemeente"]]["coa_regio"]:
             k += kp.buiten_coa_regio_per_persoon * h["personen"]
         if o["soort"] == "flex":

@@ -507,13 +507,13 @@ def test_eerlijkheid_negeert_tekort_door_eigen_aanbod(backend: str) -> None:
 
 
 def test_werk_limiet_hard(backend: str) -> None:
-    """werk_km 40: the home 45 km from work is no pair at all, even though only that
+    """werk_min 40: the home 45 minutes from work is no pair at all, even though only that
     gemeente has need; A goes to W2 at 30 km (cost 30), gemeente 3 keeps shortfall 2."""
     inst = geval_werk_limiet(backend)
     assert paren(inst) == {("A", "W2")}
     res = los(inst)
     assert plaatsing(res) == {"A": "W2"}
-    assert res.plaatsingen.loc[0, "afstand_werk_km"] == pytest.approx(30.0)
+    assert res.plaatsingen.loc[0, "reistijd_werk_min"] == pytest.approx(30.0)
     assert res.doelwaarden["kosten"] == pytest.approx(30.0)
     assert per_gemeente(res, "tekort")[gm(3)] == 2
 
@@ -527,7 +527,7 @@ def test_werk_reisafstand_kosten(backend: str) -> None:
 
 
 def test_familie_in_de_gemeente_zelf(backend: str) -> None:
-    """familie_km 0: only options in gemeente 2 itself (W2 and the flex site F2 inside it,
+    """familie_min 0: only options in gemeente 2 itself (W2 and the flex site F2 inside it,
     4 km off the gemeente's point) are pairs; W1 5 km away is not, though gemeente 1
     has the need. W2 beats F2 on cost (flex 2 per person)."""
     inst = geval_familie(backend)
@@ -538,7 +538,7 @@ def test_familie_in_de_gemeente_zelf(backend: str) -> None:
 
 
 def test_zorg_binnen_bereik(backend: str) -> None:
-    """zorg_km 30: W3 at 35 km is no pair (despite the need in gemeente 3); W2 at 25 km is.
+    """zorg_min 30: W3 at 35 km is no pair (despite the need in gemeente 3); W2 at 25 km is.
     Care is a criterion, not a cost: kosten 0."""
     inst = geval_zorg(backend)
     assert paren(inst) == {("A", "W2")}
@@ -634,7 +634,7 @@ def test_werk_eerst_herschikt_niveaus(backend: str) -> None:
 
     standaard (tekort before kosten): A in W2, B in W1 → shortfall 0, costs
     20 (work) + 30 (COA) = 50.
-    werk-eerst (kosten before tekort, 5 per km, werk_km 30 so 20 km is
+    werk-eerst (kosten before tekort, 5 per minute, werk_min 30 so 20 minutes is
     allowed): A in W2 costs 5 x 20 + 30 = 130 against A in W1, B in W2 at
     10 → A in W1, B in W2, shortfall 2 in gemeente 2 and excess 2 in 1.
     """

@@ -53,7 +53,7 @@ def test_meegeleverde_presets_laden(naam: str) -> None:
     for veld in ("werk", "studie", "familie", "zorg", "beschikbaarheid"):
         assert getattr(p.criteria, veld) is True
     assert type(p.limieten.termijn_weken) is int and p.limieten.termijn_weken == 14
-    for waarde in (p.limieten.werk_km, p.kosten.per_km_werk, p.doel.tolerantie_relatief):
+    for waarde in (p.limieten.werk_min, p.kosten.per_minuut_werk, p.doel.tolerantie_relatief):
         assert type(waarde) is float and math.isfinite(waarde) and waarde >= 0
     # Loading by path gives the same preset as loading by name.
     assert laad_preset(MODELS_MAP / f"{naam}.toml") == p
@@ -63,9 +63,10 @@ def test_inhoud_meegeleverde_presets() -> None:
     standaard, werk = laad_preset("standaard"), laad_preset("werk-eerst")
     assert standaard.doel.volgorde == DOELNIVEAUS
     assert werk.doel.volgorde == ("onbediend", "kosten", "tekort", "eerlijkheid", "overvulling")
-    assert (standaard.limieten.werk_km, werk.limieten.werk_km) == (40.0, 30.0)
-    assert (standaard.kosten.per_km_werk, werk.kosten.per_km_werk) == (1.0, 5.0)
-    assert standaard.limieten.familie_km == 0.0
+    assert (standaard.limieten.werk_min, werk.limieten.werk_min) == (60.0, 45.0)
+    assert (standaard.kosten.per_minuut_werk, werk.kosten.per_minuut_werk) == (0.5, 2.5)
+    assert (standaard.reistijd.standaard_vervoer, werk.reistijd.standaard_vervoer) == ("ov", "ov")
+    assert standaard.limieten.familie_min == 0.0
 
 
 def test_beschikbare_presets() -> None:
@@ -101,10 +102,10 @@ def test_preset_als_relatief_pad_tegen_basis(
 
 def test_gehele_en_reele_getallen_worden_omgezet(tmp_path: Path) -> None:
     tekst = _variant("termijn_weken = 14 ", "termijn_weken = 14.0 ")
-    tekst = tekst.replace("werk_km = 40.0", "werk_km = 40")
+    tekst = tekst.replace("werk_min = 60.0", "werk_min = 60")
     p = laad_preset(_schrijf(tmp_path, tekst))
     assert type(p.limieten.termijn_weken) is int and p.limieten.termijn_weken == 14
-    assert type(p.limieten.werk_km) is float and p.limieten.werk_km == 40.0
+    assert type(p.limieten.werk_min) is float and p.limieten.werk_min == 60.0
 
 
 def test_preset_uit_dict() -> None:
@@ -135,14 +136,14 @@ FOUTEN = {
         "onbekende sleutel in [criteria]",
     ),
     "tikfout_in_sleutel": (
-        _variant("per_km_studie = 1.0", "per_km_stuide = 1.0"),
-        "kosten.per_km_stuide",
+        _variant("per_minuut_studie = 0.5", "per_minuut_stuide = 0.5"),
+        "kosten.per_minuut_stuide",
         None,
         "onbekende sleutel in [kosten]",
     ),
     "sleutel_ontbreekt": (
-        _variant("zorg_km = 30.0\n", "# zorg_km weg\n"),
-        "limieten.zorg_km",
+        _variant("zorg_min = 45.0", "# zorg_min weg"),
+        "limieten.zorg_min",
         None,
         "sleutel ontbreekt in [limieten]",
     ),
@@ -185,9 +186,9 @@ FOUTEN = {
         "verwacht true of false",
     ),
     "getal_als_tekst": (
-        _variant("werk_km = 40.0", 'werk_km = "40"'),
-        "limieten.werk_km",
-        "40",
+        _variant("werk_min = 60.0", 'werk_min = "60"'),
+        "limieten.werk_min",
+        "60",
         "verwacht een getal",
     ),
     "getal_als_bool": (
@@ -203,8 +204,8 @@ FOUTEN = {
         "verwacht een geheel getal",
     ),
     "negatief": (
-        _variant("werk_km = 40.0", "werk_km = -1.0"),
-        "limieten.werk_km",
+        _variant("werk_min = 60.0", "werk_min = -1.0"),
+        "limieten.werk_min",
         -1.0,
         "mag niet negatief zijn",
     ),
@@ -215,8 +216,8 @@ FOUTEN = {
         "mag niet negatief zijn",
     ),
     "oneindig": (
-        _variant("per_km_werk = 1.0", "per_km_werk = inf"),
-        "kosten.per_km_werk",
+        _variant("per_minuut_werk = 0.5", "per_minuut_werk = inf"),
+        "kosten.per_minuut_werk",
         math.inf,
         "verwacht een eindig getal",
     ),
@@ -296,10 +297,10 @@ def test_strenge_preset(
 
 @pytest.mark.parametrize("waarde", ["nan", "-nan", "+nan"])
 def test_nan_is_geen_geldig_getal(tmp_path: Path, waarde: str) -> None:
-    pad = _schrijf(tmp_path, _variant("werk_km = 40.0", f"werk_km = {waarde}"))
+    pad = _schrijf(tmp_path, _variant("werk_min = 60.0", f"werk_min = {waarde}"))
     with pytest.raises(ConfiguratieFout, match="verwacht een eindig getal") as e:
         laad_preset(pad)
-    assert e.value.kolom == "limieten.werk_km"
+    assert e.value.kolom == "limieten.werk_min"
     assert isinstance(e.value.waarde, float) and math.isnan(e.value.waarde)
 
 

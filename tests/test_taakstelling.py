@@ -145,24 +145,30 @@ def test_ongeldige_argumenten(vg: object, nl: object, fragment: str) -> None:
     ("wijzig", "fragment", "rij", "kolom"),
     [
         (lambda df: df.assign(inwoners=[100.0, 200.0, 700.0]), "geen geheel getal", 2, "inwoners"),
-        (lambda df: df.assign(inwoners=[100, 0, 700]), "groter dan 0", 3, "inwoners"),
+        (lambda df: df.assign(inwoners=[100, 0, 700]), "moet minstens 1 zijn", 3, "inwoners"),
         (lambda df: df.assign(inwoners=[100, None, 700]), "type float", 2, "inwoners"),
         (
             lambda df: df.assign(inwoners=pd.Series([100, None, 700], dtype=object)),
-            "ontbreekt",
+            "lege cel",
             3,
             "inwoners",
         ),
         (
             lambda df: df.assign(inwoners=pd.array([100, None, 700], dtype="Int64")),
-            "ontbreekt",
+            "lege cel",
             3,
             "inwoners",
         ),
         (lambda df: df.assign(inwoners=[100, True, 700]), "type bool", 3, "inwoners"),
         (lambda df: df.assign(gemeente_code=["GM0001", "GM1", "GM0003"]), "GM' gevolgd", 3, None),
-        (lambda df: df.assign(gemeente_code=["GM0001", "GM0001", "GM3"]), "staat ook al", 3, None),
-        (lambda df: df.drop(columns="inwoners"), "ontbreekt", None, "inwoners"),
+        (
+            lambda df: df.assign(gemeente_code=["GM0001", "GM0001", "GM3"]),
+            "komt ook voor in rij 2",
+            3,
+            None,
+        ),
+        # the header counts as row 1, as if the table were saved as CSV
+        (lambda df: df.drop(columns="inwoners"), "verplichte kolom ontbreekt", 1, "inwoners"),
         (lambda df: df.iloc[:0], "geen gemeenten", None, None),
     ],
 )
@@ -178,12 +184,14 @@ def test_ongeldige_dataframe(wijzig, fragment: str, rij: int | None, kolom: str 
 
 
 def test_lees_inwoners_geldig(tmp_path: Path) -> None:
-    # BOM, spaces, an extra column, a quoted name with a comma and blank rows are fine.
+    # BOM, spaces, an extra column, a quoted name with a comma and blank rows at the end
+    # are fine (a blank row between data rows is not: see test_lees_inwoners_bestandsfouten).
     tekst = (
         "\ufeffgemeente_code , gemeente_naam,inwoners,provincie\n"
         "GM0014, Groningen ,243768,PV20\n"
+        'GM0034,"Almere, stad",226500,PV24\n'
         ",,,\n"
-        '\nGM0034,"Almere, stad",226500,PV24\n'
+        "\n"
     )
     df = lees_inwoners(_schrijf(tmp_path, "inw.csv", tekst))
     assert df.to_dict("list") == {
@@ -201,22 +209,33 @@ def test_lees_inwoners_crlf(tmp_path: Path) -> None:
     assert lees_inwoners(pad)["inwoners"].tolist() == [243768]
 
 
+def test_lees_inwoners_groter_dan_int64_blijft_exact(tmp_path: Path) -> None:
+    groot = 10**30 + 7
+    pad = _schrijf(tmp_path, "inw.csv", KOP + f"GM0001,A,{groot}\nGM0002,B,3\n")
+    df = lees_inwoners(pad)
+    assert df["inwoners"].dtype == object and df["inwoners"].tolist() == [groot, 3]
+    u = bereken_taakstelling(df, vg=10**20)
+    assert u.tabel["taakstelling"].tolist() == [_plafond(10**20 * n, groot + 3) for n in (groot, 3)]
+
+
 # (file content after the header, row, column, value, fragment of the message)
 FOUTGEVALLEN = [
     ("GM0014,Groningen,12.5\n", 2, "inwoners", "12.5", "geen geheel getal"),
     ("GM0014,Groningen,1e3\n", 2, "inwoners", "1e3", "geen geheel getal"),
     ("GM0014,Groningen,243.768\n", 2, "inwoners", "243.768", "scheidingstekens"),
     ("GM0014,Groningen,abc\n", 2, "inwoners", "abc", "geen geheel getal"),
-    ("GM0014,Groningen,0\n", 2, "inwoners", "0", "groter dan 0"),
-    ("GM0014,Groningen,-5\n", 2, "inwoners", "-5", "groter dan 0"),
-    ("GM0014,Groningen,1\nGM0034,Almere,\n", 3, "inwoners", None, "ontbreekt"),
+    ("GM0014,Groningen,0\n", 2, "inwoners", "0", "moet minstens 1 zijn"),
+    ("GM0014,Groningen,-5\n", 2, "inwoners", "-5", "moet minstens 1 zijn"),
+    ("GM0014,Groningen,1\nGM0034,Almere,\n", 3, "inwoners", None, "lege cel"),
     ("GM0014,Groningen,1\nGM0014,Almere,2\n", 3, "gemeente_code", "GM0014", "rij 2"),
     ("G0014,Groningen,1\n", 2, "gemeente_code", "G0014", "GM' gevolgd door 4 cijfers"),
     ("gm0014,Groningen,1\n", 2, "gemeente_code", "gm0014", "GM' gevolgd door 4 cijfers"),
     ("GM00141,Groningen,1\n", 2, "gemeente_code", "GM00141", "GM' gevolgd door 4 cijfers"),
-    ("GM0014,,1\n", 2, "gemeente_naam", None, "gemeentenaam ontbreekt"),
-    # a blank line still counts as a spreadsheet row
-    ("GM0014,Groningen,1\n\nGM0034,Almere,x\n", 4, "inwoners", "x", "geen geheel getal"),
+    ("GM0014,,1\n", 2, "gemeente_naam", None, "lege cel; waarde verplicht"),
+    # a quoted line break stays inside one spreadsheet row
+    ('GM0014,"Gron\ningen",1\nGM0034,Almere,x\n', 3, "inwoners", "x", "geen geheel getal"),
+    # blank rows at the end are dropped without shifting anything
+    ("GM0014,Groningen,1\nGM0034,Almere,x\n,,\n\n", 3, "inwoners", "x", "geen geheel getal"),
 ]
 
 
@@ -240,13 +259,21 @@ def test_lees_inwoners_fouten(
 @pytest.mark.parametrize(
     ("tekst", "rij", "kolom", "fragment"),
     [
-        ("gemeente_code,gemeente_naam\nGM0014,Groningen\n", 1, "inwoners", "kolom 'inwoners' ontb"),
+        (
+            "gemeente_code,gemeente_naam\nGM0014,Groningen\n",
+            1,
+            "inwoners",
+            "verplichte kolom ontbreekt",
+        ),
         ("gemeente_code;gemeente_naam;inwoners\nGM0014;Groningen;1\n", 1, None, "puntkomma"),
         (KOP.strip() + ",inwoners\nGM0014,Groningen,1,2\n", 1, "inwoners", "twee keer"),
         (KOP + "GM0014,Groningen,1,2\n", 2, None, "4 velden"),
         (KOP, None, None, "geen gemeenten"),
         ("", None, None, "geen kopregel"),
         (KOP + 'GM0014,"Groningen,1\n', 2, None, "aanhalingstekens"),
+        # a blank line between data rows would shift the row numbers: named, not skipped
+        (KOP + "GM0014,Groningen,1\n\nGM0034,Almere,x\n", 3, None, "lege rij"),
+        (KOP + "GM0014,Groningen,1\n,,\nGM0034,Almere,2\n", 3, None, "lege rij"),
     ],
 )
 def test_lees_inwoners_bestandsfouten(
@@ -346,11 +373,17 @@ def test_lees_vorige(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("inhoud", "rij", "kolom", "waarde", "fragment"),
     [
-        ("GM0001,5,-1,0,0\n", 2, "achterstand", "-1", "groter dan of gelijk aan 0"),
+        ("GM0001,5,-1,0,0\n", 2, "achterstand", "-1", "moet minstens 0 zijn"),
         ("GM0001,5,0,0,2.0\n", 2, "gerealiseerd", "2.0", "geen geheel getal"),
-        ("GM0001,5,0,,0\n", 2, "voorsprong", None, "ontbreekt"),
+        ("GM0001,5,0,,0\n", 2, "voorsprong", None, "lege cel"),
         ("GM0001,5,1,2,0\n", 2, "voorsprong", "2", "niet tegelijk"),
-        ("GM0001,5,0,0,0\nGM0001,5,0,0,0\n", 3, "gemeente_code", "GM0001", "staat ook al"),
+        (
+            "GM0001,5,0,0,0\nGM0001,5,0,0,0\n",
+            3,
+            "gemeente_code",
+            "GM0001",
+            "komt ook voor in rij 2",
+        ),
     ],
 )
 def test_lees_vorige_fouten(

@@ -1334,10 +1334,10 @@ GEVALLEN: dict[str, Geval] = {
     "rij_met_een_veld_te_veel": Geval(
         lambda r: r.vervang("woningaanbod.csv", "2025-02-01,1\n", "2025-02-01,1,x\n"),
         "woningaanbod.csv",
+        4,
         None,
         None,
-        None,
-        "geen geldige CSV",
+        "deze rij heeft 8 velden, de kopregel heeft er 7 (meer velden dan de kopregel)",
     ),
     "alle_rijen_een_veld_te_veel": Geval(
         # A comma at the end of every data row: pandas would shift every column by one.
@@ -1348,7 +1348,16 @@ GEVALLEN: dict[str, Geval] = {
         2,
         None,
         None,
-        "meer velden dan de kopregel",
+        "meer velden dan de kopregel; een komma te veel aan het eind?",
+    ),
+    "lege_rij_tussen_de_gegevens": Geval(
+        # pandas skipped it silently, shifting the row number of every later error
+        lambda r: r.vervang("woningaanbod.csv", "\nW2,", "\n\nW2,"),
+        "woningaanbod.csv",
+        3,
+        None,
+        None,
+        "lege rij; verwijder deze rij",
     ),
     "dubbele_kolomnaam": Geval(
         lambda r: r.schrijf(
@@ -1549,12 +1558,12 @@ def test_preset_als_pad_relatief_aan_de_rondemap(
     assert inst.preset.doel.volgorde[1] == "kosten"
     # An error in that preset names the preset file, not ronde.toml.
     ronde.pad("presets/eigen.toml").write_text(
-        tekst.replace("werk_km = 30.0", "werk_km = -30.0"), encoding="utf-8"
+        tekst.replace("werk_min = 45.0", "werk_min = -45.0"), encoding="utf-8"
     )
     with pytest.raises(ConfiguratieFout) as e:
         ronde.laad()
     controleer_fout(
-        e.value, "eigen.toml", None, "limieten.werk_km", -30.0, "mag niet negatief zijn"
+        e.value, "eigen.toml", None, "limieten.werk_min", -45.0, "mag niet negatief zijn"
     )
 
 

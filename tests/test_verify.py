@@ -92,7 +92,7 @@ BEDERF: dict[str, tuple[Callable[[Instance, AllocationResult], AllocationResult]
     "personen_vol": (lambda i, r: verplaats(i, r, "C", "F1"), "F1: 4 personen > capaciteit 3"),
     "werk_te_ver": (
         lambda i, r: verplaats(i, r, "A", "W3"),
-        "A: W3 ligt 45.0 km van werk in GM0001 (max 40.0 km)",
+        "A: W3 ligt 45 min (ov) van werk in GM0001 (max 40 min)",
     ),
     "doelwaarde": (verkeerde_doelwaarde, "doelwaarde kosten: gemeld 3.0, herberekend 2.0"),
     "kosten_plaatsing": (verkeerde_kosten, "B: kosten in uitkomst 0.0000 != herberekend 2.0000"),

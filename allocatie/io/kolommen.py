@@ -3,7 +3,9 @@
 Every parser takes the table as given (strings from a CSV read with ``dtype=str``,
 or typed columns from a DataFrame the analyst built) and never changes a value
 silently: ``"2.5"`` for an integer column is an error, not ``2``; an empty cell
-is only accepted where the column is optional.
+is only accepted where the column is optional. Row numbers in messages are
+positional (`rijnummer`): the reader (`allocatie.io.lezen.lees_csv`) keeps every
+data row in place, so position ``i`` is spreadsheet row ``i + 2``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,8 +21,13 @@ import pandas as pd
 
 from allocatie.errors import InvoerFout
 
-GEMEENTECODE = re.compile(r"^GM[0-9]{4}$")
-_INT = re.compile(r"^[+-]?[0-9]+$")  # ASCII digits only: no "٣" -> 3
+GEMEENTECODE = re.compile(r"^GM[0-9]{4}$")  # use fullmatch: "$" also matches before "\n"
+_INT = re.compile(r"[+-]?[0-9]+")  # fullmatch; ASCII digits only: no "٣" -> 3
+_INT64_MAX = 2**63 - 1
+_GEHEEL_TEKST = (
+    "verwacht een geheel getal in cijfers, zonder decimalen, exponent of "
+    "scheidingstekens (bijv. 243768)"
+)
 _DATUM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -40,30 +48,58 @@ def is_leeg(waarde: Any) -> bool:
         return False
 
 
-def eis_kolommen(df: pd.DataFrame, kolommen: list[str], bron: str) -> None:
-    """Raise when a required column is missing, naming what is there."""
+def eis_kolommen(
+    df: pd.DataFrame, kolommen: Sequence[str], bron: str, *, optioneel: Sequence[str] = ()
+) -> None:
+    """Raise when a required column is missing, naming what is there and what is expected.
+
+    ``optioneel`` only completes the list of expected columns in the message. A
+    column name with a semicolon adds the hint that the file uses semicolons.
+    """
     for kolom in kolommen:
         if kolom not in df.columns:
             aanwezig = ", ".join(str(c) for c in df.columns if c != "geometry")
-            raise InvoerFout(
-                f"verplichte kolom ontbreekt (aanwezig: {aanwezig or 'geen'})",
-                bestand=bron,
-                rij=1,
-                kolom=kolom,
-            )
+            bericht = f"verplichte kolom ontbreekt (aanwezig: {aanwezig or 'geen'})"
+            if len(kolommen) > 1 or optioneel:
+                verwacht = [*kolommen, *(f"{o} (optioneel)" for o in optioneel)]
+                bericht += f"; verwacht de kolommen {', '.join(verwacht)}"
+            if any(";" in str(c) for c in df.columns):
+                bericht += (
+                    ". Het bestand lijkt puntkomma's als scheidingsteken te gebruiken; "
+                    "gebruik komma's"
+                )
+            raise InvoerFout(bericht, bestand=bron, rij=1, kolom=kolom)
 
 
-def _als_geheel(waarde: Any) -> int | None:
-    if isinstance(waarde, bool | np.bool_):
-        return None
-    if isinstance(waarde, int | np.integer):
+def _als_geheel(waarde: Any, *, exact: bool) -> int | str:
+    """The whole number in ``waarde``, or the reason it is not one (a Dutch message).
+
+    Text must be ASCII digits with an optional sign. A float is accepted when it
+    is whole, unless ``exact``: a float may already have lost digits (above 2**53),
+    so exact columns take only ints and text.
+    """
+    if isinstance(waarde, str):
+        t = waarde.strip()
+        if not _INT.fullmatch(t):
+            return f"geen geheel getal; {_GEHEEL_TEKST}"
+        try:
+            return int(t)
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            return "getal te groot"
+    soort = type(waarde).__name__
+    if isinstance(waarde, int | np.integer) and not isinstance(waarde, bool | np.bool_):
         return int(waarde)
-    if isinstance(waarde, float | np.floating):
+    if isinstance(waarde, float | np.floating) and not exact:
         f = float(waarde)
-        return int(f) if math.isfinite(f) and f.is_integer() else None
-    if isinstance(waarde, str) and _INT.match(waarde.strip()):
-        return int(waarde.strip())
-    return None
+        if math.isfinite(f) and f.is_integer():
+            return int(f)
+        return f"geen geheel getal (type {soort}); {_GEHEEL_TEKST}"
+    if isinstance(waarde, float | np.floating):
+        return (
+            f"geen geheel getal (type {soort}); deze kolom telt exact en neemt gehele getallen "
+            "(int) of tekst in cijfers, geen kommagetallen (float)"
+        )
+    return f"geen geheel getal (type {soort}); verwacht een geheel getal (int) of tekst in cijfers"
 
 
 def geheel(
@@ -73,47 +109,54 @@ def geheel(
     *,
     minimum: int = 0,
     standaard: int | None = None,
+    exact: bool = False,
 ) -> np.ndarray:
     """Parse an integer column with a lower bound; ``standaard`` fills empty cells.
+
+    Parameters
+    ----------
+    df, kolom, bron
+        The table, the column and the file (or table name) for messages.
+    minimum
+        The smallest valid value.
+    standaard
+        Value of an empty cell and of a missing column; ``None`` makes both errors.
+    exact
+        Return an object array of Python ints (any size, for exact arithmetic)
+        instead of int64, and refuse floats even when whole (they may have lost
+        digits). Without it a value beyond int64 is an error.
 
     Examples
     --------
     >>> geheel(pd.DataFrame({"n": ["1", "3"]}), "n", "t.csv")
     array([1, 3])
+    >>> geheel(pd.DataFrame({"n": ["1", "10000000000000000000000"]}), "n", "t.csv", exact=True)
+    array([1, 10000000000000000000000], dtype=object)
     """
+    soort = object if exact else np.int64
     if kolom not in df.columns:
         if standaard is None:
             eis_kolommen(df, [kolom], bron)
-        return np.full(len(df), standaard, dtype=np.int64)
-    uit = np.empty(len(df), dtype=np.int64)
+        return np.full(len(df), standaard, dtype=soort)
+    uit = np.empty(len(df), dtype=soort)
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if standaard is None:
                 raise InvoerFout(
-                    "lege cel; verwacht een geheel getal",
+                    f"lege cel; verwacht een geheel getal van minstens {minimum}",
                     bestand=bron,
                     rij=rijnummer(i),
                     kolom=kolom,
                 )
             uit[i] = standaard
             continue
-        n = _als_geheel(waarde)
-        if n is None:
-            raise InvoerFout(
-                "verwacht een geheel getal",
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=waarde,
-            )
-        if n < minimum:
-            raise InvoerFout(
-                f"moet minstens {minimum} zijn",
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=waarde,
-            )
+        n = _als_geheel(waarde, exact=exact)
+        if not exact and isinstance(n, int) and n > _INT64_MAX:
+            n = f"getal te groot; verwacht hoogstens {_INT64_MAX}"
+        elif isinstance(n, int) and n < minimum:
+            n = f"moet minstens {minimum} zijn"
+        if isinstance(n, str):
+            raise InvoerFout(n, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde)
         uit[i] = n
     return uit
 
@@ -227,19 +270,53 @@ def tekst(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) ->
     return uit
 
 
-def uniek(waarden: np.ndarray, kolom: str, bron: str) -> None:
-    """Raise on the first duplicate value, naming both rows."""
+def uniek(waarden: np.ndarray, kolom: str, bron: str, *, uitleg: str = "") -> None:
+    """Raise on the first duplicate value, naming both rows (and ``uitleg``, if given)."""
     gezien: dict[Any, int] = {}
     for i, w in enumerate(waarden.tolist()):
         if w in gezien:
             raise InvoerFout(
-                f"dubbele waarde; komt ook voor in rij {rijnummer(gezien[w])}",
+                _dubbel(gezien[w], uitleg),
                 bestand=bron,
                 rij=rijnummer(i),
                 kolom=kolom,
                 waarde=w,
             )
         gezien[w] = i
+
+
+def _dubbel(eerder: int, uitleg: str) -> str:
+    return f"dubbele waarde; komt ook voor in rij {rijnummer(eerder)}" + (
+        f"; {uitleg}" if uitleg else ""
+    )
+
+
+def gemeentecodes(df: pd.DataFrame, kolom: str, bron: str) -> np.ndarray:
+    """Parse a column of unique CBS gemeente codes (``GM`` + 4 ASCII digits).
+
+    Rows are checked in order, format and uniqueness together, so the first bad
+    row is the one reported; a repeated code names both rows.
+
+    Examples
+    --------
+    >>> gemeentecodes(pd.DataFrame({"c": ["GM0014", " GM0363 "]}), "c", "g.csv")
+    array(['GM0014', 'GM0363'], dtype=object)
+    """
+    codes = tekst(df, kolom, bron)
+    gezien: dict[str, int] = {}
+    for i, c in enumerate(codes.tolist()):
+        if not GEMEENTECODE.fullmatch(c):
+            bericht = (
+                "ongeldige gemeentecode; verwacht 'GM' gevolgd door 4 cijfers, de "
+                "CBS-gemeentecode (bijv. GM0363)"
+            )
+        elif c in gezien:
+            bericht = _dubbel(gezien[c], "elke gemeente mag één keer voorkomen")
+        else:
+            gezien[c] = i
+            continue
+        raise InvoerFout(bericht, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=c)
+    return codes
 
 
 def bekende_codes(

@@ -1,14 +1,20 @@
 """Read a round folder (``ronde.toml`` + tables) into `RondeConfig` and `RondeTabellen`.
 
 Readers return the tables as the user gave them: CSV cells as strings (so that
-validation sees exactly what is in the file), geodata as GeoDataFrames in the
-file's own CRS. Typing and checking happen in `allocatie.validate`.
+validation sees exactly what is in the file, see `lees_csv`), geodata as
+GeoDataFrames in the file's own CRS. Typing and checking happen in
+`allocatie.io.kolommen` and `allocatie.validate`.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import hashlib
+import io
+import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +24,7 @@ import pandas as pd
 
 from allocatie.errors import ConfiguratieFout, InvoerFout
 from allocatie.instance import Periode
+from allocatie.io.kolommen import rijnummer
 from allocatie.tabellen import RondeTabellen
 
 GEO_EXTENSIES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".topojson", ".gml"}
@@ -62,8 +69,160 @@ def _splits_laag(spec: str) -> tuple[str, str | None]:
     return spec, None
 
 
+def _is_lege_rij(record: list[str]) -> bool:
+    return not any(c.strip() for c in record)
+
+
+def lees_csv(pad: str | os.PathLike[str], *, kolommen: Sequence[str] = ()) -> pd.DataFrame:
+    """Read a CSV file as text: one string column per header name, one row per data row.
+
+    The :mod:`csv` module is used, not :func:`pandas.read_csv`, so that row
+    numbers stay exact (pandas drops blank lines), a repeated column name is an
+    error (pandas renames it silently) and no value is ever converted.
+
+    Rules:
+
+    - UTF-8, with or without a BOM (Excel's "CSV UTF-8"); comma-separated,
+      double quotes around a value that holds a comma, quote or line break.
+    - The first row is the header. Column names and values are stripped of
+      surrounding spaces (``" 4 "`` reads as ``"4"``; an all-space cell as ``""``).
+    - Every data row has as many fields as the header.
+    - Fully blank rows at the end (e.g. ``,,,`` from a spreadsheet) are dropped;
+      a blank row between data rows is an error, so data row ``i`` (0-based) is
+      always spreadsheet row ``i + 2`` (`allocatie.io.kolommen.rijnummer`).
+
+    Parameters
+    ----------
+    pad
+        The file.
+    kolommen
+        Expected column names, only to say them when the file is empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Object columns of ``str`` with a ``RangeIndex``; no rows if the file has
+        only a header.
+
+    Raises
+    ------
+    InvoerFout
+        Naming the file (and the row, and column where one is at fault): a
+        missing file or a folder, not UTF-8, an empty file or blank header, a
+        semicolon-separated file, a repeated column name, broken quoting, a row
+        with another number of fields than the header, or a blank row between
+        data rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> pad = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = pad.write_text("code , n\\nGM0014, 7 \\n,\\n")
+    >>> lees_csv(pad).to_dict("list")
+    {'code': ['GM0014'], 'n': ['7']}
+    """
+    bestand = Path(pad)
+    if bestand.is_dir():
+        raise InvoerFout("dit pad is een map, geen CSV-bestand", bestand=bestand)
+    try:
+        data = bestand.read_bytes()
+    except FileNotFoundError as exc:
+        raise InvoerFout("bestand bestaat niet; controleer het pad", bestand=bestand) from exc
+    except PermissionError as exc:
+        raise InvoerFout("bestand kan niet worden gelezen (geen rechten)", bestand=bestand) from exc
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        tekst = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        regel = data[: exc.start].count(b"\n") + 1
+        raise InvoerFout(
+            f"bestand is geen UTF-8 (ongeldig teken op regel {regel}); sla het op als "
+            "'CSV UTF-8 (door komma's gescheiden)'",
+            bestand=bestand,
+        ) from exc
+
+    records: list[list[str]] = []
+    try:
+        records.extend(csv.reader(io.StringIO(tekst, newline=""), strict=True))
+    except csv.Error as exc:
+        raise InvoerFout(
+            f"geen geldige CSV ({exc}); controleer de aanhalingstekens",
+            bestand=bestand,
+            rij=len(records) + 1,
+        ) from exc
+
+    if all(_is_lege_rij(r) for r in records):
+        verwacht = f" ({', '.join(kolommen)})" if kolommen else ""
+        raise InvoerFout(
+            f"bestand is leeg: geen kopregel; verwacht minstens een kopregel met de kolomnamen"
+            f"{verwacht}",
+            bestand=bestand,
+        )
+    if _is_lege_rij(records[0]):
+        raise InvoerFout(
+            "geen kopregel: de eerste rij is leeg; zet de kolomnamen op de eerste rij",
+            bestand=bestand,
+            rij=1,
+        )
+    kop = [c.strip() for c in records[0]]
+    if len(kop) == 1 and ";" in kop[0]:
+        raise InvoerFout(
+            "het bestand lijkt puntkomma's als scheidingsteken te gebruiken; sla het op met "
+            "komma's als scheidingsteken ('CSV UTF-8 (door komma's gescheiden)')",
+            bestand=bestand,
+            rij=1,
+        )
+    eerste: dict[str, int] = {}
+    for j, naam in enumerate(kop):
+        if naam in eerste:
+            plaats = f"als {eerste[naam] + 1}e en {j + 1}e kolom"
+            if naam == "":
+                raise InvoerFout(
+                    f"meer dan één kolom zonder naam in de kopregel ({plaats}); geef elke kolom "
+                    "een naam of verwijder de lege kolommen",
+                    bestand=bestand,
+                    rij=1,
+                )
+            raise InvoerFout(
+                f"dubbele kolom in de kopregel: deze kolomnaam komt twee keer voor ({plaats}, "
+                "spaties eromheen tellen niet); elke kolomnaam mag maar één keer voorkomen",
+                bestand=bestand,
+                rij=1,
+                kolom=naam,
+            )
+        eerste[naam] = j
+
+    rijen = records[1:]
+    while rijen and _is_lege_rij(rijen[-1]):
+        rijen.pop()
+    for i, record in enumerate(rijen):
+        if _is_lege_rij(record):
+            raise InvoerFout(
+                "lege rij; verwijder deze rij (een lege rij tussen de gegevens verschuift de "
+                "rijnummers)",
+                bestand=bestand,
+                rij=rijnummer(i),
+            )
+        if len(record) != len(kop):
+            meer = len(record) > len(kop)
+            if meer and _is_lege_rij(record[len(kop) :]):
+                soort = "meer velden dan de kopregel; een komma te veel aan het eind?"
+            else:
+                soort = f"{'meer' if meer else 'minder'} velden dan de kopregel"
+            raise InvoerFout(
+                f"deze rij heeft {len(record)} velden, de kopregel heeft er {len(kop)} ({soort}); "
+                "controleer komma's en aanhalingstekens",
+                bestand=bestand,
+                rij=rijnummer(i),
+            )
+    return pd.DataFrame(
+        {naam: pd.Series([r[j].strip() for r in rijen], dtype=object) for j, naam in enumerate(kop)}
+    )
+
+
 def lees_tabel(spec: str | Path, *, naam: str = "tabel") -> pd.DataFrame:
-    """Read one table: CSV as strings, or any GDAL vector file as a GeoDataFrame.
+    """Read one table: CSV as strings (`lees_csv`), or any GDAL vector file as a GeoDataFrame.
 
     Parameters
     ----------
@@ -87,35 +246,7 @@ def lees_tabel(spec: str | Path, *, naam: str = "tabel") -> pd.DataFrame:
             "onbekend bestandstype; gebruik CSV of een geobestand (GeoJSON, GeoPackage, ...)",
             bestand=pad,
         )
-    try:
-        df = pd.read_csv(pad, dtype=str, keep_default_na=False, encoding="utf-8")
-        # The header as written: pandas renames a repeated name ("a" -> "a.1") silently.
-        kop = pd.read_csv(
-            pad, dtype=str, keep_default_na=False, encoding="utf-8", header=None, nrows=1
-        ).iloc[0]
-    except UnicodeDecodeError as exc:
-        raise InvoerFout("bestand is geen UTF-8; sla het op als CSV UTF-8", bestand=pad) from exc
-    except pd.errors.ParserError as exc:
-        raise InvoerFout(f"geen geldige CSV: {exc}", bestand=pad) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise InvoerFout("bestand is leeg; verwacht minstens een kopregel", bestand=pad) from exc
-    if not isinstance(df.index, pd.RangeIndex):  # pandas took column 1 as index: all shifted
-        raise InvoerFout(
-            "de rijen hebben meer velden dan de kopregel (een komma te veel aan het eind?)",
-            bestand=pad,
-            rij=2,
-        )
-    df.columns = [str(c).strip() for c in df.columns]
-    namen = [str(c).strip() for c in kop.tolist()]
-    for i, kolom in enumerate(namen):
-        if kolom and kolom in namen[:i]:
-            raise InvoerFout(
-                "dubbele kolom in de kopregel; elke kolomnaam mag maar één keer voorkomen",
-                bestand=pad,
-                rij=1,
-                kolom=kolom,
-            )
-    return df
+    return lees_csv(pad)
 
 
 def bestand_hash(pad: Path) -> str:

@@ -1,9 +1,10 @@
 """Admissible (household, option) pairs and their cost terms, computed with numpy.
 
 A pair exists only when every hard criterion of the preset holds; pairs outside
-the admissible set are never created (absence is first-class). Distances are
-straight-line (hemelsbreed) between representative points in km; an option lies
-at distance 0 from its own gemeente.
+the admissible set are never created (absence is first-class). Travel times are
+the instance's minutes (origin-destination table or estimate) in the
+household's own mode (``vervoer``); a home in the anchor gemeente itself always
+meets the limit.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from allocatie.instance import Instance
 
 #: Hard criteria based on a gemeente the household is tied to: (column, criterion, limit).
 ANKER_CRITERIA: tuple[tuple[str, str, str], ...] = (
-    ("werk_gemeente", "werk", "werk_km"),
-    ("studie_gemeente", "studie", "studie_km"),
-    ("familie_gemeente", "familie", "familie_km"),
-    ("zorg_gemeente", "zorg", "zorg_km"),
+    ("werk_gemeente", "werk", "werk_min"),
+    ("studie_gemeente", "studie", "studie_min"),
+    ("familie_gemeente", "familie", "familie_min"),
+    ("zorg_gemeente", "zorg", "zorg_min"),
 )
 
 
@@ -36,16 +37,17 @@ class Paren:
     kostendelen
         Named cost terms per pair (``werk``, ``studie``, ``coa_regio``,
         ``flex``), summing to ``kosten``: the explanation of a placement.
-    afstand_km
-        Per anchor column (``werk_gemeente``, ...): distance of each pair's
-        option to the household's anchor gemeente, NaN where it has none.
+    reistijd_min
+        Per anchor column (``werk_gemeente``, ...): travel time in minutes from
+        each pair's option to the household's anchor gemeente, in the
+        household's mode; NaN where it has none.
     """
 
     h: np.ndarray
     o: np.ndarray
     kosten: np.ndarray
     kostendelen: dict[str, np.ndarray]
-    afstand_km: dict[str, np.ndarray]
+    reistijd_min: dict[str, np.ndarray]
 
     def __len__(self) -> int:
         return int(self.h.shape[0])
@@ -63,15 +65,17 @@ def anker_index(inst: Instance, kolom: str) -> np.ndarray:
     return np.array([gidx.get(c, -1) for c in inst.huishoudens[kolom]], dtype=np.int64)
 
 
-def afstanden_km(inst: Instance) -> np.ndarray:
-    """Option x gemeente straight-line distances in km (0 to the option's own gemeente)."""
-    ox = inst.opties["x"].to_numpy(float)[:, None]
-    oy = inst.opties["y"].to_numpy(float)[:, None]
-    gx = inst.gemeenten["x"].to_numpy(float)[None, :]
-    gy = inst.gemeenten["y"].to_numpy(float)[None, :]
-    d = np.hypot(ox - gx, oy - gy) / 1000.0
-    d[np.arange(len(inst.opties)), optie_gemeente(inst)] = 0.0
-    return d
+def reistijd_per_paar(inst: Instance, h: np.ndarray, o: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Minutes from option ``o[i]`` to gemeente ``a[i]`` in household ``h[i]``'s mode.
+
+    NaN where ``a[i] < 0`` (the household has no such anchor).
+    """
+    vervoer = inst.huishoudens["vervoer"].to_numpy(object)[h]
+    uit = np.full(len(h), np.nan)
+    for modus, reistijden in inst.reistijden.items():
+        m = (vervoer == modus) & (a >= 0)
+        uit[m] = reistijden.optie_gemeente[o[m], a[m]]
+    return uit
 
 
 def toelaatbaar(inst: Instance) -> np.ndarray:
@@ -92,39 +96,40 @@ def toelaatbaar(inst: Instance) -> np.ndarray:
         intrek = np.maximum(gereed[:, None], vanaf[None, :])
         ok &= (vanaf[None, :] <= inst.deadline()[:, None]) & (vanaf <= eind)[None, :]
         ok &= np.isnat(tot)[None, :] | (tot[None, :] > intrek)
-    if any(getattr(pr.criteria, crit) for _, crit, _ in ANKER_CRITERIA):
-        d = afstanden_km(inst)
-        for kolom, crit, limiet in ANKER_CRITERIA:
-            if not getattr(pr.criteria, crit):
+    og = optie_gemeente(inst)
+    vervoer = hh["vervoer"].to_numpy(object)
+    for kolom, crit, limiet in ANKER_CRITERIA:
+        if not getattr(pr.criteria, crit):
+            continue
+        a = anker_index(inst, kolom)
+        grens = getattr(pr.limieten, limiet) + 1e-9
+        for modus, reistijden in inst.reistijden.items():
+            sel = (a >= 0) & (vervoer == modus)
+            if not sel.any():
                 continue
-            a = anker_index(inst, kolom)
-            heeft = a >= 0
-            if not heeft.any():
-                continue
-            grens = getattr(pr.limieten, limiet) + 1e-9
-            ok[heeft] &= d[:, a[heeft]].T <= grens
+            binnen = reistijden.optie_gemeente[:, a[sel]].T <= grens
+            ok[sel] &= binnen | (og[None, :] == a[sel][:, None])
     return ok
 
 
 def bouw_paren(inst: Instance) -> Paren:
     """All admissible pairs with their cost terms."""
     h, o = np.nonzero(toelaatbaar(inst))
-    d = afstanden_km(inst)
     kp = inst.preset.kosten
     personen = inst.huishoudens["personen"].to_numpy(float)
-    afstand: dict[str, np.ndarray] = {}
-    for kolom, _, _ in ANKER_CRITERIA:
-        a = anker_index(inst, kolom)[h]
-        afstand[kolom] = np.where(a >= 0, d[o, np.maximum(a, 0)], np.nan)
+    tijd = {
+        kolom: reistijd_per_paar(inst, h, o, anker_index(inst, kolom)[h])
+        for kolom, _, _ in ANKER_CRITERIA
+    }
     coa = inst.gemeenten["coa_regio"].to_numpy(object)
     azc = anker_index(inst, "azc_gemeente")[h]
     buiten = coa[optie_gemeente(inst)[o]] != coa[azc]
     flex = (inst.opties["soort"].to_numpy(object) == "flex")[o]
     delen = {
-        "werk": kp.per_km_werk * np.nan_to_num(afstand["werk_gemeente"]),
-        "studie": kp.per_km_studie * np.nan_to_num(afstand["studie_gemeente"]),
+        "werk": kp.per_minuut_werk * np.nan_to_num(tijd["werk_gemeente"]),
+        "studie": kp.per_minuut_studie * np.nan_to_num(tijd["studie_gemeente"]),
         "coa_regio": kp.buiten_coa_regio_per_persoon * personen[h] * buiten,
         "flex": kp.flex_per_persoon * personen[h] * flex,
     }
     kosten = np.sum(list(delen.values()), axis=0) if len(h) else np.zeros(0)
-    return Paren(h=h, o=o, kosten=kosten, kostendelen=delen, afstand_km=afstand)
+    return Paren(h=h, o=o, kosten=kosten, kostendelen=delen, reistijd_min=tijd)

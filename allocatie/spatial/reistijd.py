@@ -403,16 +403,33 @@ def lees_reistijden(
         an unknown mode, a pair given twice for the same mode, or (without
         ``aanvulling``) a missing pair. The message names file, row, column and value.
     """
+    df = lees_tabel(pad, naam="reistijden")
+    if "geometry" in df.columns:
+        raise InvoerFout("verwacht een CSV-bestand met van, naar, minuten", bestand=pad)
+    return reistijden_uit_tabel(
+        df, gemeente_codes, modus=modus, bron=str(pad), aanvulling=aanvulling
+    )
+
+
+def reistijden_uit_tabel(
+    df: pd.DataFrame,
+    gemeente_codes: list[str] | np.ndarray | pd.Series,
+    *,
+    modus: str = "auto",
+    bron: str = "reistijden",
+    aanvulling: np.ndarray | None = None,
+) -> np.ndarray:
+    """An origin-destination table (as read, or built by an analyst) as a ``(G, G)`` matrix.
+
+    See `lees_reistijden` for the columns, the rules and the errors; ``bron``
+    names the table in messages.
+    """
     _controleer_modus(modus)
     codes = [str(c) for c in list(gemeente_codes)]
     index = {c: i for i, c in enumerate(codes)}
     if len(index) != len(codes):
         raise ValueError("gemeente_codes must be unique")
     n = len(codes)
-    bron = str(pad)
-    df = lees_tabel(pad, naam="reistijden")
-    if "geometry" in df.columns:
-        raise InvoerFout("verwacht een CSV-bestand met van, naar, minuten", bestand=bron)
     k.eis_kolommen(df, ["van", "naar", "minuten"], bron)
     van = k.bekende_codes(k.tekst(df, "van", bron), index, "van", bron)
     naar = k.bekende_codes(k.tekst(df, "naar", bron), index, "naar", bron)
