@@ -16,7 +16,7 @@ from typing import Any
 from allocatie.errors import ConfiguratieFout
 
 #: The objective levels the model knows, in the default order.
-DOELNIVEAUS: tuple[str, ...] = ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
+DOELNIVEAUS: tuple[str, ...] = ("onbediend", "tekort", "eerlijkheid", "overvulling", "kosten")
 
 #: Modes of travel a travel-time limit is measured in.
 VERVOERSWIJZEN: tuple[str, ...] = ("ov", "auto")

@@ -4,7 +4,7 @@ Conventions (see ``bouwers``): gemeente ``n`` is ``GM000n`` at the given km
 position; everybody's azc is in gemeente 1 (COA-regio Noord) unless stated;
 a gemeente's taakstelling is 0 unless stated; regular homes are for 1-4
 persons and one household each unless stated. The ``standaard`` preset orders
-the levels onbediend, tekort, eerlijkheid, kosten, overvulling; costs are
+the levels onbediend, tekort, eerlijkheid, overvulling, kosten (standaard); costs are
 1 per km to work or study, 10 per person outside the azc's COA-regio and 2 per
 person on a flex site. Every test runs on HiGHS and CBC, and every solution
 passes the independent `verify`.

@@ -22,6 +22,7 @@ from allocatie.presets import (
 )
 
 STANDAARD = (MODELS_MAP / "standaard.toml").read_text(encoding="utf-8")
+STANDAARD_VOLGORDE = 'volgorde = ["onbediend", "tekort", "eerlijkheid", "overvulling", "kosten"]'
 
 
 def _schrijf(map_: Path, tekst: str, naam: str = "mijn.toml") -> Path:
@@ -222,20 +223,20 @@ FOUTEN = {
         "verwacht een eindig getal",
     ),
     "volgorde_onbekend_niveau": (
-        _variant('"overvulling"]', '"overvulling", "snelheid"]'),
+        _variant('"kosten"]', '"kosten", "snelheid"]'),
         "doel.volgorde",
         [*DOELNIVEAUS, "snelheid"],
         "ongeldige of dubbele doelniveaus",
     ),
     "volgorde_dubbel": (
-        _variant('"kosten", "overvulling"]', '"kosten", "tekort"]'),
+        _variant('"overvulling", "kosten"]', '"overvulling", "tekort"]'),
         "doel.volgorde",
-        ["onbediend", "tekort", "eerlijkheid", "kosten", "tekort"],
+        ["onbediend", "tekort", "eerlijkheid", "overvulling", "tekort"],
         "ongeldige of dubbele doelniveaus",
     ),
     "volgorde_leeg": (
         _variant(
-            'volgorde = ["onbediend", "tekort", "eerlijkheid", "kosten", "overvulling"]',
+            STANDAARD_VOLGORDE,
             "volgorde = []",
         ),
         "doel.volgorde",
@@ -244,7 +245,7 @@ FOUTEN = {
     ),
     "volgorde_tekst": (
         _variant(
-            'volgorde = ["onbediend", "tekort", "eerlijkheid", "kosten", "overvulling"]',
+            STANDAARD_VOLGORDE,
             'volgorde = "onbediend"',
         ),
         "doel.volgorde",
@@ -253,7 +254,7 @@ FOUTEN = {
     ),
     "volgorde_getallen": (
         _variant(
-            'volgorde = ["onbediend", "tekort", "eerlijkheid", "kosten", "overvulling"]',
+            STANDAARD_VOLGORDE,
             "volgorde = [1, 2]",
         ),
         "doel.volgorde",
@@ -263,8 +264,8 @@ FOUTEN = {
     "volgorde_hoofdletters": (
         _variant('["onbediend",', '["Onbediend",'),
         "doel.volgorde",
-        ["Onbediend", "tekort", "eerlijkheid", "kosten", "overvulling"],
-        "kies uit onbediend, tekort, eerlijkheid, kosten, overvulling",
+        ["Onbediend", "tekort", "eerlijkheid", "overvulling", "kosten"],
+        "kies uit onbediend, tekort, eerlijkheid, overvulling, kosten",
     ),
     "geen_toml": (
         _variant("[doel]", "[doel"),
