@@ -22,6 +22,7 @@ from allocatie.solvers.base import SolverOpties
 from allocatie.spatial.grenzen import RD, RD_X, RD_Y  # noqa: F401  (re-exported)
 from allocatie.spatial.grenzen import controleer_rd as _controleer_rd
 from allocatie.spatial.grenzen import naar_rd as _naar_rd
+from allocatie.spatial.punten import koppel_aan_gemeenten
 from allocatie.spatial.reistijd import Reistijden, reistijden_uit_tabel, reistijdmatrix
 from allocatie.tabellen import RondeTabellen
 
@@ -290,12 +291,29 @@ def _regulier(t: RondeTabellen, gem: pd.DataFrame, gidx: dict[str, int]) -> pd.D
     )
 
 
-def _flex(t: RondeTabellen, gidx: dict[str, int]) -> pd.DataFrame:
+#: Distance (m) within which a flexible site may lie outside the gemeente it claims:
+#: generalised boundaries are off by tens to hundreds of metres near a border.
+FLEX_GRENS_TOLERANTIE_M = 250.0
+
+
+def _flex(
+    t: RondeTabellen, gidx: dict[str, int], gem: pd.DataFrame, grenzen: gpd.GeoSeries | None
+) -> pd.DataFrame:
     df, bron = t.flexlocaties, t.bron("flexlocaties")
     assert df is not None
     codes = k.tekst(df, "gemeente_code", bron)
     k.bekende_codes(codes, gidx, "gemeente_code", bron)
     x, y, _ = _punten(df, bron)
+    if grenzen is not None and len(df):
+        # A site must lie in the gemeente its row claims (reported by row otherwise).
+        koppel_aan_gemeenten(
+            gpd.GeoDataFrame(
+                {"gemeente_code": codes}, geometry=gpd.points_from_xy(x, y), crs=RD
+            ),
+            gpd.GeoDataFrame(gem[["gemeente_code", "gemeente_naam"]], geometry=grenzen, crs=RD),
+            bron=bron,
+            tolerantie_m=FLEX_GRENS_TOLERANTIE_M,
+        )
     eenheden = k.geheel(df, "eenheden", bron)
     aandeel = k.getal(
         df, "max_aandeel_vh", bron, minimum=0.0, minimum_exclusief=True, maximum=1.0, standaard=1.0
@@ -395,7 +413,7 @@ def valideer(
     hh = _huishoudens(tabellen, gidx, preset.reistijd.standaard_vervoer)
     delen = [_regulier(tabellen, gem, gidx)]
     if tabellen.flexlocaties is not None:
-        delen.append(_flex(tabellen, gidx))
+        delen.append(_flex(tabellen, gidx, gem, grenzen))
     opties = pd.concat(delen, ignore_index=True) if len(delen) > 1 else delen[0]
     # aanbod_id is unique over regular supply and flexible sites together.
     ids = opties["aanbod_id"].to_numpy(dtype=object)

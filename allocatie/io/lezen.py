@@ -29,7 +29,7 @@ from allocatie.tabellen import RondeTabellen
 
 GEO_EXTENSIES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".topojson", ".gml"}
 VERPLICHTE_BESTANDEN = ("gemeenten", "taakstelling", "huishoudens", "woningaanbod")
-OPTIONELE_BESTANDEN = ("flexlocaties", "regiocapaciteit")
+OPTIONELE_BESTANDEN = ("flexlocaties", "regiocapaciteit", "reistijden")
 SOLVER_SLEUTELS = {"backend", "tijdslimiet_s", "gap_relatief", "threads", "seed"}
 
 
@@ -348,5 +348,6 @@ def lees_tabellen(config: RondeConfig) -> RondeTabellen:
         woningaanbod=tabellen["woningaanbod"],
         flexlocaties=tabellen.get("flexlocaties"),
         regiocapaciteit=tabellen.get("regiocapaciteit"),
+        reistijden=tabellen.get("reistijden"),
         bronnen=bronnen,
     )
