@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,7 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
     if naam not in data or not isinstance(data[naam], dict):
         raise ConfiguratieFout(f"sectie [{naam}] ontbreekt", bestand=bron, kolom=naam)
     waarden = dict(data[naam])
-    velden = cls.__dataclass_fields__
+    velden = {f.name: f for f in fields(cls)}
     onbekend = sorted(set(waarden) - set(velden))
     if onbekend:
         raise ConfiguratieFout(

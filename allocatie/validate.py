@@ -200,16 +200,7 @@ def _huishoudens(t: RondeTabellen, gidx: dict[str, int], vervoer: str) -> pd.Dat
         waarden = k.tekst(df, kolom, bron, verplicht=False)
         k.bekende_codes(waarden, gidx, kolom, bron, leeg_mag=True)
         uit[kolom] = waarden
-    modus = k.tekst(df, "vervoer", bron, verplicht=False)
-    for i, w in enumerate(modus.tolist()):
-        if w and w not in VERVOERSWIJZEN:
-            raise InvoerFout(
-                f"onbekende vervoerswijze; kies {' of '.join(VERVOERSWIJZEN)} (of laat leeg)",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom="vervoer",
-                waarde=w,
-            )
+    modus = k.keuze(df, "vervoer", bron, VERVOERSWIJZEN, verplicht=False, wat="vervoerswijze")
     uit["vervoer"] = np.where(modus == "", vervoer, modus)
     return uit
 
@@ -307,9 +298,7 @@ def _flex(
     if grenzen is not None and len(df):
         # A site must lie in the gemeente its row claims (reported by row otherwise).
         koppel_aan_gemeenten(
-            gpd.GeoDataFrame(
-                {"gemeente_code": codes}, geometry=gpd.points_from_xy(x, y), crs=RD
-            ),
+            gpd.GeoDataFrame({"gemeente_code": codes}, geometry=gpd.points_from_xy(x, y), crs=RD),
             gpd.GeoDataFrame(gem[["gemeente_code", "gemeente_naam"]], geometry=grenzen, crs=RD),
             bron=bron,
             tolerantie_m=FLEX_GRENS_TOLERANTIE_M,
@@ -361,17 +350,9 @@ def _regiocapaciteit(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
     df, bron = t.regiocapaciteit, t.bron("regiocapaciteit")
     if df is None:
         return leeg.astype({"max_personen": np.int64})
-    soort = k.tekst(df, "regio_soort", bron)
+    soort = k.keuze(df, "regio_soort", bron, REGIOSOORTEN, wat="regiosoort")
     code = k.tekst(df, "regio_code", bron)
     for i, (s, c) in enumerate(zip(soort.tolist(), code.tolist(), strict=True)):
-        if s not in REGIOSOORTEN:
-            raise InvoerFout(
-                f"onbekende regiosoort; kies uit {', '.join(REGIOSOORTEN)}",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom="regio_soort",
-                waarde=s,
-            )
         if c not in set(gem[REGIOSOORTEN[s]]):
             raise InvoerFout(
                 f"onbekende regiocode: geen gemeente ligt in deze {s}",

@@ -270,6 +270,36 @@ def tekst(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) ->
     return uit
 
 
+def keuze(
+    df: pd.DataFrame,
+    kolom: str,
+    bron: str,
+    toegestaan: tuple[str, ...] | list[str] | dict[str, Any],
+    *,
+    verplicht: bool = True,
+    wat: str = "waarde",
+) -> np.ndarray:
+    """Parse a text column whose values must come from ``toegestaan`` (``""`` if optional).
+
+    Examples
+    --------
+    >>> keuze(pd.DataFrame({"m": ["ov", ""]}), "m", "t.csv", ("ov", "auto"), verplicht=False)
+    array(['ov', ''], dtype=object)
+    """
+    waarden = tekst(df, kolom, bron, verplicht=verplicht)
+    for i, w in enumerate(waarden.tolist()):
+        if w and w not in toegestaan:
+            raise InvoerFout(
+                f"onbekende {wat}; kies uit {', '.join(toegestaan)}"
+                + ("" if verplicht else " (of laat leeg)"),
+                bestand=bron,
+                rij=rijnummer(i),
+                kolom=kolom,
+                waarde=w,
+            )
+    return waarden
+
+
 def uniek(waarden: np.ndarray, kolom: str, bron: str, *, uitleg: str = "") -> None:
     """Raise on the first duplicate value, naming both rows (and ``uitleg``, if given)."""
     gezien: dict[Any, int] = {}

@@ -221,7 +221,7 @@ def lees_csv(pad: str | os.PathLike[str], *, kolommen: Sequence[str] = ()) -> pd
     )
 
 
-def lees_tabel(spec: str | Path, *, naam: str = "tabel") -> pd.DataFrame:
+def lees_tabel(spec: str | os.PathLike[str], *, naam: str = "tabel") -> pd.DataFrame:
     """Read one table: CSV as strings (`lees_csv`), or any GDAL vector file as a GeoDataFrame.
 
     Parameters
@@ -239,7 +239,7 @@ def lees_tabel(spec: str | Path, *, naam: str = "tabel") -> pd.DataFrame:
         try:
             gdf = gpd.read_file(pad, layer=laag) if laag else gpd.read_file(pad)
         except Exception as exc:  # pyogrio raises several types
-            raise InvoerFout(f"kan geobestand niet lezen: {exc}", bestand=spec) from exc
+            raise InvoerFout(f"kan geobestand niet lezen: {exc}", bestand=str(spec)) from exc
         return gdf
     if pad.suffix.lower() not in {".csv", ".txt"}:
         raise InvoerFout(

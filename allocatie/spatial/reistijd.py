@@ -435,16 +435,7 @@ def reistijden_uit_tabel(
     naar = k.bekende_codes(k.tekst(df, "naar", bron), index, "naar", bron)
     minuten = k.getal(df, "minuten", bron, minimum=0.0)
     if "modus" in df.columns:
-        modi = k.tekst(df, "modus", bron)
-        for i, w in enumerate(modi.tolist()):
-            if w not in MODI:
-                raise InvoerFout(
-                    f"onbekende vervoerswijze; geldig zijn {', '.join(MODI)}",
-                    bestand=bron,
-                    rij=k.rijnummer(i),
-                    kolom="modus",
-                    waarde=w,
-                )
+        modi = k.keuze(df, "modus", bron, MODI, wat="vervoerswijze")
         rijen = np.flatnonzero(modi == modus)
     else:
         rijen = np.arange(len(df))
