@@ -1,7 +1,9 @@
 """The frozen `AllocationResult`: placements and per-gemeente / per-option tables.
 
 Tables are built from the chosen pairs alone (not from the model's auxiliary
-variables), so that what is reported is what the placements imply.
+variables), so that what is reported is what the placements imply. The model
+counts households per type and option; `gekozen_paren` hands those counts out
+to the households of each type deterministically (see there).
 """
 
 from __future__ import annotations
@@ -75,9 +77,15 @@ class AllocationResult:
     wall_s, bouw_s
         Total wall time and model build time (seconds).
     modelgrootte
-        Counts of pairs, variables, integer variables, rows and non-zeros.
+        Counts of household pairs (``paren``), household types (``types``), type
+        pairs (``typeparen``, the ``x`` columns), variables, integer variables,
+        rows and non-zeros.
     signalen
         Diagnostics visible before solving (Dutch sentences with numbers).
+    formulering
+        The model formulation solved: ``"types"`` (counts per type of
+        interchangeable households, the default) or ``"huishoudens"`` (one
+        binary per household and option).
     """
 
     status: Status
@@ -93,6 +101,7 @@ class AllocationResult:
     bouw_s: float
     modelgrootte: dict[str, int] = field(default_factory=dict)
     signalen: tuple[str, ...] = ()
+    formulering: str = "types"
 
     @property
     def grens(self) -> float | None:
@@ -141,6 +150,7 @@ class AllocationResult:
                 "tekort": int(g["tekort"].sum()),
                 "overvulling": int(g["overvulling"].sum()),
             },
+            "formulering": self.formulering,
             "modelgrootte": dict(self.modelgrootte),
             "signalen": list(self.signalen),
             "per_gemeente": [
@@ -150,18 +160,83 @@ class AllocationResult:
         }
 
 
-def gekozen_paren(model: AllocatieModel, v: np.ndarray) -> np.ndarray:
-    """Positions of the chosen pairs in a solution vector (x rounded at 0.5)."""
-    return np.flatnonzero(v[model.kolommen["x"]] > 0.5)
+def gekozen_aantallen(model: AllocatieModel, v: np.ndarray) -> np.ndarray:
+    """Households per type pair in a solution vector (the ``x`` columns rounded)."""
+    return np.rint(v[model.kolommen["x"]]).astype(np.int64).clip(min=0)
+
+
+def gekozen_paren(model: AllocatieModel, v: np.ndarray, huishouden_id: np.ndarray) -> np.ndarray:
+    """Positions in ``model.paren`` of the chosen (household, option) pairs.
+
+    Disaggregation, deterministic: within each type, the households in
+    ascending ``huishouden_id`` order fill the chosen options in ascending
+    option order, ``x[t,o]`` households each; the remaining households of the
+    type stay unplaced. The same input therefore gives the same placements.
+    (In the per-household formulation every type is one household and this
+    just reads off the binaries.)
+
+    Parameters
+    ----------
+    model
+        The model that was solved.
+    v
+        A solution vector of it.
+    huishouden_id
+        The households' ids, in household order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted positions of the chosen pairs in ``model.paren``.
+
+    Raises
+    ------
+    ValueError
+        When a type gets more households than it has (a broken ``assign`` row).
+    """
+    typen, paren = model.typen, model.paren
+    aantal = gekozen_aantallen(model, v)
+    per_type = np.bincount(typen.t, weights=aantal, minlength=len(typen)).astype(np.int64)
+    if (per_type > typen.aantal).any():
+        t = int(np.flatnonzero(per_type > typen.aantal)[0])
+        raise ValueError(
+            f"type {t} krijgt {per_type[t]} plaatsingen maar telt {typen.aantal[t]} huishoudens"
+        )
+    # Households by type, then id: the k-th of a type takes the type's k-th chosen slot.
+    rang = np.argsort(np.asarray(huishouden_id, dtype=str), kind="stable")
+    id_rang = np.empty(len(rang), dtype=np.int64)
+    id_rang[rang] = np.arange(len(rang))
+    volgorde = np.lexsort((id_rang, typen.type_van))
+    type_begin = np.cumsum(typen.aantal) - typen.aantal
+    # Slots: type pairs repeated by their count, in (type, option) order.
+    q = np.repeat(np.arange(typen.n_paren), aantal)
+    t = typen.t[q]
+    slot_begin = np.cumsum(per_type) - per_type
+    k = np.arange(len(q)) - slot_begin[t]
+    h = volgorde[type_begin[t] + k]
+    o = typen.o[q]
+    # Pairs are sorted by household then option: look each chosen pair up.
+    breedte = int(max(paren.o.max(initial=-1), o.max(initial=-1))) + 1
+    sleutel = paren.h.astype(np.int64) * breedte + paren.o
+    gezocht = h * breedte + o
+    p = np.searchsorted(sleutel, gezocht)
+    if (p >= len(sleutel)).any() or (sleutel[p.clip(max=len(sleutel) - 1)] != gezocht).any():
+        raise ValueError("een gekozen paar is voor een huishouden van zijn type niet toelaatbaar")
+    return np.sort(p)
 
 
 def maak_tabellen(
     inst: Instance, model: AllocatieModel, v: np.ndarray
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, float]]:
-    """Placements, unplaced, per-gemeente and per-option tables, and level values."""
+    """Placements, unplaced, per-gemeente and per-option tables, and level values.
+
+    The model's counts per type and option are first handed out to households
+    (`gekozen_paren`); every table then follows from those placements, with
+    each household's own cost terms and travel times.
+    """
     hh, op, gem = inst.huishoudens, inst.opties, inst.gemeenten
     paren = model.paren
-    p = gekozen_paren(model, v)
+    p = gekozen_paren(model, v, hh["huishouden_id"].to_numpy(object))
     h, o = paren.h[p], paren.o[p]
     plaatsingen = pd.DataFrame(
         {

@@ -83,7 +83,11 @@ def _houd_vast(
 
 
 def los_op(
-    inst: Instance, opties: SolverOpties | None = None, *, controleer: bool = True
+    inst: Instance,
+    opties: SolverOpties | None = None,
+    *,
+    controleer: bool = True,
+    formulering: str = "types",
 ) -> AllocationResult:
     """Solve the round ``inst`` lexicographically and return the result.
 
@@ -97,10 +101,20 @@ def los_op(
         Re-check the result with the independent `allocatie.verify.verify`
         before returning it (default). A result that fails raises
         `VerificatieFout` and is never returned.
+    formulering
+        ``"types"`` (default): counts per type of interchangeable households;
+        ``"huishoudens"``: one binary per (household, option) pair, the
+        benchmark baseline. Both reach the same optimum on every level (see
+        `allocatie.model.bouw`).
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``formulering``.
     """
     opties = opties or inst.solver
     t0 = time.perf_counter()
-    model = bouw_model(inst)
+    model = bouw_model(inst, formulering=formulering)
     bouw_s = time.perf_counter() - t0
     signalen = diagnose(inst, model)
     for s in signalen:
@@ -169,12 +183,15 @@ def los_op(
         bouw_s=bouw_s,
         modelgrootte={
             "paren": len(model.paren),
+            "types": len(model.typen),
+            "typeparen": model.typen.n_paren,
             "variabelen": model.n_kolommen,
             "geheeltallig": int(model.geheel.sum()),
             "rijen": int(model.A.shape[0]),
             "niet_nullen": int(model.A.nnz),
         },
         signalen=tuple(signalen),
+        formulering=model.formulering,
     )
     if controleer:
         verify(inst, res)

@@ -1,9 +1,19 @@
 """Build the allocation MIP of one round as sparse arrays, in named families.
 
+The model is written over household *types* (`allocatie.model.toelaatbaar.bouw_typen`):
+``n[t]`` interchangeable households of type t share ``personen[t]``,
+``ruimte[t]``, their admissible options and their costs. In the default
+formulation ``"types"`` every group of interchangeable households is one type;
+in the per-household formulation ``"huishoudens"`` (the benchmark baseline)
+every household is a type of its own, ``n[t] = 1``, and the model is the
+classic one binary per (household, option) pair. Both have the same optimum
+on every level.
+
 Variables (columns), in this order:
 
-``x[p]``          binary, pair p = (household, option) is chosen (admissible pairs only)
-``onbediend[h]``  in [0, 1], household h is not placed (integral through ``assign``)
+``x[q]``          integer in [0, n[t]]: how many households of type t go to option o,
+                  for each admissible type pair q = (t, o) (binary when n[t] = 1)
+``onbediend[t]``  in [0, n[t]], households of type t not placed (integral through ``assign``)
 ``tekort[g]``     >= 0, persons short of gemeente g's remaining need (opgave)
 ``over[g]``       >= 0, persons placed beyond that need
 ``zmax``          in [0, 1], the largest relative shortfall that the gemeente's own supply
@@ -12,12 +22,12 @@ Variables (columns), in this order:
 
 Constraints (rows), each a named family:
 
-``assign[h]``      sum_o x[h,o] + onbediend[h] = 1
-``cap_persons[o]`` sum_h ruimte[h] x[h,o] <= capaciteit_personen[o]
-``cap_units[o]``   sum_h u[h,o] x[h,o] <= k[o] * eenheden[o]; a single uses 1 of the k
+``assign[t]``      sum_o x[t,o] + onbediend[t] = n[t]
+``cap_persons[o]`` sum_t ruimte[t] x[t,o] <= capaciteit_personen[o]
+``cap_units[o]``   sum_t u[t,o] x[t,o] <= k[o] * eenheden[o]; a single uses 1 of the k
                    slots of a shareable unit, any other household all k of them
-``need[g]``        sum personen[h] x[h,o in g] + tekort[g] - over[g] = opgave[g]
-``region_cap[r]``  sum personen[h] x[h,o in r] <= max_personen[r]
+``need[g]``        sum personen[t] x[t,o in g] + tekort[g] - over[g] = opgave[g]
+``region_cap[r]``  sum personen[t] x[t,o in r] <= max_personen[r]
 ``fair[g]``        tekort[g] - opgave[g] zmax <= vloer[g]   (only where opgave[g] > 0)
 ``fair_over[g]``   over[g] - max(1, taakstelling[g]) omax <= 0
 
@@ -25,8 +35,9 @@ Constraints (rows), each a named family:
 cannot avoid with its own supply (``aanbod`` in persons, `aanbod_personen`), so a
 gemeente without homes does not pin the fairness level at 100% for everyone.
 
-Objective levels (one cost vector each): ``onbediend`` (persons not placed),
-``tekort`` (total shortfall), ``eerlijkheid`` (zmax), ``kosten`` (pair costs)
+Objective levels (one cost vector each): ``onbediend`` (persons not placed,
+``personen[t] * onbediend[t]``), ``tekort`` (total shortfall), ``eerlijkheid``
+(zmax), ``kosten`` (pair costs, ``kosten[t,o] * x[t,o]``)
 and ``overvulling`` (omax). Total over-fulfilment is not a level of its own:
 ``sum over = sum placed + sum tekort - sum opgave`` is fixed once ``onbediend``
 and ``tekort`` are held, so the level spreads it instead.
@@ -40,7 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from allocatie.instance import Instance
-from allocatie.model.toelaatbaar import Paren, bouw_paren, optie_gemeente
+from allocatie.model.toelaatbaar import Paren, Typen, bouw_paren, bouw_typen, optie_gemeente
 from allocatie.validate import REGIOSOORTEN
 
 
@@ -51,7 +62,11 @@ class AllocatieModel:
     Attributes
     ----------
     paren
-        The admissible pairs (columns of family ``x``).
+        The admissible (household, option) pairs with their cost terms.
+    typen
+        The household types; its type pairs are the columns of family ``x``.
+    formulering
+        ``"types"`` or ``"huishoudens"`` (every household its own type).
     kolommen, rijen
         Family name -> slice of columns / rows.
     A, rij_onder, rij_boven, kol_onder, kol_boven, geheel
@@ -61,6 +76,8 @@ class AllocatieModel:
     """
 
     paren: Paren
+    typen: Typen
+    formulering: str
     kolommen: dict[str, slice]
     rijen: dict[str, slice]
     A: sp.csr_array
@@ -78,7 +95,7 @@ class AllocatieModel:
 
     def kolomnamen(self) -> list[str]:
         """Names ``[A-Za-z0-9_]`` for LP/MPS export (results never parse them)."""
-        namen = [f"x_{h}_{o}" for h, o in zip(self.paren.h, self.paren.o, strict=True)]
+        namen = [f"x_{t}_{o}" for t, o in zip(self.typen.t, self.typen.o, strict=True)]
         for fam in ("onbediend", "tekort", "over", "zmax", "omax"):
             s = self.kolommen[fam]
             namen += [f"{fam}_{i}" for i in range(s.stop - s.start)]
@@ -94,7 +111,7 @@ class AllocatieModel:
     def startoplossing(self, opgave: np.ndarray) -> np.ndarray:
         """The trivially feasible point: nobody placed, every need short."""
         v = np.zeros(self.n_kolommen)
-        v[self.kolommen["onbediend"]] = 1.0
+        v[self.kolommen["onbediend"]] = self.typen.aantal
         v[self.kolommen["tekort"]] = opgave
         v[self.kolommen["zmax"]] = 1.0 if (opgave > 0).any() else 0.0
         # omax stays 0: nobody placed, nothing over.
@@ -145,52 +162,71 @@ class _Rijen:
         ).tocsr()
 
 
-def bouw_model(inst: Instance) -> AllocatieModel:
-    """Build the allocation MIP of ``inst`` (vectorised; no per-coefficient objects)."""
+def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
+    """Build the allocation MIP of ``inst`` (vectorised; no per-coefficient objects).
+
+    Parameters
+    ----------
+    inst
+        A validated round.
+    formulering
+        ``"types"`` (default): integer counts per type of interchangeable
+        households and option; ``"huishoudens"``: one binary per admissible
+        (household, option) pair. Same optimum on every level.
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``formulering``.
+    """
     paren = bouw_paren(inst)
-    P, H, G = len(paren), inst.n_huishoudens, len(inst.gemeenten)
+    typen = bouw_typen(inst, paren, formulering)
+    Q, T, G = typen.n_paren, len(typen), len(inst.gemeenten)
     n_opties = len(inst.opties)
     kol = {
-        "x": slice(0, P),
-        "onbediend": slice(P, P + H),
-        "tekort": slice(P + H, P + H + G),
-        "over": slice(P + H + G, P + H + 2 * G),
-        "zmax": slice(P + H + 2 * G, P + H + 2 * G + 1),
-        "omax": slice(P + H + 2 * G + 1, P + H + 2 * G + 2),
+        "x": slice(0, Q),
+        "onbediend": slice(Q, Q + T),
+        "tekort": slice(Q + T, Q + T + G),
+        "over": slice(Q + T + G, Q + T + 2 * G),
+        "zmax": slice(Q + T + 2 * G, Q + T + 2 * G + 1),
+        "omax": slice(Q + T + 2 * G + 1, Q + T + 2 * G + 2),
     }
-    n = P + H + 2 * G + 2
+    n = Q + T + 2 * G + 2
     opgave = inst.gemeenten["opgave"].to_numpy(float)
-    personen = inst.huishoudens["personen"].to_numpy(float)
-    ruimte = inst.huishoudens["ruimte"].to_numpy(float)
+    vert = typen.vertegenwoordiger
+    personen = inst.huishoudens["personen"].to_numpy(float)[vert]
+    ruimte = inst.huishoudens["ruimte"].to_numpy(float)[vert]
+    aantal = typen.aantal.astype(float)
     op = inst.opties
-    x = np.arange(P)
+    x = np.arange(Q)
     og = optie_gemeente(inst)
+    qt, qo = typen.t, typen.o
 
     rows = _Rijen()
     rows.voeg_toe(
         "assign",
-        H,
-        np.concatenate([paren.h, np.arange(H)]),
-        np.concatenate([x, np.arange(H) + P]),
-        np.ones(P + H),
-        np.ones(H),
-        np.ones(H),
+        T,
+        np.concatenate([qt, np.arange(T)]),
+        np.concatenate([x, np.arange(T) + Q]),
+        np.ones(Q + T),
+        aantal,
+        aantal,
     )
     rows.voeg_toe(
         "cap_persons",
         n_opties,
-        paren.o,
+        qo,
         x,
-        ruimte[paren.h],
+        ruimte[qt],
         np.full(n_opties, -np.inf),
         op["capaciteit_personen"].to_numpy(float),
     )
     k = op["max_per_eenheid"].to_numpy(float)
-    slot = np.where(ruimte[paren.h] == 1, 1.0, k[paren.o])
+    slot = np.where(ruimte[qt] == 1, 1.0, k[qo])
     rows.voeg_toe(
         "cap_units",
         n_opties,
-        paren.o,
+        qo,
         x,
         slot,
         np.full(n_opties, -np.inf),
@@ -200,9 +236,9 @@ def bouw_model(inst: Instance) -> AllocatieModel:
     rows.voeg_toe(
         "need",
         G,
-        np.concatenate([og[paren.o], gi, gi]),
+        np.concatenate([og[qo], gi, gi]),
         np.concatenate([x, gi + kol["tekort"].start, gi + kol["over"].start]),
-        np.concatenate([personen[paren.h], np.ones(G), -np.ones(G)]),
+        np.concatenate([personen[qt], np.ones(G), -np.ones(G)]),
         opgave,
         opgave,
     )
@@ -210,7 +246,7 @@ def bouw_model(inst: Instance) -> AllocatieModel:
     if len(rc):
         r_rij, r_kol = [], []
         for r, (soort, code) in enumerate(zip(rc["regio_soort"], rc["regio_code"], strict=True)):
-            in_regio = (inst.gemeenten[REGIOSOORTEN[soort]].to_numpy(object) == code)[og[paren.o]]
+            in_regio = (inst.gemeenten[REGIOSOORTEN[soort]].to_numpy(object) == code)[og[qo]]
             p = np.flatnonzero(in_regio)
             r_rij.append(np.full(len(p), r))
             r_kol.append(p)
@@ -220,7 +256,7 @@ def bouw_model(inst: Instance) -> AllocatieModel:
             len(rc),
             np.concatenate(r_rij),
             pk,
-            personen[paren.h[pk]],
+            personen[qt[pk]],
             np.full(len(rc), -np.inf),
             rc["max_personen"].to_numpy(float),
         )
@@ -249,12 +285,12 @@ def bouw_model(inst: Instance) -> AllocatieModel:
 
     kol_onder = np.zeros(n)
     kol_boven = np.full(n, np.inf)
-    kol_boven[kol["x"]] = 1.0
-    kol_boven[kol["onbediend"]] = 1.0
+    kol_boven[kol["x"]] = aantal[qt]
+    kol_boven[kol["onbediend"]] = aantal
     kol_boven[kol["tekort"]] = opgave
     kol_boven[kol["zmax"]] = 1.0
     geheel = np.zeros(n, dtype=bool)
-    # onbediend[h] = 1 - sum_o x[h,o] is integral whenever x is: no need to branch on it.
+    # onbediend[t] = n[t] - sum_o x[t,o] is integral whenever x is: no need to branch on it.
     geheel[kol["x"]] = True
 
     doelen = {
@@ -264,11 +300,13 @@ def bouw_model(inst: Instance) -> AllocatieModel:
     doelen["onbediend"][kol["onbediend"]] = personen
     doelen["tekort"][kol["tekort"]] = 1.0
     doelen["eerlijkheid"][kol["zmax"]] = 1.0
-    doelen["kosten"][kol["x"]] = paren.kosten
+    doelen["kosten"][kol["x"]] = typen.kosten
     doelen["overvulling"][kol["omax"]] = 1.0
 
     return AllocatieModel(
         paren=paren,
+        typen=typen,
+        formulering=formulering,
         kolommen=kol,
         rijen=rows.families,
         A=rows.matrix(n),

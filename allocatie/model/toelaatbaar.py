@@ -5,6 +5,14 @@ the admissible set are never created (absence is first-class). Travel times are
 the instance's minutes (origin-destination table or estimate) in the
 household's own mode (``vervoer``); a home in the anchor gemeente itself always
 meets the limit.
+
+Interchangeable households are grouped into *types* (`bouw_typen`): households
+with the same ``personen``, the same ``ruimte``, the same admissible options and
+the same cost on each of them. Every constraint and every objective level of
+the model treats such households identically, so the model can count how many
+of each type go to each option instead of deciding household by household
+(exact, not a heuristic; `allocatie.result.maak_tabellen` hands the counts back
+out deterministically).
 """
 
 from __future__ import annotations
@@ -70,11 +78,13 @@ def reistijd_per_paar(inst: Instance, h: np.ndarray, o: np.ndarray, a: np.ndarra
 
     NaN where ``a[i] < 0`` (the household has no such anchor).
     """
-    vervoer = inst.huishoudens["vervoer"].to_numpy(object)[h]
     uit = np.full(len(h), np.nan)
-    for modus, reistijden in inst.reistijden.items():
-        m = (vervoer == modus) & (a >= 0)
-        uit[m] = reistijden.optie_gemeente[o[m], a[m]]
+    heeft = np.flatnonzero(a >= 0)
+    if len(heeft):
+        vervoer = inst.huishoudens["vervoer"].to_numpy(object)[h[heeft]]
+        for modus, reistijden in inst.reistijden.items():
+            m = heeft[vervoer == modus]
+            uit[m] = reistijden.optie_gemeente[o[m], a[m]]
     return uit
 
 
@@ -131,5 +141,181 @@ def bouw_paren(inst: Instance) -> Paren:
         "coa_regio": kp.buiten_coa_regio_per_persoon * personen[h] * buiten,
         "flex": kp.flex_per_persoon * personen[h] * flex,
     }
-    kosten = np.sum(list(delen.values()), axis=0) if len(h) else np.zeros(0)
+    # Term by term in this order (what np.sum over the stacked terms did), without the copy.
+    kosten = np.zeros(len(h))
+    for deel in delen.values():
+        kosten = kosten + deel
     return Paren(h=h, o=o, kosten=kosten, kostendelen=delen, reistijd_min=tijd)
+
+
+#: Formulations of the model: counts per household type (default) or one binary per pair.
+FORMULERINGEN: tuple[str, ...] = ("types", "huishoudens")
+
+
+@dataclass(frozen=True)
+class Typen:
+    """Households grouped into types of interchangeable households.
+
+    Types are numbered by their representative (the lowest household position
+    of the type), ascending. The type pairs are the representative's pairs
+    (every member has the same ones, at the same cost), sorted by type then
+    option.
+
+    Attributes
+    ----------
+    type_van
+        Type of each household.
+    aantal
+        Number of households of each type (``n_t``).
+    vertegenwoordiger
+        Lowest household position of each type.
+    t, o
+        Type and option position of each type pair.
+    kosten
+        Cost of each type pair (equal for every member of the type).
+    paar
+        Position in `Paren` of the representative's pair of each type pair.
+    """
+
+    type_van: np.ndarray
+    aantal: np.ndarray
+    vertegenwoordiger: np.ndarray
+    t: np.ndarray
+    o: np.ndarray
+    kosten: np.ndarray
+    paar: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.aantal.shape[0])
+
+    @property
+    def n_paren(self) -> int:
+        """Number of type pairs (columns of the model's ``x`` family)."""
+        return int(self.t.shape[0])
+
+
+def _meng(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser: a well-mixed 64-bit hash of each ``uint64``."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _paarhash(o: np.ndarray, kosten: np.ndarray) -> np.ndarray:
+    """Two independent 64-bit hashes of each (option, exact cost bits) pair, shape (P, 2).
+
+    Only a fast pre-grouping: `bouw_typen` checks every grouping exactly.
+    """
+    # + 0.0 maps -0.0 to 0.0: equal costs get equal bits.
+    bits = (np.asarray(kosten, dtype=np.float64) + 0.0).view(np.uint64)
+    oo = np.asarray(o).astype(np.uint64)
+    a = _meng(oo * np.uint64(0x9E3779B97F4A7C15) ^ bits)
+    b = _meng(_meng(oo + np.uint64(0x632BE59BD9B4E019)) ^ (bits * np.uint64(0xD6E8FEB86659FD93)))
+    return np.stack([a, b], axis=1)
+
+
+def _per_huishouden(paren: Paren, n_huishoudens: int) -> Typen:
+    """Every household its own type (the per-household formulation)."""
+    h = np.arange(n_huishoudens, dtype=np.int64)
+    return Typen(
+        type_van=h,
+        aantal=np.ones(n_huishoudens, dtype=np.int64),
+        vertegenwoordiger=h,
+        t=paren.h.astype(np.int64),
+        o=paren.o.astype(np.int64),
+        kosten=paren.kosten,
+        paar=np.arange(len(paren), dtype=np.int64),
+    )
+
+
+def _nummer_op_eerste(label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber labels by their first position: (new label per item, first position per label)."""
+    _, eerste, inverse = np.unique(label, return_index=True, return_inverse=True)
+    volgorde = np.argsort(eerste, kind="stable")
+    nieuw = np.empty_like(volgorde)
+    nieuw[volgorde] = np.arange(len(volgorde))
+    return nieuw[inverse.reshape(-1)], eerste[volgorde]
+
+
+def bouw_typen(inst: Instance, paren: Paren, formulering: str = "types") -> Typen:
+    """Group the households of ``inst`` into types of interchangeable households.
+
+    Two households are interchangeable when they have the same ``personen``,
+    the same ``ruimte`` (``personen + nareizigers``), the same admissible
+    options and exactly the same cost (bit for bit) on each of them: then
+    every row and every objective level of `allocatie.model.bouw.bouw_model`
+    treats them alike.
+
+    Households are pre-grouped on a 128-bit hash of their pairs (vectorised,
+    linear in the number of pairs) and every member is then compared pair by
+    pair with its type's representative; a member that differs (a hash
+    collision) becomes a type of its own. The grouping is therefore exact.
+
+    Parameters
+    ----------
+    inst
+        The round.
+    paren
+        Its admissible pairs (`bouw_paren`), sorted by household then option.
+    formulering
+        ``"types"`` (group) or ``"huishoudens"`` (every household its own type).
+
+    Returns
+    -------
+    Typen
+        Types numbered by their lowest household position.
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``formulering``.
+    """
+    if formulering not in FORMULERINGEN:
+        raise ValueError(f"onbekende formulering {formulering!r}; kies uit {FORMULERINGEN}")
+    H = inst.n_huishoudens
+    if formulering == "huishoudens" or H == 0:
+        return _per_huishouden(paren, H)
+    h = paren.h.astype(np.int64)
+    n = np.bincount(h, minlength=H).astype(np.int64)
+    begin = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
+    # Sum of the pair hashes per household (wrapping uint64; the options of one
+    # household are distinct, so this hashes its set of (option, cost) pairs).
+    som = np.vstack([np.zeros((1, 2), np.uint64), np.cumsum(_paarhash(paren.o, paren.kosten), 0)])
+    hash_h = som[begin + n] - som[begin]
+    personen = inst.huishoudens["personen"].to_numpy(np.int64)
+    ruimte = inst.huishoudens["ruimte"].to_numpy(np.int64)
+    sleutel = np.column_stack(
+        [personen.astype(np.uint64), ruimte.astype(np.uint64), n.astype(np.uint64), hash_h]
+    )
+    _, inverse = np.unique(sleutel, axis=0, return_inverse=True)
+    type_van, vert = _nummer_op_eerste(inverse.reshape(-1))
+
+    # Exact check: pair k of every member equals pair k of its representative.
+    r = vert[type_van]
+    p = np.arange(len(paren), dtype=np.int64)
+    partner = begin[r[h]] + (p - begin[h])
+    anders = (paren.o != paren.o[partner]) | (paren.kosten != paren.kosten[partner])
+    fout = np.zeros(H, dtype=bool)
+    fout[h[anders]] = True
+    fout |= (personen != personen[r]) | (ruimte != ruimte[r]) | (n != n[r])
+    if fout.any():
+        label = type_van.copy()
+        label[fout] = len(vert) + np.arange(int(fout.sum()))
+        type_van, vert = _nummer_op_eerste(label)
+
+    aantal = np.bincount(type_van, minlength=len(vert)).astype(np.int64)
+    lengte = n[vert]
+    q_begin = np.concatenate([[0], np.cumsum(lengte)[:-1]]).astype(np.int64)
+    t = np.repeat(np.arange(len(vert), dtype=np.int64), lengte)
+    paar = begin[vert][t] + (np.arange(len(t), dtype=np.int64) - q_begin[t])
+    return Typen(
+        type_van=type_van,
+        aantal=aantal,
+        vertegenwoordiger=vert.astype(np.int64),
+        t=t,
+        o=paren.o[paar].astype(np.int64),
+        kosten=paren.kosten[paar],
+        paar=paar,
+    )
