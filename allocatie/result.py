@@ -198,9 +198,10 @@ def gekozen_paren(model: AllocatieModel, v: np.ndarray, huishouden_id: np.ndarra
     aantal = gekozen_aantallen(model, v)
     per_type = np.bincount(typen.t, weights=aantal, minlength=len(typen)).astype(np.int64)
     if (per_type > typen.aantal).any():
-        t = int(np.flatnonzero(per_type > typen.aantal)[0])
+        te_veel = int(np.flatnonzero(per_type > typen.aantal)[0])
         raise ValueError(
-            f"type {t} krijgt {per_type[t]} plaatsingen maar telt {typen.aantal[t]} huishoudens"
+            f"type {te_veel} krijgt {per_type[te_veel]} plaatsingen maar telt "
+            f"{typen.aantal[te_veel]} huishoudens"
         )
     # Households by type, then id: the k-th of a type takes the type's k-th chosen slot.
     rang = np.argsort(np.asarray(huishouden_id, dtype=str), kind="stable")
