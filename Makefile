@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench bench-smoke clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,15 @@ demo: $(VENV)/.geinstalleerd
 ## test: installeer de dev-extra's, controleer de stijl en draai alle tests
 test: $(VENV)/.dev
 	$(BIN)/ruff check allocatie tests benchmarks
+	$(BIN)/mypy allocatie
 	$(BIN)/pytest
+
+## bench-smoke: kleine benchmarkronde (ook in CI); bench: volledige suite (met de hand, lang)
+bench-smoke: $(VENV)/.geinstalleerd
+	$(BIN)/python -m benchmarks.run --tier smoke
+
+bench: $(VENV)/.geinstalleerd
+	$(BIN)/python -m benchmarks.run --tier full
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check allocatie tests benchmarks
