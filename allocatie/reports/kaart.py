@@ -42,6 +42,7 @@ from matplotlib.transforms import Bbox
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from allocatie.io.atomisch import atomisch_pad
+from allocatie.taal import nl_getal, personen
 
 if TYPE_CHECKING:
     from allocatie.instance import Instance
@@ -636,13 +637,13 @@ def teken_kaart(
     tekort = int(result.per_gemeente["tekort"].sum())
     n_tekort = int((result.per_gemeente["tekort"] > 0).sum())
     ondertitel = (
-        f"Periode {instance.periode.label}: {geplaatst} personen geplaatst bij een opgave van "
-        f"{opgave}; tekort {tekort} personen in {n_tekort} gemeenten"
+        f"Periode {instance.periode.label}: {personen(geplaatst)} geplaatst bij een opgave van "
+        f"{nl_getal(opgave)}; tekort {personen(tekort)} in {nl_getal(n_tekort)} gemeenten"
     )
     if len(flex):
         ondertitel += (
-            f"; flexlocaties {int(flex['personen'].sum())} van "
-            f"{int(flex['capaciteit_personen'].sum())} plaatsen bezet"
+            f"; flexlocaties {nl_getal(int(flex['personen'].sum()))} van "
+            f"{nl_getal(int(flex['capaciteit_personen'].sum()))} plaatsen bezet"
         )
     if _is_fictief(codes):
         bron = "Fictieve gegevens (gegenereerd)"
