@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -124,20 +124,7 @@ class Instance:
 
     def met_solver(self, solver: SolverOpties) -> Instance:
         """A copy with other solver options (the instance itself is unchanged)."""
-        return Instance(
-            naam=self.naam,
-            periode=self.periode,
-            gemeenten=self.gemeenten,
-            huishoudens=self.huishoudens,
-            opties=self.opties,
-            regiocapaciteit=self.regiocapaciteit,
-            preset=self.preset,
-            solver=solver,
-            reistijden=self.reistijden,
-            grenzen=self.grenzen,
-            bronnen=self.bronnen,
-            hashes=self.hashes,
-        )
+        return replace(self, solver=solver)
 
     def deadline(self) -> np.ndarray:
         """Per household: the last day a home may come free (ready date + norm weeks)."""
