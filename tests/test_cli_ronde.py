@@ -37,6 +37,7 @@ def test_samenvatting_in_het_nederlands(run_highs: tuple[Path, Path, str]) -> No
         "Solver: HiGHS",
         "onafhankelijke controle: geslaagd",
         "totaal",
+        "Onbediend: 2 huishoudens en waarom",
     ):
         assert tekst in uitvoer
 
@@ -53,6 +54,8 @@ def test_uitvoerbestanden(run_highs: tuple[Path, Path, str]) -> None:
         "allocatie.xlsx",
         "samenvatting.json",
         "kaart.png",
+        "verklaring.csv",
+        "verklaring_gemeenten.csv",
     } <= namen
     wb = openpyxl.load_workbook(uit / "allocatie.xlsx", read_only=True)
     assert wb.sheetnames == [
@@ -62,6 +65,8 @@ def test_uitvoerbestanden(run_highs: tuple[Path, Path, str]) -> None:
         "Onbediend",
         "Per optie",
         "Doelniveaus",
+        "Verklaring",
+        "Verklaring gemeenten",
     ]
     wb.close()
     per_g = pd.read_csv(uit / "per_gemeente.csv", dtype={"gemeente_code": str})

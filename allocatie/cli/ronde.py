@@ -12,6 +12,7 @@ from rich.table import Table
 
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import huishoudens, meld_fouten, nl_getal, personen
+from allocatie.explain import verklaar
 from allocatie.instance import Instance
 from allocatie.laden import laad_ronde
 from allocatie.reports.uitvoer import samenvatting, schrijf_json, schrijf_uitvoer
@@ -93,6 +94,7 @@ def toon_resultaat(console: Console, inst: Instance, res: AllocationResult) -> N
         f"aanbod. Eerlijkheid (grootste vermijdbare relatieve tekort): "
         f"{nl_getal(100 * res.doelwaarden['eerlijkheid'], 1)}%."
     )
+    toon_onbediend(console, inst, res)
     niveaus = Table(title="Doelniveaus (lexicografisch)")
     for kop in ("niveau", "status", "waarde", "grens", "gap", "tijd (s)"):
         niveaus.add_column(kop, justify="left" if kop in ("niveau", "status") else "right")
@@ -112,6 +114,26 @@ def toon_resultaat(console: Console, inst: Instance, res: AllocationResult) -> N
         f"rekentijd: {nl_getal(res.wall_s, 2)} s (model bouwen {nl_getal(res.bouw_s, 2)} s); "
         f"onafhankelijke controle: [green]geslaagd[/green]."
     )
+
+
+def toon_onbediend(
+    console: Console, inst: Instance, res: AllocationResult, maximum: int = 10
+) -> None:
+    """Print at most ``maximum`` unplaced households with their reason (`verklaar`)."""
+    v = verklaar(inst, res)
+    niet = v[v["geplaatst_in"] == ""]
+    if niet.empty:
+        return
+    tabel = Table(title=f"Onbediend: {huishoudens(len(niet))} en waarom")
+    for kop in ("huishouden", "personen", "passende opties", "reden"):
+        tabel.add_column(kop, justify="right" if kop in ("personen", "passende opties") else "left")
+    for r in niet.head(maximum).itertuples(index=False):
+        tabel.add_row(str(r.huishouden_id), str(r.personen), str(r.passende_opties), str(r.reden))
+    if len(niet) > maximum:
+        tabel.add_row(
+            "…", "", "", f"en nog {huishoudens(len(niet) - maximum)} (zie verklaring.csv)"
+        )
+    console.print(tabel)
 
 
 @app.command("ronde")

@@ -14,6 +14,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from allocatie.explain import verklaar, verklaar_gemeenten
 from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad, atomische_map
 from allocatie.reports.kaart import teken_kaart
@@ -28,6 +29,8 @@ BLADNAMEN = {
     "onbediend": "Onbediend",
     "per_optie": "Per optie",
     "niveaus": "Doelniveaus",
+    "verklaring": "Verklaring",
+    "verklaring_gemeenten": "Verklaring gemeenten",
 }
 
 
@@ -91,13 +94,31 @@ def _samenvattingsblad(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     return pd.DataFrame(rijen, columns=["onderwerp", "waarde"])
 
 
-def schrijf_werkboek(inst: Instance, res: AllocationResult, pad: str | Path) -> Path:
-    """One Excel workbook with a sheet per table (bold header, frozen first row)."""
+def verklaringen(inst: Instance, res: AllocationResult) -> dict[str, pd.DataFrame]:
+    """The explanation tables: per household and per gemeente with a shortfall."""
+    return {
+        "verklaring": verklaar(inst, res),
+        "verklaring_gemeenten": verklaar_gemeenten(inst, res),
+    }
+
+
+def schrijf_werkboek(
+    inst: Instance,
+    res: AllocationResult,
+    pad: str | Path,
+    verklaring: dict[str, pd.DataFrame] | None = None,
+) -> Path:
+    """One Excel workbook with a sheet per table (bold header, frozen first row).
+
+    ``verklaring`` are the explanation tables (`verklaringen`), computed here if
+    not given.
+    """
     pad = Path(pad)
     bladen = {
         "samenvatting": _samenvattingsblad(inst, res),
         **{t: getattr(res, t) for t in TABELLEN},
         "niveaus": niveaus_tabel(res),
+        **(verklaringen(inst, res) if verklaring is None else verklaring),
     }
     with atomisch_pad(pad) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
@@ -117,14 +138,21 @@ def schrijf_werkboek(inst: Instance, res: AllocationResult, pad: str | Path) -> 
 def schrijf_uitvoer(
     inst: Instance, res: AllocationResult, map_: str | Path, *, overschrijf: bool = False
 ) -> Path:
-    """Write every table (CSV), the workbook, the map and ``samenvatting.json`` to ``map_``."""
+    """Write every table (CSV), the workbook, the map and ``samenvatting.json`` to ``map_``.
+
+    The explanations (`allocatie.explain`) go to ``verklaring.csv``,
+    ``verklaring_gemeenten.csv`` and their own sheets.
+    """
+    verklaring = verklaringen(inst, res)
     with atomische_map(map_, overschrijf=overschrijf) as tmp:
         for t in TABELLEN:
             getattr(res, t).to_csv(
                 tmp / f"{t}.csv", index=False, encoding="utf-8", lineterminator="\n"
             )
         niveaus_tabel(res).to_csv(tmp / "niveaus.csv", index=False, lineterminator="\n")
-        schrijf_werkboek(inst, res, tmp / "allocatie.xlsx")
+        for naam, df in verklaring.items():
+            df.to_csv(tmp / f"{naam}.csv", index=False, encoding="utf-8", lineterminator="\n")
+        schrijf_werkboek(inst, res, tmp / "allocatie.xlsx", verklaring)
         schrijf_json(samenvatting(inst, res), tmp / "samenvatting.json")
         teken_kaart(inst, res, tmp / "kaart.png")
     return Path(map_)
