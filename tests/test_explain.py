@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from bouwers import flex, gemeente, huishouden, los, ronde, willekeurige_ronde, woning
 
-from allocatie.explain import KOLOMMEN, criteriummaskers, verklaar, verklaar_gemeenten
+from allocatie.explain import KOLOMMEN, verklaar, verklaar_gemeenten
 from allocatie.laden import laad_ronde
-from allocatie.model.toelaatbaar import toelaatbaar
+from allocatie.model.toelaatbaar import criteriummaskers, toelaatbaar
 from allocatie.solve import los_op
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld" / "ronde.toml"

@@ -88,29 +88,39 @@ def reistijd_per_paar(inst: Instance, h: np.ndarray, o: np.ndarray, a: np.ndarra
     return uit
 
 
-def toelaatbaar(inst: Instance) -> np.ndarray:
-    """Boolean household x option matrix of admissible pairs."""
+def criteriummaskers(inst: Instance) -> dict[str, np.ndarray]:
+    """Household x option matrices, one per hard criterion, in the model's order.
+
+    ``grootte`` (size class, open units, person capacity), ``beschikbaarheid``
+    and each anchor criterion (``werk``, ``studie``, ``familie``, ``zorg``) of
+    the preset; criteria the preset switches off are absent. Their conjunction
+    is `toelaatbaar`; explanations use them one by one.
+    """
     hh, op, pr = inst.huishoudens, inst.opties, inst.preset
+    n_h, n_o = len(hh), len(op)
     ruimte = hh["ruimte"].to_numpy(np.int64)[:, None]
-    ok = (
-        (op["min_personen"].to_numpy(np.int64)[None, :] <= ruimte)
-        & (ruimte <= op["max_personen"].to_numpy(np.int64)[None, :])
-        & (op["eenheden"].to_numpy(np.int64)[None, :] > 0)
-        & (ruimte <= op["capaciteit_personen"].to_numpy(np.int64)[None, :])
-    )
+    maskers: dict[str, np.ndarray] = {
+        "grootte": (
+            (op["min_personen"].to_numpy(np.int64)[None, :] <= ruimte)
+            & (ruimte <= op["max_personen"].to_numpy(np.int64)[None, :])
+            & (op["eenheden"].to_numpy(np.int64)[None, :] > 0)
+            & (ruimte <= op["capaciteit_personen"].to_numpy(np.int64)[None, :])
+        )
+    }
     if pr.criteria.beschikbaarheid:
         vanaf = op["beschikbaar_vanaf"].to_numpy("datetime64[D]")
         tot = op["beschikbaar_tot"].to_numpy("datetime64[D]")
         gereed = hh["gereed_datum"].to_numpy("datetime64[D]")
         eind = np.datetime64(inst.periode.eind, "D")
         intrek = np.maximum(gereed[:, None], vanaf[None, :])
-        ok &= (vanaf[None, :] <= inst.deadline()[:, None]) & (vanaf <= eind)[None, :]
-        ok &= np.isnat(tot)[None, :] | (tot[None, :] > intrek)
+        ok = (vanaf[None, :] <= inst.deadline()[:, None]) & (vanaf <= eind)[None, :]
+        maskers["beschikbaarheid"] = ok & (np.isnat(tot)[None, :] | (tot[None, :] > intrek))
     og = optie_gemeente(inst)
     vervoer = hh["vervoer"].to_numpy(object)
     for kolom, crit, limiet in ANKER_CRITERIA:
         if not getattr(pr.criteria, crit):
             continue
+        ok = np.ones((n_h, n_o), dtype=bool)
         a = anker_index(inst, kolom)
         grens = getattr(pr.limieten, limiet) + 1e-9
         for modus, reistijden in inst.reistijden.items():
@@ -118,7 +128,17 @@ def toelaatbaar(inst: Instance) -> np.ndarray:
             if not sel.any():
                 continue
             binnen = reistijden.optie_gemeente[:, a[sel]].T <= grens
-            ok[sel] &= binnen | (og[None, :] == a[sel][:, None])
+            ok[sel] = binnen | (og[None, :] == a[sel][:, None])
+        maskers[crit] = ok
+    return maskers
+
+
+def toelaatbaar(inst: Instance) -> np.ndarray:
+    """Boolean household x option matrix of admissible pairs: every criterion holds."""
+    maskers = iter(criteriummaskers(inst).values())
+    ok = next(maskers).copy()
+    for masker in maskers:
+        ok &= masker
     return ok
 
 
