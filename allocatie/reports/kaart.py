@@ -442,7 +442,9 @@ def teken_vervullingskaart(
             teksten,
             volgorde,
             6.5 if landelijk else 7.5,
-            bezet,
+            # Nationally the names of the largest gemeenten matter more than seeing every
+            # flex circle whole: they only avoid each other there.
+            [] if landelijk else bezet,
             naast_punt=vierkant_pt * 0.71,  # half the diagonal of the square
         )
         logger.debug("kaart: %d van %d labels geplaatst", aantal, len(volgorde))
