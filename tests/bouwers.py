@@ -25,6 +25,7 @@ from allocatie.laden import maak_instance
 from allocatie.presets import ModelPreset, laad_preset
 from allocatie.result import AllocationResult
 from allocatie.solve import los_op
+from allocatie.validate import HUISHOUDEN_KOLOMMEN
 from allocatie.verify import verify
 
 BACKENDS = ("highs", "cbc")
@@ -32,17 +33,7 @@ BACKENDS = ("highs", "cbc")
 X0, Y0 = 100_000.0, 400_000.0
 NIVEAUS = ("onbediend", "tekort", "eerlijkheid", "overvulling", "kosten")  # standaard
 
-HUISHOUDEN_KOP = [
-    "huishouden_id",
-    "personen",
-    "nareizigers",
-    "azc_gemeente",
-    "gereed_datum",
-    "werk_gemeente",
-    "studie_gemeente",
-    "familie_gemeente",
-    "zorg_gemeente",
-]
+HUISHOUDEN_KOP = list(HUISHOUDEN_KOLOMMEN)
 WONING_KOP = [
     "aanbod_id",
     "gemeente_code",
