@@ -71,6 +71,35 @@ def _criteriumtekst(inst: Instance, h: int) -> dict[str, str]:
     return teksten
 
 
+def vastlegteksten(inst: Instance) -> dict[str, str]:
+    """Household id -> Dutch description of its locks and bans set by hand.
+
+    Examples: ``"vastgelegd door regisseur op W1 (wens gemeente)"``,
+    ``"verboden door regisseur: F2, gemeente GM0003"``.
+    """
+    vast: dict[str, str] = {}
+    verbod: dict[str, list[str]] = {}
+    vl = inst.vastleggingen
+    for hid, aid, code, soort, toel in zip(
+        vl["huishouden_id"],
+        vl["aanbod_id"],
+        vl["gemeente_code"],
+        vl["soort"],
+        vl["toelichting"],
+        strict=True,
+    ):
+        doel = aid if aid else f"gemeente {code}"
+        if soort == "vast":
+            vast[hid] = f"vastgelegd door regisseur op {doel}" + (f" ({toel})" if toel else "")
+        else:
+            verbod.setdefault(hid, []).append(doel + (f" ({toel})" if toel else ""))
+    uit = dict(vast)
+    for hid, doelen in verbod.items():
+        tekst = "verboden door regisseur: " + ", ".join(doelen)
+        uit[hid] = f"{uit[hid]}; {tekst}" if hid in uit else tekst
+    return uit
+
+
 def _gebruik(inst: Instance, res: AllocationResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per option: slots used, room (persons + nareizigers) used; per region: persons placed."""
     op, hh = inst.opties, inst.huishoudens
@@ -160,10 +189,13 @@ def verklaar(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     opos = {a: i for i, a in enumerate(aanbod.tolist())}
     gekozen = dict(zip(res.plaatsingen["huishouden_id"], res.plaatsingen["aanbod_id"], strict=True))
     begin = np.searchsorted(paren.h, np.arange(len(hh) + 1))
+    vastleg = vastlegteksten(inst)
     rijen = []
     for h, hid in enumerate(hh["huishouden_id"].tolist()):
         ps = np.arange(begin[h], begin[h + 1])
         teksten = _criteriumtekst(inst, h)
+        if hid in vastleg:
+            teksten["vastlegging"] = vastleg[hid]
         rij: dict[str, object] = {
             "huishouden_id": hid,
             "personen": int(hh["personen"].iat[h]),
@@ -199,7 +231,9 @@ def verklaar(inst: Instance, res: AllocationResult) -> pd.DataFrame:
             else:
                 rij["reden"] = _reden_vol(inst, h, paren.o[anders[volgorde]], gebruik)
         elif eigen is not None:
-            rij["reden"] = "geen alternatief: enige passende optie"
+            rij["reden"] = "geen alternatief: enige passende optie" + (
+                f" ({vastleg[hid]})" if hid in vastleg else ""
+            )
         else:
             rij["reden"] = _reden_geen_optie(inst, h, maskers, teksten)
         rijen.append(rij)
@@ -256,7 +290,11 @@ def _reden_vol(
 def _reden_geen_optie(
     inst: Instance, h: int, maskers: dict[str, np.ndarray], teksten: dict[str, str]
 ) -> str:
-    """Reason for a household without any admissible option."""
+    """Reason for a household without any admissible option.
+
+    A lock set by hand that points at an option the household does not fit is
+    named as such: the lock restricts the options, the other criteria exclude it.
+    """
     rij = {c: m[h] for c, m in maskers.items()}
     ruimte = int(inst.huishoudens["ruimte"].iat[h])
     beschrijving = {
@@ -267,6 +305,15 @@ def _reden_geen_optie(
         ),
         **teksten,
     }
+    if teksten.get("vastlegging", "").startswith("vastgelegd"):
+        andere = [
+            beschrijving.get(c, c)
+            for c, m in rij.items()
+            if c != "vastlegging" and not (m & rij["vastlegging"]).any()
+        ]
+        return f"geen passende optie: {teksten['vastlegging']}" + (
+            f", maar die valt af op {' of '.join(andere)}" if andere else ""
+        )
     blokkerend = []
     for c in rij:
         rest = np.ones(len(inst.opties), dtype=bool)

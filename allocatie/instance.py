@@ -22,6 +22,21 @@ from allocatie.solvers.base import SolverOpties
 if TYPE_CHECKING:  # reistijd reads files through allocatie.io, which needs Periode
     from allocatie.spatial.reistijd import Reistijden
 
+#: Columns of `Instance.vastleggingen`, in order.
+VASTLEGGING_KOLOMMEN: tuple[str, ...] = (
+    "huishouden_id",
+    "aanbod_id",
+    "gemeente_code",
+    "soort",
+    "toelichting",
+)
+
+
+def lege_vastleggingen() -> pd.DataFrame:
+    """An empty, typed `Instance.vastleggingen` table."""
+    return pd.DataFrame({k: pd.Series([], dtype=object) for k in VASTLEGGING_KOLOMMEN})
+
+
 _PERIODE = re.compile(r"^(\d{4})-(I|II)$")
 
 
@@ -95,6 +110,13 @@ class Instance:
         estimated from the geometry (`allocatie.spatial.reistijd`).
     grenzen
         Gemeente polygons (EPSG:28992) aligned with ``gemeenten``, if given.
+    vastleggingen
+        Locks and bans set by hand, one row each: ``huishouden_id``,
+        ``aanbod_id`` (``""`` for a lock or ban on a whole gemeente),
+        ``gemeente_code`` (always filled: the option's gemeente when
+        ``aanbod_id`` is given), ``soort`` (``vast``: the household must go
+        there; ``verbod``: never there) and ``toelichting`` (free text, for the
+        report). Empty when the round has none.
     bronnen, hashes
         Source of each table and the SHA-256 of each file read.
     """
@@ -109,6 +131,7 @@ class Instance:
     solver: SolverOpties
     reistijden: dict[str, Reistijden] = field(default_factory=dict)
     grenzen: gpd.GeoSeries | None = None
+    vastleggingen: pd.DataFrame = field(default_factory=lege_vastleggingen)
     bronnen: dict[str, str] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
 

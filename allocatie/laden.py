@@ -78,6 +78,7 @@ def maak_instance(
     flexlocaties: pd.DataFrame | None = None,
     regiocapaciteit: pd.DataFrame | None = None,
     reistijden: pd.DataFrame | None = None,
+    vastleggingen: pd.DataFrame | None = None,
     naam: str = "ronde",
     periode: str = "2025-I",
     model: str | ModelPreset = "standaard",
@@ -88,7 +89,9 @@ def maak_instance(
     The DataFrames follow ``data/SCHEMA.md``; ``gemeenten`` may be a
     GeoDataFrame with polygons or a DataFrame with ``x``/``y`` in RD metres;
     ``reistijden`` an origin-destination table (``van, naar, minuten[, modus]``)
-    that replaces the travel-time estimate.
+    that replaces the travel-time estimate; ``vastleggingen`` the locks and
+    bans set by hand (``huishouden_id, aanbod_id, gemeente_code, soort[,
+    toelichting]``, see ``data/SCHEMA.md``).
     """
     tabellen = RondeTabellen(
         gemeenten=gemeenten,
@@ -98,6 +101,7 @@ def maak_instance(
         flexlocaties=flexlocaties,
         regiocapaciteit=regiocapaciteit,
         reistijden=reistijden,
+        vastleggingen=vastleggingen,
     )
     preset = model if isinstance(model, ModelPreset) else laad_preset(model)
     return valideer(

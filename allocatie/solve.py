@@ -30,9 +30,13 @@ def diagnose(inst: Instance, model: AllocatieModel) -> list[str]:
 
     The model itself is always feasible (a household can stay unplaced), so
     these are signals, not errors: households that no option can take, and
-    demand versus capacity.
+    demand versus capacity. Locks set by hand come first: a lock on an option
+    the household does not fit (it stays unplaced), and locks that do not all
+    fit their option (`allocatie.model.vastlegging.analyseer_vastleggingen`).
     """
     signalen: list[str] = []
+    if model.vastleggingen is not None:
+        signalen.extend(model.vastleggingen.signalen)
     hh, op = inst.huishoudens, inst.opties
     n_opties = np.bincount(model.paren.h, minlength=len(hh))
     zonder = np.flatnonzero(n_opties == 0)

@@ -21,6 +21,7 @@ TABELNAMEN: tuple[str, ...] = (
     "flexlocaties",
     "regiocapaciteit",
     "reistijden",
+    "vastleggingen",
 )
 
 
@@ -39,6 +40,9 @@ class RondeTabellen:
     reistijden
         Optional origin-destination table (``van, naar, minuten[, modus]``);
         when absent, travel times are estimated from the geometry.
+    vastleggingen
+        Optional locks and bans set by hand (``huishouden_id, aanbod_id,
+        gemeente_code, soort, toelichting``); ``None`` when absent.
     bronnen
         Table name -> where it came from (file path or ``"<DataFrame>"``), used
         in error messages.
@@ -51,6 +55,7 @@ class RondeTabellen:
     flexlocaties: pd.DataFrame | None = None
     regiocapaciteit: pd.DataFrame | None = None
     reistijden: pd.DataFrame | None = None
+    vastleggingen: pd.DataFrame | None = None
     bronnen: dict[str, str] = field(default_factory=dict)
 
     def bron(self, tabel: str) -> str:

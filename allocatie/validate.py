@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from allocatie.errors import InvoerFout
-from allocatie.instance import Instance, Periode
+from allocatie.instance import Instance, Periode, lege_vastleggingen
 from allocatie.io import kolommen as k
 from allocatie.presets import VERVOERSWIJZEN, ModelPreset
 from allocatie.solvers.base import SolverOpties
@@ -372,6 +372,118 @@ def _regiocapaciteit(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+VASTLEGGING_SOORTEN = ("vast", "verbod")
+
+
+def _vastleggingen(
+    t: RondeTabellen, hh: pd.DataFrame, opties: pd.DataFrame, gidx: dict[str, int]
+) -> pd.DataFrame:
+    """Check the locks and bans set by hand (``vastleggingen``) and type them.
+
+    A row names a household and an option (``aanbod_id``), a gemeente
+    (``gemeente_code``) or both (then the option must lie in that gemeente).
+    At most one ``vast`` row per household, and no ``verbod`` row may exclude
+    what a ``vast`` row of the same household prescribes.
+    """
+    df, bron = t.vastleggingen, t.bron("vastleggingen")
+    if df is None:
+        return lege_vastleggingen()
+    weiger_beschermde_kenmerken(df, bron)
+    k.eis_kolommen(
+        df,
+        ["huishouden_id", "soort"],
+        bron,
+        optioneel=["aanbod_id", "gemeente_code", "toelichting"],
+    )
+    ids = k.tekst(df, "huishouden_id", bron)
+    bekend_h = set(hh["huishouden_id"].tolist())
+    for i, h in enumerate(ids.tolist()):
+        if h not in bekend_h:
+            raise InvoerFout(
+                "onbekend huishouden: staat niet in de huishoudentabel",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="huishouden_id",
+                waarde=h,
+            )
+    aanbod = k.tekst(df, "aanbod_id", bron, verplicht=False)
+    codes = k.tekst(df, "gemeente_code", bron, verplicht=False)
+    k.bekende_codes(codes, gidx, "gemeente_code", bron, leeg_mag=True)
+    soort = k.keuze(df, "soort", bron, VASTLEGGING_SOORTEN, wat="soort vastlegging")
+    optie_gemeente = dict(zip(opties["aanbod_id"], opties["gemeente_code"], strict=True))
+    gemeente = codes.copy()
+    for i, (a, g) in enumerate(zip(aanbod.tolist(), codes.tolist(), strict=True)):
+        if not a and not g:
+            raise InvoerFout(
+                "geen aanbod_id en geen gemeente_code; geef een optie, een gemeente of allebei",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="aanbod_id",
+            )
+        if not a:
+            continue
+        if a not in optie_gemeente:
+            raise InvoerFout(
+                "onbekende aanbod_id: staat niet in woningaanbod of flexlocaties",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="aanbod_id",
+                waarde=a,
+            )
+        if g and optie_gemeente[a] != g:
+            raise InvoerFout(
+                f"aanbod_id ligt in gemeente {optie_gemeente[a]}, niet in de opgegeven "
+                f"gemeente_code {g}; corrigeer een van beide of laat gemeente_code leeg",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="aanbod_id",
+                waarde=a,
+            )
+        gemeente[i] = optie_gemeente[a]
+    vast: dict[str, int] = {}
+    for i, (h, s) in enumerate(zip(ids.tolist(), soort.tolist(), strict=True)):
+        if s != "vast":
+            continue
+        if h in vast:
+            raise InvoerFout(
+                f"huishouden is al vastgelegd in rij {k.rijnummer(vast[h])}; een huishouden "
+                "heeft hoogstens één vastlegging (soort vast)",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="huishouden_id",
+                waarde=h,
+            )
+        vast[h] = i
+    for i, (h, s) in enumerate(zip(ids.tolist(), soort.tolist(), strict=True)):
+        j = vast.get(h)
+        if s != "verbod" or j is None:
+            continue
+        # The ban contradicts the lock when it excludes the whole lock target.
+        zelfde_optie = aanbod[i] != "" and aanbod[i] == aanbod[j]
+        hele_gemeente = aanbod[i] == "" and gemeente[i] == gemeente[j]
+        if zelfde_optie or hele_gemeente:
+            doel = aanbod[j] or f"gemeente {gemeente[j]}"
+            raise InvoerFout(
+                f"dit verbod spreekt de vastlegging van dit huishouden op {doel} in rij "
+                f"{k.rijnummer(j)} tegen; verwijder een van beide",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="soort",
+                waarde=s,
+            )
+    return pd.DataFrame(
+        {
+            "huishouden_id": pd.Series(ids, dtype=object),
+            "aanbod_id": pd.Series(aanbod, dtype=object),
+            "gemeente_code": pd.Series(gemeente, dtype=object),
+            "soort": pd.Series(soort, dtype=object),
+            "toelichting": pd.Series(
+                k.tekst(df, "toelichting", bron, verplicht=False), dtype=object
+            ),
+        }
+    )
+
+
 def valideer(
     tabellen: RondeTabellen,
     *,
@@ -429,6 +541,7 @@ def valideer(
         solver=solver or SolverOpties(),
         reistijden=_reistijden(tabellen, gem, opties, grenzen),
         grenzen=grenzen,
+        vastleggingen=_vastleggingen(tabellen, hh, opties, gidx),
         bronnen=dict(tabellen.bronnen),
         hashes=dict(hashes or {}),
     )

@@ -55,6 +55,111 @@ def _reistijd(inst: Instance, h: dict, optie_pos: int, gemeente_pos: int) -> flo
     return float(inst.reistijden[h["vervoer"]].optie_gemeente[optie_pos, gemeente_pos])
 
 
+def _harde_regels(
+    inst: Instance, hid: str, h: dict, oid: str, o: dict, o_pos: int, gem_pos: dict[str, int]
+) -> list[str]:
+    """The hard rules (size class, availability, anchors) household ``h`` breaks in ``o``."""
+    fout: list[str] = []
+    pr = inst.preset
+    ruimte = int(h["personen"]) + int(h["nareizigers"])
+    if not (int(o["min_personen"]) <= ruimte <= int(o["max_personen"])):
+        fout.append(
+            f"{hid} ({ruimte} pers. incl. nareizigers) past niet in {oid} "
+            f"({o['min_personen']}-{o['max_personen']})"
+        )
+    if pr.criteria.beschikbaarheid:
+        vanaf, tot = _datum(o["beschikbaar_vanaf"]), _datum(o["beschikbaar_tot"])
+        gereed = _datum(h["gereed_datum"])
+        assert vanaf is not None and gereed is not None
+        termijn = dt.timedelta(weeks=pr.limieten.termijn_weken)
+        if vanaf > gereed + termijn or vanaf > inst.periode.eind:
+            fout.append(f"{hid}: {oid} komt pas vrij op {vanaf}, na de termijn of de periode")
+        if tot is not None and tot <= max(gereed, vanaf):
+            fout.append(f"{hid}: {oid} sluit op {tot}, vóór de intrek")
+    for kolom, (crit, limiet) in _ANKERS.items():
+        anker = h[kolom]
+        if not anker:
+            continue
+        t = _reistijd(inst, h, o_pos, gem_pos[anker])
+        if (
+            getattr(pr.criteria, crit)
+            and o["gemeente_code"] != anker
+            and t > getattr(pr.limieten, limiet) + EPS
+        ):
+            fout.append(
+                f"{hid}: {oid} ligt {t:.0f} min ({h['vervoer']}) van {crit} in {anker} "
+                f"(max {getattr(pr.limieten, limiet):g} min)"
+            )
+    return fout
+
+
+def _vastleggingen(
+    inst: Instance,
+    plaats: dict[str, str],
+    hh: dict[str, dict],
+    opt: dict[str, dict],
+    opt_pos: dict[str, int],
+    gem_pos: dict[str, int],
+) -> list[str]:
+    """Violations of the locks and bans set by hand.
+
+    Every placement respects the bans and the household's lock. A household
+    locked to an option is placed when the lock is admissible for it, every
+    household locked there (with an admissible lock) fits the option's
+    persons and units together, and no region capacity covers the option's
+    gemeente: then nothing can stand in its way.
+    """
+    fout: list[str] = []
+    vl = inst.vastleggingen.to_dict(orient="records")
+    for r in vl:
+        hid, aid, code = r["huishouden_id"], r["aanbod_id"], r["gemeente_code"]
+        oid = plaats.get(hid)
+        if oid is None:
+            continue
+        in_doel = oid == aid if aid else opt[oid]["gemeente_code"] == code
+        if r["soort"] == "verbod" and in_doel:
+            fout.append(f"{hid}: geplaatst in {oid}, maar dat is verboden door de regisseur")
+        if r["soort"] == "vast" and not in_doel:
+            fout.append(f"{hid}: geplaatst in {oid}, maar vastgelegd op {aid or code}")
+
+    def toelaatbaar(hid: str, aid: str) -> bool:
+        h, o = hh[hid], opt[aid]
+        ruimte = int(h["personen"]) + int(h["nareizigers"])
+        if int(o["eenheden"]) <= 0 or ruimte > int(o["capaciteit_personen"]):
+            return False
+        return not _harde_regels(inst, hid, h, aid, o, opt_pos[aid], gem_pos)
+
+    gemeenten = inst.gemeenten.set_index("gemeente_code")
+    in_regio = {
+        str(c)
+        for r in inst.regiocapaciteit.to_dict(orient="records")
+        for c in gemeenten.index[gemeenten[_REGIO_KOLOM[r["regio_soort"]]] == r["regio_code"]]
+    }
+    groep: dict[str, list[str]] = defaultdict(list)
+    for r in vl:
+        if (
+            r["soort"] == "vast"
+            and r["aanbod_id"]
+            and toelaatbaar(r["huishouden_id"], r["aanbod_id"])
+        ):
+            groep[r["aanbod_id"]].append(r["huishouden_id"])
+    for aid, leden in groep.items():
+        o = opt[aid]
+        if o["gemeente_code"] in in_regio:
+            continue
+        ruimtes = [int(hh[x]["personen"]) + int(hh[x]["nareizigers"]) for x in leden]
+        k = int(o["max_per_eenheid"])
+        plaatsen = sum(1 if r == 1 else k for r in ruimtes)
+        if sum(ruimtes) > int(o["capaciteit_personen"]) or plaatsen > k * int(o["eenheden"]):
+            continue
+        for hid in leden:
+            if hid not in plaats:
+                fout.append(
+                    f"{hid}: vastgelegd op {aid}, dat past en plaats heeft, maar niet geplaatst"
+                )
+    return fout
+
+
 def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Controle:
     """Re-check ``res`` against ``inst``.
 
@@ -88,8 +193,6 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
         if hid not in hh:
             fout.append(f"onbekend huishouden {hid} in de uitkomst")
 
-    eind = inst.periode.eind
-    termijn = dt.timedelta(weeks=pr.limieten.termijn_weken)
     gebruik: dict[str, list[int]] = defaultdict(list)  # aanbod_id -> ruimte of each household
     personen_g: dict[str, int] = defaultdict(int)
     kosten = 0.0
@@ -104,33 +207,7 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
             fout.append(f"{hid}: personen in uitkomst {rij['personen']} != invoer {h['personen']}")
         if o["gemeente_code"] != rij["gemeente_code"]:
             fout.append(f"{hid}: gemeente {rij['gemeente_code']} hoort niet bij aanbod {oid}")
-        if not (int(o["min_personen"]) <= ruimte <= int(o["max_personen"])):
-            fout.append(
-                f"{hid} ({ruimte} pers. incl. nareizigers) past niet in {oid} "
-                f"({o['min_personen']}-{o['max_personen']})"
-            )
-        if pr.criteria.beschikbaarheid:
-            vanaf, tot = _datum(o["beschikbaar_vanaf"]), _datum(o["beschikbaar_tot"])
-            gereed = _datum(h["gereed_datum"])
-            assert vanaf is not None and gereed is not None
-            if vanaf > gereed + termijn or vanaf > eind:
-                fout.append(f"{hid}: {oid} komt pas vrij op {vanaf}, na de termijn of de periode")
-            if tot is not None and tot <= max(gereed, vanaf):
-                fout.append(f"{hid}: {oid} sluit op {tot}, vóór de intrek")
-        for kolom, (crit, limiet) in _ANKERS.items():
-            anker = h[kolom]
-            if not anker:
-                continue
-            t = _reistijd(inst, h, opt_pos[oid], gem_pos[anker])
-            if (
-                getattr(pr.criteria, crit)
-                and o["gemeente_code"] != anker
-                and t > getattr(pr.limieten, limiet) + EPS
-            ):
-                fout.append(
-                    f"{hid}: {oid} ligt {t:.0f} min ({h['vervoer']}) van {crit} in {anker} "
-                    f"(max {getattr(pr.limieten, limiet):g} min)"
-                )
+        fout.extend(_harde_regels(inst, hid, h, oid, o, opt_pos[oid], gem_pos))
         kp = pr.kosten
         k = 0.0
         if h["werk_gemeente"]:
@@ -161,6 +238,9 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
                 f"{oid}: {eenheden:g} eenheden gebruikt > {o['eenheden']} beschikbaar voor "
                 "vergunninghouders"
             )
+
+    plaats = dict(zip(res.plaatsingen["huishouden_id"], res.plaatsingen["aanbod_id"], strict=True))
+    fout.extend(_vastleggingen(inst, plaats, hh, opt, opt_pos, gem_pos))
 
     for r in inst.regiocapaciteit.to_dict(orient="records"):
         kolom = _REGIO_KOLOM[r["regio_soort"]]

@@ -29,7 +29,7 @@ from allocatie.tabellen import RondeTabellen
 
 GEO_EXTENSIES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".topojson", ".gml"}
 VERPLICHTE_BESTANDEN = ("gemeenten", "taakstelling", "huishoudens", "woningaanbod")
-OPTIONELE_BESTANDEN = ("flexlocaties", "regiocapaciteit", "reistijden")
+OPTIONELE_BESTANDEN = ("flexlocaties", "regiocapaciteit", "reistijden", "vastleggingen")
 SOLVER_SLEUTELS = {"backend", "tijdslimiet_s", "gap_relatief", "threads", "seed"}
 
 
@@ -349,5 +349,6 @@ def lees_tabellen(config: RondeConfig) -> RondeTabellen:
         flexlocaties=tabellen.get("flexlocaties"),
         regiocapaciteit=tabellen.get("regiocapaciteit"),
         reistijden=tabellen.get("reistijden"),
+        vastleggingen=tabellen.get("vastleggingen"),
         bronnen=bronnen,
     )

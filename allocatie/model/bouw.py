@@ -13,7 +13,9 @@ Variables (columns), in this order:
 
 ``x[q]``          integer in [0, n[t]]: how many households of type t go to option o,
                   for each admissible type pair q = (t, o) (binary when n[t] = 1)
-``onbediend[t]``  in [0, n[t]], households of type t not placed (integral through ``assign``)
+``onbediend[t]``  in [0, n[t]], households of type t not placed (integral through ``assign``);
+                  0 for a type of households whose lock is fixed (`allocatie.model.vastlegging`:
+                  locked households are their own types, shared only with identical locks)
 ``tekort[g]``     >= 0, persons short of gemeente g's remaining need (opgave)
 ``over[g]``       >= 0, persons placed beyond that need
 ``zmax``          in [0, 1], the largest relative shortfall that the gemeente's own supply
@@ -51,7 +53,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from allocatie.instance import Instance
-from allocatie.model.toelaatbaar import Paren, Typen, bouw_paren, bouw_typen, optie_gemeente
+from allocatie.model.toelaatbaar import (
+    Paren,
+    Typen,
+    bouw_paren,
+    bouw_typen,
+    criteriummaskers,
+    optie_gemeente,
+)
+from allocatie.model.vastlegging import VastAnalyse, analyseer_vastleggingen, geen_vastleggingen
 from allocatie.validate import REGIOSOORTEN
 
 
@@ -73,6 +83,8 @@ class AllocatieModel:
         The constraint matrix (CSR), row and column bounds, integrality.
     doelen
         Objective level name -> cost vector over all columns.
+    vastleggingen
+        The pre-solve analysis of the locks (fixed households, signals).
     """
 
     paren: Paren
@@ -87,6 +99,7 @@ class AllocatieModel:
     kol_boven: np.ndarray
     geheel: np.ndarray
     doelen: dict[str, np.ndarray]
+    vastleggingen: VastAnalyse | None = None
 
     @property
     def n_kolommen(self) -> int:
@@ -109,12 +122,40 @@ class AllocatieModel:
         return namen
 
     def startoplossing(self, opgave: np.ndarray) -> np.ndarray:
-        """The trivially feasible point: nobody placed, every need short."""
+        """A feasible point: only the fixed locked households placed, every other need short.
+
+        Without fixed locks nobody is placed. With them, each fixed household
+        goes where `allocatie.model.vastlegging.analyseer_vastleggingen` put it
+        (that placement fits every capacity), and ``tekort``, ``over`` and
+        ``omax`` follow from the ``need`` and ``fair_over`` rows.
+        """
         v = np.zeros(self.n_kolommen)
-        v[self.kolommen["onbediend"]] = self.typen.aantal
-        v[self.kolommen["tekort"]] = opgave
+        onbediend = self.typen.aantal.astype(float).copy()
+        tekort = opgave.astype(float).copy()
+        over = np.zeros_like(tekort)
+        va = self.vastleggingen
+        if va is not None and va.vast.any():
+            q_van = {
+                (int(t), int(o)): q
+                for q, (t, o) in enumerate(zip(self.typen.t, self.typen.o, strict=True))
+            }
+            need = self.rijen["need"]
+            x = self.kolommen["x"]
+            for h in np.flatnonzero(va.vast).tolist():
+                t = int(self.typen.type_van[h])
+                q = q_van[(t, int(va.plaats[h]))]
+                v[x.start + q] += 1
+                onbediend[t] -= 1
+            geplaatst = self.A[need.start : need.stop, x] @ v[x]
+            tekort = np.maximum(0.0, opgave - geplaatst)
+            over = np.maximum(0.0, geplaatst - opgave)
+            rij = self.A[self.rijen["fair_over"]]
+            omax = rij[:, self.kolommen["omax"]].toarray().ravel()
+            v[self.kolommen["omax"]] = float(np.max(over / -omax, initial=0.0))
+        v[self.kolommen["onbediend"]] = onbediend
+        v[self.kolommen["tekort"]] = tekort
+        v[self.kolommen["over"]] = over
         v[self.kolommen["zmax"]] = 1.0 if (opgave > 0).any() else 0.0
-        # omax stays 0: nobody placed, nothing over.
         return v
 
 
@@ -180,7 +221,12 @@ def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
         On an unknown ``formulering``.
     """
     paren = bouw_paren(inst)
-    typen = bouw_typen(inst, paren, formulering)
+    analyse = (
+        analyseer_vastleggingen(inst, criteriummaskers(inst))
+        if len(inst.vastleggingen)
+        else geen_vastleggingen(inst.n_huishoudens)
+    )
+    typen = bouw_typen(inst, paren, formulering, vast=analyse.vast)
     Q, T, G = typen.n_paren, len(typen), len(inst.gemeenten)
     n_opties = len(inst.opties)
     kol = {
@@ -287,6 +333,9 @@ def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
     kol_boven = np.full(n, np.inf)
     kol_boven[kol["x"]] = aantal[qt]
     kol_boven[kol["onbediend"]] = aantal
+    # A fixed lock must be honoured: its type (fixed households only) may not stay unplaced.
+    vast_t = analyse.vast[vert]
+    kol_boven[kol["onbediend"].start + np.flatnonzero(vast_t)] = 0.0
     kol_boven[kol["tekort"]] = opgave
     kol_boven[kol["zmax"]] = 1.0
     geheel = np.zeros(n, dtype=bool)
@@ -316,4 +365,5 @@ def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
         kol_boven=kol_boven,
         geheel=geheel,
         doelen=doelen,
+        vastleggingen=analyse,
     )

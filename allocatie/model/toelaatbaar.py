@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocatie.instance import Instance
+from allocatie.model.vastlegging import analyseer_vastleggingen, vastleggingmasker
 
 #: Hard criteria based on a gemeente the household is tied to: (column, criterion, limit).
 ANKER_CRITERIA: tuple[tuple[str, str, str], ...] = (
@@ -93,8 +94,10 @@ def criteriummaskers(inst: Instance) -> dict[str, np.ndarray]:
 
     ``grootte`` (size class, open units, person capacity), ``beschikbaarheid``
     and each anchor criterion (``werk``, ``studie``, ``familie``, ``zorg``) of
-    the preset; criteria the preset switches off are absent. Their conjunction
-    is `toelaatbaar`; explanations use them one by one.
+    the preset; criteria the preset switches off are absent. Last comes
+    ``vastlegging`` (the locks and bans set by hand,
+    `allocatie.model.vastlegging.vastleggingmasker`) when the round has any.
+    Their conjunction is `toelaatbaar`; explanations use them one by one.
     """
     hh, op, pr = inst.huishoudens, inst.opties, inst.preset
     n_h, n_o = len(hh), len(op)
@@ -130,6 +133,9 @@ def criteriummaskers(inst: Instance) -> dict[str, np.ndarray]:
             binnen = reistijden.optie_gemeente[:, a[sel]].T <= grens
             ok[sel] = binnen | (og[None, :] == a[sel][:, None])
         maskers[crit] = ok
+    vast = vastleggingmasker(inst)
+    if vast is not None:
+        maskers["vastlegging"] = vast
     return maskers
 
 
@@ -259,14 +265,18 @@ def _nummer_op_eerste(label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return nieuw[inverse.reshape(-1)], eerste[volgorde]
 
 
-def bouw_typen(inst: Instance, paren: Paren, formulering: str = "types") -> Typen:
+def bouw_typen(
+    inst: Instance, paren: Paren, formulering: str = "types", vast: np.ndarray | None = None
+) -> Typen:
     """Group the households of ``inst`` into types of interchangeable households.
 
     Two households are interchangeable when they have the same ``personen``,
     the same ``ruimte`` (``personen + nareizigers``), the same admissible
     options and exactly the same cost (bit for bit) on each of them: then
     every row and every objective level of `allocatie.model.bouw.bouw_model`
-    treats them alike.
+    treats them alike. A household whose lock is fixed (``vast``) is never
+    grouped with one that is not, so that a type's ``onbediend`` can be fixed
+    at 0 for exactly the fixed households (`allocatie.model.vastlegging`).
 
     Households are pre-grouped on a 128-bit hash of their pairs (vectorised,
     linear in the number of pairs) and every member is then compared pair by
@@ -281,6 +291,9 @@ def bouw_typen(inst: Instance, paren: Paren, formulering: str = "types") -> Type
         Its admissible pairs (`bouw_paren`), sorted by household then option.
     formulering
         ``"types"`` (group) or ``"huishoudens"`` (every household its own type).
+    vast
+        Per household: its lock is fixed; by default computed with
+        `allocatie.model.vastlegging.analyseer_vastleggingen`.
 
     Returns
     -------
@@ -306,8 +319,21 @@ def bouw_typen(inst: Instance, paren: Paren, formulering: str = "types") -> Type
     hash_h = som[begin + n] - som[begin]
     personen = inst.huishoudens["personen"].to_numpy(np.int64)
     ruimte = inst.huishoudens["ruimte"].to_numpy(np.int64)
+    if vast is None:
+        vast = (
+            analyseer_vastleggingen(inst, criteriummaskers(inst)).vast
+            if len(inst.vastleggingen)
+            else np.zeros(H, dtype=bool)
+        )
+    vlag = np.asarray(vast, dtype=bool)
     sleutel = np.column_stack(
-        [personen.astype(np.uint64), ruimte.astype(np.uint64), n.astype(np.uint64), hash_h]
+        [
+            personen.astype(np.uint64),
+            ruimte.astype(np.uint64),
+            n.astype(np.uint64),
+            vlag.astype(np.uint64),
+            hash_h,
+        ]
     )
     _, inverse = np.unique(sleutel, axis=0, return_inverse=True)
     type_van, vert = _nummer_op_eerste(inverse.reshape(-1))
@@ -319,7 +345,7 @@ def bouw_typen(inst: Instance, paren: Paren, formulering: str = "types") -> Type
     anders = (paren.o != paren.o[partner]) | (paren.kosten != paren.kosten[partner])
     fout = np.zeros(H, dtype=bool)
     fout[h[anders]] = True
-    fout |= (personen != personen[r]) | (ruimte != ruimte[r]) | (n != n[r])
+    fout |= (personen != personen[r]) | (ruimte != ruimte[r]) | (n != n[r]) | (vlag != vlag[r])
     if fout.any():
         label = type_van.copy()
         label[fout] = len(vert) + np.arange(int(fout.sum()))
