@@ -396,16 +396,13 @@ def _vastleggingen(
         optioneel=["aanbod_id", "gemeente_code", "toelichting"],
     )
     ids = k.tekst(df, "huishouden_id", bron)
-    bekend_h = set(hh["huishouden_id"].tolist())
-    for i, h in enumerate(ids.tolist()):
-        if h not in bekend_h:
-            raise InvoerFout(
-                "onbekend huishouden: staat niet in de huishoudentabel",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom="huishouden_id",
-                waarde=h,
-            )
+    k.bekende_codes(
+        ids,
+        {h: i for i, h in enumerate(hh["huishouden_id"])},
+        "huishouden_id",
+        bron,
+        onbekend="onbekend huishouden: staat niet in de huishoudentabel",
+    )
     aanbod = k.tekst(df, "aanbod_id", bron, verplicht=False)
     codes = k.tekst(df, "gemeente_code", bron, verplicht=False)
     k.bekende_codes(codes, gidx, "gemeente_code", bron, leeg_mag=True)

@@ -350,9 +350,18 @@ def gemeentecodes(df: pd.DataFrame, kolom: str, bron: str) -> np.ndarray:
 
 
 def bekende_codes(
-    waarden: np.ndarray, bekend: dict[str, int], kolom: str, bron: str, *, leeg_mag: bool = False
+    waarden: np.ndarray,
+    bekend: dict[str, int],
+    kolom: str,
+    bron: str,
+    *,
+    leeg_mag: bool = False,
+    onbekend: str = "onbekende gemeentecode: staat niet in de gemeententabel",
 ) -> np.ndarray:
-    """Map gemeente codes to their index; unknown codes raise. Empty → -1 if allowed."""
+    """Map codes (gemeenten by default) to their index; unknown codes raise ``onbekend``.
+
+    Empty cells become -1 when ``leeg_mag``.
+    """
     uit = np.full(len(waarden), -1, dtype=np.int64)
     for i, w in enumerate(waarden.tolist()):
         if w == "":
@@ -362,12 +371,6 @@ def bekende_codes(
                 )
             continue
         if w not in bekend:
-            raise InvoerFout(
-                "onbekende gemeentecode: staat niet in de gemeententabel",
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=w,
-            )
+            raise InvoerFout(onbekend, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=w)
         uit[i] = bekend[w]
     return uit
