@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from allocatie.cli.gemeenschappelijk import huishoudens, meld_fouten, nl_getal, 
 from allocatie.explain import verklaar
 from allocatie.instance import Instance
 from allocatie.laden import laad_ronde
+from allocatie.reports.archief import controleer_archiefpad, schrijf_archief
 from allocatie.reports.uitvoer import samenvatting, schrijf_json, schrijf_uitvoer
 from allocatie.result import AllocationResult
 from allocatie.solve import los_op
@@ -165,8 +167,18 @@ def ronde(
         int | None, typer.Option("--threads", help="Aantal threads (0 = auto).")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed voor de solver.")] = None,
+    archief: Annotated[
+        Path | None,
+        typer.Option(
+            "--archief",
+            help="Schrijf het rondearchief hierheen (GeoPackage voor QGIS, bijv. "
+            "archief/2025-I.gpkg); de volgende periode leest er haar overloop uit "
+            "(allocatie taakstelling --vorige).",
+        ),
+    ] = None,
     overschrijf: Annotated[
-        bool, typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap.")
+        bool,
+        typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap (en --archief)."),
     ] = False,
 ) -> None:
     """Voer een allocatieronde uit: inlezen, controleren, optimaliseren, verifiëren, rapporteren."""
@@ -174,6 +186,9 @@ def ronde(
     if not console.is_terminal:  # piped or in CI: rich would assume 80 columns
         console = Console(soft_wrap=True, width=120)
     with meld_fouten():
+        gestart = dt.datetime.now().astimezone()
+        if archief is not None:  # refuse before solving, not after
+            controleer_archiefpad(archief, overschrijf=overschrijf)
         pad = rondebestand or VOORBEELD
         inst = laad_ronde(
             pad,
@@ -191,6 +206,7 @@ def ronde(
             f"tijdslimiet {nl_getal(inst.solver.tijdslimiet_s)} s."
         )
         res = los_op(inst)  # verified before it is returned
+        klaar = dt.datetime.now().astimezone()
         for signaal in res.signalen:
             console.print(f"[yellow]Signaal:[/yellow] {signaal}")
         toon_resultaat(console, inst, res)
@@ -200,6 +216,11 @@ def ronde(
             f"Uitvoer geschreven naar [bold]{doel}[/bold] "
             "(CSV, allocatie.xlsx, kaart.png, samenvatting.json)."
         )
+        if archief is not None:
+            schrijf_archief(
+                inst, res, archief, overschrijf=overschrijf, gestart=gestart, klaar=klaar
+            )
+            console.print(f"Rondearchief geschreven naar [bold]{archief}[/bold] (GeoPackage).")
         if json_pad is not None:
             schrijf_json(samenvatting(inst, res), json_pad)
             console.print(f"Samenvatting (JSON) geschreven naar [bold]{json_pad}[/bold].")

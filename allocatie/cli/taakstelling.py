@@ -15,12 +15,12 @@ from rich.table import Table
 from allocatie.cli import app
 from allocatie.errors import InvoerFout
 from allocatie.io.atomisch import schrijf_csv_atomisch
+from allocatie.reports.archief import lees_vorige_periode
 from allocatie.taakstelling import (
     TaakstellingUitkomst,
     bereken_taakstelling,
     gecorrigeerde_taakstelling,
     lees_inwoners,
-    lees_vorige,
     pas_overloop_toe,
 )
 from allocatie.taal import nl_getal
@@ -133,8 +133,9 @@ def taakstelling(
         Path | None,
         typer.Option(
             "--vorige",
-            help="CSV van de vorige periode (gemeente_code, taakstelling, achterstand, "
-            "voorsprong, gerealiseerd) om achterstand en voorsprong over te nemen.",
+            help="Vorige periode, om achterstand en voorsprong over te nemen: het rondearchief "
+            "(ronde.gpkg) van de vorige ronde, of een CSV (gemeente_code, taakstelling, "
+            "achterstand, voorsprong, gerealiseerd).",
             show_default=False,
         ),
     ] = None,
@@ -154,7 +155,7 @@ def taakstelling(
         if vorige is None:
             uit = uitkomst.tabel[["gemeente_code", "taakstelling"]]
         else:
-            uit = pas_overloop_toe(uitkomst.tabel, lees_vorige(vorige))
+            uit = pas_overloop_toe(uitkomst.tabel, lees_vorige_periode(vorige))
         schrijf_csv_atomisch(uit, uitvoer)
     except InvoerFout as fout:
         Console(stderr=True).print(
