@@ -482,6 +482,42 @@ def test_doctests() -> None:
     assert doctest.testmod(archief_mod).failed == 0
 
 
+def test_randgevallen_leeg_en_zonder_grenzen(tmp_path: Path) -> None:
+    """Nobody placed, no flex sites, a region capacity and a ban with a remark."""
+    vast = pd.DataFrame(
+        {
+            "huishouden_id": ["H1"],
+            "aanbod_id": [""],
+            "gemeente_code": ["GM0002"],
+            "soort": ["verbod"],
+            "toelichting": ["persoonlijke reden"],
+        }
+    )
+    inst = ronde(
+        [gemeente(1, 0), gemeente(2, 10)],
+        {1: 2, 2: 0},
+        [huishouden("H1", 5)],
+        [woning("W1", 1, max_p=1)],
+        regio=[{"regio_soort": "provincie", "regio_code": "PV20", "max_personen": 9}],
+        vastleggingen=vast,
+    )
+    res = los(inst)
+    assert res.plaatsingen.empty
+    pad = schrijf_archief(inst, res, tmp_path / "leeg.gpkg")
+    lagen = {str(n): (None if t is None else str(t)) for n, t in pyogrio.list_layers(pad)}
+    assert lagen["resultaat_plaatsingen"] == "LineString"
+    assert lagen["resultaat_flexlocaties"] == lagen["invoer_flexlocaties"] == "Point"
+    assert lagen["resultaat_gemeenten"] == lagen["invoer_gemeenten"] == "Point"
+    a = lees_archief(pad)
+    assert len(a.lagen["resultaat_plaatsingen"]) == len(a.lagen["resultaat_flexlocaties"]) == 0
+    assert a.lagen["invoer_regiocapaciteit"]["max_personen"].tolist() == [9]
+    v = a.lagen["invoer_vastleggingen"]
+    assert v["soort"].tolist() == ["verbod"] and "toelichting" not in v.columns
+    assert a.lagen["resultaat_onbediend"]["huishouden_id"].tolist() == ["H1"]
+    assert vorige_uit_archief(a)["gerealiseerd"].tolist() == [0, 0]
+    assert _kolom(pad, "taakstatus") == ["achterstand", "op taak"]
+
+
 def test_volgende_periode() -> None:
     assert volgende_periode("2025-I") == "2025-II"
     assert volgende_periode("2025-II") == "2026-I"

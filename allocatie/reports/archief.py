@@ -135,6 +135,12 @@ _FLEX_INVOER = (
     "beschikbaar_vanaf",
     "beschikbaar_tot",
 )
+#: Geometry type of the layers whose type does not depend on the input.
+_GEOMETRIE = {
+    "invoer_flexlocaties": "Point",
+    "resultaat_flexlocaties": "Point",
+    "resultaat_plaatsingen": "LineString",
+}
 _INVOER_CIJFERS = ("taakstelling", "achterstand", "voorsprong", "gerealiseerd")
 _SQLITE = b"SQLite format 3\x00"
 
@@ -381,13 +387,12 @@ def _schrijf_laag(pad: Path, naam: str, df: pd.DataFrame) -> None:
         "layer_options": {"IDENTIFIER": titel, "DESCRIPTION": beschrijving},
     }
     if isinstance(df, gpd.GeoDataFrame):
-        soorten = set(df.geometry.geom_type.dropna())
-        if soorten <= {"Point"}:
-            opties["geometry_type"] = "Point"
-        elif soorten <= {"LineString"}:
-            opties["geometry_type"] = "LineString"
-        else:  # boundaries: Polygon and MultiPolygon in one layer type
-            opties |= {"geometry_type": "MultiPolygon", "promote_to_multi": True}
+        # Fixed per layer (an empty layer has no geometries to tell); gemeenten are
+        # boundaries, Polygon and MultiPolygon in one layer type, or points.
+        soort = _GEOMETRIE.get(naam)
+        if soort is None:
+            soort = "Point" if set(df.geometry.geom_type) <= {"Point"} else "MultiPolygon"
+        opties |= {"geometry_type": soort, "promote_to_multi": soort == "MultiPolygon"}
     pyogrio.write_dataframe(df, pad, **opties)
 
 
