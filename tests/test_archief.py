@@ -359,6 +359,12 @@ def test_lees_vorige_periode_kiest_archief_of_csv(
     csv = tmp_path / "vorige.csv"
     csv.write_text("gemeente_code,taakstelling\nGM0001,3\n", encoding="utf-8")
     assert lees_vorige_periode(csv).to_dict("list") == lees_vorige(csv).to_dict("list")
+    nep = tmp_path / "nep.gpkg"
+    nep.write_bytes(csv.read_bytes())
+    with pytest.raises(InvoerFout, match="geen GeoPackage"):
+        lees_vorige_periode(nep)
+    with pytest.raises(InvoerFout, match="rondearchief bestaat niet"):
+        lees_vorige_periode(tmp_path / "weg.gpkg")
 
 
 # --------------------------------------------------------------------------- carry-over

@@ -134,8 +134,8 @@ def taakstelling(
         typer.Option(
             "--vorige",
             help="Vorige periode, om achterstand en voorsprong over te nemen: het rondearchief "
-            "(ronde.gpkg) van de vorige ronde, of een CSV (gemeente_code, taakstelling, "
-            "achterstand, voorsprong, gerealiseerd).",
+            "(.gpkg, van 'allocatie ronde --archief') van de vorige ronde, of een CSV "
+            "(gemeente_code, taakstelling, achterstand, voorsprong, gerealiseerd).",
             show_default=False,
         ),
     ] = None,

@@ -529,7 +529,8 @@ def lees_archief(pad: PadLike) -> RondeArchief:
         raise InvoerFout("rondearchief bestaat niet", bestand=pad)
     if not is_geopackage(pad):
         raise InvoerFout(
-            "geen GeoPackage; een rondearchief is de ronde.gpkg die 'allocatie ronde' schrijft",
+            "geen GeoPackage; een rondearchief is het GeoPackage dat "
+            "'allocatie ronde --archief' schrijft",
             bestand=pad,
         )
     try:
@@ -666,7 +667,8 @@ def vorige_uit_archief(
 def lees_vorige_periode(pad: PadLike) -> pd.DataFrame:
     """The previous period for `pas_overloop_toe`: a round archive or a taakstelling CSV.
 
-    A GeoPackage is read with `vorige_uit_archief`, anything else with
-    `allocatie.taakstelling.lees_vorige`.
+    A GeoPackage (by content, or any ``.gpkg`` path) is read with
+    `vorige_uit_archief`, anything else with `allocatie.taakstelling.lees_vorige`.
     """
-    return vorige_uit_archief(pad) if is_geopackage(pad) else lees_vorige(pad)
+    archief = is_geopackage(pad) or Path(pad).suffix.lower() == ".gpkg"
+    return vorige_uit_archief(pad) if archief else lees_vorige(pad)
