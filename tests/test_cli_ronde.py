@@ -54,6 +54,7 @@ def test_uitvoerbestanden(run_highs: tuple[Path, Path, str]) -> None:
         "allocatie.xlsx",
         "samenvatting.json",
         "kaart.png",
+        "rapport.html",
         "verklaring.csv",
         "verklaring_gemeenten.csv",
     } <= namen
@@ -61,12 +62,14 @@ def test_uitvoerbestanden(run_highs: tuple[Path, Path, str]) -> None:
     assert wb.sheetnames == [
         "Samenvatting",
         "Per gemeente",
+        "Flexlocaties",
         "Plaatsingen",
         "Onbediend",
+        "Verklaring gemeenten",
         "Per optie",
         "Doelniveaus",
-        "Verklaring",
-        "Verklaring gemeenten",
+        "Model en solver",
+        "Parameters",
     ]
     wb.close()
     per_g = pd.read_csv(uit / "per_gemeente.csv", dtype={"gemeente_code": str})

@@ -214,7 +214,7 @@ def ronde(
         schrijf_uitvoer(inst, res, doel, overschrijf=overschrijf)
         console.print(
             f"Uitvoer geschreven naar [bold]{doel}[/bold] "
-            "(CSV, allocatie.xlsx, kaart.png, samenvatting.json)."
+            "(CSV, allocatie.xlsx, rapport.html, kaart.png, samenvatting.json)."
         )
         if archief is not None:
             schrijf_archief(
