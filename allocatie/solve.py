@@ -21,6 +21,7 @@ from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.taal import huishoudens, personen
 from allocatie.verify import verify
+from allocatie.voortgang import Voortgang, fase
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def los_op(
     *,
     controleer: bool = True,
     formulering: str = "types",
+    voortgang: Voortgang | None = None,
 ) -> AllocationResult:
     """Solve the round ``inst`` lexicographically and return the result.
 
@@ -110,6 +112,9 @@ def los_op(
         ``"huishoudens"``: one binary per (household, option) pair, the
         benchmark baseline. Both reach the same optimum on every level (see
         `allocatie.model.bouw`).
+    voortgang
+        Receiver of progress events (`allocatie.voortgang`): building, each
+        objective level, verification. None: no events.
 
     Raises
     ------
@@ -118,7 +123,9 @@ def los_op(
     """
     opties = opties or inst.solver
     t0 = time.perf_counter()
-    model = bouw_model(inst, formulering=formulering)
+    with fase(voortgang, "bouwen", "Model bouwen") as uit_bouw:
+        model = bouw_model(inst, formulering=formulering)
+        uit_bouw.append(f"{model.n_kolommen} variabelen, {model.A.shape[0]} rijen")
     bouw_s = time.perf_counter() - t0
     signalen = diagnose(inst, model)
     for s in signalen:
@@ -147,7 +154,9 @@ def los_op(
             geheel=model.geheel,
             start=v,
         )
-        uit = backend.los_op(probleem, opties, rest)
+        with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
+            uit = backend.los_op(probleem, opties, rest)
+            uit_niveau.append(uit.status.value)
         solver_naam = uit.solver
         if not uit.status.heeft_oplossing or uit.x is None:
             log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
@@ -198,5 +207,6 @@ def los_op(
         formulering=model.formulering,
     )
     if controleer:
-        verify(inst, res)
+        with fase(voortgang, "controle", "Onafhankelijke controle (verify)"):
+            verify(inst, res)
     return res

@@ -1,0 +1,64 @@
+"""Progress events of long work (loading, building, each objective level, reports).
+
+The library never prints; it calls a `Voortgang` callback with a `Melding` at
+the start and end of each phase. The CLI renders them (elapsed time, a spinner)
+and ``--stil`` drops them; an analyst can pass any callable, e.g. ``print``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Melding:
+    """One progress event.
+
+    Attributes
+    ----------
+    fase
+        Machine name of the phase: ``laden``, ``bouwen``, ``niveau:<naam>``,
+        ``uitvoer``, ...
+    tekst
+        Dutch description for the terminal (``"Niveau tekort oplossen"``).
+    klaar
+        False at the start of the phase, True at its end.
+    duur_s
+        Duration of the phase in seconds (only when ``klaar``).
+    details
+        Dutch one-line result of the phase (``"optimaal, waarde 38"``), when done.
+    """
+
+    fase: str
+    tekst: str
+    klaar: bool = False
+    duur_s: float | None = None
+    details: str = ""
+
+
+Voortgang = Callable[[Melding], None]
+"""A receiver of progress events."""
+
+
+def stil(_: Melding) -> None:
+    """The receiver that drops every event."""
+
+
+@contextmanager
+def fase(voortgang: Voortgang | None, naam: str, tekst: str) -> Iterator[list[str]]:
+    """Report the start and end of one phase to ``voortgang`` (None: nothing).
+
+    The body may append a Dutch result line to the yielded list; it is sent as
+    ``details`` with the end event. On an exception no end event is sent.
+    """
+    details: list[str] = []
+    if voortgang is None:
+        yield details
+        return
+    voortgang(Melding(naam, tekst))
+    t0 = time.perf_counter()
+    yield details
+    voortgang(Melding(naam, tekst, True, time.perf_counter() - t0, "; ".join(details)))
