@@ -6,6 +6,7 @@ import doctest
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,13 @@ import pytest
 
 import allocatie.io.atomisch as atomisch
 from allocatie.errors import InvoerFout
-from allocatie.io.atomisch import atomisch_pad, schrijf_csv_atomisch
+from allocatie.io.atomisch import (
+    atomisch_pad,
+    atomische_map,
+    controleer_uitvoerbestand,
+    controleer_uitvoermap,
+    schrijf_csv_atomisch,
+)
 
 
 def _bestanden(map_: Path) -> list[str]:
@@ -126,3 +133,81 @@ def test_schrijf_csv_atomisch_overschrijft(tmp_path: Path) -> None:
     doel.write_text("oud\n", encoding="utf-8")
     schrijf_csv_atomisch(pd.DataFrame({"a": ["ë"]}), doel)
     assert doel.read_text(encoding="utf-8") == "a\në\n"
+
+
+# --------------------------------------------------------------------------- folders
+
+
+@pytest.fixture
+def umask() -> Iterator[None]:
+    """Restore the process umask after a test that sets it."""
+    oud = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(oud)
+
+
+def test_atomische_map_verschijnt_in_een_keer(tmp_path: Path) -> None:
+    doel = tmp_path / "uit"
+    with atomische_map(doel) as tmp:
+        assert tmp.parent == tmp_path and tmp.name.startswith(".uit.") and tmp.name.endswith(".tmp")
+        (tmp / "a.txt").write_text("a", encoding="utf-8")
+        assert not doel.exists()
+    assert _bestanden(tmp_path) == ["uit"]
+    assert _bestanden(doel) == ["a.txt"]
+
+
+@pytest.mark.parametrize("fout", [RuntimeError("halverwege"), KeyboardInterrupt()], ids=repr)
+def test_atomische_map_onderbroken(tmp_path: Path, fout: BaseException) -> None:
+    doel = tmp_path / "uit"
+    doel.mkdir()
+    (doel / "oud.txt").write_text("oud", encoding="utf-8")
+    with pytest.raises(type(fout)), atomische_map(doel, overschrijf=True) as tmp:
+        (tmp / "nieuw.txt").write_text("half", encoding="utf-8")
+        raise fout
+    assert _bestanden(tmp_path) == ["uit"]
+    assert _bestanden(doel) == ["oud.txt"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX-rechten")
+@pytest.mark.parametrize(("masker", "modus"), [(0o022, 0o755), (0o027, 0o750), (0o077, 0o700)])
+@pytest.mark.usefixtures("umask")
+def test_atomische_map_rechten_als_mkdir(tmp_path: Path, masker: int, modus: int) -> None:
+    """Not mkdtemp's 0700: the umask applies, as for ``mkdir``."""
+    os.umask(masker)
+    (tmp_path / "gewoon").mkdir()
+    with atomische_map(tmp_path / "uit") as tmp:
+        (tmp / "a.txt").write_text("a", encoding="utf-8")
+    assert stat.S_IMODE((tmp_path / "uit").stat().st_mode) == modus
+    assert stat.S_IMODE((tmp_path / "gewoon").stat().st_mode) == modus
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX-rechten")
+def test_atomische_map_houdt_rechten_van_bestaande_map(tmp_path: Path) -> None:
+    doel = tmp_path / "uit"
+    doel.mkdir()
+    (doel / "oud.txt").write_text("oud", encoding="utf-8")
+    doel.chmod(0o711)
+    with atomische_map(doel, overschrijf=True) as tmp:
+        (tmp / "nieuw.txt").write_text("nieuw", encoding="utf-8")
+    assert _bestanden(doel) == ["nieuw.txt"]
+    assert stat.S_IMODE(doel.stat().st_mode) == 0o711
+
+
+def test_controles_vooraf(tmp_path: Path) -> None:
+    assert controleer_uitvoermap(tmp_path / "nieuw") == tmp_path / "nieuw"
+    leeg = tmp_path / "leeg"
+    leeg.mkdir()
+    assert controleer_uitvoermap(leeg) == leeg  # an empty folder may be used
+    (leeg / "x").write_text("x", encoding="utf-8")
+    with pytest.raises(InvoerFout, match="--overschrijf"):
+        controleer_uitvoermap(leeg)
+    assert controleer_uitvoermap(leeg, overschrijf=True) == leeg
+    with pytest.raises(InvoerFout, match="is een bestand"):
+        controleer_uitvoermap(leeg / "x", overschrijf=True)
+    assert controleer_uitvoerbestand(tmp_path / "s.json") == tmp_path / "s.json"
+    with pytest.raises(InvoerFout, match="bestaat niet"):
+        controleer_uitvoerbestand(tmp_path / "weg" / "s.json")
+    with pytest.raises(InvoerFout, match="is een map"):
+        controleer_uitvoerbestand(leeg)

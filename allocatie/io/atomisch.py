@@ -26,7 +26,6 @@ import os
 import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,13 @@ import pandas as pd
 
 from allocatie.errors import InvoerFout
 
-__all__ = ["atomisch_pad", "schrijf_csv_atomisch"]
+__all__ = [
+    "atomisch_pad",
+    "atomische_map",
+    "controleer_uitvoerbestand",
+    "controleer_uitvoermap",
+    "schrijf_csv_atomisch",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +62,23 @@ def _maak_tijdelijk(doel: Path) -> Path:
         os.close(fd)
         return kandidaat
     raise FileExistsError(f"geen vrije tijdelijke bestandsnaam naast {doel}")  # pragma: no cover
+
+
+def _maak_tijdelijke_map(doel: Path) -> Path:
+    """Create an empty, uniquely named temporary folder next to ``doel``.
+
+    The folder is created with mode ``0o777`` so the process umask applies, as
+    for ``mkdir`` (``tempfile.mkdtemp`` would force ``0o700``, and the folder
+    keeps its mode when it is renamed to ``doel``).
+    """
+    for _ in range(_POGINGEN):
+        kandidaat = doel.with_name(f".{doel.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            os.mkdir(kandidaat, 0o777)
+        except FileExistsError:
+            continue
+        return kandidaat
+    raise FileExistsError(f"geen vrije tijdelijke mapnaam naast {doel}")  # pragma: no cover
 
 
 def _fsync_bestand(pad: Path) -> None:
@@ -203,6 +225,38 @@ def schrijf_csv_atomisch(
     return doel
 
 
+def controleer_uitvoermap(pad: str | os.PathLike[str], *, overschrijf: bool = False) -> Path:
+    """Check, before any work, that `atomische_map` may write the folder ``pad``.
+
+    Raises
+    ------
+    InvoerFout
+        When ``pad`` is a file, or exists, is not empty and ``overschrijf`` is False.
+    """
+    doel = Path(pad)
+    if doel.exists() and not doel.is_dir():
+        raise InvoerFout("uitvoermap is een bestand; kies een map", bestand=doel)
+    if doel.is_dir() and any(doel.iterdir()) and not overschrijf:
+        raise InvoerFout(
+            "uitvoermap bestaat al en is niet leeg; kies een andere map of gebruik --overschrijf",
+            bestand=doel,
+        )
+    return doel
+
+
+def controleer_uitvoerbestand(pad: str | os.PathLike[str]) -> Path:
+    """Check, before any work, that `atomisch_pad` may write the file ``pad``.
+
+    Raises
+    ------
+    InvoerFout
+        When the folder of ``pad`` does not exist or ``pad`` is a folder.
+    """
+    doel = Path(pad)
+    _controleer_doel(doel)
+    return doel
+
+
 @contextlib.contextmanager
 def atomische_map(pad: str | os.PathLike[str], *, overschrijf: bool = False) -> Iterator[Path]:
     """Yield a temporary sibling folder that becomes ``pad`` on success.
@@ -210,6 +264,10 @@ def atomische_map(pad: str | os.PathLike[str], *, overschrijf: bool = False) -> 
     Everything written inside the block appears at ``pad`` at once, or not at
     all: on an exception the temporary folder is removed and an existing
     ``pad`` is left untouched.
+
+    The new folder gets the permissions ``mkdir`` would give it (the process
+    umask applies); when it replaces an existing folder, that folder's
+    permission bits are kept.
 
     Parameters
     ----------
@@ -234,20 +292,15 @@ def atomische_map(pad: str | os.PathLike[str], *, overschrijf: bool = False) -> 
     >>> sorted(p.name for p in doel.iterdir())
     ['a.txt']
     """
-    doel = Path(pad)
-    if doel.exists() and not doel.is_dir():
-        raise InvoerFout("uitvoermap is een bestand; kies een map", bestand=doel)
-    if doel.is_dir() and any(doel.iterdir()) and not overschrijf:
-        raise InvoerFout(
-            "uitvoermap bestaat al en is niet leeg; kies een andere map of gebruik --overschrijf",
-            bestand=doel,
-        )
+    doel = controleer_uitvoermap(pad, overschrijf=overschrijf)
     doel.parent.mkdir(parents=True, exist_ok=True)
-    tijdelijk = Path(tempfile.mkdtemp(prefix=f".{doel.name}.", suffix=".tmp", dir=doel.parent))
+    tijdelijk = _maak_tijdelijke_map(doel)
     oud: Path | None = None
     try:
         yield tijdelijk
         if doel.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tijdelijk, stat.S_IMODE(doel.stat().st_mode))
             oud = doel.with_name(f".{doel.name}.{os.getpid()}.oud")
             os.replace(doel, oud)
         os.replace(tijdelijk, doel)
