@@ -8,7 +8,10 @@ by eye (docs: the report of the "Real geography" issue).
 from __future__ import annotations
 
 import dataclasses
+import doctest
 import logging
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from PIL import Image
 
 import allocatie
 from allocatie.errors import InvoerFout
-from allocatie.reports import kaart
+from allocatie.reports import kaart, kaartelementen, kaartstijl
 from allocatie.reports.kaart import (
     BRON_CBS,
     GEEN_OPGAVE,
@@ -51,6 +54,24 @@ def _controleer_png(pad: Path, *, min_px: int = 800) -> tuple[int, int]:
     assert 20_000 < pad.stat().st_size < 5_000_000
     assert not list(pad.parent.glob(".*.tmp")), "temporary file left behind"
     return breedte, hoogte
+
+
+@pytest.mark.parametrize("module", [kaart, kaartstijl, kaartelementen], ids=lambda m: m.__name__)
+def test_doctests(module: Any) -> None:
+    assert doctest.testmod(module).failed == 0
+
+
+def test_stijl_zonder_matplotlib() -> None:
+    """The classes and colours (used by the SVG map and the tables) need no matplotlib."""
+    code = (
+        "import sys; import allocatie.reports.kaartstijl, allocatie.reports.svgkaart; "
+        "print('matplotlib' in sys.modules)"
+    )
+    uit = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert uit.strip() == "False"
+    assert kaart.KLASSEN is kaartstijl.KLASSEN  # still importable from kaart
 
 
 def test_vervullingsklasse() -> None:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from allocatie.explain import verklaar, verklaar_gemeenten
 from allocatie.instance import Instance
-from allocatie.reports.kaart import KLASSEN, vervullingsklasse
+from allocatie.reports.kaartstijl import KLASSEN, vervullingsklasse
 from allocatie.result import AllocationResult
 from allocatie.taal import nl_getal, personen
 from allocatie.validate import REGIOSOORTEN

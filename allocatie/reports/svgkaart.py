@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from allocatie.reports.kaart import FLEX_KLEUR, GEEN_OPGAVE, KLASSEN, MAX_ALLE_LABELS
+from allocatie.reports.kaartstijl import FLEX_KLEUR, GEEN_OPGAVE, KLASSEN, MAX_ALLE_LABELS
 from allocatie.taal import huishoudens, nl_getal, personen
 
 __all__ = ["BREEDTE", "kaart_svg", "staafdiagram_svg"]

@@ -1,0 +1,180 @@
+"""Building blocks of the HTML report: value formatting, tables and sections.
+
+Every figure of `allocatie.reports.html` is formatted here the Dutch way
+(`allocatie.taal.nl_getal`); numeric table cells carry their raw value in
+``data-w`` so the page's script can sort them and tests can read them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from allocatie.taal import nl_getal
+
+__all__ = [
+    "SECTIES",
+    "Kolom",
+    "als_tekst",
+    "datum",
+    "decimaal",
+    "esc",
+    "gap_procent",
+    "geheel",
+    "geheel_kolom",
+    "getalcel",
+    "leeg",
+    "minuten",
+    "procent",
+    "procent_kolom",
+    "seconden",
+    "sectie",
+    "tabel",
+]
+
+#: Section id -> heading, in page order.
+SECTIES: dict[str, str] = {
+    "samenvatting": "Samenvatting",
+    "kaart": "Kaart",
+    "gemeenten": "Per gemeente",
+    "flexlocaties": "Flexlocaties",
+    "eerlijkheid": "Eerlijkheid",
+    "verklaring": "Verklaring",
+    "parameters": "Parameters",
+    "solver": "Model en solver",
+}
+
+
+def esc(tekst: object) -> str:
+    """Escape text for HTML (quotes included)."""
+    return escape(str(tekst), quote=True)
+
+
+def leeg(v: Any) -> bool:
+    """True for a missing value: None, NaT or a non-finite float."""
+    return v is None or v is pd.NaT or (isinstance(v, float) and not math.isfinite(v))
+
+
+def geheel(v: Any) -> str:
+    """A whole number in Dutch notation; '–' when missing."""
+    return "–" if leeg(v) else nl_getal(float(v))
+
+
+def procent(v: Any, decimalen: int = 1) -> str:
+    """A share as a Dutch percentage (0.125 -> '12,5%'); '–' when missing."""
+    return "–" if leeg(v) else f"{nl_getal(100 * float(v), decimalen)}%"
+
+
+def gap_procent(v: Any) -> str:
+    """A gap or small share with three decimals; 'onbekend' when missing."""
+    return "onbekend" if leeg(v) else f"{nl_getal(100 * float(v), 3)}%"
+
+
+def decimaal(v: Any, decimalen: int = 2) -> str:
+    """A number with ``decimalen`` decimals in Dutch notation; '–' when missing."""
+    return "–" if leeg(v) else nl_getal(float(v), decimalen)
+
+
+def datum(v: Any) -> str:
+    """A date as dd-mm-jjjj; '–' when missing."""
+    return "–" if leeg(v) or pd.isna(v) else pd.Timestamp(v).strftime("%d-%m-%Y")
+
+
+def seconden(v: Any) -> str:
+    """A duration in seconds ('< 0,01 s' for tiny ones); '–' when missing."""
+    if leeg(v):
+        return "–"
+    return "< 0,01 s" if 0 < float(v) < 0.005 else f"{nl_getal(float(v), 2)} s"
+
+
+def minuten(v: Any) -> str:
+    """Minutes ('35 min'); '–' when missing."""
+    return "–" if leeg(v) else f"{nl_getal(float(v))} min"
+
+
+def als_tekst(v: Any) -> str:
+    """Text as is; '' when missing."""
+    return "" if leeg(v) else str(v)
+
+
+def getalcel(v: Any, tekst: str) -> str:
+    """A numeric cell: right-aligned, the raw value in ``data-w`` ('' when missing)."""
+    ruw = "" if leeg(v) else f"{float(v):.10g}"
+    return f'<td class="n" data-w="{ruw}">{esc(tekst)}</td>'
+
+
+@dataclass(frozen=True)
+class Kolom:
+    """A column of an HTML table: source column, header, formatter, numeric or not."""
+
+    bron: str
+    kop: str
+    opmaak: Callable[[Any], str] = als_tekst
+    getal: bool = False
+    breed: bool = False
+
+
+def geheel_kolom(bron: str, kop: str) -> Kolom:
+    """A numeric column of whole numbers."""
+    return Kolom(bron, kop, geheel, True)
+
+
+def procent_kolom(bron: str, kop: str) -> Kolom:
+    """A numeric column of percentages."""
+    return Kolom(bron, kop, procent, True)
+
+
+def tabel(
+    df: pd.DataFrame,
+    kolommen: Sequence[Kolom],
+    *,
+    id_: str,
+    rij_id: tuple[str, str] | None = None,
+    voet: Sequence[str] | None = None,
+    klasse: str = "",
+    bijschrift: str | None = None,
+) -> str:
+    """An HTML table; numeric cells carry their raw value in ``data-w`` (sorting, tests).
+
+    ``rij_id`` = (prefix, column) gives each row the id ``<prefix>-<value>``.
+    """
+    kop = "".join(
+        f'<th scope="col"{" class=n" if k.getal else ""}>{esc(k.kop)}</th>' for k in kolommen
+    )
+    rijen = []
+    for r in df.to_dict(orient="records"):
+        cellen = []
+        for k in kolommen:
+            v = r.get(k.bron)
+            if k.getal:
+                cellen.append(getalcel(v, k.opmaak(v)))
+            else:
+                klasse_ = ' class="breed"' if k.breed else ""
+                cellen.append(f"<td{klasse_}>{esc(k.opmaak(v))}</td>")
+        attr = f' id="{esc(rij_id[0])}-{esc(r[rij_id[1]])}"' if rij_id else ""
+        rijen.append(f"<tr{attr}>{''.join(cellen)}</tr>")
+    tfoot = ""
+    if voet is not None:
+        tfoot = (
+            "<tfoot><tr>"
+            + "".join(
+                f"<td{' class=n' if k.getal else ''}>{esc(t)}</td>"
+                for k, t in zip(kolommen, voet, strict=True)
+            )
+            + "</tr></tfoot>"
+        )
+    cap = f"<caption>{esc(bijschrift)}</caption>" if bijschrift else ""
+    return (
+        f'<div class="tabelvak {klasse}"><table id="{esc(id_)}" class="sorteerbaar">{cap}'
+        f"<thead><tr>{kop}</tr></thead><tbody>{''.join(rijen)}</tbody>{tfoot}</table></div>"
+    )
+
+
+def sectie(id_: str, inhoud: str) -> str:
+    """A ``<section>`` with the heading of `SECTIES` and its content."""
+    return f'<section id="{id_}"><h2>{esc(SECTIES[id_])}</h2>{inhoud}</section>'
