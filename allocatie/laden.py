@@ -13,8 +13,10 @@ from allocatie.instance import Instance
 from allocatie.io.lezen import bestand_hash, lees_config, lees_tabellen
 from allocatie.presets import ModelPreset, laad_preset
 from allocatie.solvers.base import SolverOpties
+from allocatie.taal import aantal, huishoudens
 from allocatie.tabellen import RondeTabellen
 from allocatie.validate import valideer
+from allocatie.voortgang import Voortgang, fase
 
 
 def solver_opties(waarden: dict[str, Any], basis: SolverOpties | None = None) -> SolverOpties:
@@ -29,13 +31,30 @@ def solver_opties(waarden: dict[str, Any], basis: SolverOpties | None = None) ->
     return replace(basis, **{s: w for s, w in waarden.items() if w is not None})
 
 
-def laad_ronde(pad: str | Path, **solver_overschrijving: Any) -> Instance:
+def _valideer(tabellen: RondeTabellen, voortgang: Voortgang | None, **kwargs: Any) -> Instance:
+    """`valideer` as the progress phase ``valideren``."""
+    with fase(voortgang, "valideren", "Invoer controleren") as details:
+        inst = valideer(tabellen, **kwargs)
+        details.append(
+            f"{aantal(len(inst.gemeenten), 'gemeente', 'gemeenten')}, "
+            f"{huishoudens(inst.n_huishoudens)}, "
+            f"{aantal(len(inst.opties), 'woonoptie', 'woonopties')}"
+        )
+    return inst
+
+
+def laad_ronde(
+    pad: str | Path, *, voortgang: Voortgang | None = None, **solver_overschrijving: Any
+) -> Instance:
     """Read and validate a round folder (or its ``ronde.toml``).
 
     Parameters
     ----------
     pad
         The round folder or its ``ronde.toml``.
+    voortgang
+        Receiver of progress events (`allocatie.voortgang`): reading the files
+        (``laden``) and validating them (``valideren``). None: no events.
     **solver_overschrijving
         Solver options that override ``[solver]`` (``backend``, ``tijdslimiet_s``, ...).
 
@@ -43,24 +62,27 @@ def laad_ronde(pad: str | Path, **solver_overschrijving: Any) -> Instance:
     --------
     >>> inst = laad_ronde("data/voorbeeld")  # doctest: +SKIP
     """
-    config = lees_config(pad)
-    try:
-        preset = laad_preset(config.model, basis=config.map)
-        solver = solver_opties(config.solver)
-    except ConfiguratieFout as exc:
-        if exc.bestand is not None:
-            raise
-        # A bad value in ronde.toml: name the file (overrides are checked below, without it).
-        kolom = "ronde.model" if exc.kolom == "model" else exc.kolom
-        raise ConfiguratieFout(
-            exc.bericht, bestand=config.rondebestand, kolom=kolom, waarde=exc.waarde
-        ) from None
-    # None means "not given" (the CLI passes every option): keep the ronde.toml value.
-    solver = solver_opties(solver_overschrijving, basis=solver)
-    tabellen = lees_tabellen(config)
-    hashes = {naam: bestand_hash(p) for naam, p in config.bestanden.items()}
-    return valideer(
+    with fase(voortgang, "laden", "Invoer inlezen") as details:
+        config = lees_config(pad)
+        try:
+            preset = laad_preset(config.model, basis=config.map)
+            solver = solver_opties(config.solver)
+        except ConfiguratieFout as exc:
+            if exc.bestand is not None:
+                raise
+            # A bad value in ronde.toml: name the file (overrides are checked below, without it).
+            kolom = "ronde.model" if exc.kolom == "model" else exc.kolom
+            raise ConfiguratieFout(
+                exc.bericht, bestand=config.rondebestand, kolom=kolom, waarde=exc.waarde
+            ) from None
+        # None means "not given" (the CLI passes every option): keep the ronde.toml value.
+        solver = solver_opties(solver_overschrijving, basis=solver)
+        tabellen = lees_tabellen(config)
+        hashes = {naam: bestand_hash(p) for naam, p in config.bestanden.items()}
+        details.append(aantal(len(config.bestanden), "bestand", "bestanden"))
+    return _valideer(
         tabellen,
+        voortgang,
         naam=config.naam,
         periode=config.periode,
         preset=preset,
@@ -82,6 +104,7 @@ def maak_instance(
     naam: str = "ronde",
     periode: str = "2025-I",
     model: str | ModelPreset = "standaard",
+    voortgang: Voortgang | None = None,
     **solver: Any,
 ) -> Instance:
     """Build an `Instance` from DataFrames (the Python API).
@@ -91,7 +114,8 @@ def maak_instance(
     ``reistijden`` an origin-destination table (``van, naar, minuten[, modus]``)
     that replaces the travel-time estimate; ``vastleggingen`` the locks and
     bans set by hand (``huishouden_id, aanbod_id, gemeente_code, soort[,
-    toelichting]``, see ``data/SCHEMA.md``).
+    toelichting]``, see ``data/SCHEMA.md``). ``voortgang`` receives the
+    progress events of validation (`allocatie.voortgang`).
     """
     tabellen = RondeTabellen(
         gemeenten=gemeenten,
@@ -104,6 +128,11 @@ def maak_instance(
         vastleggingen=vastleggingen,
     )
     preset = model if isinstance(model, ModelPreset) else laad_preset(model)
-    return valideer(
-        tabellen, naam=naam, periode=periode, preset=preset, solver=solver_opties(solver)
+    return _valideer(
+        tabellen,
+        voortgang,
+        naam=naam,
+        periode=periode,
+        preset=preset,
+        solver=solver_opties(solver),
     )

@@ -20,8 +20,8 @@ class Melding:
     Attributes
     ----------
     fase
-        Machine name of the phase: ``laden``, ``bouwen``, ``niveau:<naam>``,
-        ``uitvoer``, ...
+        Machine name of the phase: ``laden``, ``valideren``, ``bouwen``,
+        ``niveau:<naam>``, ``controle``, ``uitvoer`` and ``uitvoer:<onderdeel>``, ...
     tekst
         Dutch description for the terminal (``"Niveau tekort oplossen"``).
     klaar

@@ -31,6 +31,7 @@ from allocatie.errors import InvoerFout
 from allocatie.instance import Instance
 from allocatie.laden import laad_ronde
 from allocatie.reports import archief as archief_mod
+from allocatie.reports import archiefformaat, archieflagen, archieflezen
 from allocatie.reports.archief import (
     LAGEN,
     lees_archief,
@@ -484,8 +485,19 @@ def test_drie_rondes_overloop(tmp_path: Path) -> None:
     assert np.allclose(pt.geometry.x, inst3.gemeenten["x"])
 
 
-def test_doctests() -> None:
-    assert doctest.testmod(archief_mod).failed == 0
+@pytest.mark.parametrize(
+    "module", [archief_mod, archiefformaat, archieflagen, archieflezen], ids=lambda m: m.__name__
+)
+def test_doctests(module: Any) -> None:
+    assert doctest.testmod(module).failed == 0
+
+
+def test_publieke_namen_blijven_importeerbaar() -> None:
+    """The archive is split over four modules; everything public still comes from `archief`."""
+    for naam in archief_mod.__all__:
+        assert hasattr(archief_mod, naam), naam
+    assert archief_mod.lees_archief is archieflezen.lees_archief
+    assert archief_mod.archief_lagen is archieflagen.archief_lagen
 
 
 def test_randgevallen_leeg_en_zonder_grenzen(tmp_path: Path) -> None:
@@ -541,7 +553,10 @@ def test_cli_ronde_schrijft_archief(tmp_path: Path) -> None:
         app, ["ronde", str(VOORBEELD), "--uitvoer", str(uit), "--archief", str(archief)]
     )
     assert r.exit_code == 0, r.output
-    assert "Rondearchief geschreven" in r.output
+    assert "Rondearchief gekopieerd" in r.output
+    # The copy is the archive of the output folder, byte for byte.
+    assert archief.read_bytes() == (uit / "ronde.gpkg").read_bytes()
+    assert _bestanden(archief.parent) == ["2025-I.gpkg"]
     a = lees_archief(archief)
     assert a.periode == "2025-I" and a.status == "optimaal"
     gestart = dt.datetime.fromisoformat(str(a.metadata["tijd.gestart"]))

@@ -57,6 +57,7 @@ def test_uitvoerbestanden(run_highs: tuple[Path, Path, str]) -> None:
         "rapport.html",
         "verklaring.csv",
         "verklaring_gemeenten.csv",
+        "ronde.gpkg",
     } <= namen
     wb = openpyxl.load_workbook(uit / "allocatie.xlsx", read_only=True)
     assert wb.sheetnames == [

@@ -463,6 +463,23 @@ def test_cli_basis(kaart: tuple[Path, Path], tmp_path: Path) -> None:
     assert gpd.read_file(uitvoer, layer="gemeenten")["coa_regio"].tolist() == ["Noord"] * 3
 
 
+def test_cli_basis_stil_en_voortgang(kaart: tuple[Path, Path], tmp_path: Path) -> None:
+    """Progress on stderr, the overview on stdout; --stil leaves neither."""
+    res = _cli(*kaart, tmp_path / "a.gpkg", "--drempel", "0.6")
+    assert res.exit_code == 0, res.output
+    fasen = [r.split("  ")[0] for r in res.stderr.splitlines() if r.startswith("✓ ")]
+    assert fasen == [
+        "✓ Grenzen en inwoners inlezen",
+        "✓ Regio's bepalen (grootste overlap)",
+        "✓ Basistabel schrijven",
+    ]
+    assert "Basistabel:" in res.stdout and "✓" not in res.stdout
+    res = _cli(*kaart, tmp_path / "b.gpkg", "--drempel", "0.6", "--stil")
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "" and res.stderr == ""
+    assert (tmp_path / "b.gpkg").read_bytes()[:16] == b"SQLite format 3\x00"
+
+
 def test_cli_basis_zonder_twijfel(kaart: tuple[Path, Path], tmp_path: Path) -> None:
     res = _cli(*kaart, tmp_path / "basis.geojson", "--drempel", "0.6")
     assert res.exit_code == 0, res.output

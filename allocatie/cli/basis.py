@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import meld_fouten
+from allocatie.cli.voortgang import TerminalVoortgang
 from allocatie.errors import AllocatieWaarschuwing, InvoerFout
 from allocatie.spatial.grenzen import GrensBron
 from allocatie.spatial.lidmaatschap import (
@@ -23,6 +25,7 @@ from allocatie.spatial.lidmaatschap import (
     schrijf_basistabel,
 )
 from allocatie.taal import nl_getal
+from allocatie.voortgang import fase
 
 
 def _procent(aandeel: float, decimalen: int = 1) -> str:
@@ -167,6 +170,14 @@ def basis(
             "oppervlak in de toegewezen regio ligt.",
         ),
     ] = DREMPEL_TWIJFEL,
+    stil: Annotated[
+        bool,
+        typer.Option(
+            "--stil",
+            help="Geen voortgang en geen overzicht; alleen foutmeldingen en waarschuwingen "
+            "over de invoer (stderr).",
+        ),
+    ] = False,
 ) -> None:
     """Bouw de gemeententabel (provincie, arbeidsmarktregio, COA-regio) uit grenzen en inwoners."""
     console = Console(soft_wrap=True)
@@ -174,7 +185,12 @@ def basis(
         GrensBron.parse(spec, code_kolom=code_kolom, naam_kolom=naam_kolom)
         for spec in (gemeenten, provincies, arbeidsmarktregios)
     ]
-    with meld_fouten(), warnings.catch_warnings(record=True) as gevangen:
+    with (
+        meld_fouten(),
+        warnings.catch_warnings(record=True) as gevangen,
+        contextlib.ExitStack() as stapel,
+    ):
+        voortgang = None if stil else stapel.enter_context(TerminalVoortgang())
         warnings.simplefilter("always", AllocatieWaarschuwing)
         invoer = {p.resolve() for p in (inwoners, *(b.pad for b in bronnen))}
         if uitvoer.resolve() in invoer:
@@ -183,13 +199,21 @@ def basis(
                 bestand=uitvoer,
             )
         uitkomst = bouw_basis(
-            bronnen[0], bronnen[1], bronnen[2], inwoners, drempel=drempel, waarschuw=False
+            bronnen[0],
+            bronnen[1],
+            bronnen[2],
+            inwoners,
+            drempel=drempel,
+            waarschuw=False,
+            voortgang=voortgang,
         )
-        schrijf_basistabel(uitkomst.tabel, uitvoer)
+        with fase(voortgang, "schrijven", "Basistabel schrijven"):
+            schrijf_basistabel(uitkomst.tabel, uitvoer)
     fout = Console(stderr=True, soft_wrap=True)
     for w in gevangen:
         if issubclass(w.category, AllocatieWaarschuwing):
             fout.print(f"Let op: {w.message}", style="yellow", markup=False, highlight=False)
         else:  # not ours: pass it on as Python would have shown it
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    _toon(console, uitkomst, uitvoer)
+    if not stil:
+        _toon(console, uitkomst, uitvoer)

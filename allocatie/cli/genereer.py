@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -11,9 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from allocatie.cli import app
+from allocatie.cli.voortgang import TerminalVoortgang
 from allocatie.errors import AllocatieFout, InvoerFout
 from allocatie.io.rondemap import schrijf_rondemap
 from allocatie.synthetic import genereer_ronde, kerncijfers, lees_basis
+from allocatie.taal import aantal
+from allocatie.voortgang import fase
 
 _LABELS: tuple[tuple[str, str], ...] = (
     ("gemeenten", "Gemeenten"),
@@ -115,6 +119,12 @@ def genereer(
             "--overschrijf", help="Vervang een bestaande rondemap (alleen een map met ronde.toml)."
         ),
     ] = False,
+    stil: Annotated[
+        bool,
+        typer.Option(
+            "--stil", help="Geen voortgang en geen overzicht; alleen foutmeldingen (stderr)."
+        ),
+    ] = False,
 ) -> None:
     """Genereer een fictieve, maar realistische ronde en schrijf die als rondemap.
 
@@ -131,38 +141,47 @@ def genereer(
     """
     fout = Console(stderr=True)
     try:
-        tabel_basis = None
-        if basis is not None:
-            if gemeenten is not None:
-                raise InvoerFout(
-                    "--gemeenten en --basis gaan niet samen: met --basis doen alle gemeenten "
-                    "van de basistabel mee"
+        with contextlib.ExitStack() as stapel:
+            voortgang = None if stil else stapel.enter_context(TerminalVoortgang())
+            tabel_basis = None
+            if basis is not None:
+                if gemeenten is not None:
+                    raise InvoerFout(
+                        "--gemeenten en --basis gaan niet samen: met --basis doen alle gemeenten "
+                        "van de basistabel mee"
+                    )
+                with fase(voortgang, "laden", "Basistabel inlezen") as details:
+                    tabel_basis = lees_basis(basis)
+                    details.append(aantal(len(tabel_basis), "gemeente", "gemeenten"))
+            elif gemeenten is None:
+                gemeenten = 12
+            with fase(voortgang, "genereren", "Ronde genereren") as details:
+                tabellen = genereer_ronde(
+                    gemeenten,
+                    huishoudens,
+                    flex,
+                    seed=seed,
+                    periode=periode,
+                    regiocapaciteit=regiocapaciteit,
+                    basis=tabel_basis,
+                    vg=vg,
                 )
-            tabel_basis = lees_basis(basis)
-        elif gemeenten is None:
-            gemeenten = 12
-        tabellen = genereer_ronde(
-            gemeenten,
-            huishoudens,
-            flex,
-            seed=seed,
-            periode=periode,
-            regiocapaciteit=regiocapaciteit,
-            basis=tabel_basis,
-            vg=vg,
-        )
-        soort = " op echte gemeenten" if basis is not None else ""
-        map_ = schrijf_rondemap(
-            tabellen,
-            uitvoer,
-            naam=naam or f"Synthetische ronde {periode}{soort} (seed {seed})",
-            periode=periode,
-            solver={"backend": backend, "tijdslimiet_s": tijdslimiet},
-            overschrijf=overschrijf,
-        )
+                details.append(aantal(len(tabellen.huishoudens), "huishouden", "huishoudens"))
+            soort = " op echte gemeenten" if basis is not None else ""
+            with fase(voortgang, "schrijven", "Rondemap schrijven"):
+                map_ = schrijf_rondemap(
+                    tabellen,
+                    uitvoer,
+                    naam=naam or f"Synthetische ronde {periode}{soort} (seed {seed})",
+                    periode=periode,
+                    solver={"backend": backend, "tijdslimiet_s": tijdslimiet},
+                    overschrijf=overschrijf,
+                )
     except AllocatieFout as exc:
         fout.print(f"[bold red]Fout:[/] {escape(str(exc))}")
         raise typer.Exit(code=2) from None
+    if stil:
+        return
     cijfers = kerncijfers(tabellen)
     tabel = Table(title=f"Ronde geschreven naar {escape(str(map_))}", show_header=False)
     tabel.add_column("wat")

@@ -2,35 +2,81 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import huishoudens, meld_fouten, nl_getal, personen
+from allocatie.cli.voortgang import TerminalVoortgang
 from allocatie.explain import verklaar
 from allocatie.instance import Instance
+from allocatie.io.atomisch import controleer_uitvoerbestand, controleer_uitvoermap
 from allocatie.laden import laad_ronde
-from allocatie.reports.archief import controleer_archiefpad, schrijf_archief
-from allocatie.reports.uitvoer import samenvatting, schrijf_json, schrijf_uitvoer
+from allocatie.reports.archief import controleer_archiefpad, kopieer_archief
+from allocatie.reports.uitvoer import (
+    ARCHIEF,
+    json_tekst,
+    samenvatting,
+    schrijf_json,
+    schrijf_uitvoer,
+    verklaringen,
+)
 from allocatie.result import AllocationResult
 from allocatie.solve import los_op
+from allocatie.voortgang import fase
 
 #: The example round shipped with the project, run when no round is given.
 VOORBEELD = Path(__file__).resolve().parents[2] / "data" / "voorbeeld" / "ronde.toml"
+
+
+#: ``--json -``: the JSON summary goes to stdout.
+STDOUT = "-"
 
 
 def _slug(tekst: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", tekst.lower()).strip("-") or "ronde"
 
 
-def toon_resultaat(console: Console, inst: Instance, res: AllocationResult) -> None:
-    """Print the Dutch summary: per gemeente, totals, solver, levels."""
+def _naar_stdout(tekst: str) -> None:
+    """Write ``tekst`` to stdout as UTF-8, whatever the terminal's encoding."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # pragma: no cover - a text-only stream
+        sys.stdout.write(tekst)
+        sys.stdout.flush()
+        return
+    buffer.write(tekst.encode("utf-8"))
+    buffer.flush()
+
+
+def _console(*, stderr: bool, stil: bool) -> Console:
+    """The console of the human-readable overview (quiet with ``--stil``)."""
+    console = Console(soft_wrap=True, stderr=stderr, quiet=stil)
+    if not console.is_terminal:  # piped or in CI: rich would assume 80 columns
+        console = Console(soft_wrap=True, width=120, stderr=stderr, quiet=stil)
+    return console
+
+
+def toon_resultaat(
+    console: Console,
+    inst: Instance,
+    res: AllocationResult,
+    verklaring: pd.DataFrame | None = None,
+) -> None:
+    """Print the Dutch summary: per gemeente, totals, solver, levels.
+
+    ``verklaring`` is the per-household explanation (`allocatie.explain.verklaar`),
+    computed here when not given.
+    """
     tabel = Table(title=f"{inst.naam} ({inst.periode.label}) — model '{inst.preset.naam}'")
     for kop in (
         "gemeente",
@@ -96,7 +142,7 @@ def toon_resultaat(console: Console, inst: Instance, res: AllocationResult) -> N
         f"aanbod. Eerlijkheid (grootste vermijdbare relatieve tekort): "
         f"{nl_getal(100 * res.doelwaarden['eerlijkheid'], 1)}%."
     )
-    toon_onbediend(console, inst, res)
+    toon_onbediend(console, inst, res, verklaring=verklaring)
     niveaus = Table(title="Doelniveaus (lexicografisch)")
     for kop in ("niveau", "status", "waarde", "grens", "gap", "tijd (s)"):
         niveaus.add_column(kop, justify="left" if kop in ("niveau", "status") else "right")
@@ -119,10 +165,15 @@ def toon_resultaat(console: Console, inst: Instance, res: AllocationResult) -> N
 
 
 def toon_onbediend(
-    console: Console, inst: Instance, res: AllocationResult, maximum: int = 10
+    console: Console,
+    inst: Instance,
+    res: AllocationResult,
+    maximum: int = 10,
+    *,
+    verklaring: pd.DataFrame | None = None,
 ) -> None:
     """Print at most ``maximum`` unplaced households with their reason (`verklaar`)."""
-    v = verklaar(inst, res)
+    v = verklaar(inst, res) if verklaring is None else verklaring
     niet = v[v["geplaatst_in"] == ""]
     if niet.empty:
         return
@@ -152,7 +203,15 @@ def ronde(
         typer.Option("--uitvoer", "-u", help="Uitvoermap. Standaard: uitvoer/<periode>-<naam>."),
     ] = None,
     json_pad: Annotated[
-        Path | None, typer.Option("--json", help="Schrijf ook de samenvatting als JSON hierheen.")
+        str | None,
+        typer.Option(
+            "--json",
+            metavar="PAD",
+            help="Schrijf de samenvatting (zoals samenvatting.json) ook als JSON naar PAD; met "
+            "'-' naar stdout, en het overzicht dan naar stderr (met --stil bevat stdout alleen "
+            "de JSON).",
+            show_default=False,
+        ),
     ] = None,
     backend: Annotated[
         str | None, typer.Option("--solver", help="Solver: highs (standaard) of cbc.")
@@ -171,33 +230,57 @@ def ronde(
         Path | None,
         typer.Option(
             "--archief",
-            help="Schrijf het rondearchief hierheen (GeoPackage voor QGIS, bijv. "
-            "archief/2025-I.gpkg); de volgende periode leest er haar overloop uit "
-            "(allocatie taakstelling --vorige).",
+            metavar="PAD",
+            help="Het rondearchief staat altijd als ronde.gpkg in de uitvoermap (GeoPackage "
+            "voor QGIS; de volgende periode leest er haar overloop uit met allocatie "
+            "taakstelling --vorige). Met --archief komt er een kopie op PAD bij, bijv. "
+            "archief/2025-I.gpkg, om de archieven van alle periodes bij elkaar te houden.",
+            show_default=False,
         ),
     ] = None,
     overschrijf: Annotated[
         bool,
         typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap (en --archief)."),
     ] = False,
+    stil: Annotated[
+        bool,
+        typer.Option(
+            "--stil",
+            help="Geen voortgang en geen overzicht; alleen foutmeldingen (stderr). Uitvoer en "
+            "exitcodes blijven gelijk.",
+        ),
+    ] = False,
 ) -> None:
-    """Voer een allocatieronde uit: inlezen, controleren, optimaliseren, verifiëren, rapporteren."""
-    console = Console(soft_wrap=True)
-    if not console.is_terminal:  # piped or in CI: rich would assume 80 columns
-        console = Console(soft_wrap=True, width=120)
-    with meld_fouten():
+    """Voer een allocatieronde uit: inlezen, controleren, optimaliseren, verifiëren, rapporteren.
+
+    Voortgang (elke fase met haar duur) verschijnt op stderr; het overzicht op stdout.
+    """
+    json_stdout = json_pad == STDOUT
+    console = _console(stderr=json_stdout, stil=stil)
+    with contextlib.ExitStack() as stapel:
+        stapel.enter_context(meld_fouten())
+        voortgang = None if stil else stapel.enter_context(TerminalVoortgang())
         gestart = dt.datetime.now().astimezone()
-        if archief is not None:  # refuse before solving, not after
+        # Refuse what cannot be written before the work, not after it.
+        if archief is not None:
             controleer_archiefpad(archief, overschrijf=overschrijf)
+        if json_pad is not None and not json_stdout:
+            controleer_uitvoerbestand(json_pad)
+        if uitvoer is not None:
+            controleer_uitvoermap(uitvoer, overschrijf=overschrijf)
         pad = rondebestand or VOORBEELD
         inst = laad_ronde(
             pad,
+            voortgang=voortgang,
             backend=backend,
             tijdslimiet_s=tijdslimiet,
             gap_relatief=gap,
             threads=threads,
             seed=seed,
         )
+        doel = uitvoer or Path("uitvoer") / f"{inst.periode.label}-{_slug(inst.naam)}"
+        if uitvoer is None:  # now that the default folder is known
+            controleer_uitvoermap(doel, overschrijf=overschrijf)
         console.print(
             f"Ronde [bold]{inst.naam}[/bold]: {len(inst.gemeenten)} gemeenten, "
             f"{huishoudens(inst.n_huishoudens)} "
@@ -205,22 +288,37 @@ def ronde(
             f"{len(inst.opties)} woonopties; solver {inst.solver.backend}, "
             f"tijdslimiet {nl_getal(inst.solver.tijdslimiet_s)} s."
         )
-        res = los_op(inst)  # verified before it is returned
+        res = los_op(inst, voortgang=voortgang)  # verified before it is returned
         klaar = dt.datetime.now().astimezone()
         for signaal in res.signalen:
             console.print(f"[yellow]Signaal:[/yellow] {signaal}")
-        toon_resultaat(console, inst, res)
-        doel = uitvoer or Path("uitvoer") / f"{inst.periode.label}-{_slug(inst.naam)}"
-        schrijf_uitvoer(inst, res, doel, overschrijf=overschrijf)
+        # Once for the overview and the output (a national round takes seconds).
+        with fase(voortgang, "verklaring", "Verklaringen opstellen"):
+            verklaring = verklaringen(inst, res)
+        if not stil:
+            toon_resultaat(console, inst, res, verklaring["verklaring"])
+        schrijf_uitvoer(
+            inst,
+            res,
+            doel,
+            overschrijf=overschrijf,
+            gestart=gestart,
+            klaar=klaar,
+            verklaring=verklaring,
+            voortgang=voortgang,
+        )
         console.print(
-            f"Uitvoer geschreven naar [bold]{doel}[/bold] "
-            "(CSV, allocatie.xlsx, rapport.html, kaart.png, samenvatting.json)."
+            f"Uitvoer geschreven naar [bold]{doel}[/bold] (CSV, allocatie.xlsx, rapport.html, "
+            f"kaart.png, samenvatting.json en het rondearchief {ARCHIEF})."
         )
         if archief is not None:
-            schrijf_archief(
-                inst, res, archief, overschrijf=overschrijf, gestart=gestart, klaar=klaar
-            )
-            console.print(f"Rondearchief geschreven naar [bold]{archief}[/bold] (GeoPackage).")
+            with fase(voortgang, "archief", "Rondearchief kopiëren"):
+                kopieer_archief(doel / ARCHIEF, archief, overschrijf=overschrijf)
+            console.print(f"Rondearchief gekopieerd naar [bold]{archief}[/bold] (GeoPackage).")
         if json_pad is not None:
-            schrijf_json(samenvatting(inst, res), json_pad)
-            console.print(f"Samenvatting (JSON) geschreven naar [bold]{json_pad}[/bold].")
+            data = samenvatting(inst, res)
+            if json_stdout:
+                _naar_stdout(json_tekst(data))
+            else:
+                schrijf_json(data, json_pad)
+                console.print(f"Samenvatting (JSON) geschreven naar [bold]{json_pad}[/bold].")

@@ -134,11 +134,16 @@ def taakstelling(
         typer.Option(
             "--vorige",
             help="Vorige periode, om achterstand en voorsprong over te nemen: het rondearchief "
-            "(.gpkg, van 'allocatie ronde --archief') van de vorige ronde, of een CSV "
-            "(gemeente_code, taakstelling, achterstand, voorsprong, gerealiseerd).",
+            "van de vorige ronde (ronde.gpkg in de uitvoermap van 'allocatie ronde', of een "
+            "kopie ervan), of een CSV (gemeente_code, taakstelling, achterstand, voorsprong, "
+            "gerealiseerd).",
             show_default=False,
         ),
     ] = None,
+    stil: Annotated[
+        bool,
+        typer.Option("--stil", help="Geen overzicht; alleen foutmeldingen (stderr)."),
+    ] = False,
 ) -> None:
     """Bereken de taakstelling per gemeente: naar boven afgerond aandeel van vg naar inwoners."""
     console = Console(soft_wrap=True)
@@ -162,4 +167,5 @@ def taakstelling(
             f"Fout: {fout}", style="red", markup=False, highlight=False, soft_wrap=True
         )
         raise typer.Exit(code=2) from None
-    _toon_samenvatting(console, uitkomst, uit, uitvoer)
+    if not stil:
+        _toon_samenvatting(console, uitkomst, uit, uitvoer)

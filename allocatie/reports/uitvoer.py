@@ -1,25 +1,34 @@
-"""Write a round's result: CSV tables, the Excel workbook, map, HTML report, JSON summary.
+"""Write a round's result: CSV tables, the Excel workbook, map, HTML report, JSON summary
+and the round archive.
 
 All files of one run land in one output folder that appears atomically (see
-`allocatie.io.atomisch.atomische_map`).
+`allocatie.io.atomisch.atomische_map`): an interrupted run leaves nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad, atomische_map
+from allocatie.reports.archief import schrijf_archief
 from allocatie.reports.html import schrijf_rapport
 from allocatie.reports.kaart import teken_kaart
 from allocatie.reports.overzicht import niveaus_tabel, verklaringen
 from allocatie.reports.werkboek import schrijf_werkboek
 from allocatie.result import AllocationResult
+from allocatie.taal import aantal
+from allocatie.voortgang import Voortgang, fase
 
 __all__ = [
+    "ARCHIEF",
     "TABELLEN",
+    "json_tekst",
     "niveaus_tabel",
     "samenvatting",
     "schrijf_json",
@@ -30,6 +39,8 @@ __all__ = [
 
 #: Result tables written as CSV, one file each.
 TABELLEN = ("per_gemeente", "plaatsingen", "onbediend", "per_optie")
+#: File name of the round archive in the output folder.
+ARCHIEF = "ronde.gpkg"
 
 
 def samenvatting(inst: Instance, res: AllocationResult) -> dict[str, Any]:
@@ -43,36 +54,103 @@ def samenvatting(inst: Instance, res: AllocationResult) -> dict[str, Any]:
     }
 
 
+def json_tekst(data: dict[str, Any]) -> str:
+    """The JSON text of `schrijf_json` (UTF-8 characters kept, indented, final newline)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def schrijf_json(data: dict[str, Any], pad: str | Path) -> Path:
     """Write JSON (UTF-8, indented) atomically."""
     pad = Path(pad)
     with atomisch_pad(pad) as tmp:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(json_tekst(data), encoding="utf-8")
     return pad
 
 
 def schrijf_uitvoer(
-    inst: Instance, res: AllocationResult, map_: str | Path, *, overschrijf: bool = False
+    inst: Instance,
+    res: AllocationResult,
+    map_: str | Path,
+    *,
+    overschrijf: bool = False,
+    gestart: dt.datetime | None = None,
+    klaar: dt.datetime | None = None,
+    verklaring: dict[str, pd.DataFrame] | None = None,
+    voortgang: Voortgang | None = None,
 ) -> Path:
-    """Write every table (CSV), the workbook, the map, the report and ``samenvatting.json``.
+    """Write every output of a round into the folder ``map_``, all at once.
 
-    The explanations (`allocatie.explain`) go to ``verklaring.csv``,
-    ``verklaring_gemeenten.csv``, the workbook and the HTML report
-    (``rapport.html``, with ``kaart.png`` embedded).
+    The folder holds the result tables (CSV), the explanations
+    (`allocatie.explain`: ``verklaring.csv``, ``verklaring_gemeenten.csv``),
+    ``niveaus.csv``, the workbook ``allocatie.xlsx``, ``samenvatting.json``,
+    the map ``kaart.png``, the HTML report ``rapport.html`` (with the map
+    embedded) and the round archive ``ronde.gpkg``
+    (`allocatie.reports.archief.schrijf_archief`).
+
+    Parameters
+    ----------
+    inst, res
+        The round and its (verified) result.
+    map_
+        The output folder; its parent is created if needed.
+    overschrijf
+        Replace an existing non-empty folder; without it that is an error.
+    gestart, klaar
+        Start and end of the run, for the archive's metadata (see
+        `allocatie.reports.archief.schrijf_archief`).
+    verklaring
+        The explanation tables (`allocatie.reports.overzicht.verklaringen`),
+        when already computed; computed here otherwise (for a national round
+        that takes a while: compute them once when you also show them).
+    voortgang
+        Receiver of progress events (`allocatie.voortgang`): one phase
+        ``uitvoer`` with a phase ``uitvoer:<onderdeel>`` per writer (and
+        ``uitvoer:verklaring`` when ``verklaring`` is computed here).
+
+    Returns
+    -------
+    Path
+        The output folder.
+
+    Raises
+    ------
+    InvoerFout
+        When ``map_`` is a file, or exists, is not empty and ``overschrijf``
+        is False. When any writer fails (or the run is interrupted) the
+        folder does not appear and an existing one is left as it was.
     """
-    verklaring = verklaringen(inst, res)
-    with atomische_map(map_, overschrijf=overschrijf) as tmp:
-        for t in TABELLEN:
-            getattr(res, t).to_csv(
-                tmp / f"{t}.csv", index=False, encoding="utf-8", lineterminator="\n"
-            )
-        niveaus_tabel(res).to_csv(tmp / "niveaus.csv", index=False, lineterminator="\n")
-        for naam, df in verklaring.items():
-            df.to_csv(tmp / f"{naam}.csv", index=False, encoding="utf-8", lineterminator="\n")
-        schrijf_werkboek(inst, res, tmp / "allocatie.xlsx", verklaring)
-        schrijf_json(samenvatting(inst, res), tmp / "samenvatting.json")
-        teken_kaart(inst, res, tmp / "kaart.png")
-        schrijf_rapport(
-            inst, res, tmp / "rapport.html", kaart_png=tmp / "kaart.png", verklaring=verklaring
-        )
+    with fase(voortgang, "uitvoer", "Uitvoer schrijven") as details:
+        if verklaring is None:
+            with fase(voortgang, "uitvoer:verklaring", "Verklaringen opstellen"):
+                verklaring = verklaringen(inst, res)
+        with atomische_map(map_, overschrijf=overschrijf) as tmp:
+            with fase(voortgang, "uitvoer:tabellen", "Tabellen (CSV)") as d:
+                for t in TABELLEN:
+                    getattr(res, t).to_csv(
+                        tmp / f"{t}.csv", index=False, encoding="utf-8", lineterminator="\n"
+                    )
+                niveaus_tabel(res).to_csv(tmp / "niveaus.csv", index=False, lineterminator="\n")
+                for naam, df in verklaring.items():
+                    df.to_csv(
+                        tmp / f"{naam}.csv", index=False, encoding="utf-8", lineterminator="\n"
+                    )
+                d.append(aantal(len(TABELLEN) + 1 + len(verklaring), "bestand", "bestanden"))
+            with fase(voortgang, "uitvoer:werkboek", "Werkboek (allocatie.xlsx)"):
+                schrijf_werkboek(inst, res, tmp / "allocatie.xlsx", verklaring)
+            with fase(voortgang, "uitvoer:json", "Samenvatting (samenvatting.json)"):
+                schrijf_json(samenvatting(inst, res), tmp / "samenvatting.json")
+            with fase(voortgang, "uitvoer:kaart", "Kaart (kaart.png)"):
+                teken_kaart(inst, res, tmp / "kaart.png")
+            with fase(voortgang, "uitvoer:rapport", "Rapport (rapport.html)"):
+                schrijf_rapport(
+                    inst,
+                    res,
+                    tmp / "rapport.html",
+                    kaart_png=tmp / "kaart.png",
+                    verklaring=verklaring,
+                )
+            with fase(voortgang, "uitvoer:archief", f"Rondearchief ({ARCHIEF})"):
+                schrijf_archief(inst, res, tmp / ARCHIEF, gestart=gestart, klaar=klaar)
+            n = sum(1 for _ in tmp.iterdir())
+        details.append(f"{aantal(n, 'bestand', 'bestanden')} in {map_}")
     return Path(map_)

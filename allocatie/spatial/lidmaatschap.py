@@ -41,6 +41,8 @@ from allocatie.spatial.grenzen import (
     naar_rd,
 )
 from allocatie.taakstelling import lees_inwoners
+from allocatie.taal import aantal
+from allocatie.voortgang import Voortgang, fase
 
 __all__ = [
     "BASIS_KOLOMMEN",
@@ -314,6 +316,7 @@ def bouw_basis(
     drempel: float = DREMPEL_TWIJFEL,
     coa_regios: Mapping[str, str] = COA_REGIO_PER_PROVINCIE,
     waarschuw: bool = True,
+    voortgang: Voortgang | None = None,
 ) -> Basis:
     """Build the gemeenten base table of a round from boundaries and population.
 
@@ -332,6 +335,9 @@ def bouw_basis(
     waarschuw
         Warn about twijfelgevallen (set ``False`` when showing ``Basis.twijfel``
         yourself; repaired geometries always warn).
+    voortgang
+        Receiver of progress events (`allocatie.voortgang`): reading the files
+        (``laden``) and assigning the regions by overlap (``toewijzen``).
 
     Returns
     -------
@@ -351,10 +357,20 @@ def bouw_basis(
     GeografieWaarschuwing
         Per kind of region with twijfelgevallen, and for repaired geometries.
     """
-    gem = lees_grenzen(gemeenten, standaard_laag=STANDAARD_LAGEN["gemeente"])
-    prov = lees_grenzen(provincies, standaard_laag=STANDAARD_LAGEN["provincie"])
-    arb = lees_grenzen(arbeidsmarktregios, standaard_laag=STANDAARD_LAGEN["arbeidsmarktregio"])
-    inw = lees_inwoners(inwoners_pad)
+    with fase(voortgang, "laden", "Grenzen en inwoners inlezen") as details:
+        gem = lees_grenzen(gemeenten, standaard_laag=STANDAARD_LAGEN["gemeente"])
+        prov = lees_grenzen(provincies, standaard_laag=STANDAARD_LAGEN["provincie"])
+        arb = lees_grenzen(arbeidsmarktregios, standaard_laag=STANDAARD_LAGEN["arbeidsmarktregio"])
+        inw = lees_inwoners(inwoners_pad)
+        details.append(
+            ", ".join(
+                (
+                    aantal(len(gem), "gemeente", "gemeenten"),
+                    aantal(len(prov), "provincie", "provincies"),
+                    aantal(len(arb), "arbeidsmarktregio", "arbeidsmarktregio's"),
+                )
+            )
+        )
 
     grens_codes, inw_codes = set(gem["code"]), set(inw["gemeente_code"])
     alleen_grens = sorted(grens_codes - inw_codes)
@@ -374,8 +390,11 @@ def bouw_basis(
             kolom="gemeente_code",
         )
 
-    per_prov = wijs_toe(gem, prov, soort="provincie", drempel=drempel)
-    per_arb = wijs_toe(gem, arb, soort="arbeidsmarktregio", drempel=drempel)
+    with fase(voortgang, "toewijzen", "Regio's bepalen (grootste overlap)") as details:
+        per_prov = wijs_toe(gem, prov, soort="provincie", drempel=drempel)
+        per_arb = wijs_toe(gem, arb, soort="arbeidsmarktregio", drempel=drempel)
+        n_twijfel = len(per_prov.twijfel) + len(per_arb.twijfel)
+        details.append(aantal(n_twijfel, "twijfelgeval", "twijfelgevallen"))
     onbekend = sorted(set(per_prov.tabel["regio_code"]) - set(coa_regios))
     if onbekend:
         raise InvoerFout(
