@@ -5,20 +5,46 @@ stays feasible, because earlier levels are held as constraints), then held at
 its value plus the preset's tolerance. A level stopped at the time limit is held
 at the value of its best solution found, so later levels stay feasible and the
 gap is reported honestly per level.
+
+With the aggregated formulation (``types``) three exact devices keep national
+rounds small and fast:
+
+1. *Coarse types.* The levels before ``kosten`` do not look at pair costs, so
+   they are solved on the coarse model (`bouw_model(kosten=False)`: households
+   with the same size and admissible options are one type). Its solution is
+   split into the full model (`allocatie.model.bouw.verfijn`) and those levels
+   are held there with the same values.
+2. *LP first* (backends with an LP interface: HiGHS). Each level's LP
+   relaxation is solved by an interior point method with crossover; its value
+   is a proven bound. A small sub-MIP around the LP point (each count between
+   the floor and ceiling of its LP value, "RENS") usually yields a solution
+   within the gap at once.
+3. *Reduced-cost fixing.* If the gap is still open, every count whose LP
+   reduced cost exceeds (best value - LP bound) is fixed at its LP bound: no
+   solution better than the best one can move it. The full MIP then runs on
+   what is left, from the best solution, for the rest of the level's time.
+
+Time: every level gets a share of what is left of the limit (a later level
+always keeps some time), and the backend enforces its deadline with interrupt
+callbacks, so a solve returns close to its limit with its best solution.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
 
 from allocatie.instance import Instance
-from allocatie.model.bouw import AllocatieModel, bouw_model
+from allocatie.model.bouw import AllocatieModel, bouw_model, verfijn
+from allocatie.model.start import gretige_start
+from allocatie.presets import Doel
 from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
+from allocatie.solvers.base import Backend, BackendUitkomst, LpUitkomst, relatieve_gap
 from allocatie.taal import huishoudens, personen
 from allocatie.verify import verify
 from allocatie.voortgang import Voortgang, fase
@@ -87,6 +113,297 @@ def _houd_vast(
     )
 
 
+#: Column generation for the LP of a level with pair costs from this many count columns.
+KOLOMGENERATIE_VANAF = 20_000
+#: Cheapest count columns per household type in the first subset of column generation.
+PER_TYPE = 12
+
+#: Share of the remaining time a level may use: rest / (1 + AANDEEL * later levels).
+AANDEEL_LATER = 0.5
+
+
+def _budget(rest: float, later: int) -> float:
+    """Seconds for one level when ``later`` levels still follow it."""
+    return rest / (1.0 + AANDEEL_LATER * later)
+
+
+def _probleem(
+    model: AllocatieModel,
+    c: np.ndarray,
+    A: sp.csr_array,
+    onder: np.ndarray,
+    boven: np.ndarray,
+    start: np.ndarray | None,
+) -> MipProbleem:
+    return MipProbleem(
+        c=c,
+        A=A,
+        rij_onder=onder,
+        rij_boven=boven,
+        kol_onder=model.kol_onder,
+        kol_boven=model.kol_boven,
+        geheel=model.geheel,
+        start=start,
+    )
+
+
+def _lp_met_kolomgeneratie(
+    backend: Backend,
+    probleem: MipProbleem,
+    opties: SolverOpties,
+    tijd: float,
+    kolommen_x: slice,
+) -> LpUitkomst:
+    """The LP relaxation over all columns, solved on a growing subset (column generation).
+
+    Starts from the start point's support, the ``PER_TYPE`` cheapest count
+    columns of each row block and every non-count column; after each LP the
+    reduced costs ``c - A^T y`` of *all* columns are computed from its duals and
+    the columns with a negative one are added. When none is left, the subset's
+    optimum is the optimum over all columns (LP duality), so its value is a
+    proven bound and the reduced costs are exact for every column.
+    """
+    t0 = time.perf_counter()
+    c, A = probleem.c, probleem.A
+    n = probleem.n_kolommen
+    S = np.ones(n, dtype=bool)
+    S[kolommen_x] = False
+    if probleem.start is not None:
+        S |= probleem.start > 0.5
+    # The cheapest columns per row of the first family (assign): a cheap first subset.
+    xs = np.arange(kolommen_x.start, kolommen_x.stop)
+    eerste_rij = sp.csc_array(A[:, kolommen_x]).indices[sp.csc_array(A[:, kolommen_x]).indptr[:-1]]
+    volg = np.lexsort((c[xs], eerste_rij))
+    rang = np.arange(len(xs)) - np.searchsorted(eerste_rij[volg], eerste_rij[volg])
+    S[xs[volg[rang < PER_TYPE]]] = True
+    AT = sp.csr_array(A.T)
+    ronde = 0
+    while True:
+        ronde += 1
+        kols = np.flatnonzero(S)
+        sub = replace(
+            probleem,
+            c=c[kols],
+            A=sp.csr_array(sp.csc_array(A)[:, kols]),
+            kol_onder=probleem.kol_onder[kols],
+            kol_boven=probleem.kol_boven[kols],
+            geheel=probleem.geheel[kols],
+            start=None,
+        )
+        rest = tijd - (time.perf_counter() - t0)
+        lp = backend.los_lp_op(sub, opties, rest)  # type: ignore[attr-defined]
+        if lp.x is None or lp.rijduaal is None:
+            return LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, time.perf_counter() - t0)
+        d = c - AT @ lp.rijduaal
+        nieuw = ~S & (d < -1e-9)
+        log.info(
+            "Kolomgeneratie ronde %d: %d kolommen, %d erbij", ronde, len(kols), int(nieuw.sum())
+        )
+        if not nieuw.any():
+            x = np.zeros(n)
+            x[kols] = lp.x
+            d[kols] = lp.kolomduaal
+            return LpUitkomst(
+                Status.OPTIMAAL, x, lp.objectief, lp.rijduaal, d, time.perf_counter() - t0
+            )
+        S |= nieuw
+
+
+def _lp_eerst(
+    backend: Backend,
+    probleem: MipProbleem,
+    opties: SolverOpties,
+    budget: float,
+    kolommen_x: slice | None = None,
+) -> BackendUitkomst:
+    """One level: LP bound, RENS sub-MIP, then reduced-cost fixing and the full MIP.
+
+    ``probleem.start`` must be feasible (the previous level's solution). Falls
+    back to the plain MIP when the LP does not finish in its share of the time.
+    """
+    t0 = time.perf_counter()
+    c, geheel = probleem.c, probleem.geheel
+
+    def rest() -> float:
+        return budget - (time.perf_counter() - t0)
+
+    if (
+        kolommen_x is not None
+        and np.any(c[kolommen_x] != 0)
+        and kolommen_x.stop > KOLOMGENERATIE_VANAF
+    ):
+        lp = _lp_met_kolomgeneratie(backend, probleem, opties, 0.6 * budget, kolommen_x)
+    else:
+        lp = backend.los_lp_op(probleem, opties, 0.6 * budget)  # type: ignore[attr-defined]
+    if lp.x is None or lp.objectief is None or lp.kolomduaal is None:
+        log.info("LP-relaxatie niet binnen de tijd; gewone MIP")
+        return backend.los_op(probleem, opties, rest())
+    grens = float(lp.objectief)
+    beste = probleem.start
+    beste_w = float(c @ beste) if beste is not None else np.inf
+    solver = ""
+
+    # RENS: each integer count between the floor and ceiling of its LP value.
+    xs = lp.x
+    onder = np.where(
+        geheel, np.maximum(probleem.kol_onder, np.floor(xs + 1e-6)), probleem.kol_onder
+    )
+    boven = np.where(geheel, np.minimum(probleem.kol_boven, np.ceil(xs - 1e-6)), probleem.kol_boven)
+    rens = backend.los_op(
+        replace(probleem, kol_onder=onder, kol_boven=boven, start=None),
+        opties,
+        min(rest(), max(1.0, 0.25 * budget)),
+    )
+    solver = rens.solver
+    if rens.x is not None and float(c @ rens.x) < beste_w:
+        beste, beste_w = rens.x, float(c @ rens.x)
+    log.info(
+        "LP-grens %.6g in %.1f s; RENS %s, beste %.6g", grens, lp.tijd_s, rens.status.value, beste_w
+    )
+
+    def gesloten() -> bool:
+        gap = relatieve_gap(beste_w, grens) if np.isfinite(beste_w) else None
+        return gap is not None and (gap <= opties.gap_relatief or beste_w <= grens + 1e-9)
+
+    if not gesloten() and beste is not None and rest() > 0.05:
+        # Support sub-MIP: only counts that the LP or the best solution use may be
+        # non-zero (the LP point has at most one basic count per row).
+        vrij = ~geheel | (xs > 1e-6) | (beste > 0.5)
+        drager = backend.los_op(
+            replace(
+                probleem,
+                kol_boven=np.where(vrij, probleem.kol_boven, probleem.kol_onder),
+                start=beste,
+            ),
+            opties,
+            min(rest(), max(1.0, 0.3 * budget)),
+        )
+        if drager.x is not None and float(c @ drager.x) < beste_w:
+            beste, beste_w = drager.x, float(c @ drager.x)
+        log.info(
+            "Dragers-MIP (%d vrije gehele kolommen) %s, beste %.6g",
+            int((vrij & geheel).sum()),
+            drager.status.value,
+            beste_w,
+        )
+    gap = relatieve_gap(beste_w, grens) if np.isfinite(beste_w) else None
+    if gesloten():
+        return BackendUitkomst(
+            Status.OPTIMAAL, beste, beste_w, grens, gap, time.perf_counter() - t0, solver
+        )
+    if rest() <= 0.05:
+        status = Status.TIJDSLIMIET if beste is not None else Status.GEEN_OPLOSSING
+        return BackendUitkomst(status, beste, beste_w, grens, gap, time.perf_counter() - t0, solver)
+
+    # Reduced-cost fixing: a count at an LP bound whose reduced cost exceeds the
+    # gap cannot move in any solution better than the best one.
+    ruimte = beste_w - grens + 1e-7 * max(1.0, abs(beste_w))
+    d = lp.kolomduaal
+    op_onder = np.isclose(xs, probleem.kol_onder) & (d > ruimte)
+    op_boven = np.isclose(xs, probleem.kol_boven) & (-d > ruimte)
+    vast_onder = geheel & op_onder
+    vast_boven = geheel & op_boven
+    if beste is not None:  # the best solution must stay feasible (it is, barring round-off)
+        vast_onder &= np.isclose(beste, probleem.kol_onder)
+        vast_boven &= np.isclose(beste, probleem.kol_boven)
+    kol_onder = np.where(vast_boven, probleem.kol_boven, probleem.kol_onder)
+    kol_boven = np.where(vast_onder, probleem.kol_onder, probleem.kol_boven)
+    log.info(
+        "Gereduceerde kosten zetten %d van %d gehele kolommen vast",
+        int((vast_onder | vast_boven).sum()),
+        int(geheel.sum()),
+    )
+    mip = backend.los_op(
+        replace(probleem, kol_onder=kol_onder, kol_boven=kol_boven, start=beste),
+        opties,
+        rest(),
+    )
+    if mip.x is not None and float(c @ mip.x) < beste_w:
+        beste, beste_w = mip.x, float(c @ mip.x)
+    if mip.grens is not None:
+        grens = max(grens, min(mip.grens, beste_w))
+    gap = relatieve_gap(beste_w, grens) if beste is not None else None
+    if beste is None:
+        status = mip.status
+    elif mip.status is Status.OPTIMAAL or (gap is not None and gap <= opties.gap_relatief):
+        status = Status.OPTIMAAL
+    else:
+        status = Status.TIJDSLIMIET
+    return BackendUitkomst(
+        status,
+        beste,
+        beste_w if beste is not None else None,
+        grens,
+        gap,
+        time.perf_counter() - t0,
+        mip.solver or solver,
+        mip.bericht,
+    )
+
+
+def _los_niveaus(
+    model: AllocatieModel,
+    volgorde: tuple[str, ...],
+    v: np.ndarray,
+    gehouden: list[tuple[str, float]],
+    backend: Backend,
+    opties: SolverOpties,
+    doel: Doel,
+    deadline: float,
+    *,
+    lp_eerst: bool,
+    later: int,
+    voortgang: Voortgang | None,
+) -> tuple[np.ndarray, list[NiveauUitkomst], list[tuple[str, float]], str, bool]:
+    """Solve ``volgorde`` on ``model`` from the feasible point ``v``.
+
+    ``gehouden`` are earlier levels (name, held value) to hold as rows first.
+    Returns the last solution, the level outcomes, all held levels, the solver
+    name and whether every level ran (False: stopped at the limit or without
+    a solution).
+    """
+    A, onder, boven = model.A, model.rij_onder, model.rij_boven
+    for naam, houd in gehouden:
+        A, onder, boven = _houd_vast(A, onder, boven, model.doelen[naam], houd)
+    niveaus: list[NiveauUitkomst] = []
+    gehouden = list(gehouden)
+    solver_naam = backend.naam
+    kan_lp = lp_eerst and hasattr(backend, "los_lp_op")
+    for i, naam in enumerate(volgorde):
+        c = model.doelen[naam]
+        rest = deadline - time.perf_counter()
+        if rest <= 0:
+            log.warning("Tijdslimiet bereikt vóór niveau %s", naam)
+            return v, niveaus, gehouden, solver_naam, False
+        budget = _budget(rest, later + len(volgorde) - i - 1)
+        probleem = _probleem(model, c, A, onder, boven, v)
+        with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
+            if kan_lp:
+                uit = _lp_eerst(backend, probleem, opties, budget, model.kolommen["x"])
+            else:
+                uit = backend.los_op(probleem, opties, budget)
+            uit_niveau.append(uit.status.value)
+        solver_naam = uit.solver or solver_naam
+        if not uit.status.heeft_oplossing or uit.x is None:
+            log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
+            niveaus.append(
+                NiveauUitkomst(naam, uit.status, None, uit.grens, None, None, uit.tijd_s)
+            )
+            return v, niveaus, gehouden, solver_naam, False
+        v = uit.x
+        waarde = float(c @ v)
+        houd = waarde + max(doel.tolerantie_absoluut, doel.tolerantie_relatief * abs(waarde))
+        # A tiny slack keeps the held level feasible despite solver round-off.
+        houd += 1e-6 * max(1.0, abs(waarde))
+        niveaus.append(
+            NiveauUitkomst(naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s)
+        )
+        log.info("Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens)
+        A, onder, boven = _houd_vast(A, onder, boven, c, houd)
+        gehouden.append((naam, houd))
+    return v, niveaus, gehouden, solver_naam, True
+
+
 def los_op(
     inst: Instance,
     opties: SolverOpties | None = None,
@@ -102,16 +419,18 @@ def los_op(
     inst
         A validated round.
     opties
-        Solver options; defaults to ``inst.solver``.
+        Solver options; defaults to ``inst.solver``. ``tijdslimiet_s`` bounds
+        the whole solve (all levels together).
     controleer
         Re-check the result with the independent `allocatie.verify.verify`
         before returning it (default). A result that fails raises
         `VerificatieFout` and is never returned.
     formulering
-        ``"types"`` (default): counts per type of interchangeable households;
-        ``"huishoudens"``: one binary per (household, option) pair, the
-        benchmark baseline. Both reach the same optimum on every level (see
-        `allocatie.model.bouw`).
+        ``"types"`` (default): counts per type of interchangeable households,
+        with coarse types, LP first and reduced-cost fixing (see the module
+        text); ``"huishoudens"``: one binary per (household, option) pair,
+        each level one plain MIP: the benchmark baseline. Both reach the same
+        optimum on every level (see `allocatie.model.bouw`).
     voortgang
         Receiver of progress events (`allocatie.voortgang`): building, each
         objective level, verification. None: no events.
@@ -123,61 +442,72 @@ def los_op(
     """
     opties = opties or inst.solver
     t0 = time.perf_counter()
+    deadline = t0 + opties.tijdslimiet_s
+    doel = inst.preset.doel
+    volgorde = tuple(doel.volgorde)
+    slim = formulering == "types"
+    # Levels before the first one that looks at pair costs run on the coarse model.
+    voor = volgorde.index("kosten") if "kosten" in volgorde else len(volgorde)
     with fase(voortgang, "bouwen", "Model bouwen") as uit_bouw:
         model = bouw_model(inst, formulering=formulering)
+        grof = bouw_model(inst, formulering=formulering, kosten=False) if slim and voor else None
+        if grof is not None and len(grof.typen) == len(model.typen):
+            grof = None  # no coarser than the full model
         uit_bouw.append(f"{model.n_kolommen} variabelen, {model.A.shape[0]} rijen")
+        if grof is not None:
+            uit_bouw.append(f"grof model {grof.n_kolommen} variabelen")
     bouw_s = time.perf_counter() - t0
     signalen = diagnose(inst, model)
     for s in signalen:
         log.info("Signaal: %s", s)
     backend = kies_backend(opties.backend)
     opgave = inst.gemeenten["opgave"].to_numpy(float)
-    v = model.startoplossing(opgave)
-    A, onder, boven = model.A, model.rij_onder, model.rij_boven
-    tol = inst.preset.doel
-    deadline = t0 + opties.tijdslimiet_s
     niveaus: list[NiveauUitkomst] = []
+    gehouden: list[tuple[str, float]] = []
+    volledig = True
     solver_naam = backend.naam
-    for naam in tol.volgorde:
-        c = model.doelen[naam]
-        rest = deadline - time.perf_counter()
-        if rest <= 0:
-            log.warning("Tijdslimiet bereikt vóór niveau %s", naam)
-            break
-        probleem = MipProbleem(
-            c=c,
-            A=A,
-            rij_onder=onder,
-            rij_boven=boven,
-            kol_onder=model.kol_onder,
-            kol_boven=model.kol_boven,
-            geheel=model.geheel,
-            start=v,
+    eerst = volgorde
+    if grof is not None:
+        vg, niveaus, gehouden, solver_naam, volledig = _los_niveaus(
+            grof,
+            volgorde[:voor],
+            gretige_start(grof, opgave),
+            [],
+            backend,
+            opties,
+            doel,
+            deadline,
+            lp_eerst=slim,
+            later=len(volgorde) - voor,
+            voortgang=voortgang,
         )
-        with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
-            uit = backend.los_op(probleem, opties, rest)
-            uit_niveau.append(uit.status.value)
-        solver_naam = uit.solver
-        if not uit.status.heeft_oplossing or uit.x is None:
-            log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
-            niveaus.append(
-                NiveauUitkomst(naam, uit.status, None, uit.grens, None, None, uit.tijd_s)
-            )
-            break
-        v = uit.x
-        waarde = float(c @ v)
-        houd = waarde + max(tol.tolerantie_absoluut, tol.tolerantie_relatief * abs(waarde))
-        # A tiny slack keeps the held level feasible despite solver round-off.
-        houd += 1e-6 * max(1.0, abs(waarde))
-        niveaus.append(
-            NiveauUitkomst(naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s)
+        v = verfijn(grof, model, vg)
+        eerst = volgorde[voor:] if volledig else ()
+    else:
+        v = gretige_start(model, opgave) if slim else model.startoplossing(opgave)
+    if eerst:
+        v, meer, gehouden, solver_naam, volledig = _los_niveaus(
+            model,
+            eerst,
+            v,
+            gehouden,
+            backend,
+            opties,
+            doel,
+            deadline,
+            lp_eerst=slim,
+            later=0,
+            voortgang=voortgang,
         )
-        log.info("Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens)
-        A, onder, boven = _houd_vast(A, onder, boven, c, houd)
+        niveaus += meer
 
     if not niveaus or niveaus[0].waarde is None:
         status = Status.GEEN_OPLOSSING
-    elif len(niveaus) < len(tol.volgorde) or any(n.status is not Status.OPTIMAAL for n in niveaus):
+    elif (
+        not volledig
+        or len(niveaus) < len(volgorde)
+        or any(n.status is not Status.OPTIMAAL for n in niveaus)
+    ):
         status = Status.TIJDSLIMIET
     else:
         status = Status.OPTIMAAL
@@ -202,6 +532,8 @@ def los_op(
             "geheeltallig": int(model.geheel.sum()),
             "rijen": int(model.A.shape[0]),
             "niet_nullen": int(model.A.nnz),
+            "grove_types": len(grof.typen) if grof is not None else len(model.typen),
+            "grove_variabelen": grof.n_kolommen if grof is not None else model.n_kolommen,
         },
         signalen=tuple(signalen),
         formulering=model.formulering,

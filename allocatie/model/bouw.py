@@ -82,7 +82,8 @@ class AllocatieModel:
     A, rij_onder, rij_boven, kol_onder, kol_boven, geheel
         The constraint matrix (CSR), row and column bounds, integrality.
     doelen
-        Objective level name -> cost vector over all columns.
+        Objective level name -> cost vector over all columns. A coarse model
+        (``kosten=False`` in `bouw_model`) has no ``kosten`` level.
     vastleggingen
         The pre-solve analysis of the locks (fixed households, signals).
     """
@@ -203,7 +204,9 @@ class _Rijen:
         ).tocsr()
 
 
-def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
+def bouw_model(
+    inst: Instance, *, formulering: str = "types", kosten: bool = True
+) -> AllocatieModel:
     """Build the allocation MIP of ``inst`` (vectorised; no per-coefficient objects).
 
     Parameters
@@ -214,6 +217,11 @@ def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
         ``"types"`` (default): integer counts per type of interchangeable
         households and option; ``"huishoudens"``: one binary per admissible
         (household, option) pair. Same optimum on every level.
+    kosten
+        False: the *coarse* model over types that ignore pair costs
+        (`allocatie.model.toelaatbaar.bouw_typen` with ``kosten=False``), for the
+        levels that do not look at costs; it has no ``kosten`` level. Its
+        solutions split into solutions of the full model with `verfijn`.
 
     Raises
     ------
@@ -226,7 +234,7 @@ def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
         if len(inst.vastleggingen)
         else geen_vastleggingen(inst.n_huishoudens)
     )
-    typen = bouw_typen(inst, paren, formulering, vast=analyse.vast)
+    typen = bouw_typen(inst, paren, formulering, vast=analyse.vast, kosten=kosten)
     Q, T, G = typen.n_paren, len(typen), len(inst.gemeenten)
     n_opties = len(inst.opties)
     kol = {
@@ -342,14 +350,13 @@ def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
     # onbediend[t] = n[t] - sum_o x[t,o] is integral whenever x is: no need to branch on it.
     geheel[kol["x"]] = True
 
-    doelen = {
-        naam: np.zeros(n)
-        for naam in ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
-    }
+    niveaus = ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
+    doelen = {naam: np.zeros(n) for naam in niveaus if kosten or naam != "kosten"}
     doelen["onbediend"][kol["onbediend"]] = personen
     doelen["tekort"][kol["tekort"]] = 1.0
     doelen["eerlijkheid"][kol["zmax"]] = 1.0
-    doelen["kosten"][kol["x"]] = typen.kosten
+    if kosten:
+        doelen["kosten"][kol["x"]] = typen.kosten
     doelen["overvulling"][kol["omax"]] = 1.0
 
     return AllocatieModel(
@@ -367,3 +374,45 @@ def bouw_model(inst: Instance, *, formulering: str = "types") -> AllocatieModel:
         doelen=doelen,
         vastleggingen=analyse,
     )
+
+
+def verfijn(grof: AllocatieModel, fijn: AllocatieModel, v: np.ndarray) -> np.ndarray:
+    """Split a solution ``v`` of the coarse model into one of the full model ``fijn``.
+
+    Both models come from the same round; every coarse type is a union of fine
+    types with the same admissible options, size and room, so how many of a
+    coarse type go to an option can be split over its fine types in any way:
+    every row (capacities, need, regions) and every level without costs keeps
+    its value. The split is greedy by cost (cheapest fine pair first), a good
+    start for the ``kosten`` level. The columns after ``x`` and ``onbediend``
+    (``tekort``, ``over``, ``zmax``, ``omax``) are the same in both models.
+    """
+    tg, tf = grof.typen, fijn.typen
+    xg = np.rint(v[grof.kolommen["x"]]).astype(np.int64)
+    uit = np.zeros(fijn.n_kolommen)
+    c_van = tg.type_van[tf.vertegenwoordiger]  # coarse type of each fine type
+    # Fine pairs of the coarse pairs that carry households, cheapest first.
+    sleutel_g = tg.t.astype(np.int64) * (tg.o.max(initial=0) + 1) + tg.o
+    sleutel_f = c_van[tf.t].astype(np.int64) * (tg.o.max(initial=0) + 1) + tf.o
+    volgorde_g = np.argsort(sleutel_g, kind="stable")
+    pos = np.searchsorted(sleutel_g[volgorde_g], sleutel_f)
+    qg = volgorde_g[np.minimum(pos, len(volgorde_g) - 1)]  # coarse pair of each fine pair
+    kandidaat = np.flatnonzero(xg[qg] > 0)
+    kandidaat = kandidaat[np.lexsort((kandidaat, tf.kosten[kandidaat]))]
+    rest_g = xg.copy()
+    rest_f = tf.aantal.astype(np.int64).copy()
+    xf = np.zeros(tf.n_paren)
+    for q in kandidaat.tolist():
+        g, t = int(qg[q]), int(tf.t[q])
+        k = min(rest_g[g], rest_f[t])
+        if k > 0:
+            xf[q] = k
+            rest_g[g] -= k
+            rest_f[t] -= k
+    if rest_g.any():  # cannot happen when v is feasible for the coarse model
+        raise ValueError("grove oplossing past niet in de fijne types")
+    uit[fijn.kolommen["x"]] = xf
+    uit[fijn.kolommen["onbediend"]] = rest_f
+    for fam in ("tekort", "over", "zmax", "omax"):
+        uit[fijn.kolommen[fam]] = v[grof.kolommen[fam]]
+    return uit

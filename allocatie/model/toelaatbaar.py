@@ -266,7 +266,12 @@ def _nummer_op_eerste(label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bouw_typen(
-    inst: Instance, paren: Paren, formulering: str = "types", vast: np.ndarray | None = None
+    inst: Instance,
+    paren: Paren,
+    formulering: str = "types",
+    vast: np.ndarray | None = None,
+    *,
+    kosten: bool = True,
 ) -> Typen:
     """Group the households of ``inst`` into types of interchangeable households.
 
@@ -294,6 +299,14 @@ def bouw_typen(
     vast
         Per household: its lock is fixed; by default computed with
         `allocatie.model.vastlegging.analyseer_vastleggingen`.
+    kosten
+        True (default): costs are part of the key. False: *coarse* types for
+        the objective levels that do not look at pair costs (``onbediend``,
+        ``tekort``, ``eerlijkheid``, ``overvulling``): households with the same
+        size and the same admissible options are one type whatever their
+        costs, and the type pairs carry cost 0. Every coarse type is a union
+        of (fine) types, so a coarse solution splits into a fine one
+        (`allocatie.model.bouw.verfijn`) with the same value on those levels.
 
     Returns
     -------
@@ -315,7 +328,8 @@ def bouw_typen(
     begin = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
     # Sum of the pair hashes per household (wrapping uint64; the options of one
     # household are distinct, so this hashes its set of (option, cost) pairs).
-    som = np.vstack([np.zeros((1, 2), np.uint64), np.cumsum(_paarhash(paren.o, paren.kosten), 0)])
+    pk = paren.kosten if kosten else np.zeros(len(paren))
+    som = np.vstack([np.zeros((1, 2), np.uint64), np.cumsum(_paarhash(paren.o, pk), 0)])
     hash_h = som[begin + n] - som[begin]
     personen = inst.huishoudens["personen"].to_numpy(np.int64)
     ruimte = inst.huishoudens["ruimte"].to_numpy(np.int64)
@@ -342,7 +356,9 @@ def bouw_typen(
     r = vert[type_van]
     p = np.arange(len(paren), dtype=np.int64)
     partner = begin[r[h]] + (p - begin[h])
-    anders = (paren.o != paren.o[partner]) | (paren.kosten != paren.kosten[partner])
+    anders = paren.o != paren.o[partner]
+    if kosten:
+        anders |= paren.kosten != paren.kosten[partner]
     fout = np.zeros(H, dtype=bool)
     fout[h[anders]] = True
     fout |= (personen != personen[r]) | (ruimte != ruimte[r]) | (n != n[r]) | (vlag != vlag[r])
@@ -362,6 +378,6 @@ def bouw_typen(
         vertegenwoordiger=vert.astype(np.int64),
         t=t,
         o=paren.o[paar].astype(np.int64),
-        kosten=paren.kosten[paar],
+        kosten=paren.kosten[paar] if kosten else np.zeros(len(paar)),
         paar=paar,
     )

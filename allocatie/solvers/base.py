@@ -133,6 +133,21 @@ class BackendUitkomst:
     bericht: str = ""
 
 
+@dataclass(frozen=True)
+class LpUitkomst:
+    """The LP relaxation of a `MipProbleem`: a basic optimal point and its duals.
+
+    ``kolomduaal`` are the reduced costs ``c - A^T rijduaal`` (minimisation).
+    """
+
+    status: Status
+    x: np.ndarray | None
+    objectief: float | None
+    rijduaal: np.ndarray | None
+    kolomduaal: np.ndarray | None
+    tijd_s: float
+
+
 class Backend(Protocol):
     """A solver backend: one module per solver in `allocatie.solvers`."""
 

@@ -1,0 +1,142 @@
+"""The national-scale devices of `allocatie.solve`: coarse types, greedy start, LP first.
+
+- The coarse model (types that ignore costs) reaches the same optimum as the
+  full model on every level before ``kosten``, and `verfijn` splits its
+  solutions into feasible full solutions with the same level values.
+- `gretige_start` returns a point that satisfies every row and bound.
+- The LP by column generation equals the LP over all columns.
+- The smart path (``types``) and the plain per-household MIP agree level by
+  level (also covered for many cases in test_aggregatie; here on rounds where
+  the coarse model is strictly smaller than the full one).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from bouwers import assert_niveaus_gelijk, willekeurige_ronde
+from test_aggregatie import uit_synthetisch
+
+from allocatie import solve
+from allocatie.instance import Instance
+from allocatie.model.bouw import AllocatieModel, bouw_model, verfijn
+from allocatie.model.start import gretige_start
+from allocatie.solve import _lp_met_kolomgeneratie, _probleem, los_op
+from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
+
+ZONDER_KOSTEN = ("onbediend", "tekort", "eerlijkheid", "overvulling")
+
+
+def haalbaar(model: AllocatieModel, v: np.ndarray, tol: float = 1e-6) -> None:
+    """Every row and column bound of ``model`` holds at ``v``; counts are integral."""
+    r = model.A @ v
+    assert np.all(r >= model.rij_onder - tol)
+    assert np.all(r <= model.rij_boven + tol)
+    assert np.all(v >= model.kol_onder - tol)
+    assert np.all(v <= model.kol_boven + tol)
+    g = model.geheel
+    assert np.allclose(v[g], np.round(v[g]), atol=tol)
+
+
+def los_niveaus(model: AllocatieModel, volgorde: tuple[str, ...]) -> tuple[list[float], np.ndarray]:
+    """Plain lexicographic MIP over ``volgorde`` (HiGHS, to optimality); values and point."""
+    backend = kies_backend("highs")
+    opties = SolverOpties(tijdslimiet_s=60, gap_relatief=0.0)
+    A, onder, boven = model.A, model.rij_onder, model.rij_boven
+    v: np.ndarray | None = None
+    waarden = []
+    x = None
+    for naam in volgorde:
+        c = model.doelen[naam]
+        uit = backend.los_op(_probleem(model, c, A, onder, boven, v), opties, 60)
+        assert uit.status is Status.OPTIMAAL and uit.x is not None
+        x = v = uit.x
+        w = float(c @ x)
+        waarden.append(w)
+        A, onder, boven = solve._houd_vast(A, onder, boven, c, w + 1e-6 * max(1.0, abs(w)))
+    assert x is not None
+    return waarden, x
+
+
+def rondes() -> list[Instance]:
+    return [uit_synthetisch(8, 120, seed) for seed in (3, 11)] + [
+        willekeurige_ronde(s, gemeenten=(3, 6), huishoudens=(10, 25), opties=(2, 5))
+        for s in (1, 2, 5, 8)
+    ]
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_grof_model_zelfde_optimum_en_verfijning_haalbaar(i: int) -> None:
+    inst = rondes()[i]
+    fijn = bouw_model(inst)
+    grof = bouw_model(inst, kosten=False)
+    assert "kosten" not in grof.doelen
+    assert len(grof.typen) <= len(fijn.typen)
+    assert grof.typen.aantal.sum() == fijn.typen.aantal.sum() == inst.n_huishoudens
+    w_fijn, _ = los_niveaus(fijn, ZONDER_KOSTEN)
+    w_grof, v_grof = los_niveaus(grof, ZONDER_KOSTEN)
+    np.testing.assert_allclose(w_grof, w_fijn, atol=1e-5)
+    v = verfijn(grof, fijn, v_grof)
+    haalbaar(fijn, v)
+    for naam, w in zip(ZONDER_KOSTEN, w_grof, strict=True):
+        assert float(fijn.doelen[naam] @ v) == pytest.approx(w, abs=1e-5)
+
+
+def test_grof_model_is_echt_grover_op_synthetische_ronde() -> None:
+    inst = uit_synthetisch(12, 300, 7)
+    assert len(bouw_model(inst, kosten=False).typen) < len(bouw_model(inst).typen)
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_gretige_start_is_haalbaar(i: int) -> None:
+    inst = rondes()[i]
+    opgave = inst.gemeenten["opgave"].to_numpy(float)
+    for model in (bouw_model(inst), bouw_model(inst, kosten=False)):
+        v = gretige_start(model, opgave)
+        haalbaar(model, v)
+        # It places at least as many persons as "nobody placed" and is never worse.
+        leeg = model.startoplossing(opgave)
+        assert model.doelen["onbediend"] @ v <= model.doelen["onbediend"] @ leeg
+
+
+def test_gretige_start_plaatst_alles_bij_ruim_aanbod() -> None:
+    inst = willekeurige_ronde(4, gemeenten=(3, 3), huishoudens=(6, 6), opties=(4, 4))
+    model = bouw_model(inst)
+    opgave = inst.gemeenten["opgave"].to_numpy(float)
+    v = gretige_start(model, opgave)
+    haalbaar(model, v)
+    # The greedy places every household that some option can still take at the end.
+    w, _ = los_niveaus(model, ("onbediend",))
+    assert model.doelen["onbediend"] @ v >= w[0] - 1e-9
+
+
+def test_kolomgeneratie_geeft_de_volle_lp() -> None:
+    inst = uit_synthetisch(12, 300, 7)
+    model = bouw_model(inst)
+    backend = kies_backend("highs")
+    opties = SolverOpties()
+    opgave = inst.gemeenten["opgave"].to_numpy(float)
+    v = gretige_start(model, opgave)
+    p: MipProbleem = _probleem(
+        model, model.doelen["kosten"], model.A, model.rij_onder, model.rij_boven, v
+    )
+    vol = backend.los_lp_op(p, opties, 60)  # type: ignore[attr-defined]
+    kg = _lp_met_kolomgeneratie(backend, p, opties, 60, model.kolommen["x"])
+    assert vol.objectief is not None and kg.objectief is not None
+    assert kg.objectief == pytest.approx(vol.objectief, rel=1e-7, abs=1e-6)
+    assert kg.kolomduaal is not None and kg.x is not None
+    # Reduced costs are those of the full LP: none negative at a zero column.
+    nul = kg.x[model.kolommen["x"]] < 1e-9
+    assert (kg.kolomduaal[model.kolommen["x"]][nul] >= -1e-7).all()
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_slim_pad_en_kale_mip_gelijk(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    inst = uit_synthetisch(8, 120, seed)
+    # Force column generation on this small round too.
+    monkeypatch.setattr(solve, "KOLOMGENERATIE_VANAF", 10)
+    slim = los_op(inst, formulering="types")
+    kaal = los_op(inst, formulering="huishoudens")
+    assert slim.status is Status.OPTIMAAL and kaal.status is Status.OPTIMAAL
+    assert_niveaus_gelijk(slim, kaal)
+    assert slim.modelgrootte["grove_types"] <= slim.modelgrootte["types"]
