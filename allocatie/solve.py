@@ -118,6 +118,11 @@ KOLOMGENERATIE_VANAF = 20_000
 #: Cheapest count columns per household type in the first subset of column generation.
 PER_TYPE = 12
 
+#: Time reserved per later level, as a multiple of this level's LP and heuristics.
+RESERVE = 1.5
+#: The full MIP of a level runs only with at least this many seconds.
+MIN_MIP_S = 1.0
+
 #: Share of the remaining time a level may use: rest / (1 + AANDEEL * later levels).
 AANDEEL_LATER = 0.5
 
@@ -215,11 +220,17 @@ def _lp_eerst(
     opties: SolverOpties,
     budget: float,
     kolommen_x: slice | None = None,
+    *,
+    deadline: float = np.inf,
+    later: int = 0,
 ) -> BackendUitkomst:
     """One level: LP bound, RENS sub-MIP, then reduced-cost fixing and the full MIP.
 
     ``probleem.start`` must be feasible (the previous level's solution). Falls
     back to the plain MIP when the LP does not finish in its share of the time.
+    The full MIP (the slow, last resort) only gets the time that remains after
+    reserving, for each of the ``later`` levels, 1.5 times what this level's LP
+    and heuristics took, before the overall ``deadline``.
     """
     t0 = time.perf_counter()
     c, geheel = probleem.c, probleem.geheel
@@ -291,7 +302,10 @@ def _lp_eerst(
         return BackendUitkomst(
             Status.OPTIMAAL, beste, beste_w, grens, gap, time.perf_counter() - t0, solver
         )
-    if rest() <= 0.05:
+    voorwerk = time.perf_counter() - t0
+    mip_tijd = min(rest(), deadline - time.perf_counter() - later * RESERVE * voorwerk)
+    # Below the time its own LP took, the full MIP rarely gets past presolve.
+    if mip_tijd <= max(MIN_MIP_S, voorwerk):
         status = Status.TIJDSLIMIET if beste is not None else Status.GEEN_OPLOSSING
         return BackendUitkomst(status, beste, beste_w, grens, gap, time.perf_counter() - t0, solver)
 
@@ -316,7 +330,7 @@ def _lp_eerst(
     mip = backend.los_op(
         replace(probleem, kol_onder=kol_onder, kol_boven=kol_boven, start=beste),
         opties,
-        rest(),
+        mip_tijd,
     )
     if mip.x is not None and float(c @ mip.x) < beste_w:
         beste, beste_w = mip.x, float(c @ mip.x)
@@ -379,7 +393,15 @@ def _los_niveaus(
         probleem = _probleem(model, c, A, onder, boven, v)
         with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
             if kan_lp:
-                uit = _lp_eerst(backend, probleem, opties, budget, model.kolommen["x"])
+                uit = _lp_eerst(
+                    backend,
+                    probleem,
+                    opties,
+                    budget,
+                    model.kolommen["x"],
+                    deadline=deadline,
+                    later=later + len(volgorde) - i - 1,
+                )
             else:
                 uit = backend.los_op(probleem, opties, budget)
             uit_niveau.append(uit.status.value)
@@ -450,7 +472,11 @@ def los_op(
     voor = volgorde.index("kosten") if "kosten" in volgorde else len(volgorde)
     with fase(voortgang, "bouwen", "Model bouwen") as uit_bouw:
         model = bouw_model(inst, formulering=formulering)
-        grof = bouw_model(inst, formulering=formulering, kosten=False) if slim and voor else None
+        grof = (
+            bouw_model(inst, formulering=formulering, kosten=False, paren=model.paren)
+            if slim and voor
+            else None
+        )
         if grof is not None and len(grof.typen) == len(model.typen):
             grof = None  # no coarser than the full model
         uit_bouw.append(f"{model.n_kolommen} variabelen, {model.A.shape[0]} rijen")

@@ -140,14 +140,23 @@ def _formulering_kwargs(func: Any, formulering: str) -> dict[str, str] | None:
 
 
 def fase_laden(
-    map_: Path, backend: str, tijdslimiet_s: float, threads: int, seed: int
+    map_: Path,
+    backend: str,
+    tijdslimiet_s: float,
+    threads: int,
+    seed: int,
+    gap: float | None = None,
 ) -> tuple[Any, float]:
-    """Read and validate the round folder; returns the `Instance` and the seconds taken."""
+    """Read and validate the round folder; returns the `Instance` and the seconds taken.
+
+    ``gap``: the relative MIP gap per level (None: the round's own setting).
+    """
     from allocatie import laad_ronde
 
+    extra = {} if gap is None else {"gap_relatief": gap}
     t0 = time.perf_counter()
     inst = laad_ronde(
-        map_, backend=backend, tijdslimiet_s=tijdslimiet_s, threads=threads, seed=seed
+        map_, backend=backend, tijdslimiet_s=tijdslimiet_s, threads=threads, seed=seed, **extra
     )
     return inst, time.perf_counter() - t0
 
@@ -197,8 +206,11 @@ def fase_controleren(inst: Any, res: Any) -> tuple[Any, float]:
     return controle, time.perf_counter() - t0
 
 
-def cli_opdracht(map_: Path, backend: str, tijdslimiet_s: float, uitvoer: Path) -> list[str]:
+def cli_opdracht(
+    map_: Path, backend: str, tijdslimiet_s: float, uitvoer: Path, gap: float | None = None
+) -> list[str]:
     """The end-to-end command: ``allocatie ronde`` on ``map_`` writing to ``uitvoer``."""
+    extra = [] if gap is None else ["--gap", str(gap)]
     return [
         sys.executable,
         "-c",
@@ -214,6 +226,7 @@ def cli_opdracht(map_: Path, backend: str, tijdslimiet_s: float, uitvoer: Path) 
         "--tijdslimiet",
         str(tijdslimiet_s),
         "--overschrijf",
+        *extra,
     ]
 
 
@@ -303,6 +316,7 @@ def _kind_api(spec: dict[str, Any]) -> dict[str, Any]:
             spec["tijdslimiet_s"],
             spec["threads"],
             spec["seed"],
+            spec.get("gap"),
         )
         # Solve before the separate build, so `los_op` runs cold, like a user's first call.
         fase = "oplossen"
@@ -460,6 +474,7 @@ class Instelling:
     harde_timeout_s: float | None = None  # None: derived from the time limit
     threads: int = 0
     seed: int = 0
+    gap: float | None = None  # None: each round's own [solver] gap
     geheugenlimiet_mb: int = field(default_factory=geheugenlimiet_standaard_mb)
 
     def limiet(self, fam: Familie) -> float:
@@ -517,6 +532,7 @@ def _basisrecord(fam: Familie, ronde: dict[str, Any], inst: Instelling) -> dict[
         "geografie": ronde["geografie"],
         "seed_instantie": fam.seed,
         "tijdslimiet_s": inst.limiet(fam),
+        "gap_doel": inst.gap,
         "harde_timeout_s": inst.hard(fam),
         "threads": inst.threads,
         "geheugenlimiet_mb": inst.geheugenlimiet_mb,
@@ -567,6 +583,7 @@ def run_api(
         "tijdslimiet_s": inst.limiet(fam),
         "threads": inst.threads,
         "seed": inst.seed,
+        "gap": inst.gap,
         "resultaat": str(resultaat),
     }
     k = draai_kind(
@@ -594,7 +611,7 @@ def run_cli(fam: Familie, ronde: dict[str, Any], backend: str, inst: Instelling)
     if rusage.exists():
         rusage.unlink()
     k = draai_kind(
-        cli_opdracht(Path(ronde["map"]), backend, inst.limiet(fam), doel),
+        cli_opdracht(Path(ronde["map"]), backend, inst.limiet(fam), doel, inst.gap),
         harde_timeout_s=inst.hard(fam),
         log=inst.uitvoer / "logs" / f"{naam}.log",
         resultaat=doel / "samenvatting.json",

@@ -59,6 +59,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=0, help="threads voor de solver (0 = auto)")
     p.add_argument("--seed", type=int, default=0, help="seed voor de solver")
     p.add_argument(
+        "--gap",
+        type=float,
+        default=None,
+        help="relatieve MIP-gap per niveau (standaard die van de ronde, 0,0001)",
+    )
+    p.add_argument(
         "--geheugenlimiet-mb",
         type=int,
         default=drivers.geheugenlimiet_standaard_mb(),
@@ -175,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         harde_timeout_s=args.harde_timeout,
         threads=args.threads,
         seed=args.seed,
+        gap=args.gap,
         geheugenlimiet_mb=args.geheugenlimiet_mb,
     )
     _meld(f"Benchmarks: {', '.join(f.naam for f in gekozen)}; uitvoer in {uitvoer}")

@@ -205,7 +205,11 @@ class _Rijen:
 
 
 def bouw_model(
-    inst: Instance, *, formulering: str = "types", kosten: bool = True
+    inst: Instance,
+    *,
+    formulering: str = "types",
+    kosten: bool = True,
+    paren: Paren | None = None,
 ) -> AllocatieModel:
     """Build the allocation MIP of ``inst`` (vectorised; no per-coefficient objects).
 
@@ -222,13 +226,16 @@ def bouw_model(
         (`allocatie.model.toelaatbaar.bouw_typen` with ``kosten=False``), for the
         levels that do not look at costs; it has no ``kosten`` level. Its
         solutions split into solutions of the full model with `verfijn`.
+    paren
+        The round's admissible pairs (`bouw_paren`), when already computed.
 
     Raises
     ------
     ValueError
         On an unknown ``formulering``.
     """
-    paren = bouw_paren(inst)
+    if paren is None:
+        paren = bouw_paren(inst)
     analyse = (
         analyseer_vastleggingen(inst, criteriummaskers(inst))
         if len(inst.vastleggingen)
