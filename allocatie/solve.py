@@ -118,6 +118,11 @@ KOLOMGENERATIE_VANAF = 20_000
 #: Cheapest count columns per household type in the first subset of column generation.
 PER_TYPE = 12
 
+#: Share of a level's time its LP relaxation may take. The LP gives the bound and
+#: the point the heuristics round; without it a level on a national round rarely
+#: gets past the start (measured), so it may use most of the level's time.
+LP_AANDEEL = 0.85
+
 #: Time reserved per later level, as a multiple of this level's LP and heuristics.
 RESERVE = 1.5
 #: The full MIP of a level runs only with at least this many seconds.
@@ -243,9 +248,9 @@ def _lp_eerst(
         and np.any(c[kolommen_x] != 0)
         and kolommen_x.stop > KOLOMGENERATIE_VANAF
     ):
-        lp = _lp_met_kolomgeneratie(backend, probleem, opties, 0.6 * budget, kolommen_x)
+        lp = _lp_met_kolomgeneratie(backend, probleem, opties, LP_AANDEEL * budget, kolommen_x)
     else:
-        lp = backend.los_lp_op(probleem, opties, 0.6 * budget)  # type: ignore[attr-defined]
+        lp = backend.los_lp_op(probleem, opties, LP_AANDEEL * budget)  # type: ignore[attr-defined]
     if lp.x is None or lp.objectief is None or lp.kolomduaal is None:
         log.info("LP-relaxatie niet binnen de tijd; gewone MIP")
         return backend.los_op(probleem, opties, rest())

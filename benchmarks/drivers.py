@@ -153,7 +153,7 @@ def fase_laden(
     """
     from allocatie import laad_ronde
 
-    extra = {} if gap is None else {"gap_relatief": gap}
+    extra: dict[str, Any] = {} if gap is None else {"gap_relatief": gap}
     t0 = time.perf_counter()
     inst = laad_ronde(
         map_, backend=backend, tijdslimiet_s=tijdslimiet_s, threads=threads, seed=seed, **extra
