@@ -118,6 +118,9 @@ KOLOMGENERATIE_VANAF = 20_000
 #: Cheapest count columns per household type in the first subset of column generation.
 PER_TYPE = 12
 
+#: Levels solved with ``tekort`` and ``over`` continuous (see `_probleem`).
+ZONDER_GEHEEL_TEKORT = ("onbediend", "tekort", "eerlijkheid")
+
 #: Share of a level's time its LP relaxation may take. The LP gives the bound and
 #: the point the heuristics round; without it a level on a national round rarely
 #: gets past the start (measured), so it may use most of the level's time.
@@ -144,7 +147,22 @@ def _probleem(
     onder: np.ndarray,
     boven: np.ndarray,
     start: np.ndarray | None,
+    naam: str = "",
 ) -> MipProbleem:
+    """The MIP of one level; ``naam`` decides whether shortfall columns are integer.
+
+    ``tekort[g]`` and ``over[g]`` are integral in every solution that matters
+    (placements and opgave are whole persons), so declaring them integer is
+    exact; it sharpens the min-max and cost levels (province 50x500: overvulling
+    3.8 -> 0.6 s, kosten 1.4 -> 0.5 s) but slows the level ``tekort`` itself
+    (0.2 -> 1.6 s) and made the support MIP of ``eerlijkheid`` on the national
+    round worse (0.19 -> 0.5), so it is left off for the first three levels.
+    """
+    geheel = model.geheel
+    if naam not in ZONDER_GEHEEL_TEKORT:
+        geheel = geheel.copy()
+        geheel[model.kolommen["tekort"]] = True
+        geheel[model.kolommen["over"]] = True
     return MipProbleem(
         c=c,
         A=A,
@@ -152,7 +170,7 @@ def _probleem(
         rij_boven=boven,
         kol_onder=model.kol_onder,
         kol_boven=model.kol_boven,
-        geheel=model.geheel,
+        geheel=geheel,
         start=start,
     )
 
@@ -395,7 +413,7 @@ def _los_niveaus(
             log.warning("Tijdslimiet bereikt vóór niveau %s", naam)
             return v, niveaus, gehouden, solver_naam, False
         budget = _budget(rest, later + len(volgorde) - i - 1)
-        probleem = _probleem(model, c, A, onder, boven, v)
+        probleem = _probleem(model, c, A, onder, boven, v, naam)
         with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
             if kan_lp:
                 uit = _lp_eerst(
