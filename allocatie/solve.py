@@ -127,7 +127,7 @@ ZONDER_GEHEEL_TEKORT = ("onbediend", "tekort", "eerlijkheid")
 LP_AANDEEL = 0.85
 
 #: Time reserved per later level, as a multiple of this level's LP and heuristics.
-RESERVE = 1.5
+RESERVE = 2.5
 #: The full MIP of a level runs only with at least this many seconds.
 MIN_MIP_S = 1.0
 
