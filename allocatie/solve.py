@@ -252,8 +252,8 @@ def _lp_eerst(
     ``probleem.start`` must be feasible (the previous level's solution). Falls
     back to the plain MIP when the LP does not finish in its share of the time.
     The full MIP (the slow, last resort) only gets the time that remains after
-    reserving, for each of the ``later`` levels, 1.5 times what this level's LP
-    and heuristics took, before the overall ``deadline``.
+    reserving, for each of the ``later`` levels, `RESERVE` times what this level's
+    LP and heuristics took, before the overall ``deadline``.
     """
     t0 = time.perf_counter()
     c, geheel = probleem.c, probleem.geheel
@@ -310,7 +310,8 @@ def _lp_eerst(
                 start=beste,
             ),
             opties,
-            min(rest(), max(1.0, 0.3 * budget)),
+            # The last level may spend all its time here (its full MIP rarely helps).
+            rest() if later == 0 else min(rest(), max(1.0, 0.3 * budget)),
         )
         if drager.x is not None and float(c @ drager.x) < beste_w:
             beste, beste_w = drager.x, float(c @ drager.x)
