@@ -10,6 +10,8 @@ Examples
 >>> inst = allocatie.laad_ronde("data/voorbeeld")  # doctest: +SKIP
 >>> res = allocatie.los_op(inst)  # solved and independently verified  # doctest: +SKIP
 >>> res.per_gemeente[["gemeente_code", "opgave", "geplaatst", "tekort"]]  # doctest: +SKIP
+>>> res2 = allocatie.los_op(inst, vorige=res)  # a stable re-run  # doctest: +SKIP
+>>> res2.verschuivingen  # what moved and why  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from allocatie.result import AllocationResult
 from allocatie.solve import los_op
 from allocatie.solvers.base import SolverOpties, Status
 from allocatie.verify import verify
+from allocatie.vorige import VorigeUitkomst, lees_vorige_uitkomst
 
 __version__ = "0.1.0"
 
@@ -29,8 +32,10 @@ __all__ = [
     "Instance",
     "SolverOpties",
     "Status",
+    "VorigeUitkomst",
     "laad_preset",
     "laad_ronde",
+    "lees_vorige_uitkomst",
     "los_op",
     "maak_instance",
     "verify",

@@ -21,13 +21,16 @@ import numpy as np
 import pandas as pd
 
 from allocatie.instance import Instance
+from allocatie.model.onhaalbaar import conflicttekst, criteriumbeschrijving, minimaal_conflict
 from allocatie.model.toelaatbaar import (
     ANKER_CRITERIA,
     Paren,
     bouw_paren,
+    coa_vrijgesteld,
     criteriummaskers,
     optie_gemeente,
 )
+from allocatie.model.vastlegging import vastlegteksten
 from allocatie.result import AllocationResult
 from allocatie.taal import huishoudens, nl_getal, personen
 from allocatie.validate import REGIOSOORTEN
@@ -60,47 +63,31 @@ def _getal(x: float) -> str:
     return nl_getal(x, 0) if abs(x - round(x)) < 1e-6 else nl_getal(x, 2)
 
 
-def _criteriumtekst(inst: Instance, h: int) -> dict[str, str]:
-    """Criterion -> Dutch description for household ``h`` (anchor criteria it has)."""
+def _criteriumtekst(inst: Instance, h: int, coa_vrij: np.ndarray | None = None) -> dict[str, str]:
+    """Criterion -> Dutch description for household ``h`` (anchor criteria it has).
+
+    With the hard COA-regio rule also ``coa_regio``; ``coa_vrij`` is
+    `allocatie.model.toelaatbaar.coa_vrijgesteld` of the round.
+    """
     pr, rij = inst.preset, inst.huishoudens.iloc[h]
     teksten = {}
     for kolom, crit, limiet in ANKER_CRITERIA:
         if getattr(pr.criteria, crit) and rij[kolom]:
             grens = float(getattr(pr.limieten, limiet))
             teksten[crit] = f"{crit} ≤ {_getal(grens)} min ({rij['vervoer']}) naar {rij[kolom]}"
+    if pr.criteria.coa_regio:
+        vrij = coa_vrijgesteld(inst)[h] if coa_vrij is None else bool(coa_vrij[h])
+        if vrij:
+            teksten["coa_regio"] = "COA-regio vrij: werk, studie, familie of zorg ligt erbuiten"
+        else:
+            regio = inst.gemeenten.set_index("gemeente_code").at[rij["azc_gemeente"], "coa_regio"]
+            teksten["coa_regio"] = f"COA-regio {regio} van het azc"
     return teksten
 
 
-def vastlegteksten(inst: Instance) -> dict[str, str]:
-    """Household id -> Dutch description of its locks and bans set by hand.
-
-    Examples: ``"vastgelegd door regisseur op W1 (wens gemeente)"``,
-    ``"verboden door regisseur: F2, gemeente GM0003"``.
-    """
-    vast: dict[str, str] = {}
-    verbod: dict[str, list[str]] = {}
-    vl = inst.vastleggingen
-    for hid, aid, code, soort, toel in zip(
-        vl["huishouden_id"],
-        vl["aanbod_id"],
-        vl["gemeente_code"],
-        vl["soort"],
-        vl["toelichting"],
-        strict=True,
-    ):
-        doel = aid if aid else f"gemeente {code}"
-        if soort == "vast":
-            vast[hid] = f"vastgelegd door regisseur op {doel}" + (f" ({toel})" if toel else "")
-        else:
-            verbod.setdefault(hid, []).append(doel + (f" ({toel})" if toel else ""))
-    uit = dict(vast)
-    for hid, doelen in verbod.items():
-        tekst = "verboden door regisseur: " + ", ".join(doelen)
-        uit[hid] = f"{uit[hid]}; {tekst}" if hid in uit else tekst
-    return uit
-
-
-def _gebruik(inst: Instance, res: AllocationResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def optiegebruik(
+    inst: Instance, res: AllocationResult
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per option: slots used, room (persons + nareizigers) used; per region: persons placed."""
     op, hh = inst.opties, inst.huishoudens
     opos = {a: i for i, a in enumerate(op["aanbod_id"].tolist())}
@@ -124,7 +111,7 @@ def _gebruik(inst: Instance, res: AllocationResult) -> tuple[np.ndarray, np.ndar
     return slots, gebruikt, regio
 
 
-def _vol(
+def vol_reden(
     inst: Instance,
     h: int,
     o: int,
@@ -184,16 +171,17 @@ def verklaar(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     hh, op = inst.huishoudens, inst.opties
     paren = bouw_paren(inst)
     maskers = criteriummaskers(inst)
-    gebruik = _gebruik(inst, res)
+    gebruik = optiegebruik(inst, res)
     aanbod = op["aanbod_id"].to_numpy(object)
     opos = {a: i for i, a in enumerate(aanbod.tolist())}
     gekozen = dict(zip(res.plaatsingen["huishouden_id"], res.plaatsingen["aanbod_id"], strict=True))
     begin = np.searchsorted(paren.h, np.arange(len(hh) + 1))
     vastleg = vastlegteksten(inst)
+    coa_vrij = coa_vrijgesteld(inst)
     rijen = []
     for h, hid in enumerate(hh["huishouden_id"].tolist()):
         ps = np.arange(begin[h], begin[h + 1])
-        teksten = _criteriumtekst(inst, h)
+        teksten = _criteriumtekst(inst, h, coa_vrij)
         if hid in vastleg:
             teksten["vastlegging"] = vastleg[hid]
         rij: dict[str, object] = {
@@ -235,7 +223,7 @@ def verklaar(inst: Instance, res: AllocationResult) -> pd.DataFrame:
                 f" ({vastleg[hid]})" if hid in vastleg else ""
             )
         else:
-            rij["reden"] = _reden_geen_optie(inst, h, maskers, teksten)
+            rij["reden"] = _reden_geen_optie(inst, h, maskers)
         rijen.append(rij)
     uit = pd.DataFrame(rijen, columns=list(KOLOMMEN))
     return uit.sort_values("huishouden_id", kind="stable", ignore_index=True)
@@ -253,7 +241,7 @@ def _reden_alternatief(
     """Why the alternative pair ``alt`` was not chosen over the chosen pair ``p``."""
     kosten = paren.kosten
     delen = paren.kostendelen
-    vol = _vol(inst, h, int(paren.o[alt]), gebruik, eigen)
+    vol = vol_reden(inst, h, int(paren.o[alt]), gebruik, eigen)
     if vol:
         return vol
     verschil = float(kosten[alt] - kosten[p])
@@ -278,7 +266,7 @@ def _reden_vol(
 ) -> str:
     """Reason for an unplaced household with admissible ``opties`` (cheapest first)."""
     aanbod = inst.opties["aanbod_id"].to_numpy(object)
-    vol = [int(o) for o in opties if _vol(inst, h, int(o), gebruik)]
+    vol = [int(o) for o in opties if vol_reden(inst, h, int(o), gebruik)]
     namen = ", ".join(str(aanbod[o]) for o in vol[:3])
     meer = f" (en {len(vol) - 3} meer)" if len(vol) > 3 else ""
     if len(vol) == len(opties):
@@ -287,54 +275,18 @@ def _reden_vol(
     return f"passende opties vol: {namen}{meer}; nog ruimte in {vrij} (binnen de tolerantie)"
 
 
-def _reden_geen_optie(
-    inst: Instance, h: int, maskers: dict[str, np.ndarray], teksten: dict[str, str]
-) -> str:
-    """Reason for a household without any admissible option.
+def _reden_geen_optie(inst: Instance, h: int, maskers: dict[str, np.ndarray]) -> str:
+    """Reason for a household without any admissible option: the criteria that conflict.
 
-    A lock set by hand that points at an option the household does not fit is
-    named as such: the lock restricts the options, the other criteria exclude it.
+    The smallest set of hard criteria (locks and bans included) whose options
+    have nothing in common, with the number of options each allows
+    (`allocatie.model.onhaalbaar`, the same text as in ``onhaalbaar.csv``).
     """
     rij = {c: m[h] for c, m in maskers.items()}
-    ruimte = int(inst.huishoudens["ruimte"].iat[h])
-    beschrijving = {
-        "grootte": f"grootte (ruimte voor {personen(ruimte)})",
-        "beschikbaarheid": (
-            "beschikbaarheid (vrij uiterlijk "
-            f"{np.datetime_as_string(inst.deadline()[h], unit='D')})"
-        ),
-        **teksten,
-    }
-    if teksten.get("vastlegging", "").startswith("vastgelegd"):
-        andere = [
-            beschrijving.get(c, c)
-            for c, m in rij.items()
-            if c != "vastlegging" and not (m & rij["vastlegging"]).any()
-        ]
-        return f"geen passende optie: {teksten['vastlegging']}" + (
-            f", maar die valt af op {' of '.join(andere)}" if andere else ""
-        )
-    blokkerend = []
-    for c in rij:
-        rest = np.ones(len(inst.opties), dtype=bool)
-        for d, m in rij.items():
-            if d != c:
-                rest &= m
-        if rest.any():
-            blokkerend.append(beschrijving.get(c, c))
-    if not rij["grootte"].any():
-        hoofd = f"geen optie met plaats voor {personen(ruimte)}"
-        return f"geen passende optie: {hoofd}" + (
-            f" (en {' of '.join(blokkerend[1:])})" if len(blokkerend) > 1 else ""
-        )
-    if blokkerend:
-        return "geen passende optie: de opties van passende grootte vallen af op " + " of ".join(
-            blokkerend
-        )
-    return (
-        "geen passende optie: de opties van passende grootte vallen af op een combinatie van "
-        + ", ".join(beschrijving.get(c, c) for c in rij if c != "grootte")
-    )
+    criteria = minimaal_conflict(rij)
+    if not criteria:  # pragma: no cover - only for a household with an admissible option
+        return "geen passende optie"
+    return "geen passende optie: " + conflicttekst(criteria, rij, criteriumbeschrijving(inst, h))
 
 
 def _ruimte_voor_anderen(
@@ -403,7 +355,7 @@ def verklaar_gemeenten(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     ):
         geplaatst_g[hpos[hid]] = gidx[code]
     pers = inst.huishoudens["personen"].to_numpy(np.int64)
-    gebruik = _gebruik(inst, res)
+    gebruik = optiegebruik(inst, res)
     rijen = []
     for r in g.itertuples(index=False):
         if r.tekort <= 0:

@@ -7,6 +7,7 @@ Loading is strict: a missing or unknown key is a `ConfiguratieFout`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tomllib
 from dataclasses import dataclass, fields
@@ -16,7 +17,14 @@ from typing import Any
 from allocatie.errors import ConfiguratieFout
 
 #: The objective levels the model knows, in the default order.
-DOELNIVEAUS: tuple[str, ...] = ("onbediend", "tekort", "eerlijkheid", "overvulling", "kosten")
+DOELNIVEAUS: tuple[str, ...] = (
+    "onbediend",
+    "stabiliteit",
+    "tekort",
+    "eerlijkheid",
+    "overvulling",
+    "kosten",
+)
 
 #: Modes of travel a travel-time limit is measured in.
 VERVOERSWIJZEN: tuple[str, ...] = ("ov", "auto")
@@ -34,6 +42,8 @@ class Criteria:
     familie: bool
     zorg: bool
     beschikbaarheid: bool
+    #: Stay in the COA-regio of the azc (hard rule); optional in a preset file, default off.
+    coa_regio: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,12 +122,17 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
             bestand=bron,
             kolom=f"{naam}.{onbekend[0]}",
         )
-    ontbrekend = [v for v in velden if v not in waarden]
+    # A key with a default value (added after presets were first copied) may be omitted.
+    ontbrekend = [
+        v for v, f in velden.items() if v not in waarden and f.default is dataclasses.MISSING
+    ]
     if ontbrekend:
         raise ConfiguratieFout(
             f"sleutel ontbreekt in [{naam}]", bestand=bron, kolom=f"{naam}.{ontbrekend[0]}"
         )
     for veld, spec in velden.items():
+        if veld not in waarden:
+            continue
         waarde = waarden[veld]
         soort = spec.type
         sleutel = f"{naam}.{veld}"

@@ -16,7 +16,27 @@ import pandas as pd
 
 from allocatie.instance import Instance
 from allocatie.model.bouw import AllocatieModel
+from allocatie.model.onhaalbaar import lege_onhaalbaar
 from allocatie.solvers.base import Status
+from allocatie.vorige import NIET_GEPLAATST, VorigeUitkomst
+
+#: Columns of `AllocationResult.verschuivingen` (see `allocatie.verschuiving`), in order.
+VERSCHUIVING_KOLOMMEN: tuple[str, ...] = (
+    "huishouden_id",
+    "personen",
+    "soort",
+    "vorige_optie",
+    "vorige_gemeente",
+    "nieuwe_optie",
+    "nieuwe_gemeente",
+    "telt_mee",
+    "reden",
+)
+
+
+def lege_verschuivingen() -> pd.DataFrame:
+    """An empty `AllocationResult.verschuivingen` table (no previous outcome, or nothing moved)."""
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in VERSCHUIVING_KOLOMMEN})
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,17 @@ class AllocationResult:
         The model formulation solved: ``"types"`` (counts per type of
         interchangeable households, the default) or ``"huishoudens"`` (one
         binary per household and option).
+    onhaalbaar
+        One row per household without any admissible option: the smallest set
+        of hard criteria that conflict, with the number of options each allows
+        (`allocatie.model.onhaalbaar.diagnoseer_onhaalbaar`). Those households
+        are unplaced; the rest of the round is solved.
+    vorige
+        The previous outcome of a re-run (`allocatie.vorige`), or None.
+    verschuivingen
+        On a re-run: one row per household whose placement differs from
+        ``vorige``, with the old and new option and the reason in Dutch
+        (`allocatie.verschuiving.verklaar_verschuivingen`); empty otherwise.
     """
 
     status: Status
@@ -102,6 +133,9 @@ class AllocationResult:
     modelgrootte: dict[str, int] = field(default_factory=dict)
     signalen: tuple[str, ...] = ()
     formulering: str = "types"
+    onhaalbaar: pd.DataFrame = field(default_factory=lege_onhaalbaar)
+    vorige: VorigeUitkomst | None = None
+    verschuivingen: pd.DataFrame = field(default_factory=lege_verschuivingen)
 
     @property
     def grens(self) -> float | None:
@@ -153,10 +187,25 @@ class AllocationResult:
             "formulering": self.formulering,
             "modelgrootte": dict(self.modelgrootte),
             "signalen": list(self.signalen),
+            "onhaalbaar": [
+                {"huishouden_id": str(r.huishouden_id), "criteria": str(r.criteria)}
+                for r in self.onhaalbaar.itertuples(index=False)
+            ],
+            **({} if self.vorige is None else {"stabiliteit": self._stabiliteit()}),
             "per_gemeente": [
                 {k: (v.item() if hasattr(v, "item") else v) for k, v in rij.items()}
                 for rij in g.to_dict(orient="records")
             ],
+        }
+
+    def _stabiliteit(self) -> dict[str, Any]:
+        """Counts of the moves against the previous outcome, by kind, for the summary."""
+        v = self.verschuivingen
+        soort = v["soort"].value_counts()
+        return {
+            "vorige_uitkomst": None if self.vorige is None else self.vorige.bron,
+            "verschuivingen": int(v["telt_mee"].astype(bool).sum()),
+            **{str(k): int(n) for k, n in soort.items()},
         }
 
 
@@ -261,18 +310,29 @@ def maak_tabellen(
     geplaatst_h[h] = True
     n_opties = np.bincount(paren.h, minlength=len(hh))
     niet = np.flatnonzero(~geplaatst_h)
+    ids = hh["huishouden_id"].to_numpy(object)
+    conflict = (
+        {}
+        if model.onhaalbaar is None
+        else dict(zip(model.onhaalbaar["huishouden_id"], model.onhaalbaar["conflict"], strict=True))
+    )
     onbediend = pd.DataFrame(
         {
-            "huishouden_id": hh["huishouden_id"].to_numpy(object)[niet],
+            "huishouden_id": ids[niet],
             "personen": hh["personen"].to_numpy()[niet],
             "ruimte": hh["ruimte"].to_numpy()[niet],
             "passende_opties": n_opties[niet],
-            "reden": np.where(
-                n_opties[niet] == 0,
-                "geen passende optie (grootte of harde criteria)",
-                "passende opties vol of elders nodig",
-            ),
-        }
+            "reden": [
+                (
+                    "geen passende optie: "
+                    + conflict.get(i, "de harde criteria sluiten elkaar uit")
+                    if n == 0
+                    else "passende opties vol of elders nodig"
+                )
+                for i, n in zip(ids[niet], n_opties[niet], strict=True)
+            ],
+        },
+        columns=["huishouden_id", "personen", "ruimte", "passende_opties", "reden"],
     )
 
     gidx = inst.gemeente_index
@@ -341,4 +401,10 @@ def maak_tabellen(
         "kosten": float(plaatsingen["kosten"].sum()),
         "overvulling": float(relatief_over.max()) if len(relatief_over) else 0.0,
     }
+    if model.vorige is not None:
+        # Previously placed households (option gone or not) not at their previous option now.
+        nu = np.full(len(hh), -3, dtype=np.int64)
+        nu[h] = o
+        eerder = model.vorige != NIET_GEPLAATST
+        doelwaarden["stabiliteit"] = float(np.count_nonzero(eerder & (nu != model.vorige)))
     return plaatsingen, onbediend, per_gemeente, per_optie, doelwaarden

@@ -40,6 +40,7 @@ import scipy.sparse as sp
 
 from allocatie.instance import Instance
 from allocatie.model.bouw import AllocatieModel, bouw_model, verfijn
+from allocatie.model.onhaalbaar import lege_onhaalbaar
 from allocatie.model.start import gretige_start
 from allocatie.presets import Doel
 from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
@@ -47,7 +48,9 @@ from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.solvers.base import Backend, BackendUitkomst, LpUitkomst, relatieve_gap
 from allocatie.taal import huishoudens, personen
 from allocatie.verify import verify
+from allocatie.verschuiving import verklaar_verschuivingen
 from allocatie.voortgang import Voortgang, fase
+from allocatie.vorige import VorigeLike, als_vorige, vorige_signalen
 
 log = logging.getLogger(__name__)
 
@@ -56,33 +59,30 @@ def diagnose(inst: Instance, model: AllocatieModel) -> list[str]:
     """Problems visible before solving, as Dutch sentences with the numbers.
 
     The model itself is always feasible (a household can stay unplaced), so
-    these are signals, not errors: households that no option can take, and
-    demand versus capacity. Locks set by hand come first: a lock on an option
-    the household does not fit (it stays unplaced), and locks that do not all
-    fit their option (`allocatie.model.vastlegging.analyseer_vastleggingen`).
+    these are signals, not errors: households that no option can take (with
+    the criteria that conflict, `allocatie.model.onhaalbaar`), and demand
+    versus capacity. On a re-run, what the previous outcome holds
+    (`allocatie.vorige.vorige_signalen`). Locks set by hand come first: a lock
+    on an option the household does not fit (it stays unplaced), and locks that
+    do not all fit their option
+    (`allocatie.model.vastlegging.analyseer_vastleggingen`).
     """
     signalen: list[str] = []
     if model.vastleggingen is not None:
         signalen.extend(model.vastleggingen.signalen)
-    hh, op = inst.huishoudens, inst.opties
-    n_opties = np.bincount(model.paren.h, minlength=len(hh))
-    zonder = np.flatnonzero(n_opties == 0)
-    if len(zonder):
-        ruimte = hh["ruimte"].to_numpy()
-        past = (
-            (op["min_personen"].to_numpy()[None, :] <= ruimte[zonder, None])
-            & (ruimte[zonder, None] <= op["max_personen"].to_numpy()[None, :])
-            & (op["eenheden"].to_numpy()[None, :] > 0)
-        )
-        geen_grootte = int((~past.any(axis=1)).sum())
-        ids = ", ".join(hh["huishouden_id"].to_numpy(object)[zonder[:8]])
+    hh = inst.huishoudens
+    if model.vorige is not None:
+        signalen.extend(vorige_signalen(inst, model.vorige))
+    onhaalbaar = model.onhaalbaar
+    if onhaalbaar is not None and len(onhaalbaar):
+        n = len(onhaalbaar)
+        voorbeelden = "; ".join(onhaalbaar["toelichting"].head(5))
         signalen.append(
-            f"{huishoudens(len(zonder))} "
-            f"({personen(int(hh['personen'].to_numpy()[zonder].sum()))}) "
-            f"{'heeft' if len(zonder) == 1 else 'hebben'} geen enkele passende optie: "
-            f"{geen_grootte} door woninggrootte, "
-            f"{len(zonder) - geen_grootte} door harde criteria (werk, studie, familie, zorg, "
-            f"beschikbaarheid). Bijv. {ids}{' ...' if len(zonder) > 8 else ''}"
+            f"{huishoudens(n)} ({personen(int(onhaalbaar['personen'].sum()))}) "
+            f"{'heeft' if n == 1 else 'hebben'} geen enkele passende optie: de harde criteria "
+            f"spreken elkaar tegen en {'het blijft' if n == 1 else 'ze blijven'} onbediend; de "
+            f"rest wordt gewoon verdeeld. {voorbeelden}{' ...' if n > 5 else ''} "
+            "(alle conflicten in onhaalbaar.csv)"
         )
     vraag = int(hh["ruimte"].sum())
     capaciteit = int(inst.gemeenten["aanbod_personen"].sum())
@@ -457,6 +457,7 @@ def los_op(
     controleer: bool = True,
     formulering: str = "types",
     voortgang: Voortgang | None = None,
+    vorige: VorigeLike | None = None,
 ) -> AllocationResult:
     """Solve the round ``inst`` lexicographically and return the result.
 
@@ -480,6 +481,12 @@ def los_op(
     voortgang
         Receiver of progress events (`allocatie.voortgang`): building, each
         objective level, verification. None: no events.
+    vorige
+        The previous outcome of this round, for a stable re-run
+        (`allocatie.vorige`: a result, a placements table, an output folder,
+        its ``plaatsingen.csv`` or ``ronde.gpkg``). Adds the level
+        ``stabiliteit`` where the preset puts it, and the table of what moved
+        and why (``verschuivingen``). Without it that level is skipped.
 
     Raises
     ------
@@ -490,14 +497,17 @@ def los_op(
     t0 = time.perf_counter()
     deadline = t0 + opties.tijdslimiet_s
     doel = inst.preset.doel
-    volgorde = tuple(doel.volgorde)
+    vorige = als_vorige(vorige)
+    volgorde = tuple(n for n in doel.volgorde if vorige is not None or n != "stabiliteit")
     slim = formulering == "types"
     # Levels before the first one that looks at pair costs run on the coarse model.
     voor = volgorde.index("kosten") if "kosten" in volgorde else len(volgorde)
     with fase(voortgang, "bouwen", "Model bouwen") as uit_bouw:
-        model = bouw_model(inst, formulering=formulering)
+        model = bouw_model(inst, formulering=formulering, vorige=vorige)
         grof = (
-            bouw_model(inst, formulering=formulering, kosten=False, paren=model.paren)
+            bouw_model(
+                inst, formulering=formulering, kosten=False, paren=model.paren, vorige=vorige
+            )
             if slim and voor
             else None
         )
@@ -587,7 +597,11 @@ def los_op(
         },
         signalen=tuple(signalen),
         formulering=model.formulering,
+        onhaalbaar=model.onhaalbaar if model.onhaalbaar is not None else lege_onhaalbaar(),
+        vorige=vorige,
     )
+    if vorige is not None:
+        res = replace(res, verschuivingen=verklaar_verschuivingen(inst, res))
     if controleer:
         with fase(voortgang, "controle", "Onafhankelijke controle (verify)"):
             verify(inst, res)

@@ -76,6 +76,23 @@ def _harde_regels(
             fout.append(f"{hid}: {oid} komt pas vrij op {vanaf}, na de termijn of de periode")
         if tot is not None and tot <= max(gereed, vanaf):
             fout.append(f"{hid}: {oid} sluit op {tot}, vóór de intrek")
+    if pr.criteria.coa_regio:
+        regio = inst.gemeenten["coa_regio"]
+
+        def coa(code: str) -> str:
+            return str(regio.iat[gem_pos[code]])
+
+        thuis = coa(h["azc_gemeente"])
+        # Exempt when an enforced anchor (werk, studie, familie, zorg) lies in another COA-regio.
+        vrij = any(
+            getattr(pr.criteria, crit) and h[kolom] and coa(h[kolom]) != thuis
+            for kolom, (crit, _) in _ANKERS.items()
+        )
+        if not vrij and coa(o["gemeente_code"]) != thuis:
+            fout.append(
+                f"{hid}: {oid} ligt in COA-regio {coa(o['gemeente_code'])}, buiten COA-regio "
+                f"{thuis} van het azc (harde regel)"
+            )
     for kolom, (crit, limiet) in _ANKERS.items():
         anker = h[kolom]
         if not anker:
@@ -158,6 +175,41 @@ def _vastleggingen(
                     f"{hid}: vastgelegd op {aid}, dat past en plaats heeft, maar niet geplaatst"
                 )
     return fout
+
+
+def _stabiliteit(
+    res: AllocationResult, plaats: dict[str, str], hh: dict[str, dict], fout: list[str]
+) -> int:
+    """Households of the round placed in ``res.vorige`` that are now elsewhere or unplaced.
+
+    Also checks the table of what moved (``res.verschuivingen``): it lists
+    exactly the households whose placement differs, with their old and new
+    option, and ``telt_mee`` for exactly the ones counted here.
+    """
+    assert res.vorige is not None
+    voor = dict(
+        zip(
+            res.vorige.plaatsingen["huishouden_id"],
+            res.vorige.plaatsingen["aanbod_id"],
+            strict=True,
+        )
+    )
+    verschil = {h for h in set(voor) | set(plaats) if voor.get(h) != plaats.get(h)}
+    telt = {h for h in verschil if h in voor and h in hh}
+    tabel = res.verschuivingen
+    if set(tabel["huishouden_id"]) != verschil or len(tabel) != len(verschil):
+        fout.append(
+            f"verschuivingen: {len(tabel)} rijen, maar {len(verschil)} huishoudens hebben een "
+            "andere plaatsing dan in de vorige uitkomst"
+        )
+    for r in tabel.to_dict(orient="records"):
+        hid = r["huishouden_id"]
+        if (r["vorige_optie"] or None, r["nieuwe_optie"] or None) != (
+            voor.get(hid),
+            plaats.get(hid),
+        ) or bool(r["telt_mee"]) != (hid in telt):
+            fout.append(f"verschuivingen: rij van {hid} klopt niet met de plaatsingen")
+    return len(telt)
 
 
 def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Controle:
@@ -292,6 +344,8 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
         "kosten": kosten,
         "overvulling": omax,
     }
+    if res.vorige is not None:
+        doel["stabiliteit"] = float(_stabiliteit(res, plaats, hh, fout))
     for naam, waarde in doel.items():
         gemeld = res.doelwaarden.get(naam)
         if gemeld is None or abs(gemeld - waarde) > EPS * max(1.0, abs(waarde)):

@@ -14,14 +14,25 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import random
+from dataclasses import replace
 
 import pandas as pd
 import pytest
-from bouwers import BACKENDS, assert_niveaus_gelijk, los, niveauwaarden, willekeurige_ronde
+from bouwers import (
+    BACKENDS,
+    assert_niveaus_gelijk,
+    los,
+    niveauwaarden,
+    plaatsing,
+    willekeurige_ronde,
+)
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from allocatie.instance import Instance
+from allocatie.solve import los_op
+from allocatie.verify import verify
 
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 INSTELLINGEN = settings(
@@ -74,14 +85,17 @@ def _datum(waarde: object) -> dt.date | None:
     return None if pd.isna(waarde) else pd.Timestamp(waarde).date()
 
 
-def brute_force(inst: Instance) -> list[dict[str, float]]:
+def brute_force(inst: Instance, vorige: dict[str, str] | None = None) -> list[dict[str, float]]:
     """Level values of every feasible assignment, by enumeration (plain Python).
 
     Written from ``data/SCHEMA.md`` and the preset alone, not from the model:
     a household goes to one admissible option or stays unplaced; per option
     persons (incl. nareizigers) <= capacity and homes used <= homes for
     vergunninghouders (a single takes 1/k of a shareable home); per region
-    placed persons <= its maximum.
+    placed persons <= its maximum. With the hard COA-regio rule a household
+    stays in its azc's COA-regio unless an enforced anchor lies in another one.
+    With ``vorige`` (household id -> previous aanbod_id) also ``stabiliteit``:
+    previously placed households of the round not at that option now.
     """
     pr = inst.preset
     gem = {g["gemeente_code"]: g for g in inst.gemeenten.to_dict(orient="records")}
@@ -106,6 +120,14 @@ def brute_force(inst: Instance) -> list[dict[str, float]]:
             return False
         if tot is not None and tot <= max(gereed, vanaf):
             return False
+        if pr.criteria.coa_regio:
+            thuis = gem[h["azc_gemeente"]]["coa_regio"]
+            elders = any(
+                geldt and h[kolom] and gem[h[kolom]]["coa_regio"] != thuis
+                for kolom, (geldt, _) in ankers.items()
+            )
+            if not elders and gem[o["gemeente_code"]]["coa_regio"] != thuis:
+                return False
         return all(
             not (geldt and h[kolom]) or _minuten(o, gem[h[kolom]], gem) <= limiet + 1e-9
             for kolom, (geldt, limiet) in ankers.items()
@@ -170,8 +192,15 @@ def brute_force(inst: Instance) -> list[dict[str, float]]:
         ):
             continue
         tekort = {g: max(0, gem[g]["opgave"] - p) for g, p in personen_g.items()}
+        verschoven = sum(
+            1
+            for h, j in zip(hh, toewijzing, strict=True)
+            if h["huishouden_id"] in (vorige or {})
+            and (j is None or op[j]["aanbod_id"] != (vorige or {})[h["huishouden_id"]])
+        )
         uit.append(
             {
+                "stabiliteit": float(verschoven),
                 "onbediend": float(onbediend),
                 "tekort": float(sum(tekort.values())),
                 # Relative shortfall beyond what the gemeente's own supply forces.
@@ -222,8 +251,61 @@ def test_niveaus_gelijk_aan_brute_force(backend: str, model: str, seed: int) -> 
     kandidaten = brute_force(inst)
     assert kandidaten, "nobody placed is always feasible"
     for naam in inst.preset.doel.volgorde:
+        if naam == "stabiliteit":  # skipped without a previous outcome
+            assert naam not in niveauwaarden(res)
+            continue
         beste = min(k[naam] for k in kandidaten)
         ruimte = 1e-6 * max(1.0, abs(beste)) + 1e-8
         assert niveauwaarden(res)[naam] == pytest.approx(beste, abs=ruimte), naam
         assert beste - 1e-9 <= res.doelwaarden[naam] <= beste + ruimte, naam
         kandidaten = [k for k in kandidaten if k[naam] <= beste + ruimte]
+
+
+@pytest.mark.parametrize("model", ["standaard", "werk-eerst"])
+@pytest.mark.parametrize("backend", BACKENDS)
+@INSTELLINGEN
+@given(seed=SEEDS, coa=st.booleans())
+@example(seed=36, coa=True)
+def test_herhaalde_ronde_gelijk_aan_brute_force(
+    backend: str, model: str, seed: int, coa: bool
+) -> None:
+    """A re-run given a random previous outcome: each level, ``stabiliteit`` included,
+    equals the enumerated optimum; optionally with the hard COA-regio rule.
+
+    The previous outcome is the round's own optimum with about a third of the
+    households moved to a random option (admissible or not, or one that no
+    longer exists) or unplaced, plus a household that is no longer in the round.
+    """
+    inst = willekeurige_ronde(
+        seed, huishoudens=(1, 6), opties=(1, 3), model=model, backend=backend, gap_relatief=0.0
+    )
+    if coa:
+        criteria = replace(inst.preset.criteria, coa_regio=True)
+        inst = replace(inst, preset=replace(inst.preset, criteria=criteria))
+    # The previous outcome: this round's own optimum with about a third perturbed.
+    rng = random.Random(seed)
+    opties = [*inst.opties["aanbod_id"].tolist(), "W-WEG"]
+    vorige = plaatsing(los(inst))
+    for hid in inst.huishoudens["huishouden_id"]:
+        if rng.random() < 0.35:
+            keuze = rng.choice([None, *opties])
+            if keuze is None:
+                vorige.pop(hid, None)
+            else:
+                vorige[hid] = keuze
+    tabel = pd.DataFrame(
+        [*vorige.items(), ("H-WEG", opties[0])], columns=["huishouden_id", "aanbod_id"]
+    )
+    res = los_op(inst, controleer=False, vorige=tabel)
+    verify(inst, res)
+    kandidaten = brute_force(inst, vorige)
+    assert "stabiliteit" in niveauwaarden(res)
+    for naam in inst.preset.doel.volgorde:
+        beste = min(k[naam] for k in kandidaten)
+        ruimte = 1e-6 * max(1.0, abs(beste)) + 1e-8
+        assert niveauwaarden(res)[naam] == pytest.approx(beste, abs=ruimte), naam
+        assert beste - 1e-9 <= res.doelwaarden[naam] <= beste + ruimte, naam
+        kandidaten = [k for k in kandidaten if k[naam] <= beste + ruimte]
+    v = res.verschuivingen
+    assert int(v["telt_mee"].astype(bool).sum()) == res.doelwaarden["stabiliteit"]
+    assert "H-WEG" in set(v.loc[v["soort"] == "niet meer in de ronde", "huishouden_id"])

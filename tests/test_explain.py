@@ -96,8 +96,7 @@ def test_onbediend_door_werkcriterium() -> None:
     assert r["geplaatst_in"] == "" and r["passende_opties"] == 0
     assert r["beste_alternatief"] == ""
     assert r["reden"] == (
-        "geen passende optie: de opties van passende grootte vallen af op "
-        "werk ≤ 40 min (ov) naar GM0001"
+        "geen passende optie: werk in GM0001 binnen 40 min (ov) laat geen enkele optie toe"
     )
 
 
@@ -110,7 +109,9 @@ def test_onbediend_door_grootte() -> None:
     )
     r = _rij(verklaar(inst, los(inst)), "H1")
     assert r["geplaatst_in"] == ""
-    assert r["reden"] == "geen passende optie: geen optie met plaats voor 5 personen"
+    assert r["reden"] == (
+        "geen passende optie: woninggrootte (ruimte voor 5 personen) laat geen enkele optie toe"
+    )
 
 
 def test_onbediend_passende_opties_vol() -> None:

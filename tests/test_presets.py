@@ -22,7 +22,9 @@ from allocatie.presets import (
 )
 
 STANDAARD = (MODELS_MAP / "standaard.toml").read_text(encoding="utf-8")
-STANDAARD_VOLGORDE = 'volgorde = ["onbediend", "tekort", "eerlijkheid", "overvulling", "kosten"]'
+STANDAARD_VOLGORDE = (
+    'volgorde = ["onbediend", "stabiliteit", "tekort", "eerlijkheid", "overvulling", "kosten"]'
+)
 
 
 def _schrijf(map_: Path, tekst: str, naam: str = "mijn.toml") -> Path:
@@ -63,7 +65,19 @@ def test_meegeleverde_presets_laden(naam: str) -> None:
 def test_inhoud_meegeleverde_presets() -> None:
     standaard, werk = laad_preset("standaard"), laad_preset("werk-eerst")
     assert standaard.doel.volgorde == DOELNIVEAUS
-    assert werk.doel.volgorde == ("onbediend", "kosten", "tekort", "eerlijkheid", "overvulling")
+    assert werk.doel.volgorde == (
+        "onbediend",
+        "stabiliteit",
+        "kosten",
+        "tekort",
+        "eerlijkheid",
+        "overvulling",
+    )
+    # Stability right after placing people: a re-run never gives up placing people, and
+    # never reshuffles for the distribution, fairness or cost levels (models/README.md).
+    for p in (standaard, werk):
+        assert p.doel.volgorde.index("stabiliteit") == p.doel.volgorde.index("onbediend") + 1
+        assert p.criteria.coa_regio is False
     assert (standaard.limieten.werk_min, werk.limieten.werk_min) == (60.0, 45.0)
     assert (standaard.kosten.per_minuut_werk, werk.kosten.per_minuut_werk) == (0.5, 2.5)
     assert (standaard.reistijd.standaard_vervoer, werk.reistijd.standaard_vervoer) == ("ov", "ov")
@@ -107,6 +121,15 @@ def test_gehele_en_reele_getallen_worden_omgezet(tmp_path: Path) -> None:
     p = laad_preset(_schrijf(tmp_path, tekst))
     assert type(p.limieten.termijn_weken) is int and p.limieten.termijn_weken == 14
     assert type(p.limieten.werk_min) is float and p.limieten.werk_min == 60.0
+
+
+def test_coa_regio_optioneel_en_hard(tmp_path: Path) -> None:
+    """``[criteria] coa_regio`` may be omitted (older copies of a preset): then it is off."""
+    zonder = _variant("coa_regio = false ", "# coa_regio weg ")
+    assert "coa_regio =" not in zonder
+    assert laad_preset(_schrijf(tmp_path, zonder)).criteria.coa_regio is False
+    aan = laad_preset(_schrijf(tmp_path, _variant("coa_regio = false ", "coa_regio = true ")))
+    assert aan.criteria.coa_regio is True
 
 
 def test_preset_uit_dict() -> None:
@@ -180,6 +203,12 @@ FOUTEN = {
         "ja",
         "verwacht true of false",
     ),
+    "coa_regio_als_tekst": (
+        _variant("coa_regio = false ", 'coa_regio = "ja" '),
+        "criteria.coa_regio",
+        "ja",
+        "verwacht true of false",
+    ),
     "bool_als_getal": (
         _variant("studie = true ", "studie = 1 "),
         "criteria.studie",
@@ -231,7 +260,7 @@ FOUTEN = {
     "volgorde_dubbel": (
         _variant('"overvulling", "kosten"]', '"overvulling", "tekort"]'),
         "doel.volgorde",
-        ["onbediend", "tekort", "eerlijkheid", "overvulling", "tekort"],
+        ["onbediend", "stabiliteit", "tekort", "eerlijkheid", "overvulling", "tekort"],
         "ongeldige of dubbele doelniveaus",
     ),
     "volgorde_leeg": (
@@ -264,8 +293,8 @@ FOUTEN = {
     "volgorde_hoofdletters": (
         _variant('["onbediend",', '["Onbediend",'),
         "doel.volgorde",
-        ["Onbediend", "tekort", "eerlijkheid", "overvulling", "kosten"],
-        "kies uit onbediend, tekort, eerlijkheid, overvulling, kosten",
+        ["Onbediend", "stabiliteit", "tekort", "eerlijkheid", "overvulling", "kosten"],
+        "kies uit onbediend, stabiliteit, tekort, eerlijkheid, overvulling, kosten",
     ),
     "geen_toml": (
         _variant("[doel]", "[doel"),

@@ -37,6 +37,7 @@ BESTANDEN = {
     "per_gemeente.csv",
     "plaatsingen.csv",
     "onbediend.csv",
+    "onhaalbaar.csv",
     "per_optie.csv",
     "niveaus.csv",
     "verklaring.csv",
@@ -200,7 +201,7 @@ def test_voortgang_per_schrijver(
     ]
     klaar = [m for m in meldingen if m.klaar]
     assert all(m.duur_s is not None and m.duur_s >= 0 for m in klaar)
-    assert klaar[-1].details == f"12 bestanden in {tmp_path / 'uit'}"
+    assert klaar[-1].details == f"13 bestanden in {tmp_path / 'uit'}"
     # The outer phase lasts at least as long as its parts together.
     binnen = sum(m.duur_s or 0 for m in klaar[:-1])
     assert (klaar[-1].duur_s or 0) >= binnen

@@ -1555,7 +1555,7 @@ def test_preset_als_pad_relatief_aan_de_rondemap(
     inst = ronde.laad()
     assert inst.preset.naam == "eigen"
     assert Path(inst.preset.bron) == ronde.pad("presets/eigen.toml")
-    assert inst.preset.doel.volgorde[1] == "kosten"
+    assert inst.preset.doel.volgorde[2] == "kosten"
     # An error in that preset names the preset file, not ronde.toml.
     ronde.pad("presets/eigen.toml").write_text(
         tekst.replace("werk_min = 45.0", "werk_min = -45.0"), encoding="utf-8"

@@ -33,6 +33,7 @@ from allocatie.reports.uitvoer import (
 from allocatie.result import AllocationResult
 from allocatie.solve import los_op
 from allocatie.voortgang import fase
+from allocatie.vorige import lees_vorige_uitkomst
 
 #: The example round shipped with the project, run when no round is given.
 VOORBEELD = Path(__file__).resolve().parents[2] / "data" / "voorbeeld" / "ronde.toml"
@@ -143,6 +144,8 @@ def toon_resultaat(
         f"{nl_getal(100 * res.doelwaarden['eerlijkheid'], 1)}%."
     )
     toon_onbediend(console, inst, res, verklaring=verklaring)
+    toon_onhaalbaar(console, res)
+    toon_verschuivingen(console, res)
     niveaus = Table(title="Doelniveaus (lexicografisch)")
     for kop in ("niveau", "status", "waarde", "grens", "gap", "tijd (s)"):
         niveaus.add_column(kop, justify="left" if kop in ("niveau", "status") else "right")
@@ -185,6 +188,58 @@ def toon_onbediend(
     if len(niet) > maximum:
         tabel.add_row(
             "…", "", "", f"en nog {huishoudens(len(niet) - maximum)} (zie verklaring.csv)"
+        )
+    console.print(tabel)
+
+
+def toon_onhaalbaar(console: Console, res: AllocationResult, maximum: int = 10) -> None:
+    """Print the households whose hard criteria conflict (`AllocationResult.onhaalbaar`)."""
+    o = res.onhaalbaar
+    if o.empty:
+        return
+    tabel = Table(
+        title=f"Onhaalbaar: {huishoudens(len(o))} waarvan de harde criteria elkaar tegenspreken"
+    )
+    for kop in ("huishouden", "personen", "criteria", "conflict (opties per criterium)"):
+        tabel.add_column(kop, justify="right" if kop == "personen" else "left")
+    for r in o.head(maximum).itertuples(index=False):
+        tabel.add_row(str(r.huishouden_id), str(r.personen), str(r.criteria), str(r.conflict))
+    if len(o) > maximum:
+        tabel.add_row("…", "", "", f"en nog {huishoudens(len(o) - maximum)} (zie onhaalbaar.csv)")
+    console.print(tabel)
+
+
+def toon_verschuivingen(console: Console, res: AllocationResult, maximum: int = 20) -> None:
+    """Print what moved against the previous outcome and why (re-runs only)."""
+    if res.vorige is None:
+        return
+    v = res.verschuivingen
+    telt = int(v["telt_mee"].astype(bool).sum()) if len(v) else 0
+    if v.empty:
+        console.print(
+            f"Verschuivingen t.o.v. de vorige uitkomst ({res.vorige.bron}): geen; elke "
+            "plaatsing is gebleven."
+        )
+        return
+    tabel = Table(
+        title=f"Verschuivingen t.o.v. de vorige uitkomst: {huishoudens(telt)} "
+        f"{'verhuist of verliest zijn' if telt == 1 else 'verhuizen of verliezen hun'} woning "
+        f"({res.vorige.bron})"
+    )
+    for kop in ("huishouden", "personen", "soort", "vorige optie", "nieuwe optie", "waarom"):
+        tabel.add_column(kop, justify="right" if kop == "personen" else "left")
+    for r in v.head(maximum).itertuples(index=False):
+        tabel.add_row(
+            str(r.huishouden_id),
+            "" if pd.isna(r.personen) else str(r.personen),
+            str(r.soort),
+            str(r.vorige_optie) or "-",
+            str(r.nieuwe_optie) or "-",
+            str(r.reden),
+        )
+    if len(v) > maximum:
+        tabel.add_row(
+            "…", "", "", "", "", f"en nog {huishoudens(len(v) - maximum)} (zie verschuivingen.csv)"
         )
     console.print(tabel)
 
@@ -238,6 +293,17 @@ def ronde(
             show_default=False,
         ),
     ] = None,
+    vorige_uitkomst: Annotated[
+        Path | None,
+        typer.Option(
+            "--vorige-uitkomst",
+            metavar="PAD",
+            help="Herhaalde ronde: de uitvoermap van de vorige keer (of haar plaatsingen.csv of "
+            "ronde.gpkg). Elke plaatsing die kan blijven, blijft (doelniveau stabiliteit); wat "
+            "verschuift en waarom staat in verschuivingen.csv.",
+            show_default=False,
+        ),
+    ] = None,
     overschrijf: Annotated[
         bool,
         typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap (en --archief)."),
@@ -269,6 +335,7 @@ def ronde(
         if uitvoer is not None:
             controleer_uitvoermap(uitvoer, overschrijf=overschrijf)
         pad = rondebestand or VOORBEELD
+        vorige = None if vorige_uitkomst is None else lees_vorige_uitkomst(vorige_uitkomst)
         inst = laad_ronde(
             pad,
             voortgang=voortgang,
@@ -287,8 +354,14 @@ def ronde(
             f"({personen(int(inst.huishoudens['personen'].sum()))}), "
             f"{len(inst.opties)} woonopties; solver {inst.solver.backend}, "
             f"tijdslimiet {nl_getal(inst.solver.tijdslimiet_s)} s."
+            + (
+                ""
+                if vorige is None
+                else f" Herhaalde ronde: vorige uitkomst {vorige.bron} "
+                f"({huishoudens(len(vorige.plaatsingen))} geplaatst)."
+            )
         )
-        res = los_op(inst, voortgang=voortgang)  # verified before it is returned
+        res = los_op(inst, voortgang=voortgang, vorige=vorige)  # verified before it is returned
         klaar = dt.datetime.now().astimezone()
         for signaal in res.signalen:
             console.print(f"[yellow]Signaal:[/yellow] {signaal}")

@@ -43,6 +43,16 @@ Objective levels (one cost vector each): ``onbediend`` (persons not placed,
 and ``overvulling`` (omax). Total over-fulfilment is not a level of its own:
 ``sum over = sum placed + sum tekort - sum opgave`` is fixed once ``onbediend``
 and ``tekort`` are held, so the level spreads it instead.
+
+On a re-run (``vorige``, `allocatie.vorige`) there is one more level,
+``stabiliteit``: the households placed in the previous outcome that now leave
+their previous option ``p[t]`` or stay unplaced,
+``sum_{t placed before} (sum_{o != p[t]} x[t,o] + onbediend[t])``; by the
+``assign`` row that is ``n[t] - x[t,p[t]]`` per type, exactly the count, without
+a constant (``p[t]`` is -2 when the previous pair is gone or no longer
+admissible: then every outcome counts). Types share their previous option
+(``bouw_typen(vorige=...)``), in the coarse model too, so the level is exact
+there and through `verfijn`.
 """
 
 from __future__ import annotations
@@ -50,9 +60,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from allocatie.instance import Instance
+from allocatie.model.onhaalbaar import diagnoseer_onhaalbaar
 from allocatie.model.toelaatbaar import (
     Paren,
     Typen,
@@ -63,6 +75,7 @@ from allocatie.model.toelaatbaar import (
 )
 from allocatie.model.vastlegging import VastAnalyse, analyseer_vastleggingen, geen_vastleggingen
 from allocatie.validate import REGIOSOORTEN
+from allocatie.vorige import NIET_GEPLAATST, OPTIE_VERDWENEN, VorigeUitkomst, vorige_posities
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,14 @@ class AllocatieModel:
         (``kosten=False`` in `bouw_model`) has no ``kosten`` level.
     vastleggingen
         The pre-solve analysis of the locks (fixed households, signals).
+    vorige
+        On a re-run: per household the position of its previous option
+        (`allocatie.vorige.vorige_posities`: -1 not placed before, -2 option
+        no longer in the round); None otherwise.
+    onhaalbaar
+        The households without any admissible option and the criteria that
+        conflict (`allocatie.model.onhaalbaar.diagnoseer_onhaalbaar`); None
+        in a coarse model.
     """
 
     paren: Paren
@@ -101,6 +122,8 @@ class AllocatieModel:
     geheel: np.ndarray
     doelen: dict[str, np.ndarray]
     vastleggingen: VastAnalyse | None = None
+    vorige: np.ndarray | None = None
+    onhaalbaar: pd.DataFrame | None = None
 
     @property
     def n_kolommen(self) -> int:
@@ -210,6 +233,7 @@ def bouw_model(
     formulering: str = "types",
     kosten: bool = True,
     paren: Paren | None = None,
+    vorige: VorigeUitkomst | None = None,
 ) -> AllocatieModel:
     """Build the allocation MIP of ``inst`` (vectorised; no per-coefficient objects).
 
@@ -228,6 +252,9 @@ def bouw_model(
         solutions split into solutions of the full model with `verfijn`.
     paren
         The round's admissible pairs (`bouw_paren`), when already computed.
+    vorige
+        The previous outcome of a re-run (`allocatie.vorige`): adds the level
+        ``stabiliteit`` and splits types by previous option.
 
     Raises
     ------
@@ -241,7 +268,11 @@ def bouw_model(
         if len(inst.vastleggingen)
         else geen_vastleggingen(inst.n_huishoudens)
     )
-    typen = bouw_typen(inst, paren, formulering, vast=analyse.vast, kosten=kosten)
+    positie = blijf = None
+    if vorige is not None:
+        positie = vorige_posities(inst, vorige)
+        blijf = _blijfoptie(paren, positie)
+    typen = bouw_typen(inst, paren, formulering, vast=analyse.vast, kosten=kosten, vorige=blijf)
     Q, T, G = typen.n_paren, len(typen), len(inst.gemeenten)
     n_opties = len(inst.opties)
     kol = {
@@ -357,7 +388,8 @@ def bouw_model(
     # onbediend[t] = n[t] - sum_o x[t,o] is integral whenever x is: no need to branch on it.
     geheel[kol["x"]] = True
 
-    niveaus = ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
+    niveaus: tuple[str, ...] = ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
+    niveaus += ("stabiliteit",) if blijf is not None else ()
     doelen = {naam: np.zeros(n) for naam in niveaus if kosten or naam != "kosten"}
     doelen["onbediend"][kol["onbediend"]] = personen
     doelen["tekort"][kol["tekort"]] = 1.0
@@ -365,6 +397,16 @@ def bouw_model(
     if kosten:
         doelen["kosten"][kol["x"]] = typen.kosten
     doelen["overvulling"][kol["omax"]] = 1.0
+    if blijf is not None:
+        # Per type: placed before (-1: no); a household counts unless x[t, p[t]] keeps it.
+        p_t = blijf[vert]
+        eerder = p_t != NIET_GEPLAATST
+        doelen["stabiliteit"][kol["x"]] = (eerder[qt] & (qo != p_t[qt])).astype(float)
+        doelen["stabiliteit"][kol["onbediend"]] = eerder.astype(float)
+    onhaalbaar = None
+    if kosten:
+        zonder = np.flatnonzero(np.bincount(paren.h, minlength=inst.n_huishoudens) == 0)
+        onhaalbaar = diagnoseer_onhaalbaar(inst, zonder)
 
     return AllocatieModel(
         paren=paren,
@@ -380,7 +422,30 @@ def bouw_model(
         geheel=geheel,
         doelen=doelen,
         vastleggingen=analyse,
+        vorige=positie,
+        onhaalbaar=onhaalbaar,
     )
+
+
+def _blijfoptie(paren: Paren, positie: np.ndarray) -> np.ndarray:
+    """Per household: its previous option if the pair is still admissible, else -2 / -1.
+
+    -1 (`NIET_GEPLAATST`): not placed before; -2 (`OPTIE_VERDWENEN`): placed
+    before, but it cannot stay (the option is gone or no longer admissible).
+    """
+    blijf = positie.copy()
+    eerder = np.flatnonzero(positie >= 0)
+    if not len(eerder):
+        return blijf
+    if not len(paren):
+        blijf[eerder] = OPTIE_VERDWENEN
+        return blijf
+    breedte = int(max(paren.o.max(), positie.max())) + 1
+    sleutel = paren.h.astype(np.int64) * breedte + paren.o  # sorted: pairs by household, option
+    gezocht = eerder * breedte + positie[eerder]
+    p = np.searchsorted(sleutel, gezocht).clip(max=len(sleutel) - 1)
+    blijf[eerder[sleutel[p] != gezocht]] = OPTIE_VERDWENEN
+    return blijf
 
 
 def verfijn(grof: AllocatieModel, fijn: AllocatieModel, v: np.ndarray) -> np.ndarray:

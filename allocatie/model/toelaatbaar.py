@@ -8,11 +8,11 @@ meets the limit.
 
 Interchangeable households are grouped into *types* (`bouw_typen`): households
 with the same ``personen``, the same ``ruimte``, the same admissible options and
-the same cost on each of them. Every constraint and every objective level of
-the model treats such households identically, so the model can count how many
-of each type go to each option instead of deciding household by household
-(exact, not a heuristic; `allocatie.result.maak_tabellen` hands the counts back
-out deterministically).
+the same cost on each of them (on a re-run also the same previous option).
+Every constraint and every objective level of the model treats such households
+identically, so the model can count how many of each type go to each option
+instead of deciding household by household (exact, not a heuristic;
+`allocatie.result.maak_tabellen` hands the counts back out deterministically).
 """
 
 from __future__ import annotations
@@ -89,19 +89,50 @@ def reistijd_per_paar(inst: Instance, h: np.ndarray, o: np.ndarray, a: np.ndarra
     return uit
 
 
-def criteriummaskers(inst: Instance) -> dict[str, np.ndarray]:
+def coa_vrijgesteld(inst: Instance) -> np.ndarray:
+    """Per household: a hard anchor criterion lies outside the azc's COA-regio.
+
+    The hard COA-regio rule (``[criteria] coa_regio``) keeps a household in the
+    COA-regio of its azc *unless a criterion says otherwise*: when the gemeente
+    of an anchor whose criterion the preset enforces (werk, studie, familie,
+    zorg) lies in another COA-regio, that anchor decides where the household may
+    live and the COA-regio rule does not apply to it.
+    """
+    pr = inst.preset
+    coa = inst.gemeenten["coa_regio"].to_numpy(object)
+    azc = coa[anker_index(inst, "azc_gemeente")]
+    vrij = np.zeros(inst.n_huishoudens, dtype=bool)
+    for kolom, crit, _ in ANKER_CRITERIA:
+        if getattr(pr.criteria, crit):
+            a = anker_index(inst, kolom)
+            vrij |= (a >= 0) & (coa[np.maximum(a, 0)] != azc)
+    return vrij
+
+
+def criteriummaskers(
+    inst: Instance, huishoudens: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """Household x option matrices, one per hard criterion, in the model's order.
 
     ``grootte`` (size class, open units, person capacity), ``beschikbaarheid``
     and each anchor criterion (``werk``, ``studie``, ``familie``, ``zorg``) of
-    the preset; criteria the preset switches off are absent. Last comes
-    ``vastlegging`` (the locks and bans set by hand,
+    the preset, then ``coa_regio`` (stay in the azc's COA-regio, `coa_vrijgesteld`)
+    when the preset makes it hard; criteria the preset switches off are absent.
+    Last comes ``vastlegging`` (the locks and bans set by hand,
     `allocatie.model.vastlegging.vastleggingmasker`) when the round has any.
     Their conjunction is `toelaatbaar`; explanations use them one by one.
+
+    Parameters
+    ----------
+    inst
+        The round.
+    huishoudens
+        Positions of the households to compute rows for (default: all, in order).
     """
     hh, op, pr = inst.huishoudens, inst.opties, inst.preset
-    n_h, n_o = len(hh), len(op)
-    ruimte = hh["ruimte"].to_numpy(np.int64)[:, None]
+    rij = np.arange(len(hh)) if huishoudens is None else np.asarray(huishoudens, dtype=np.int64)
+    n_h, n_o = len(rij), len(op)
+    ruimte = hh["ruimte"].to_numpy(np.int64)[rij, None]
     maskers: dict[str, np.ndarray] = {
         "grootte": (
             (op["min_personen"].to_numpy(np.int64)[None, :] <= ruimte)
@@ -113,18 +144,18 @@ def criteriummaskers(inst: Instance) -> dict[str, np.ndarray]:
     if pr.criteria.beschikbaarheid:
         vanaf = op["beschikbaar_vanaf"].to_numpy("datetime64[D]")
         tot = op["beschikbaar_tot"].to_numpy("datetime64[D]")
-        gereed = hh["gereed_datum"].to_numpy("datetime64[D]")
+        gereed = hh["gereed_datum"].to_numpy("datetime64[D]")[rij]
         eind = np.datetime64(inst.periode.eind, "D")
         intrek = np.maximum(gereed[:, None], vanaf[None, :])
-        ok = (vanaf[None, :] <= inst.deadline()[:, None]) & (vanaf <= eind)[None, :]
+        ok = (vanaf[None, :] <= inst.deadline()[rij, None]) & (vanaf <= eind)[None, :]
         maskers["beschikbaarheid"] = ok & (np.isnat(tot)[None, :] | (tot[None, :] > intrek))
     og = optie_gemeente(inst)
-    vervoer = hh["vervoer"].to_numpy(object)
+    vervoer = hh["vervoer"].to_numpy(object)[rij]
     for kolom, crit, limiet in ANKER_CRITERIA:
         if not getattr(pr.criteria, crit):
             continue
         ok = np.ones((n_h, n_o), dtype=bool)
-        a = anker_index(inst, kolom)
+        a = anker_index(inst, kolom)[rij]
         grens = getattr(pr.limieten, limiet) + 1e-9
         for modus, reistijden in inst.reistijden.items():
             sel = (a >= 0) & (vervoer == modus)
@@ -133,9 +164,13 @@ def criteriummaskers(inst: Instance) -> dict[str, np.ndarray]:
             binnen = reistijden.optie_gemeente[:, a[sel]].T <= grens
             ok[sel] = binnen | (og[None, :] == a[sel][:, None])
         maskers[crit] = ok
+    if pr.criteria.coa_regio:
+        coa = inst.gemeenten["coa_regio"].to_numpy(object)
+        azc = coa[anker_index(inst, "azc_gemeente")[rij]]
+        maskers["coa_regio"] = (coa[og][None, :] == azc[:, None]) | coa_vrijgesteld(inst)[rij, None]
     vast = vastleggingmasker(inst)
     if vast is not None:
-        maskers["vastlegging"] = vast
+        maskers["vastlegging"] = vast[rij]
     return maskers
 
 
@@ -272,6 +307,7 @@ def bouw_typen(
     vast: np.ndarray | None = None,
     *,
     kosten: bool = True,
+    vorige: np.ndarray | None = None,
 ) -> Typen:
     """Group the households of ``inst`` into types of interchangeable households.
 
@@ -281,7 +317,8 @@ def bouw_typen(
     every row and every objective level of `allocatie.model.bouw.bouw_model`
     treats them alike. A household whose lock is fixed (``vast``) is never
     grouped with one that is not, so that a type's ``onbediend`` can be fixed
-    at 0 for exactly the fixed households (`allocatie.model.vastlegging`).
+    at 0 for exactly the fixed households (`allocatie.model.vastlegging`). On
+    a re-run, households must also share their previous option (``vorige``).
 
     Households are pre-grouped on a 128-bit hash of their pairs (vectorised,
     linear in the number of pairs) and every member is then compared pair by
@@ -307,6 +344,13 @@ def bouw_typen(
         costs, and the type pairs carry cost 0. Every coarse type is a union
         of (fine) types, so a coarse solution splits into a fine one
         (`allocatie.model.bouw.verfijn`) with the same value on those levels.
+    vorige
+        Per household, on a re-run (`allocatie.vorige`): the option where it
+        can stay (its previous option, when still admissible), -1 without a
+        previous placement, -2 when it cannot stay. Part of the key, fine and
+        coarse alike: the ``stabiliteit`` level counts a household that leaves
+        its previous option, so only households with the same previous option
+        are interchangeable, and every coarse type stays a union of fine types.
 
     Returns
     -------
@@ -340,12 +384,14 @@ def bouw_typen(
             else np.zeros(H, dtype=bool)
         )
     vlag = np.asarray(vast, dtype=bool)
+    blijf = np.full(H, -1, dtype=np.int64) if vorige is None else np.asarray(vorige, np.int64)
     sleutel = np.column_stack(
         [
             personen.astype(np.uint64),
             ruimte.astype(np.uint64),
             n.astype(np.uint64),
             vlag.astype(np.uint64),
+            (blijf + 2).astype(np.uint64),
             hash_h,
         ]
     )
@@ -362,6 +408,7 @@ def bouw_typen(
     fout = np.zeros(H, dtype=bool)
     fout[h[anders]] = True
     fout |= (personen != personen[r]) | (ruimte != ruimte[r]) | (n != n[r]) | (vlag != vlag[r])
+    fout |= blijf != blijf[r]
     if fout.any():
         label = type_van.copy()
         label[fout] = len(vert) + np.arange(int(fout.sum()))

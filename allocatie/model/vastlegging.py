@@ -112,6 +112,35 @@ def geen_vastleggingen(n_huishoudens: int) -> VastAnalyse:
     )
 
 
+def vastlegteksten(inst: Instance) -> dict[str, str]:
+    """Household id -> Dutch description of its locks and bans set by hand.
+
+    Examples: ``"vastgelegd door regisseur op W1 (wens gemeente)"``,
+    ``"verboden door regisseur: F2, gemeente GM0003"``.
+    """
+    vast: dict[str, str] = {}
+    verbod: dict[str, list[str]] = {}
+    vl = inst.vastleggingen
+    for hid, aid, code, soort, toel in zip(
+        vl["huishouden_id"],
+        vl["aanbod_id"],
+        vl["gemeente_code"],
+        vl["soort"],
+        vl["toelichting"],
+        strict=True,
+    ):
+        doel = aid if aid else f"gemeente {code}"
+        if soort == "vast":
+            vast[hid] = f"vastgelegd door regisseur op {doel}" + (f" ({toel})" if toel else "")
+        else:
+            verbod.setdefault(hid, []).append(doel + (f" ({toel})" if toel else ""))
+    uit = dict(vast)
+    for hid, doelen in verbod.items():
+        tekst = "verboden door regisseur: " + ", ".join(doelen)
+        uit[hid] = f"{uit[hid]}; {tekst}" if hid in uit else tekst
+    return uit
+
+
 def _doeltekst(aid: str, code: str) -> str:
     return aid if aid else f"gemeente {code}"
 

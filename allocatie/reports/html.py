@@ -98,7 +98,7 @@ def rapport_html(
         sectie_gemeenten(gemeenten),
         sectie_flexlocaties(flex),
         sectie_eerlijkheid(inst, res, gemeenten),
-        sectie_verklaring(inst, v),
+        sectie_verklaring(inst, v, res.verschuivingen if res.vorige is not None else None),
         sectie_parameters(inst),
         sectie_solver(res),
     ]

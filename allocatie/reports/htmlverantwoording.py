@@ -156,8 +156,16 @@ _HUISHOUDENKOLOMMEN = [
 ]
 
 
-def sectie_verklaring(inst: Instance, verklaring: dict[str, pd.DataFrame]) -> str:
-    """Why gemeenten keep a shortfall, why households stay unplaced, all households."""
+def sectie_verklaring(
+    inst: Instance,
+    verklaring: dict[str, pd.DataFrame],
+    verschuivingen: pd.DataFrame | None = None,
+) -> str:
+    """Why gemeenten keep a shortfall, why households stay unplaced, all households.
+
+    On a re-run (``verschuivingen``, `allocatie.verschuiving`) also what moved
+    against the previous outcome and why.
+    """
     vg = verklaring["verklaring_gemeenten"]
     delen = ["<h3>Waarom gemeenten een tekort houden</h3>"]
     if vg.empty:
@@ -192,6 +200,29 @@ def sectie_verklaring(inst: Instance, verklaring: dict[str, pd.DataFrame]) -> st
                 id_="tabel-onbediend",
             )
         )
+    if verschuivingen is not None:
+        telt = int(verschuivingen["telt_mee"].astype(bool).sum()) if len(verschuivingen) else 0
+        delen.append(
+            f"<h3>Verschuivingen t.o.v. de vorige uitkomst ({nl_getal(telt)} "
+            f"{'verhuist of verliest zijn' if telt == 1 else 'verhuizen of verliezen hun'} "
+            "woning)</h3>"
+        )
+        if verschuivingen.empty:
+            delen.append("<p>Elke plaatsing van de vorige uitkomst is gebleven.</p>")
+        else:
+            delen.append(
+                tabel(
+                    verschuivingen,
+                    [
+                        Kolom("huishouden_id", "Huishouden"),
+                        Kolom("soort", "Soort"),
+                        Kolom("vorige_optie", "Vorige optie"),
+                        Kolom("nieuwe_optie", "Nieuwe optie"),
+                        Kolom("reden", "Waarom", breed=True),
+                    ],
+                    id_="tabel-verschuivingen",
+                )
+            )
     delen.append(
         f'<details class="huishoudens"><summary>Alle huishoudens ({nl_getal(len(v))}): '
         "waar geplaatst, waarom, en waarom niet het beste alternatief</summary>"

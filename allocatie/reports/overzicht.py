@@ -42,9 +42,14 @@ __all__ = [
     "verklaringen",
 ]
 
-#: Objective level -> (Dutch description, unit: "personen" | "aandeel" | "kosten").
+#: Objective level -> (Dutch description, unit: "personen" | "huishoudens" | "aandeel" |
+#: "kosten").
 NIVEAUS: dict[str, tuple[str, str]] = {
     "onbediend": ("personen zonder woning", "personen"),
+    "stabiliteit": (
+        "huishoudens die t.o.v. de vorige uitkomst verhuizen of hun woning verliezen",
+        "huishoudens",
+    ),
     "tekort": ("tekort op de taakstellingen (personen)", "personen"),
     "eerlijkheid": ("grootste vermijdbare relatieve tekort van een gemeente", "aandeel"),
     "overvulling": ("grootste overvulling als deel van de taakstelling", "aandeel"),
@@ -358,7 +363,7 @@ def parameters(inst: Instance) -> pd.DataFrame:
         ("Modelpreset", "bestand", p.bron, ""),
         ("Modelpreset", "beschrijving", " ".join(p.beschrijving.split()), ""),
     ]
-    for crit in ("werk", "studie", "familie", "zorg", "beschikbaarheid"):
+    for crit in ("werk", "studie", "familie", "zorg", "beschikbaarheid", "coa_regio"):
         rijen.append(("Harde criteria", crit, bool(getattr(p.criteria, crit)), "aan/uit"))
     for crit in ("werk", "studie", "familie", "zorg"):
         rijen.append(

@@ -37,8 +37,8 @@ __all__ = [
     "verklaringen",
 ]
 
-#: Result tables written as CSV, one file each.
-TABELLEN = ("per_gemeente", "plaatsingen", "onbediend", "per_optie")
+#: Result tables written as CSV, one file each (``verschuivingen`` only on a re-run).
+TABELLEN = ("per_gemeente", "plaatsingen", "onbediend", "onhaalbaar", "per_optie")
 #: File name of the round archive in the output folder.
 ARCHIEF = "ronde.gpkg"
 
@@ -80,8 +80,11 @@ def schrijf_uitvoer(
 ) -> Path:
     """Write every output of a round into the folder ``map_``, all at once.
 
-    The folder holds the result tables (CSV), the explanations
-    (`allocatie.explain`: ``verklaring.csv``, ``verklaring_gemeenten.csv``),
+    The folder holds the result tables (CSV: `TABELLEN`, with
+    ``onhaalbaar.csv`` the conflicting criteria of households without any
+    option, and on a re-run ``verschuivingen.csv``: what moved and why), the
+    explanations (`allocatie.explain`: ``verklaring.csv``,
+    ``verklaring_gemeenten.csv``),
     ``niveaus.csv``, the workbook ``allocatie.xlsx``, ``samenvatting.json``,
     the map ``kaart.png``, the HTML report ``rapport.html`` (with the map
     embedded) and the round archive ``ronde.gpkg``
@@ -125,7 +128,8 @@ def schrijf_uitvoer(
                 verklaring = verklaringen(inst, res)
         with atomische_map(map_, overschrijf=overschrijf) as tmp:
             with fase(voortgang, "uitvoer:tabellen", "Tabellen (CSV)") as d:
-                for t in TABELLEN:
+                tabellen = TABELLEN + (("verschuivingen",) if res.vorige is not None else ())
+                for t in tabellen:
                     getattr(res, t).to_csv(
                         tmp / f"{t}.csv", index=False, encoding="utf-8", lineterminator="\n"
                     )
@@ -134,7 +138,7 @@ def schrijf_uitvoer(
                     df.to_csv(
                         tmp / f"{naam}.csv", index=False, encoding="utf-8", lineterminator="\n"
                     )
-                d.append(aantal(len(TABELLEN) + 1 + len(verklaring), "bestand", "bestanden"))
+                d.append(aantal(len(tabellen) + 1 + len(verklaring), "bestand", "bestanden"))
             with fase(voortgang, "uitvoer:werkboek", "Werkboek (allocatie.xlsx)"):
                 schrijf_werkboek(inst, res, tmp / "allocatie.xlsx", verklaring)
             with fase(voortgang, "uitvoer:json", "Samenvatting (samenvatting.json)"):

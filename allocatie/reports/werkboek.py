@@ -3,9 +3,11 @@
 Sheets (`BLADEN`, in order): the summary, per gemeente (task, carry-over,
 placed, shortfall, status in words), per flexible site (units, occupancy,
 vergunninghouder share against its maximum), the placements with their
-explanation, the unplaced households with theirs, the explanation per gemeente
+explanation, the unplaced households with theirs, the households whose hard
+criteria conflict (`allocatie.model.onhaalbaar`), the explanation per gemeente
 with a shortfall, per housing option, the objective levels, model and solver
-figures, and the parameters of the round.
+figures, and the parameters of the round. A re-run (``vorige``) adds what moved
+and why (`allocatie.verschuiving`) after the placements.
 
 Every table sheet has a bold header row that is frozen (with the identifying
 columns where a table is wide), an autofilter over the table, a number format
@@ -38,7 +40,7 @@ from allocatie.io.atomisch import atomisch_pad
 from allocatie.reports import overzicht as ov
 from allocatie.result import AllocationResult
 
-__all__ = ["BLADEN", "FORMATEN", "KOLOMMEN", "schrijf_werkboek"]
+__all__ = ["BLADEN", "BLAD_VERSCHUIVINGEN", "FORMATEN", "KOLOMMEN", "schrijf_werkboek"]
 
 #: Number format per kind of value (Excel codes; shown with the reader's locale separators).
 FORMATEN: dict[str, str] = {
@@ -54,13 +56,17 @@ FORMATEN: dict[str, str] = {
     "datum": "dd-mm-yyyy",
 }
 
-#: Sheet key -> sheet name, in workbook order.
+#: The sheet of a re-run (`AllocationResult.vorige`), after "Plaatsingen": what moved and why.
+BLAD_VERSCHUIVINGEN: tuple[str, str] = ("verschuivingen", "Verschuivingen")
+
+#: Sheet key -> sheet name, in workbook order (plus `BLAD_VERSCHUIVINGEN` on a re-run).
 BLADEN: dict[str, str] = {
     "samenvatting": "Samenvatting",
     "per_gemeente": "Per gemeente",
     "flexlocaties": "Flexlocaties",
     "plaatsingen": "Plaatsingen",
     "onbediend": "Onbediend",
+    "onhaalbaar": "Onhaalbaar",
     "verklaring_gemeenten": "Verklaring gemeenten",
     "per_optie": "Per optie",
     "niveaus": "Doelniveaus",
@@ -157,6 +163,24 @@ KOLOMMEN: dict[str, list[Kolom]] = {
         Kolom("ruimte", "Ruimte nodig (incl. nareizigers)", "geheel"),
         *_UITLEG,
     ],
+    "onhaalbaar": [
+        Kolom("huishouden_id", "Huishouden"),
+        Kolom("personen", "Personen", "geheel"),
+        Kolom("ruimte", "Ruimte nodig (incl. nareizigers)", "geheel"),
+        Kolom("criteria", "Tegenstrijdige criteria"),
+        Kolom("conflict", "Conflict (opties per criterium)", max_breedte=100),
+    ],
+    "verschuivingen": [
+        Kolom("huishouden_id", "Huishouden"),
+        Kolom("personen", "Personen", "geheel"),
+        Kolom("soort", "Soort"),
+        Kolom("vorige_optie", "Vorige optie"),
+        Kolom("vorige_gemeente", "Vorige gemeente"),
+        Kolom("nieuwe_optie", "Nieuwe optie"),
+        Kolom("nieuwe_gemeente", "Nieuwe gemeente"),
+        Kolom("telt_mee", "Telt voor stabiliteit"),
+        Kolom("reden", "Waarom", max_breedte=100),
+    ],
     "verklaring_gemeenten": [
         Kolom("gemeente_code", "Code"),
         Kolom("gemeente_naam", "Gemeente"),
@@ -207,6 +231,13 @@ KOLOMMEN: dict[str, list[Kolom]] = {
     ],
 }
 
+#: Columns whose text wraps, per sheet.
+TERUGLOOP: dict[str, tuple[str, ...]] = {
+    "verklaring_gemeenten": ("verklaring",),
+    "onhaalbaar": ("conflict",),
+    "verschuivingen": ("reden",),
+}
+
 #: Frozen cell per sheet: the header row, plus the identifying columns of wide tables.
 BEVROREN: dict[str, str] = {"per_gemeente": "C2", "plaatsingen": "B2", "flexlocaties": "B2"}
 
@@ -255,6 +286,19 @@ def _samenvatting(inst: Instance, res: AllocationResult) -> tuple[pd.DataFrame, 
         ("Gemeenten met tekort", k["gemeenten_met_tekort"], "geheel"),
         ("Overvulling (personen)", k["overvulling"], "geheel"),
         ("Eerlijkheid (grootste vermijdbare relatieve tekort)", k["eerlijkheid"], "procent"),
+        ("Huishoudens zonder passende optie (onhaalbaar)", len(res.onhaalbaar), "geheel"),
+        *(
+            [
+                ("Vorige uitkomst", res.vorige.bron, "tekst"),
+                (
+                    "Verschuivingen t.o.v. de vorige uitkomst (huishoudens)",
+                    int(res.verschuivingen["telt_mee"].astype(bool).sum()),
+                    "geheel",
+                ),
+            ]
+            if res.vorige is not None
+            else []
+        ),
         *((f"Signaal {i + 1}", t, "tekst") for i, t in enumerate(res.signalen)),
     ]
     df = pd.DataFrame([(a, b) for a, b, _ in rijen], columns=["onderwerp", "waarde"])
@@ -272,7 +316,7 @@ def _niveaus(res: AllocationResult) -> tuple[pd.DataFrame, list[str]]:
 
 def _celwaarde(v: Any) -> Any:
     """A value openpyxl writes as a proper cell: no NaN/NaT, no numpy types, safe text."""
-    if v is None or v is pd.NaT:
+    if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, bool | np.bool_):
         return "ja" if v else "nee"
@@ -406,6 +450,7 @@ def schrijf_werkboek(
         "flexlocaties": ov.flex_overzicht(inst, res),
         "plaatsingen": ov.plaatsingen_met_verklaring(inst, res, v["verklaring"]),
         "onbediend": ov.onbediend_met_verklaring(inst, res, v["verklaring"]),
+        "onhaalbaar": res.onhaalbaar,
         "verklaring_gemeenten": v["verklaring_gemeenten"],
         "per_optie": res.per_optie,
         "niveaus": niveaus,
@@ -422,7 +467,11 @@ def schrijf_werkboek(
     wb.remove(wb.active)
     wb.properties.title = f"{inst.naam} ({inst.periode.label})"
     wb.properties.creator = "allocatie"
-    for sleutel, naam in BLADEN.items():
+    bladen = list(BLADEN.items())
+    if res.vorige is not None:
+        tabellen["verschuivingen"] = res.verschuivingen
+        bladen.insert(list(BLADEN).index("plaatsingen") + 1, BLAD_VERSCHUIVINGEN)
+    for sleutel, naam in bladen:
         ws = wb.create_sheet(naam)
         _schrijf_tabel(
             ws,
@@ -430,7 +479,7 @@ def schrijf_werkboek(
             KOLOMMEN[sleutel],
             rij_formaten=rij_formaten.get(sleutel),
             bevroren=BEVROREN.get(sleutel, "A2"),
-            terugloop=("verklaring",) if sleutel == "verklaring_gemeenten" else (),
+            terugloop=TERUGLOOP.get(sleutel, ()),
         )
     with atomisch_pad(pad) as tmp:
         wb.save(tmp)
