@@ -17,6 +17,9 @@ shareable unit, any other household all ``k``).
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -111,6 +114,46 @@ def optiegebruik(
     return slots, gebruikt, regio
 
 
+@dataclass(frozen=True)
+class _Vaste:
+    """The round's figures `vol_reden` reads, as arrays (built once per round)."""
+
+    k: np.ndarray  # max_per_eenheid per option
+    eenheden: np.ndarray
+    capaciteit: np.ndarray  # capaciteit_personen per option
+    ruimte: np.ndarray  # per household
+    personen: np.ndarray  # per household
+    og: np.ndarray  # gemeente position of each option
+    lid: np.ndarray  # region capacity row x gemeente: member
+
+
+_VASTE: dict[int, tuple[weakref.ref[Instance], _Vaste]] = {}
+
+
+def _vaste(inst: Instance) -> _Vaste:
+    """`_Vaste` of ``inst``, cached while the instance lives (keyed by identity)."""
+    bewaard = _VASTE.get(id(inst))
+    if bewaard is not None and bewaard[0]() is inst:
+        return bewaard[1]
+    op, hh, rc = inst.opties, inst.huishoudens, inst.regiocapaciteit
+    lid = np.zeros((len(rc), len(inst.gemeenten)), dtype=bool)
+    for r, (soort, code) in enumerate(zip(rc["regio_soort"], rc["regio_code"], strict=True)):
+        lid[r] = inst.gemeenten[REGIOSOORTEN[soort]].to_numpy(object) == code
+    vaste = _Vaste(
+        k=op["max_per_eenheid"].to_numpy(float),
+        eenheden=op["eenheden"].to_numpy(float),
+        capaciteit=op["capaciteit_personen"].to_numpy(float),
+        ruimte=hh["ruimte"].to_numpy(np.int64),
+        personen=hh["personen"].to_numpy(np.int64),
+        og=optie_gemeente(inst),
+        lid=lid,
+    )
+    for sleutel in [s for s, (ref, _) in _VASTE.items() if ref() is None]:
+        del _VASTE[sleutel]
+    _VASTE[id(inst)] = (weakref.ref(inst), vaste)
+    return vaste
+
+
 def vol_reden(
     inst: Instance,
     h: int,
@@ -121,28 +164,28 @@ def vol_reden(
     """Why option ``o`` has no room for household ``h`` in the result ('' if it has).
 
     ``eigen`` is the option household ``h`` itself holds (its own use is freed
-    when it would move, except within that same option).
+    when it would move, except within that same option). Reads the round's
+    figures as arrays (`_vaste`): a national round asks this ~60,000 times.
     """
     slots, gebruikt, regio = gebruik
-    op, hh = inst.opties.iloc[o], inst.huishoudens.iloc[h]
-    k = float(op["max_per_eenheid"])
-    ruimte = int(hh["ruimte"])
+    v = _vaste(inst)
+    k = float(v.k[o])
+    ruimte = int(v.ruimte[h])
     slot = 1.0 if ruimte == 1 else k
-    if slots[o] + slot > k * float(op["eenheden"]) + _EPS:
+    if slots[o] + slot > k * float(v.eenheden[o]) + _EPS:
         return "vol: geen eenheid meer vrij"
-    if gebruikt[o] + ruimte > float(op["capaciteit_personen"]) + _EPS:
-        vrij = int(float(op["capaciteit_personen"]) - gebruikt[o])
+    if gebruikt[o] + ruimte > float(v.capaciteit[o]) + _EPS:
+        vrij = int(float(v.capaciteit[o]) - gebruikt[o])
         return f"vol: nog plaats voor {personen(vrij)}, nodig {ruimte}"
     rc = inst.regiocapaciteit
-    g_o = inst.gemeenten.iloc[int(optie_gemeente(inst)[o])]
-    g_eigen = None if eigen is None else inst.gemeenten.iloc[int(optie_gemeente(inst)[eigen])]
+    g_o = int(v.og[o])
+    g_eigen = None if eigen is None else int(v.og[eigen])
     for r, (soort, code, maximum) in enumerate(
         zip(rc["regio_soort"], rc["regio_code"], rc["max_personen"], strict=True)
     ):
-        kol = REGIOSOORTEN[soort]
-        if g_o[kol] != code or (g_eigen is not None and g_eigen[kol] == code):
+        if not v.lid[r, g_o] or (g_eigen is not None and v.lid[r, g_eigen]):
             continue
-        if regio[r] + int(hh["personen"]) > float(maximum) + _EPS:
+        if regio[r] + int(v.personen[h]) > float(maximum) + _EPS:
             return f"vol: regiocapaciteit {soort} {code} bereikt"
     return ""
 
@@ -289,6 +332,28 @@ def _reden_geen_optie(inst: Instance, h: int, maskers: dict[str, np.ndarray]) ->
     return "geen passende optie: " + conflicttekst(criteria, rij, criteriumbeschrijving(inst, h))
 
 
+_PAREN_PER_GEMEENTE: dict[int, tuple[weakref.ref[Paren], np.ndarray, np.ndarray]] = {}
+
+
+def _paren_van_gemeente(inst: Instance, paren: Paren, gi: int) -> np.ndarray:
+    """Positions of the pairs of ``paren`` whose option lies in gemeente ``gi``.
+
+    The pairs are grouped by gemeente once per `Paren` (cached while it lives):
+    a national round has millions of pairs and ~300 gemeenten to explain.
+    """
+    bewaard = _PAREN_PER_GEMEENTE.get(id(paren))
+    if bewaard is None or bewaard[0]() is not paren:
+        og_p = optie_gemeente(inst)[paren.o]
+        volgorde = np.argsort(og_p, kind="stable")
+        grens = np.searchsorted(og_p[volgorde], np.arange(len(inst.gemeenten) + 1))
+        for sleutel in [s for s, (ref, _, _) in _PAREN_PER_GEMEENTE.items() if ref() is None]:
+            del _PAREN_PER_GEMEENTE[sleutel]
+        bewaard = (weakref.ref(paren), volgorde, grens)
+        _PAREN_PER_GEMEENTE[id(paren)] = bewaard
+    _, volgorde, grens = bewaard
+    return volgorde[grens[gi] : grens[gi + 1]]
+
+
 def _ruimte_voor_anderen(
     inst: Instance,
     paren: Paren,
@@ -304,8 +369,8 @@ def _ruimte_voor_anderen(
     """
     slots, gebruikt, regio = gebruik
     op, hh = inst.opties, inst.huishoudens
-    og = optie_gemeente(inst)
-    sel = (og[paren.o] == gi) & (geplaatst_g[paren.h] != gi)
+    p = _paren_van_gemeente(inst, paren, gi)
+    sel = p[geplaatst_g[paren.h[p]] != gi]
     h, o = paren.h[sel], paren.o[sel]
     k = op["max_per_eenheid"].to_numpy(float)
     ruimte = hh["ruimte"].to_numpy(float)
@@ -346,7 +411,6 @@ def verklaar_gemeenten(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     """
     g = res.per_gemeente
     paren = bouw_paren(inst)
-    og = optie_gemeente(inst)
     gidx = inst.gemeente_index
     hpos = {x: i for i, x in enumerate(inst.huishoudens["huishouden_id"].tolist())}
     geplaatst_g = np.full(len(inst.huishoudens), -1, dtype=np.int64)
@@ -370,7 +434,7 @@ def verklaar_gemeenten(inst: Instance, res: AllocationResult) -> pd.DataFrame:
         rest = int(r.tekort) - int(r.tekort_door_aanbod)
         if rest > 0:
             past = np.zeros(len(inst.huishoudens), dtype=bool)
-            past[paren.h[og[paren.o] == gi]] = True
+            past[paren.h[_paren_van_gemeente(inst, paren, gi)]] = True
             elders = past & (geplaatst_g >= 0) & (geplaatst_g != gi)
             onbediend = past & (geplaatst_g < 0)
             ruimte_over = _ruimte_voor_anderen(inst, paren, gi, geplaatst_g, gebruik)
