@@ -46,7 +46,7 @@ from allocatie.presets import Doel
 from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.solvers.base import Backend, BackendUitkomst, LpUitkomst, relatieve_gap
-from allocatie.taal import huishoudens, personen
+from allocatie.taal import huishoudens, nl_getal, personen
 from allocatie.verify import verify
 from allocatie.verschuiving import verklaar_verschuivingen
 from allocatie.voortgang import Voortgang, fase
@@ -513,9 +513,11 @@ def los_op(
         )
         if grof is not None and len(grof.typen) == len(model.typen):
             grof = None  # no coarser than the full model
-        uit_bouw.append(f"{model.n_kolommen} variabelen, {model.A.shape[0]} rijen")
+        uit_bouw.append(
+            f"{nl_getal(model.n_kolommen)} variabelen, {nl_getal(model.A.shape[0])} rijen"
+        )
         if grof is not None:
-            uit_bouw.append(f"grof model {grof.n_kolommen} variabelen")
+            uit_bouw.append(f"grof model {nl_getal(grof.n_kolommen)} variabelen")
     bouw_s = time.perf_counter() - t0
     signalen = diagnose(inst, model)
     for s in signalen:
