@@ -392,7 +392,7 @@ def _ruimte_voor_anderen(
 
 
 def verklaar_gemeenten(inst: Instance, res: AllocationResult) -> pd.DataFrame:
-    """One row per gemeente with a shortfall: a Dutch sentence on its cause.
+    """One row per gemeente with a shortfall or a swap: a Dutch sentence on its cause.
 
     Parameters
     ----------
@@ -407,7 +407,9 @@ def verklaar_gemeenten(inst: Instance, res: AllocationResult) -> pd.DataFrame:
         ``gemeente_code, gemeente_naam, opgave, geplaatst, tekort,
         tekort_door_aanbod, verklaring``: how much of the shortfall the
         gemeente's own supply cannot avoid, and for the rest whether households
-        that fit its supply were placed elsewhere or none fit.
+        that fit its supply were placed elsewhere or none fit. A taakstelling
+        swap (preset ``[ruil]``) is named with its partners, and the shortfall
+        is then against the opgave after the swap.
     """
     g = res.per_gemeente
     paren = bouw_paren(inst)
@@ -422,10 +424,19 @@ def verklaar_gemeenten(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     gebruik = optiegebruik(inst, res)
     rijen = []
     for r in g.itertuples(index=False):
-        if r.tekort <= 0:
+        ruil = _ruiltekst(res, r.gemeente_code)
+        if r.tekort <= 0 and not ruil:
             continue
         gi = gidx[r.gemeente_code]
-        delen = [f"Tekort {personen(int(r.tekort))} (opgave {r.opgave}, geplaatst {r.geplaatst})"]
+        delen = (
+            [
+                f"Tekort {personen(int(r.tekort))} (opgave {r.opgave_na_ruil}, "
+                f"geplaatst {r.geplaatst})"
+            ]
+            if r.tekort > 0
+            else [f"Geen tekort (opgave {r.opgave_na_ruil}, geplaatst {r.geplaatst})"]
+        )
+        delen += ruil
         if r.tekort_door_aanbod > 0:
             delen.append(
                 f"{personen(int(r.tekort_door_aanbod))} door te weinig eigen aanbod "
@@ -463,7 +474,7 @@ def verklaar_gemeenten(inst: Instance, res: AllocationResult) -> pd.DataFrame:
             {
                 "gemeente_code": r.gemeente_code,
                 "gemeente_naam": r.gemeente_naam,
-                "opgave": int(r.opgave),
+                "opgave": int(r.opgave_na_ruil),
                 "geplaatst": int(r.geplaatst),
                 "tekort": int(r.tekort),
                 "tekort_door_aanbod": int(r.tekort_door_aanbod),
@@ -482,3 +493,26 @@ def verklaar_gemeenten(inst: Instance, res: AllocationResult) -> pd.DataFrame:
             "verklaring",
         ],
     )
+
+
+def _ruiltekst(res: AllocationResult, code: str) -> list[str]:
+    """The swaps of gemeente ``code`` as Dutch sentence parts (empty without a swap)."""
+    r = res.ruilingen
+    if r.empty:
+        return []
+    delen = []
+    for kolom, ander, werkwoord in (
+        ("van_gemeente", "naar", "overgedragen aan"),
+        ("naar_gemeente", "van", "overgenomen van"),
+    ):
+        rij = r[r[kolom] == code]
+        if len(rij):
+            wie = ", ".join(
+                f"{n} ({personen(int(p))})"
+                for n, p in zip(rij[f"{ander}_naam"], rij["personen"], strict=True)
+            )
+            delen.append(
+                f"ruil (Huisvestingswet art. 29 lid 2): {personen(int(rij['personen'].sum()))} "
+                f"van de taakstelling {werkwoord} {wie}"
+            )
+    return delen

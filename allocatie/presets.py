@@ -16,7 +16,7 @@ from typing import Any
 
 from allocatie.errors import ConfiguratieFout
 
-#: The objective levels the model knows, in the default order.
+#: The objective levels of every preset, in the default order.
 DOELNIVEAUS: tuple[str, ...] = (
     "onbediend",
     "stabiliteit",
@@ -25,9 +25,15 @@ DOELNIVEAUS: tuple[str, ...] = (
     "overvulling",
     "kosten",
 )
+#: Every level the model knows: also ``ruil`` (persons of the taakstelling handed to
+#: another gemeente), only in a preset with ``[ruil] toegestaan = true``.
+ALLE_DOELNIVEAUS: tuple[str, ...] = (*DOELNIVEAUS[:3], "ruil", *DOELNIVEAUS[3:])
 
 #: Modes of travel a travel-time limit is measured in.
 VERVOERSWIJZEN: tuple[str, ...] = ("ov", "auto")
+
+#: Region types within which gemeenten may swap taakstelling (Huisvestingswet art. 29(2)).
+RUILREGIOS: tuple[str, ...] = ("arbeidsmarktregio", "provincie", "coa_regio")
 
 #: Folder of the shipped presets (the project's top-level ``models/``).
 MODELS_MAP = Path(__file__).resolve().parents[1] / "models"
@@ -88,6 +94,23 @@ class Kosten:
 
 
 @dataclass(frozen=True)
+class Ruil:
+    """Taakstelling swaps between gemeenten of one region (Huisvestingswet art. 29(2)).
+
+    When ``toegestaan``, a gemeente may hand up to ``max_aandeel`` of its
+    taakstelling to other gemeenten of the same region (``regio``: one of
+    `RUILREGIOS`), and take over at most ``max_ontvangen`` of its own
+    taakstelling; each region's total stays the same. The section is optional
+    in a preset file: absent means no swaps.
+    """
+
+    toegestaan: bool = False
+    regio: str = "arbeidsmarktregio"
+    max_aandeel: float = 0.5
+    max_ontvangen: float = 0.5
+
+
+@dataclass(frozen=True)
 class ModelPreset:
     """A validated model preset."""
 
@@ -99,6 +122,7 @@ class ModelPreset:
     doel: Doel
     kosten: Kosten
     bron: str = "<standaard>"
+    ruil: Ruil = Ruil()
 
 
 _SECTIES: dict[str, type] = {
@@ -136,7 +160,15 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
         waarde = waarden[veld]
         soort = spec.type
         sleutel = f"{naam}.{veld}"
-        if soort == "str":
+        if soort == "str" and cls is Ruil:
+            if waarde not in RUILREGIOS:
+                raise ConfiguratieFout(
+                    f"verwacht een regiosoort: {', '.join(RUILREGIOS)}",
+                    bestand=bron,
+                    kolom=sleutel,
+                    waarde=waarde,
+                )
+        elif soort == "str":
             if waarde not in VERVOERSWIJZEN:
                 raise ConfiguratieFout(
                     f"verwacht een vervoerswijze: {' of '.join(VERVOERSWIJZEN)}",
@@ -162,6 +194,10 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
                 raise ConfiguratieFout(
                     "mag niet negatief zijn", bestand=bron, kolom=sleutel, waarde=waarde
                 )
+            if cls is Ruil and waarde > 1:
+                raise ConfiguratieFout(
+                    "verwacht een aandeel tussen 0 en 1", bestand=bron, kolom=sleutel, waarde=waarde
+                )
             if soort == "int" and int(waarde) != waarde:
                 raise ConfiguratieFout(
                     "verwacht een geheel getal", bestand=bron, kolom=sleutel, waarde=waarde
@@ -179,7 +215,7 @@ def preset_uit_dict(data: dict[str, Any], bron: str = "<dict>") -> ModelPreset:
     >>> p.doel.volgorde[0]
     'onbediend'
     """
-    toegestaan = {"naam", "beschrijving", *_SECTIES}
+    toegestaan = {"naam", "beschrijving", "ruil", *_SECTIES}
     onbekend = sorted(set(data) - toegestaan)
     if onbekend:
         raise ConfiguratieFout(
@@ -197,19 +233,31 @@ def preset_uit_dict(data: dict[str, Any], bron: str = "<dict>") -> ModelPreset:
         raise ConfiguratieFout(
             "verwacht een lijst met namen", bestand=bron, kolom="doel.volgorde", waarde=volgorde
         )
-    fout = [v for v in volgorde if v not in DOELNIVEAUS]
+    fout = [v for v in volgorde if v not in ALLE_DOELNIVEAUS]
     if fout or len(set(volgorde)) != len(volgorde) or not volgorde:
         raise ConfiguratieFout(
-            f"ongeldige of dubbele doelniveaus; kies uit {', '.join(DOELNIVEAUS)}",
+            f"ongeldige of dubbele doelniveaus; kies uit {', '.join(DOELNIVEAUS)} "
+            "(en 'ruil' met [ruil] toegestaan = true)",
             bestand=bron,
             kolom="doel.volgorde",
             waarde=list(volgorde),
         )
     secties["doel"] = Doel(tuple(volgorde), doel.tolerantie_relatief, doel.tolerantie_absoluut)
+    # [ruil] came after presets were first copied: an absent section means no swaps.
+    ruil: Ruil = _sectie(data, "ruil", Ruil, bron) if "ruil" in data else Ruil()
+    if ruil.toegestaan != ("ruil" in volgorde):
+        raise ConfiguratieFout(
+            "met [ruil] toegestaan = true hoort het doelniveau 'ruil' in de volgorde "
+            "(zo min mogelijk geruild, direct na 'tekort'), en zonder ruil niet",
+            bestand=bron,
+            kolom="doel.volgorde",
+            waarde=list(volgorde),
+        )
     return ModelPreset(
         naam=naam,
         beschrijving=str(data.get("beschrijving", "")).strip(),
         bron=bron,
+        ruil=ruil,
         **secties,
     )
 

@@ -17,6 +17,7 @@ import pandas as pd
 from allocatie.instance import Instance
 from allocatie.model.bouw import AllocatieModel
 from allocatie.model.onhaalbaar import lege_onhaalbaar
+from allocatie.ruil import lege_ruilingen
 from allocatie.solvers.base import Status
 from allocatie.vorige import NIET_GEPLAATST, VorigeUitkomst
 
@@ -92,6 +93,10 @@ class AllocationResult:
         One row per household not placed, with the number of admissible options.
     per_gemeente
         Need, placed persons, shortfall, over-fulfilment and the carry-over saldo.
+        With taakstelling swaps (preset ``[ruil]``): ``ruil_af`` (persons of the
+        opgave handed to other gemeenten), ``ruil_bij`` (taken over) and
+        ``opgave_na_ruil``, which shortfall, over-fulfilment and saldo are
+        measured against (both 0 without swaps).
     per_optie
         Units and persons used per option.
     wall_s, bouw_s
@@ -117,6 +122,10 @@ class AllocationResult:
         On a re-run: one row per household whose placement differs from
         ``vorige``, with the old and new option and the reason in Dutch
         (`allocatie.verschuiving.verklaar_verschuivingen`); empty otherwise.
+    ruilingen
+        With taakstelling swaps: one row per (giver, taker) pair within a
+        region, from the net swaps per gemeente (`allocatie.ruil.ruilparen`);
+        empty otherwise.
     """
 
     status: Status
@@ -136,6 +145,7 @@ class AllocationResult:
     onhaalbaar: pd.DataFrame = field(default_factory=lege_onhaalbaar)
     vorige: VorigeUitkomst | None = None
     verschuivingen: pd.DataFrame = field(default_factory=lege_verschuivingen)
+    ruilingen: pd.DataFrame = field(default_factory=lege_ruilingen)
 
     @property
     def grens(self) -> float | None:
@@ -183,6 +193,8 @@ class AllocationResult:
                 "opgave": int(g["opgave"].sum()),
                 "tekort": int(g["tekort"].sum()),
                 "overvulling": int(g["overvulling"].sum()),
+                # Persons of the taakstelling handed over (only when swaps are on).
+                **({"geruild": int(g["ruil_af"].sum())} if "ruil" in self.doelwaarden else {}),
             },
             "formulering": self.formulering,
             "modelgrootte": dict(self.modelgrootte),
@@ -341,7 +353,7 @@ def maak_tabellen(
         og, weights=plaatsingen["personen"].to_numpy(float), minlength=len(gem)
     )
     huishoudens_g = np.bincount(og, minlength=len(gem))
-    opgave = gem["opgave"].to_numpy(float)
+    eigen_opgave = gem["opgave"].to_numpy(float)
     per_gemeente = gem[
         [
             "gemeente_code",
@@ -355,6 +367,18 @@ def maak_tabellen(
             "aanbod_personen",
         ]
     ].copy()
+    # Swaps are decisions, not placements: read them from the solution (0 without swaps).
+    af, bij = (
+        np.rint(v[model.kolommen[f]]).astype(np.int64)
+        if f in model.kolommen
+        else np.zeros(len(gem), dtype=np.int64)
+        for f in ("ruil_af", "ruil_bij")
+    )
+    positie = per_gemeente.columns.get_loc("opgave") + 1
+    per_gemeente.insert(positie, "ruil_af", af)
+    per_gemeente.insert(positie + 1, "ruil_bij", bij)
+    per_gemeente.insert(positie + 2, "opgave_na_ruil", (eigen_opgave - af + bij).astype(np.int64))
+    opgave = per_gemeente["opgave_na_ruil"].to_numpy(float)
     per_gemeente["geplaatst"] = personen_g.astype(np.int64)
     per_gemeente["huishoudens"] = huishoudens_g.astype(np.int64)
     per_gemeente["tekort"] = np.maximum(0, opgave - personen_g).astype(np.int64)
@@ -363,20 +387,26 @@ def maak_tabellen(
         rel = np.where(opgave > 0, per_gemeente["tekort"].to_numpy(float) / opgave, 0.0)
     per_gemeente["relatief_tekort"] = rel
     # Shortfall the gemeente's own supply cannot avoid; the rest is what fairness weighs.
-    vloer = np.maximum(0.0, opgave - per_gemeente["aanbod_personen"].to_numpy(float))
+    # Both against the gemeente's own opgave (before swaps), as in the model's fair rows.
+    vloer = np.maximum(0.0, eigen_opgave - per_gemeente["aanbod_personen"].to_numpy(float))
     per_gemeente["tekort_door_aanbod"] = np.minimum(per_gemeente["tekort"], vloer).astype(np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         vermijdbaar = np.where(
-            opgave > 0,
-            np.maximum(0.0, per_gemeente["tekort"].to_numpy(float) - vloer) / opgave,
+            eigen_opgave > 0,
+            np.maximum(0.0, per_gemeente["tekort"].to_numpy(float) - vloer) / eigen_opgave,
             0.0,
         )
     relatief_over = per_gemeente["overvulling"].to_numpy(float) / np.maximum(
         1.0, per_gemeente["taakstelling"].to_numpy(float)
     )
     # Saldo for the next period: positive = achterstand, negative = voorsprong.
+    # A swap is an agreement between gemeenten: the carry-over is against the adjusted task.
     per_gemeente["saldo"] = (
-        per_gemeente["gecorrigeerd"] - per_gemeente["gerealiseerd"] - per_gemeente["geplaatst"]
+        per_gemeente["gecorrigeerd"]
+        - per_gemeente["ruil_af"]
+        + per_gemeente["ruil_bij"]
+        - per_gemeente["gerealiseerd"]
+        - per_gemeente["geplaatst"]
     )
 
     k = op["max_per_eenheid"].to_numpy(float)
@@ -401,6 +431,8 @@ def maak_tabellen(
         "kosten": float(plaatsingen["kosten"].sum()),
         "overvulling": float(relatief_over.max()) if len(relatief_over) else 0.0,
     }
+    if "ruil_af" in model.kolommen:
+        doelwaarden["ruil"] = float(per_gemeente["ruil_af"].sum())
     if model.vorige is not None:
         # Previously placed households (option gone or not) not at their previous option now.
         nu = np.full(len(hh), -3, dtype=np.int64)

@@ -44,6 +44,7 @@ from allocatie.model.onhaalbaar import lege_onhaalbaar
 from allocatie.model.start import gretige_start
 from allocatie.presets import Doel
 from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
+from allocatie.ruil import ruilparen
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.solvers.base import Backend, BackendUitkomst, LpUitkomst, relatieve_gap
 from allocatie.taal import huishoudens, nl_getal, personen
@@ -604,6 +605,8 @@ def los_op(
     )
     if vorige is not None:
         res = replace(res, verschuivingen=verklaar_verschuivingen(inst, res))
+    if inst.preset.ruil.toegestaan:
+        res = replace(res, ruilingen=ruilparen(inst, per_gemeente))
     if controleer:
         with fase(voortgang, "controle", "Onafhankelijke controle (verify)"):
             verify(inst, res)

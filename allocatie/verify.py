@@ -212,6 +212,71 @@ def _stabiliteit(
     return len(telt)
 
 
+def _ruil(
+    inst: Instance, gem: dict[str, dict], tabel: dict[str, dict], fout: list[str]
+) -> dict[str, tuple[int, int]]:
+    """Per gemeente the swap (persons handed over, taken over) of the result, checked.
+
+    Checks the bounds of the preset's ``[ruil]`` section, that only gemeenten
+    with a partner in the same region swap and that every region balances
+    (Huisvestingswet art. 29(2): the sum of the tasks is unchanged). Without
+    swaps every amount must be 0.
+    """
+    pr = inst.preset.ruil
+    kolom = _REGIO_KOLOM[pr.regio]
+    uit: dict[str, tuple[int, int]] = {}
+    saldo: dict[str, int] = defaultdict(int)
+    leden: dict[str, int] = defaultdict(int)
+    for g in gem.values():
+        regio = g[kolom]
+        if isinstance(regio, str) and regio:
+            leden[regio] += 1
+    for code, g in gem.items():
+        rij = tabel.get(code, {})
+        af, bij = int(rij.get("ruil_af", 0)), int(rij.get("ruil_bij", 0))
+        uit[code] = (af, bij)
+        if not af and not bij:
+            continue
+        if not pr.toegestaan:
+            fout.append(f"gemeente {code}: ruil (af {af}, bij {bij}) terwijl ruilen uit staat")
+            continue
+        taak = int(g["taakstelling"])
+        eigen = max(
+            0,
+            taak + int(g["achterstand"]) - int(g["voorsprong"]) - int(g["gerealiseerd"]),
+        )
+        max_af = min(eigen, int(pr.max_aandeel * taak + 1e-9))
+        max_bij = int(pr.max_ontvangen * taak + 1e-9)
+        if af < 0 or bij < 0 or af > max_af or bij > max_bij:
+            fout.append(
+                f"gemeente {code}: ruil af {af} / bij {bij} buiten de grenzen "
+                f"(af hoogstens {max_af}, bij hoogstens {max_bij})"
+            )
+        regio = g[kolom]
+        if not (isinstance(regio, str) and regio) or leden[regio] < 2:
+            fout.append(f"gemeente {code}: ruilt, maar heeft geen partner in {pr.regio}")
+            continue
+        saldo[regio] += bij - af
+    for regio, s in sorted(saldo.items()):
+        if s != 0:
+            fout.append(f"ruil in {pr.regio} {regio}: niet in balans (bij - af = {s})")
+    return uit
+
+
+def _ruilingen(res: AllocationResult, ruil: dict[str, tuple[int, int]], fout: list[str]) -> None:
+    """The table of swap pairs adds up to each gemeente's net swap."""
+    netto: dict[str, int] = defaultdict(int)
+    for r in res.ruilingen.to_dict(orient="records"):
+        netto[r["van_gemeente"]] -= int(r["personen"])
+        netto[r["naar_gemeente"]] += int(r["personen"])
+    for code, (af, bij) in ruil.items():
+        if netto.get(code, 0) != bij - af:
+            fout.append(
+                f"ruilingen: gemeente {code} ruilt per saldo {netto.get(code, 0)}, "
+                f"maar bij - af = {bij - af}"
+            )
+
+
 def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Controle:
     """Re-check ``res`` against ``inst``.
 
@@ -314,25 +379,30 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
     tekort = 0
     zmax = omax = 0.0
     tabel = {r["gemeente_code"]: r for r in res.per_gemeente.to_dict(orient="records")}
+    ruil = _ruil(inst, gem, tabel, fout)
     for code, g in gem.items():
         taak = int(g["taakstelling"]) + int(g["achterstand"]) - int(g["voorsprong"])
-        opgave = max(0, taak - int(g["gerealiseerd"]))
+        eigen = max(0, taak - int(g["gerealiseerd"]))
+        af, bij = ruil.get(code, (0, 0))
+        opgave = eigen - af + bij  # the need after swaps (Huisvestingswet art. 29(2))
         geplaatst = personen_g.get(code, 0)
         t, ov = max(0, opgave - geplaatst), max(0, geplaatst - opgave)
         tekort += t
         omax = max(omax, ov / max(1, int(g["taakstelling"])))
-        if opgave > 0:
-            vloer = max(0, opgave - aanbod[code])
-            zmax = max(zmax, max(0, t - vloer) / opgave)
+        if eigen > 0:  # fairness against the gemeente's own opgave and floor
+            vloer = max(0, eigen - aanbod[code])
+            zmax = max(zmax, max(0, t - vloer) / eigen)
         rij = tabel.get(code)
         if rij is None or (int(rij["geplaatst"]), int(rij["tekort"]), int(rij["opgave"])) != (
             geplaatst,
             t,
-            opgave,
+            eigen,
         ):
             fout.append(
                 f"gemeente {code}: overzicht klopt niet (geplaatst {geplaatst}, tekort {t})"
             )
+        elif int(rij.get("opgave_na_ruil", opgave)) != opgave:
+            fout.append(f"gemeente {code}: opgave na ruil {rij['opgave_na_ruil']} != {opgave}")
 
     onbediend = sum(
         int(hh[h]["personen"]) for h, s in gezien.items() if s == "onbediend" and h in hh
@@ -344,6 +414,9 @@ def verify(inst: Instance, res: AllocationResult, *, strikt: bool = True) -> Con
         "kosten": kosten,
         "overvulling": omax,
     }
+    if pr.ruil.toegestaan:
+        doel["ruil"] = float(sum(af for af, _ in ruil.values()))
+        _ruilingen(res, ruil, fout)
     if res.vorige is not None:
         doel["stabiliteit"] = float(_stabiliteit(res, plaats, hh, fout))
     for naam, waarde in doel.items():

@@ -158,8 +158,9 @@ def flex(
 TEST_LIMIETEN = {
     "standaard": dict(werk_min=40.0, studie_min=50.0, familie_min=0.0, zorg_min=30.0),
     "werk-eerst": dict(werk_min=30.0, studie_min=40.0, familie_min=0.0, zorg_min=30.0),
+    "ruil": dict(werk_min=40.0, studie_min=50.0, familie_min=0.0, zorg_min=30.0),
 }
-TEST_PER_MINUUT = {"standaard": 1.0, "werk-eerst": 5.0}
+TEST_PER_MINUUT = {"standaard": 1.0, "werk-eerst": 5.0, "ruil": 1.0}
 
 
 def testpreset(model: str) -> ModelPreset:

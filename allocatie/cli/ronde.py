@@ -143,6 +143,8 @@ def toon_resultaat(
         f"aanbod. Eerlijkheid (grootste vermijdbare relatieve tekort): "
         f"{nl_getal(100 * res.doelwaarden['eerlijkheid'], 1)}%."
     )
+    if inst.preset.ruil.toegestaan:
+        console.print(ruilregel(inst, res))
     toon_onbediend(console, inst, res, verklaring=verklaring)
     toon_onhaalbaar(console, res)
     toon_verschuivingen(console, res)
@@ -207,6 +209,29 @@ def toon_onhaalbaar(console: Console, res: AllocationResult, maximum: int = 10) 
     if len(o) > maximum:
         tabel.add_row("…", "", "", f"en nog {huishoudens(len(o) - maximum)} (zie onhaalbaar.csv)")
     console.print(tabel)
+
+
+def ruilregel(inst: Instance, res: AllocationResult, maximum: int = 5) -> str:
+    """One Dutch line on the taakstelling swaps of a round with ``[ruil]`` on."""
+    r = res.ruilingen
+    regio = inst.preset.ruil.regio
+    if r.empty:
+        return f"Ruil van taakstelling (binnen de {regio}): niet nodig, niemand ruilt."
+    paren = "; ".join(
+        f"{a} → {b}: {personen(int(p))}"
+        for a, b, p in zip(r["van_naam"], r["naar_naam"], r["personen"], strict=True)
+    )
+    n = len(r) - maximum
+    meer = (
+        f" en nog {n} {'ruiling' if n == 1 else 'ruilingen'} (zie ruilingen.csv)" if n > 0 else ""
+    )
+    if len(r) > maximum:
+        paren = "; ".join(paren.split("; ")[:maximum])
+    return (
+        f"Ruil van taakstelling (Huisvestingswet art. 29 lid 2, binnen de {regio}): "
+        f"{personen(int(r['personen'].sum()))} overgedragen in {len(r)} "
+        f"{'ruiling' if len(r) == 1 else 'ruilingen'}: {paren}{meer}."
+    )
 
 
 def toon_verschuivingen(console: Console, res: AllocationResult, maximum: int = 20) -> None:

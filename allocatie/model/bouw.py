@@ -21,6 +21,9 @@ Variables (columns), in this order:
 ``zmax``          in [0, 1], the largest relative shortfall that the gemeente's own supply
                   does not explain: ``(tekort[g] - vloer[g]) / opgave[g]``
 ``omax``          >= 0, the largest over-fulfilment relative to the taakstelling
+``ruil_af[g]``    integer >= 0, persons of g's opgave handed to other gemeenten of its
+                  region (only when the preset allows swaps, ``[ruil] toegestaan``)
+``ruil_bij[g]``   integer >= 0, persons of other gemeenten's opgave that g takes over (idem)
 
 Constraints (rows), each a named family:
 
@@ -29,6 +32,9 @@ Constraints (rows), each a named family:
 ``cap_units[o]``   sum_t u[t,o] x[t,o] <= k[o] * eenheden[o]; a single uses 1 of the k
                    slots of a shareable unit, any other household all k of them
 ``need[g]``        sum personen[t] x[t,o in g] + tekort[g] - over[g] = opgave[g]
+                   (with swaps: ``= opgave[g] - ruil_af[g] + ruil_bij[g]``, the adjusted opgave)
+``ruil_balans[r]`` sum_{g in r} (ruil_bij[g] - ruil_af[g]) = 0, one row per region of the
+                   preset's ``[ruil] regio`` (Huisvestingswet art. 29(2): the sum is unchanged)
 ``region_cap[r]``  sum personen[t] x[t,o in r] <= max_personen[r]
 ``fair[g]``        tekort[g] - opgave[g] zmax <= vloer[g]   (only where opgave[g] > 0)
 ``fair_over[g]``   over[g] - max(1, taakstelling[g]) omax <= 0
@@ -37,12 +43,32 @@ Constraints (rows), each a named family:
 cannot avoid with its own supply (``aanbod`` in persons, `aanbod_personen`), so a
 gemeente without homes does not pin the fairness level at 100% for everyone.
 
+Swaps (`allocatie.presets.Ruil`). Bounds: ``ruil_af[g] <= min(opgave[g],
+floor(max_aandeel * taakstelling[g]))`` (the adjusted opgave stays >= 0) and
+``ruil_bij[g] <= floor(max_ontvangen * taakstelling[g])``; a gemeente without a
+region code or alone in its region gets 0. ``tekort[g]`` then shortfalls the
+adjusted opgave (its upper bound grows by the ``ruil_bij`` bound), and so does
+``over[g]``. The fairness rows keep their constant denominator ``opgave[g]``
+and floor ``vloer[g]`` of the gemeente's *own* opgave, so they stay linear: the
+adjusted floor ``max(0, opgave - ruil_af + ruil_bij - aanbod)`` would make them
+non-convex. That is meaningful because the level ``ruil`` (persons handed over,
+``sum ruil_af``) directly follows ``tekort``: swaps exist only as far as they
+reduce the total shortfall, i.e. a giver hands over what it cannot place and a
+taker takes what it can fill; a giver's shortfall against its smaller adjusted
+opgave is then weighed against its own opgave, and a taker's extra persons are
+not excused by a floor (a taker that fails its taken-over persons is less fair,
+not more). A taker with opgave 0 has no fair row; its shortfall counts in
+``tekort``. ``fair_over`` weighs over-fulfilment of the adjusted opgave.
+Without swaps the columns and rows do not exist: the model is unchanged.
+
 Objective levels (one cost vector each): ``onbediend`` (persons not placed,
 ``personen[t] * onbediend[t]``), ``tekort`` (total shortfall), ``eerlijkheid``
 (zmax), ``kosten`` (pair costs, ``kosten[t,o] * x[t,o]``)
-and ``overvulling`` (omax). Total over-fulfilment is not a level of its own:
+and ``overvulling`` (omax); with swaps also ``ruil`` (``sum ruil_af``). Total
+over-fulfilment is not a level of its own:
 ``sum over = sum placed + sum tekort - sum opgave`` is fixed once ``onbediend``
-and ``tekort`` are held, so the level spreads it instead.
+and ``tekort`` are held (swaps balance per region, so they leave the sum of the
+opgaven unchanged), so the level spreads it instead.
 
 On a re-run (``vorige``, `allocatie.vorige`) there is one more level,
 ``stabiliteit``: the households placed in the previous outcome that now leave
@@ -76,6 +102,36 @@ from allocatie.model.toelaatbaar import (
 from allocatie.model.vastlegging import VastAnalyse, analyseer_vastleggingen, geen_vastleggingen
 from allocatie.validate import REGIOSOORTEN
 from allocatie.vorige import NIET_GEPLAATST, OPTIE_VERDWENEN, VorigeUitkomst, vorige_posities
+
+#: Column families of taakstelling swaps (present only when the preset allows them).
+RUILKOLOMMEN: tuple[str, ...] = ("ruil_af", "ruil_bij")
+
+
+def ruilgrenzen(inst: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per gemeente: region index for swaps (-1: none) and the bounds of ruil_af, ruil_bij.
+
+    A gemeente can swap only with another gemeente of the same region (of the
+    preset's ``[ruil] regio``); without a region code, or alone in its region,
+    both bounds are 0.
+    """
+    ruil = inst.preset.ruil
+    gem = inst.gemeenten
+    codes = gem[REGIOSOORTEN[ruil.regio]].to_numpy(object)
+    geldig = np.array([isinstance(c, str) and c != "" for c in codes])
+    regio = np.full(len(gem), -1, dtype=np.int64)
+    if geldig.any():
+        _, inv, tel = np.unique(codes[geldig].astype(str), return_inverse=True, return_counts=True)
+        regio[geldig] = np.where(tel[inv] > 1, inv, -1)
+        # Number the regions with a partner 0, 1, ... (one balance row each).
+        met = regio >= 0
+        regio[met] = np.unique(regio[met], return_inverse=True)[1]
+    taak = gem["taakstelling"].to_numpy(float)
+    opgave = gem["opgave"].to_numpy(float)
+    af = np.minimum(opgave, np.floor(ruil.max_aandeel * taak + 1e-9))
+    bij = np.floor(ruil.max_ontvangen * taak + 1e-9)
+    af[regio < 0] = 0.0
+    bij[regio < 0] = 0.0
+    return regio, af, bij
 
 
 @dataclass(frozen=True)
@@ -133,7 +189,9 @@ class AllocatieModel:
     def kolomnamen(self) -> list[str]:
         """Names ``[A-Za-z0-9_]`` for LP/MPS export (results never parse them)."""
         namen = [f"x_{t}_{o}" for t, o in zip(self.typen.t, self.typen.o, strict=True)]
-        for fam in ("onbediend", "tekort", "over", "zmax", "omax"):
+        for fam in ("onbediend", "tekort", "over", "zmax", "omax", *RUILKOLOMMEN):
+            if fam not in self.kolommen:
+                continue
             s = self.kolommen[fam]
             namen += [f"{fam}_{i}" for i in range(s.stop - s.start)]
         return namen
@@ -284,6 +342,12 @@ def bouw_model(
         "omax": slice(Q + T + 2 * G + 1, Q + T + 2 * G + 2),
     }
     n = Q + T + 2 * G + 2
+    ruil = inst.preset.ruil.toegestaan
+    if ruil:
+        kol["ruil_af"] = slice(n, n + G)
+        kol["ruil_bij"] = slice(n + G, n + 2 * G)
+        n += 2 * G
+        ruilregio, af_max, bij_max = ruilgrenzen(inst)
     opgave = inst.gemeenten["opgave"].to_numpy(float)
     vert = typen.vertegenwoordiger
     personen = inst.huishoudens["personen"].to_numpy(float)[vert]
@@ -325,15 +389,35 @@ def bouw_model(
         k * op["eenheden"].to_numpy(float),
     )
     gi = np.arange(G)
+    need_rij = [og[qo], gi, gi]
+    need_kol = [x, gi + kol["tekort"].start, gi + kol["over"].start]
+    need_waarde = [personen[qt], np.ones(G), -np.ones(G)]
+    if ruil:
+        # placed + tekort - over = opgave - ruil_af + ruil_bij
+        need_rij += [gi, gi]
+        need_kol += [gi + kol["ruil_af"].start, gi + kol["ruil_bij"].start]
+        need_waarde += [np.ones(G), -np.ones(G)]
     rows.voeg_toe(
         "need",
         G,
-        np.concatenate([og[qo], gi, gi]),
-        np.concatenate([x, gi + kol["tekort"].start, gi + kol["over"].start]),
-        np.concatenate([personen[qt], np.ones(G), -np.ones(G)]),
+        np.concatenate(need_rij),
+        np.concatenate(need_kol),
+        np.concatenate(need_waarde),
         opgave,
         opgave,
     )
+    if ruil:
+        R = int(ruilregio.max(initial=-1)) + 1
+        ing = np.flatnonzero(ruilregio >= 0)
+        rows.voeg_toe(
+            "ruil_balans",
+            R,
+            np.concatenate([ruilregio[ing], ruilregio[ing]]),
+            np.concatenate([ing + kol["ruil_bij"].start, ing + kol["ruil_af"].start]),
+            np.concatenate([np.ones(len(ing)), -np.ones(len(ing))]),
+            np.zeros(R),
+            np.zeros(R),
+        )
     rc = inst.regiocapaciteit
     if len(rc):
         r_rij, r_kol = [], []
@@ -387,9 +471,16 @@ def bouw_model(
     geheel = np.zeros(n, dtype=bool)
     # onbediend[t] = n[t] - sum_o x[t,o] is integral whenever x is: no need to branch on it.
     geheel[kol["x"]] = True
+    if ruil:
+        kol_boven[kol["ruil_af"]] = af_max
+        kol_boven[kol["ruil_bij"]] = bij_max
+        kol_boven[kol["tekort"]] = opgave + bij_max  # short of the adjusted opgave
+        geheel[kol["ruil_af"]] = True
+        geheel[kol["ruil_bij"]] = True
 
     niveaus: tuple[str, ...] = ("onbediend", "tekort", "eerlijkheid", "kosten", "overvulling")
     niveaus += ("stabiliteit",) if blijf is not None else ()
+    niveaus += ("ruil",) if ruil else ()
     doelen = {naam: np.zeros(n) for naam in niveaus if kosten or naam != "kosten"}
     doelen["onbediend"][kol["onbediend"]] = personen
     doelen["tekort"][kol["tekort"]] = 1.0
@@ -397,6 +488,8 @@ def bouw_model(
     if kosten:
         doelen["kosten"][kol["x"]] = typen.kosten
     doelen["overvulling"][kol["omax"]] = 1.0
+    if ruil:
+        doelen["ruil"][kol["ruil_af"]] = 1.0
     if blijf is not None:
         # Per type: placed before (-1: no); a household counts unless x[t, p[t]] keeps it.
         p_t = blijf[vert]
@@ -457,7 +550,8 @@ def verfijn(grof: AllocatieModel, fijn: AllocatieModel, v: np.ndarray) -> np.nda
     every row (capacities, need, regions) and every level without costs keeps
     its value. The split is greedy by cost (cheapest fine pair first), a good
     start for the ``kosten`` level. The columns after ``x`` and ``onbediend``
-    (``tekort``, ``over``, ``zmax``, ``omax``) are the same in both models.
+    (``tekort``, ``over``, ``zmax``, ``omax`` and the swaps ``ruil_af``,
+    ``ruil_bij``) are the same in both models.
     """
     tg, tf = grof.typen, fijn.typen
     xg = np.rint(v[grof.kolommen["x"]]).astype(np.int64)
@@ -485,6 +579,7 @@ def verfijn(grof: AllocatieModel, fijn: AllocatieModel, v: np.ndarray) -> np.nda
         raise ValueError("grove oplossing past niet in de fijne types")
     uit[fijn.kolommen["x"]] = xf
     uit[fijn.kolommen["onbediend"]] = rest_f
-    for fam in ("tekort", "over", "zmax", "omax"):
-        uit[fijn.kolommen[fam]] = v[grof.kolommen[fam]]
+    for fam in ("tekort", "over", "zmax", "omax", *RUILKOLOMMEN):
+        if fam in fijn.kolommen:
+            uit[fijn.kolommen[fam]] = v[grof.kolommen[fam]]
     return uit

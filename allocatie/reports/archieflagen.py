@@ -136,7 +136,9 @@ def _resultaat_gemeenten(inst: Instance, res: AllocationResult) -> gpd.GeoDataFr
     g["taakstatus"] = np.select(
         [saldo > 0, saldo < 0], ["achterstand", "voorsprong"], default="op taak"
     )
-    g["realisatie"] = _deel(g["gerealiseerd_na_ronde"], g["gecorrigeerd"])
+    g["realisatie"] = _deel(
+        g["gerealiseerd_na_ronde"], g["gecorrigeerd"] - g["ruil_af"] + g["ruil_bij"]
+    )
     return gpd.GeoDataFrame(g, geometry=_gemeentevormen(inst))
 
 

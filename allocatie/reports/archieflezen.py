@@ -149,7 +149,11 @@ def vorige_uit_archief(
     plus what the round placed. `pas_overloop_toe` then carries over the saldo
     ``taakstelling + achterstand - voorsprong - gerealiseerd``: the round's
     shortfall becomes the next achterstand, placements beyond the corrected task
-    (and a voorsprong the round did not use up) the next voorsprong.
+    (and a voorsprong the round did not use up) the next voorsprong. A round
+    with taakstelling swaps (``ruil_af``, ``ruil_bij``) hands over its
+    ``taakstelling`` after the swaps (``taakstelling - ruil_af + ruil_bij``):
+    a swap is an agreement between gemeenten, so the next achterstand is
+    measured against the task each gemeente took on.
 
     Parameters
     ----------
@@ -188,8 +192,14 @@ def vorige_uit_archief(
     basis = (*INVOER_CIJFERS, "geplaatst")
     k.eis_kolommen(g, ("gemeente_code", *basis), bron)
     t, achter, voor, real, gepl = (k.geheel(g, kol, bron, exact=True) for kol in basis)
+    # Taakstelling swaps (Huisvestingswet art. 29(2)) are agreements between gemeenten:
+    # the carry-over is against the task after the swap. Older archives have no swaps.
+    af, bij = (
+        k.geheel(g, kol, bron, exact=True) if kol in g.columns else np.zeros_like(t)
+        for kol in ("ruil_af", "ruil_bij")
+    )
     gecorrigeerd = t + achter - voor
-    saldo = gecorrigeerd - real - gepl
+    saldo = gecorrigeerd - af + bij - real - gepl
     afgeleid = {
         "gecorrigeerd": gecorrigeerd,
         "saldo": saldo,
@@ -215,7 +225,7 @@ def vorige_uit_archief(
     vorige = pd.DataFrame(
         {
             "gemeente_code": pd.Series(g["gemeente_code"].tolist(), dtype=str),
-            "taakstelling": t.tolist(),
+            "taakstelling": (t - af + bij).tolist(),  # the task after swaps
             "achterstand": achter.tolist(),
             "voorsprong": voor.tolist(),
             "gerealiseerd": (real + gepl).tolist(),

@@ -37,7 +37,8 @@ __all__ = [
     "verklaringen",
 ]
 
-#: Result tables written as CSV, one file each (``verschuivingen`` only on a re-run).
+#: Result tables written as CSV, one file each (``verschuivingen`` only on a re-run,
+#: ``ruilingen`` only with taakstelling swaps).
 TABELLEN = ("per_gemeente", "plaatsingen", "onbediend", "onhaalbaar", "per_optie")
 #: File name of the round archive in the output folder.
 ARCHIEF = "ronde.gpkg"
@@ -82,7 +83,8 @@ def schrijf_uitvoer(
 
     The folder holds the result tables (CSV: `TABELLEN`, with
     ``onhaalbaar.csv`` the conflicting criteria of households without any
-    option, and on a re-run ``verschuivingen.csv``: what moved and why), the
+    option, on a re-run ``verschuivingen.csv``: what moved and why, and with
+    taakstelling swaps ``ruilingen.csv``: who hands how many to whom), the
     explanations (`allocatie.explain`: ``verklaring.csv``,
     ``verklaring_gemeenten.csv``),
     ``niveaus.csv``, the workbook ``allocatie.xlsx``, ``samenvatting.json``,
@@ -129,6 +131,7 @@ def schrijf_uitvoer(
         with atomische_map(map_, overschrijf=overschrijf) as tmp:
             with fase(voortgang, "uitvoer:tabellen", "Tabellen (CSV)") as d:
                 tabellen = TABELLEN + (("verschuivingen",) if res.vorige is not None else ())
+                tabellen += ("ruilingen",) if inst.preset.ruil.toegestaan else ()
                 for t in tabellen:
                     getattr(res, t).to_csv(
                         tmp / f"{t}.csv", index=False, encoding="utf-8", lineterminator="\n"

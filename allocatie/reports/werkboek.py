@@ -58,6 +58,8 @@ FORMATEN: dict[str, str] = {
 
 #: The sheet of a re-run (`AllocationResult.vorige`), after "Plaatsingen": what moved and why.
 BLAD_VERSCHUIVINGEN: tuple[str, str] = ("verschuivingen", "Verschuivingen")
+#: The sheet of a round with taakstelling swaps (preset ``[ruil]``), after "Per gemeente".
+BLAD_RUILINGEN: tuple[str, str] = ("ruilingen", "Ruilingen")
 
 #: Sheet key -> sheet name, in workbook order (plus `BLAD_VERSCHUIVINGEN` on a re-run).
 BLADEN: dict[str, str] = {
@@ -180,6 +182,15 @@ KOLOMMEN: dict[str, list[Kolom]] = {
         Kolom("nieuwe_gemeente", "Nieuwe gemeente"),
         Kolom("telt_mee", "Telt voor stabiliteit"),
         Kolom("reden", "Waarom", max_breedte=100),
+    ],
+    "ruilingen": [
+        Kolom("regio_soort", "Regiosoort"),
+        Kolom("regio_code", "Regio"),
+        Kolom("van_gemeente", "Van (code)"),
+        Kolom("van_naam", "Draagt over"),
+        Kolom("naar_gemeente", "Naar (code)"),
+        Kolom("naar_naam", "Neemt over"),
+        Kolom("personen", "Personen", "geheel"),
     ],
     "verklaring_gemeenten": [
         Kolom("gemeente_code", "Code"),
@@ -471,6 +482,9 @@ def schrijf_werkboek(
     if res.vorige is not None:
         tabellen["verschuivingen"] = res.verschuivingen
         bladen.insert(list(BLADEN).index("plaatsingen") + 1, BLAD_VERSCHUIVINGEN)
+    if inst.preset.ruil.toegestaan:
+        tabellen["ruilingen"] = res.ruilingen
+        bladen.insert([k for k, _ in bladen].index("per_gemeente") + 1, BLAD_RUILINGEN)
     for sleutel, naam in bladen:
         ws = wb.create_sheet(naam)
         _schrijf_tabel(
