@@ -44,7 +44,11 @@ def _valideer(tabellen: RondeTabellen, voortgang: Voortgang | None, **kwargs: An
 
 
 def laad_ronde(
-    pad: str | Path, *, voortgang: Voortgang | None = None, **solver_overschrijving: Any
+    pad: str | Path,
+    *,
+    voortgang: Voortgang | None = None,
+    model: str | Path | None = None,
+    **solver_overschrijving: Any,
 ) -> Instance:
     """Read and validate a round folder (or its ``ronde.toml``).
 
@@ -55,6 +59,9 @@ def laad_ronde(
     voortgang
         Receiver of progress events (`allocatie.voortgang`): reading the files
         (``laden``) and validating them (``valideren``). None: no events.
+    model
+        A model preset (name in ``models/`` or path to a ``.toml``) that
+        replaces ``[ronde] model`` of ``ronde.toml``; None keeps it.
     **solver_overschrijving
         Solver options that override ``[solver]`` (``backend``, ``tijdslimiet_s``, ...).
 
@@ -65,7 +72,7 @@ def laad_ronde(
     with fase(voortgang, "laden", "Invoer inlezen") as details:
         config = lees_config(pad)
         try:
-            preset = laad_preset(config.model, basis=config.map)
+            preset = laad_preset(config.model, basis=config.map) if model is None else None
             solver = solver_opties(config.solver)
         except ConfiguratieFout as exc:
             if exc.bestand is not None:
@@ -75,6 +82,8 @@ def laad_ronde(
             raise ConfiguratieFout(
                 exc.bericht, bestand=config.rondebestand, kolom=kolom, waarde=exc.waarde
             ) from None
+        if preset is None:  # given by the caller: its errors name its own file or name
+            preset = laad_preset(str(model))
         # None means "not given" (the CLI passes every option): keep the ronde.toml value.
         solver = solver_opties(solver_overschrijving, basis=solver)
         tabellen = lees_tabellen(config)

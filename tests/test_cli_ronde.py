@@ -174,3 +174,28 @@ def test_python_api_in_een_paar_regels() -> None:
     assert res.status is allocatie.Status.OPTIMAAL
     assert allocatie.verify(inst, res).ok
     assert {"gemeente_code", "opgave", "geplaatst", "tekort"} <= set(res.per_gemeente.columns)
+
+
+def test_model_optie_kiest_een_andere_preset(tmp_path: Path) -> None:
+    """``--model`` replaces ``[ronde] model``: the ruil preset adds its level and swaps."""
+    uit, js = tmp_path / "uit", tmp_path / "s.json"
+    r = runner.invoke(
+        app,
+        ["ronde", str(VOORBEELD), "--model", "ruil", "--uitvoer", str(uit), "--json", str(js)],
+    )
+    assert r.exit_code == 0, r.output
+    samenvatting = json.loads(js.read_text(encoding="utf-8"))
+    assert samenvatting["model"] == "ruil"
+    assert "ruil" in [n["naam"] for n in samenvatting["niveaus"]]
+    standaard = allocatie.los_op(allocatie.laad_ronde(VOORBEELD))
+    assert "ruil" not in [n.naam for n in standaard.niveaus]
+
+
+def test_model_optie_onbekend_is_een_nette_fout(tmp_path: Path) -> None:
+    r = runner.invoke(
+        app, ["ronde", str(VOORBEELD), "--model", "bestaatniet", "--uitvoer", str(tmp_path / "u")]
+    )
+    assert r.exit_code == 2, r.output
+    assert "onbekende modelpreset" in r.output
+    assert "bestaatniet" in r.output
+    assert not (tmp_path / "u").exists()

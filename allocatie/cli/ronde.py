@@ -282,6 +282,14 @@ def ronde(
         Path | None,
         typer.Option("--uitvoer", "-u", help="Uitvoermap. Standaard: uitvoer/<periode>-<naam>."),
     ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Modelpreset (naam in models/, bijv. standaard, werk-eerst, ruil, of een "
+            ".toml-bestand); vervangt [ronde] model uit ronde.toml.",
+        ),
+    ] = None,
     json_pad: Annotated[
         str | None,
         typer.Option(
@@ -364,6 +372,7 @@ def ronde(
         inst = laad_ronde(
             pad,
             voortgang=voortgang,
+            model=model,
             backend=backend,
             tijdslimiet_s=tijdslimiet,
             gap_relatief=gap,
