@@ -224,7 +224,19 @@ def test_uitleg_uitvoer_en_overloop(backend: str, tmp_path: Path) -> None:
     assert csv[["van_gemeente", "naar_gemeente", "personen"]].values.tolist() == [
         [gm(1), gm(2), "2"]
     ]
-    assert "Ruilingen" in load_workbook(map_ / "allocatie.xlsx", read_only=True).sheetnames
+    wb = load_workbook(map_ / "allocatie.xlsx", read_only=True)
+    assert "Ruilingen" in wb.sheetnames
+    rijen = list(wb["Per gemeente"].iter_rows(values_only=True))
+    kop = list(rijen[0])
+    i_af, i_bij = (
+        kop.index("Overgedragen aan andere gemeenten (ruil)"),
+        kop.index("Overgenomen van andere gemeenten (ruil)"),
+    )
+    i_na, i_code = kop.index("Opgave na ruil"), kop.index("Code")
+    per_code = {r[i_code]: (r[i_af], r[i_bij], r[i_na]) for r in rijen[1:]}
+    opgave = res.per_gemeente.set_index("gemeente_code")["opgave"]
+    assert per_code[gm(1)] == (2, 0, int(opgave[gm(1)]) - 2)
+    assert per_code[gm(2)] == (0, 2, int(opgave[gm(2)]) + 2)
     vorige = vorige_uit_archief(map_ / "ronde.gpkg").set_index("gemeente_code")
     assert vorige["taakstelling"].to_dict() == {gm(1): 0, gm(2): 6}
     nieuw = pas_overloop_toe(

@@ -424,6 +424,20 @@ def _schrijf_tabel(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(kolommen))}{len(df) + 1}"
 
 
+#: Extra columns of "Per gemeente" in a round with taakstelling swaps, after the opgave.
+RUILKOLOMMEN: list[Kolom] = [
+    Kolom("ruil_af", "Overgedragen aan andere gemeenten (ruil)", "geheel"),
+    Kolom("ruil_bij", "Overgenomen van andere gemeenten (ruil)", "geheel"),
+    Kolom("opgave_na_ruil", "Opgave na ruil", "geheel"),
+]
+
+
+def _met_ruilkolommen(kolommen: list[Kolom]) -> list[Kolom]:
+    """``kolommen`` of "Per gemeente" with `RUILKOLOMMEN` right after the opgave."""
+    i = [k.bron for k in kolommen].index("opgave") + 1
+    return [*kolommen[:i], *RUILKOLOMMEN, *kolommen[i:]]
+
+
 def schrijf_werkboek(
     inst: Instance,
     res: AllocationResult,
@@ -485,12 +499,15 @@ def schrijf_werkboek(
     if inst.preset.ruil.toegestaan:
         tabellen["ruilingen"] = res.ruilingen
         bladen.insert([k for k, _ in bladen].index("per_gemeente") + 1, BLAD_RUILINGEN)
+    kolommen = dict(KOLOMMEN)
+    if inst.preset.ruil.toegestaan:
+        kolommen["per_gemeente"] = _met_ruilkolommen(KOLOMMEN["per_gemeente"])
     for sleutel, naam in bladen:
         ws = wb.create_sheet(naam)
         _schrijf_tabel(
             ws,
             tabellen[sleutel],
-            KOLOMMEN[sleutel],
+            kolommen[sleutel],
             rij_formaten=rij_formaten.get(sleutel),
             bevroren=BEVROREN.get(sleutel, "A2"),
             terugloop=TERUGLOOP.get(sleutel, ()),
