@@ -76,7 +76,7 @@ def _criteriumtekst(inst: Instance, h: int, coa_vrij: np.ndarray | None = None) 
     teksten = {}
     for kolom, crit, limiet in ANKER_CRITERIA:
         if getattr(pr.criteria, crit) and rij[kolom]:
-            grens = float(getattr(pr.limieten, limiet))
+            grens = pr.limieten.minuten_voor(limiet, rij["vervoer"], int(rij["personen"]))
             teksten[crit] = f"{crit} ≤ {_getal(grens)} min ({rij['vervoer']}) naar {rij[kolom]}"
     if pr.criteria.coa_regio:
         vrij = coa_vrijgesteld(inst)[h] if coa_vrij is None else bool(coa_vrij[h])

@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from allocatie.errors import ConfiguratieFout
 
 #: The objective levels of every preset, in the default order.
@@ -31,6 +33,11 @@ ALLE_DOELNIVEAUS: tuple[str, ...] = (*DOELNIVEAUS[:3], "ruil", *DOELNIVEAUS[3:])
 
 #: Modes of travel a travel-time limit is measured in.
 VERVOERSWIJZEN: tuple[str, ...] = ("ov", "auto")
+
+#: Sub-tables of [limieten] with limits for a group of households: by mode, by type.
+AFWIJKENDE_GROEPEN: tuple[str, ...] = (*VERVOERSWIJZEN, "alleenstaand", "gezin")
+#: Limits a sub-table of [limieten] may set.
+AFWIJKENDE_LIMIETEN: tuple[str, ...] = ("werk_min", "studie_min", "familie_min", "zorg_min")
 
 #: Region types within which gemeenten may swap taakstelling (Huisvestingswet art. 29(2)).
 RUILREGIOS: tuple[str, ...] = ("arbeidsmarktregio", "provincie", "coa_regio")
@@ -65,6 +72,38 @@ class Limieten:
     familie_min: float
     zorg_min: float
     termijn_weken: int
+    afwijkend: tuple[tuple[str, str, float], ...] = ()
+    """Overrides ``(groep, limiet, minuten)`` from sub-tables such as ``[limieten.auto]``
+    or ``[limieten.gezin]`` (`AFWIJKENDE_GROEPEN`)."""
+
+    def minuten(self, limiet: str, vervoer: Any, personen: Any) -> np.ndarray:
+        """The limit ``limiet`` (e.g. ``"werk_min"``) per household, vectorised.
+
+        ``vervoer`` and ``personen`` are arrays (or scalars) of the households'
+        mode and size. A mode table (``[limieten.auto]``) or a household-type
+        table (``[limieten.alleenstaand]``: one person, ``[limieten.gezin]``:
+        more) replaces the base value; when both give the limit, the stricter
+        (smaller) one holds.
+        """
+        vervoer = np.asarray(vervoer, dtype=object)
+        personen = np.asarray(personen)
+        uit = np.full(np.broadcast(vervoer, personen).shape, float(getattr(self, limiet)))
+        modus = np.full(uit.shape, np.nan)
+        soort = np.full(uit.shape, np.nan)
+        for groep, naam, waarde in self.afwijkend:
+            if naam != limiet:
+                continue
+            if groep in VERVOERSWIJZEN:
+                modus = np.where(vervoer == groep, waarde, modus)
+            else:
+                is_groep = (personen == 1) if groep == "alleenstaand" else (personen > 1)
+                soort = np.where(is_groep, waarde, soort)
+        beide = np.fmin(modus, soort)  # nan only where neither applies
+        return np.where(np.isnan(beide), uit, beide)
+
+    def minuten_voor(self, limiet: str, vervoer: str, personen: int) -> float:
+        """`minuten` for one household."""
+        return float(self.minuten(limiet, vervoer, personen))
 
 
 @dataclass(frozen=True)
@@ -206,6 +245,60 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
     return cls(**waarden)
 
 
+def _afwijkende_limieten(
+    data: dict[str, Any], bron: str
+) -> tuple[dict[str, Any], tuple[tuple[str, str, float], ...]]:
+    """Take the sub-tables (``[limieten.auto]``, ``[limieten.gezin]``, ...) out of [limieten].
+
+    Returns the data without them and the overrides ``(groep, limiet, minuten)``.
+    """
+    limieten = data.get("limieten")
+    if not isinstance(limieten, dict):
+        return data, ()
+    afwijkend: list[tuple[str, str, float]] = []
+    basis = {}
+    for sleutel, waarde in limieten.items():
+        if sleutel == "afwijkend":  # filled from the sub-tables, never given directly
+            raise ConfiguratieFout(
+                "onbekende sleutel in [limieten]; afwijkende limieten staan in een subtabel "
+                "zoals [limieten.auto] of [limieten.gezin]",
+                bestand=bron,
+                kolom="limieten.afwijkend",
+            )
+        if not isinstance(waarde, dict):
+            basis[sleutel] = waarde
+            continue
+        if sleutel not in AFWIJKENDE_GROEPEN:
+            raise ConfiguratieFout(
+                f"onbekende groep [limieten.{sleutel}]; geldig zijn: "
+                f"{', '.join(AFWIJKENDE_GROEPEN)}",
+                bestand=bron,
+                kolom=f"limieten.{sleutel}",
+            )
+        for limiet, minuten in waarde.items():
+            kolom = f"limieten.{sleutel}.{limiet}"
+            if limiet not in AFWIJKENDE_LIMIETEN:
+                raise ConfiguratieFout(
+                    f"onbekende sleutel; geldig zijn: {', '.join(AFWIJKENDE_LIMIETEN)}",
+                    bestand=bron,
+                    kolom=kolom,
+                )
+            if (
+                isinstance(minuten, bool)
+                or not isinstance(minuten, int | float)
+                or not math.isfinite(minuten)
+                or minuten < 0
+            ):
+                raise ConfiguratieFout(
+                    "verwacht een eindig getal >= 0 (minuten)",
+                    bestand=bron,
+                    kolom=kolom,
+                    waarde=minuten,
+                )
+            afwijkend.append((sleutel, limiet, float(minuten)))
+    return {**data, "limieten": basis}, tuple(afwijkend)
+
+
 def preset_uit_dict(data: dict[str, Any], bron: str = "<dict>") -> ModelPreset:
     """Validate a parsed preset and build a `ModelPreset`.
 
@@ -226,7 +319,9 @@ def preset_uit_dict(data: dict[str, Any], bron: str = "<dict>") -> ModelPreset:
     naam = data.get("naam")
     if not isinstance(naam, str) or not naam:
         raise ConfiguratieFout("'naam' ontbreekt of is leeg", bestand=bron, kolom="naam")
+    data, afwijkend = _afwijkende_limieten(data, bron)
     secties = {s: _sectie(data, s, cls, bron) for s, cls in _SECTIES.items()}
+    secties["limieten"] = dataclasses.replace(secties["limieten"], afwijkend=afwijkend)
     doel: Doel = secties["doel"]
     volgorde = doel.volgorde
     if not isinstance(volgorde, list | tuple) or not all(isinstance(v, str) for v in volgorde):

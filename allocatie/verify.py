@@ -98,14 +98,11 @@ def _harde_regels(
         if not anker:
             continue
         t = _reistijd(inst, h, o_pos, gem_pos[anker])
-        if (
-            getattr(pr.criteria, crit)
-            and o["gemeente_code"] != anker
-            and t > getattr(pr.limieten, limiet) + EPS
-        ):
+        grens = pr.limieten.minuten_voor(limiet, h["vervoer"], int(h["personen"]))
+        if getattr(pr.criteria, crit) and o["gemeente_code"] != anker and t > grens + EPS:
             fout.append(
                 f"{hid}: {oid} ligt {t:.0f} min ({h['vervoer']}) van {crit} in {anker} "
-                f"(max {getattr(pr.limieten, limiet):g} min)"
+                f"(max {grens:g} min)"
             )
     return fout
 

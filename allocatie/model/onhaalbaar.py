@@ -94,7 +94,7 @@ def criteriumbeschrijving(
     }
     for kolom, crit, limiet in ANKER_CRITERIA:
         if rij[kolom]:
-            grens = float(getattr(pr.limieten, limiet))
+            grens = pr.limieten.minuten_voor(limiet, rij["vervoer"], int(rij["personen"]))
             binnen = (
                 "(in die gemeente zelf)"
                 if grens == 0

@@ -151,17 +151,18 @@ def criteriummaskers(
         maskers["beschikbaarheid"] = ok & (np.isnat(tot)[None, :] | (tot[None, :] > intrek))
     og = optie_gemeente(inst)
     vervoer = hh["vervoer"].to_numpy(object)[rij]
+    personen = hh["personen"].to_numpy(np.int64)[rij]
     for kolom, crit, limiet in ANKER_CRITERIA:
         if not getattr(pr.criteria, crit):
             continue
         ok = np.ones((n_h, n_o), dtype=bool)
         a = anker_index(inst, kolom)[rij]
-        grens = getattr(pr.limieten, limiet) + 1e-9
+        grens = pr.limieten.minuten(limiet, vervoer, personen) + 1e-9
         for modus, reistijden in inst.reistijden.items():
             sel = (a >= 0) & (vervoer == modus)
             if not sel.any():
                 continue
-            binnen = reistijden.optie_gemeente[:, a[sel]].T <= grens
+            binnen = reistijden.optie_gemeente[:, a[sel]].T <= grens[sel][:, None]
             ok[sel] = binnen | (og[None, :] == a[sel][:, None])
         maskers[crit] = ok
     if pr.criteria.coa_regio:
