@@ -18,7 +18,9 @@ shareable unit, any other household all ``k``).
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -59,6 +61,8 @@ GELIJKE_KOSTEN = (
     "gelijke kosten; verdeling over gemeenten (tekort/eerlijkheid/overvulling) gaf de doorslag"
 )
 _EPS = 1e-9
+
+T = TypeVar("T")
 
 
 def _getal(x: float) -> str:
@@ -127,31 +131,44 @@ class _Vaste:
     lid: np.ndarray  # region capacity row x gemeente: member
 
 
-_VASTE: dict[int, tuple[weakref.ref[Instance], _Vaste]] = {}
+_CACHE: dict[int, tuple[weakref.ref[Any], Any]] = {}
+
+
+def _per_object(obj: Any, maak: Callable[[], T]) -> T:
+    """``maak()`` computed once per live object ``obj`` (keyed by identity).
+
+    Instances and pair sets hold DataFrames and arrays, so they cannot be
+    hashed; a weak reference checks that the id still belongs to ``obj``.
+    """
+    bewaard = _CACHE.get(id(obj))
+    if bewaard is not None and bewaard[0]() is obj:
+        return cast(T, bewaard[1])
+    waarde = maak()
+    for sleutel in [s for s, (ref, _) in _CACHE.items() if ref() is None]:
+        del _CACHE[sleutel]
+    _CACHE[id(obj)] = (weakref.ref(obj), waarde)
+    return waarde
 
 
 def _vaste(inst: Instance) -> _Vaste:
-    """`_Vaste` of ``inst``, cached while the instance lives (keyed by identity)."""
-    bewaard = _VASTE.get(id(inst))
-    if bewaard is not None and bewaard[0]() is inst:
-        return bewaard[1]
-    op, hh, rc = inst.opties, inst.huishoudens, inst.regiocapaciteit
-    lid = np.zeros((len(rc), len(inst.gemeenten)), dtype=bool)
-    for r, (soort, code) in enumerate(zip(rc["regio_soort"], rc["regio_code"], strict=True)):
-        lid[r] = inst.gemeenten[REGIOSOORTEN[soort]].to_numpy(object) == code
-    vaste = _Vaste(
-        k=op["max_per_eenheid"].to_numpy(float),
-        eenheden=op["eenheden"].to_numpy(float),
-        capaciteit=op["capaciteit_personen"].to_numpy(float),
-        ruimte=hh["ruimte"].to_numpy(np.int64),
-        personen=hh["personen"].to_numpy(np.int64),
-        og=optie_gemeente(inst),
-        lid=lid,
-    )
-    for sleutel in [s for s, (ref, _) in _VASTE.items() if ref() is None]:
-        del _VASTE[sleutel]
-    _VASTE[id(inst)] = (weakref.ref(inst), vaste)
-    return vaste
+    """`_Vaste` of ``inst``, computed once while the instance lives."""
+
+    def maak() -> _Vaste:
+        op, hh, rc = inst.opties, inst.huishoudens, inst.regiocapaciteit
+        lid = np.zeros((len(rc), len(inst.gemeenten)), dtype=bool)
+        for r, (soort, code) in enumerate(zip(rc["regio_soort"], rc["regio_code"], strict=True)):
+            lid[r] = inst.gemeenten[REGIOSOORTEN[soort]].to_numpy(object) == code
+        return _Vaste(
+            k=op["max_per_eenheid"].to_numpy(float),
+            eenheden=op["eenheden"].to_numpy(float),
+            capaciteit=op["capaciteit_personen"].to_numpy(float),
+            ruimte=hh["ruimte"].to_numpy(np.int64),
+            personen=hh["personen"].to_numpy(np.int64),
+            og=optie_gemeente(inst),
+            lid=lid,
+        )
+
+    return _per_object(inst, maak)
 
 
 def vol_reden(
@@ -332,25 +349,19 @@ def _reden_geen_optie(inst: Instance, h: int, maskers: dict[str, np.ndarray]) ->
     return "geen passende optie: " + conflicttekst(criteria, rij, criteriumbeschrijving(inst, h))
 
 
-_PAREN_PER_GEMEENTE: dict[int, tuple[weakref.ref[Paren], np.ndarray, np.ndarray]] = {}
-
-
 def _paren_van_gemeente(inst: Instance, paren: Paren, gi: int) -> np.ndarray:
     """Positions of the pairs of ``paren`` whose option lies in gemeente ``gi``.
 
-    The pairs are grouped by gemeente once per `Paren` (cached while it lives):
-    a national round has millions of pairs and ~300 gemeenten to explain.
+    The pairs are grouped by gemeente once per `Paren` (`_per_object`): a
+    national round has millions of pairs and ~300 gemeenten to explain.
     """
-    bewaard = _PAREN_PER_GEMEENTE.get(id(paren))
-    if bewaard is None or bewaard[0]() is not paren:
+
+    def maak() -> tuple[np.ndarray, np.ndarray]:
         og_p = optie_gemeente(inst)[paren.o]
         volgorde = np.argsort(og_p, kind="stable")
-        grens = np.searchsorted(og_p[volgorde], np.arange(len(inst.gemeenten) + 1))
-        for sleutel in [s for s, (ref, _, _) in _PAREN_PER_GEMEENTE.items() if ref() is None]:
-            del _PAREN_PER_GEMEENTE[sleutel]
-        bewaard = (weakref.ref(paren), volgorde, grens)
-        _PAREN_PER_GEMEENTE[id(paren)] = bewaard
-    _, volgorde, grens = bewaard
+        return volgorde, np.searchsorted(og_p[volgorde], np.arange(len(inst.gemeenten) + 1))
+
+    volgorde, grens = _per_object(paren, maak)
     return volgorde[grens[gi] : grens[gi + 1]]
 
 

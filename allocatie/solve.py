@@ -201,7 +201,9 @@ def _lp_met_kolomgeneratie(
         S |= probleem.start > 0.5
     # The cheapest columns per row of the first family (assign): a cheap first subset.
     xs = np.arange(kolommen_x.start, kolommen_x.stop)
-    eerste_rij = sp.csc_array(A[:, kolommen_x]).indices[sp.csc_array(A[:, kolommen_x]).indptr[:-1]]
+    Ac = sp.csc_array(A)  # column slices below, once per round of the loop
+    ax = Ac[:, kolommen_x]
+    eerste_rij = ax.indices[ax.indptr[:-1]]
     volg = np.lexsort((c[xs], eerste_rij))
     rang = np.arange(len(xs)) - np.searchsorted(eerste_rij[volg], eerste_rij[volg])
     S[xs[volg[rang < PER_TYPE]]] = True
@@ -213,7 +215,7 @@ def _lp_met_kolomgeneratie(
         sub = replace(
             probleem,
             c=c[kols],
-            A=sp.csr_array(sp.csc_array(A)[:, kols]),
+            A=sp.csr_array(Ac[:, kols]),
             kol_onder=probleem.kol_onder[kols],
             kol_boven=probleem.kol_boven[kols],
             geheel=probleem.geheel[kols],
