@@ -235,3 +235,121 @@ class HighsBackend:
             solver=f"HiGHS {h.version()}",
             bericht=h.modelStatusToString(status_h),
         )
+
+
+class HighsSessie:
+    """A HiGHS model kept alive between solves: change bounds, add rows, solve again.
+
+    For decomposition (Benders): the subproblem LPs change only some column
+    bounds between solves and the master only gains rows, so the previous basis
+    is a warm start. ``los_op`` returns the outcome plus, for an LP, the row
+    duals (HiGHS's sign convention: for a minimisation the dual of a binding
+    ``<=`` row is <= 0, of a binding ``>=`` row >= 0).
+    """
+
+    naam = "highs"
+
+    def __init__(self, probleem: MipProbleem, opties: SolverOpties, *, geheel: bool) -> None:
+        self._h = _nieuwe_highs()
+        self._opties = opties
+        self._h.setOptionValue("random_seed", int(opties.seed))
+        self._h.setOptionValue("mip_rel_gap", float(opties.gap_relatief))
+        if opties.threads:
+            self._h.setOptionValue("threads", int(opties.threads))
+        self._deadline = [float("inf")]
+        deadline = self._deadline
+
+        def stop(e: object) -> None:
+            if time.perf_counter() > deadline[0]:
+                e.interrupt()  # type: ignore[attr-defined]
+
+        self._h.cbSimplexInterrupt += stop
+        self._h.cbIpmInterrupt += stop
+        self._h.cbMipInterrupt += stop
+        self._h.cbMipLogging += stop
+        self._h.passModel(_highs_lp(probleem, geheel=geheel))
+        self._geheel = np.asarray(probleem.geheel, dtype=bool)
+        self._mip = bool(geheel and self._geheel.any())
+        self.n_kolommen = probleem.n_kolommen
+
+    def zet_kolomgrenzen(self, idx: np.ndarray, onder: np.ndarray, boven: np.ndarray) -> None:
+        """Set the bounds of columns ``idx``."""
+        idx = np.asarray(idx, dtype=np.int32)
+        self._h.changeColsBounds(
+            len(idx), idx, np.asarray(onder, dtype=float), np.asarray(boven, dtype=float)
+        )
+
+    def voeg_rijen_toe(self, A: sp.csr_array, onder: np.ndarray, boven: np.ndarray) -> None:
+        """Append rows ``onder <= A x <= boven``."""
+        inf = highspy.kHighsInf
+        A = sp.csr_array(A)
+        self._h.addRows(
+            A.shape[0],
+            np.where(np.isinf(onder), -inf, onder).astype(float),
+            np.where(np.isinf(boven), inf, boven).astype(float),
+            int(A.nnz),
+            A.indptr[:-1].astype(np.int32),
+            A.indices.astype(np.int32),
+            A.data.astype(float),
+        )
+
+    def zet_geheel(self, geheel: bool) -> None:
+        """Switch the integer columns of the original problem on or off."""
+        idx = np.flatnonzero(self._geheel).astype(np.int32)
+        self._mip = bool(geheel and len(idx))
+        if not len(idx):
+            return
+        soort = highspy.HighsVarType.kInteger if geheel else highspy.HighsVarType.kContinuous
+        self._h.changeColsIntegrality(len(idx), idx, np.array([soort] * len(idx)))
+
+    def zet_start(self, x: np.ndarray) -> None:
+        """A MIP start for the next solve."""
+        sol = highspy.HighsSolution()
+        sol.col_value = np.asarray(x, dtype=float).tolist()
+        sol.value_valid = True
+        self._h.setSolution(sol)
+
+    def los_op(self, tijdslimiet_s: float) -> tuple[BackendUitkomst, np.ndarray | None]:
+        """Solve; returns the outcome and the row duals (None for a MIP or no solution)."""
+        t0 = time.perf_counter()
+        self._deadline[0] = t0 + max(tijdslimiet_s, 0.01)
+        self._h.setOptionValue("time_limit", float(max(tijdslimiet_s, 0.01)))
+        self._h.run()
+        status_h = self._h.getModelStatus()
+        info = self._h.getInfo()
+        heeft = info.primal_solution_status == 2
+        sol = self._h.getSolution()
+        x = np.asarray(sol.col_value, dtype=float) if heeft else None
+        objectief = float(info.objective_function_value) if heeft else None
+        mip = self._mip
+        if status_h == highspy.HighsModelStatus.kOptimal:
+            status = Status.OPTIMAAL
+        elif status_h == highspy.HighsModelStatus.kInfeasible:
+            status = Status.ONHAALBAAR
+        elif status_h in (
+            highspy.HighsModelStatus.kTimeLimit,
+            highspy.HighsModelStatus.kInterrupt,
+            highspy.HighsModelStatus.kIterationLimit,
+            highspy.HighsModelStatus.kSolutionLimit,
+        ):
+            status = Status.TIJDSLIMIET if heeft else Status.GEEN_OPLOSSING
+        else:
+            status = Status.FOUT
+        if mip:
+            b = info.mip_dual_bound
+            grens = float(b) if np.isfinite(b) else None
+            duaal = None
+        else:
+            grens = objectief if status is Status.OPTIMAAL else None
+            duaal = np.asarray(sol.row_dual, dtype=float) if sol.dual_valid else None
+        uit = BackendUitkomst(
+            status=status,
+            x=x,
+            objectief=objectief,
+            grens=grens,
+            gap=relatieve_gap(objectief, grens),
+            tijd_s=time.perf_counter() - t0,
+            solver=f"HiGHS {self._h.version()}",
+            bericht=self._h.modelStatusToString(status_h),
+        )
+        return uit, duaal
