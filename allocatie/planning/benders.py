@@ -122,7 +122,8 @@ def los_benders_op(
 
     meester = bouw_planmodel(inst, beperking, deel="meester")
     m_sessie = HighsSessie(meester.probleem, opties, geheel=False)
-    n_idx = meester.beschikbaar  # (R, F, T)
+    # linking columns per region: availability and afname, (R, 2, F, T)
+    n_idx = np.stack([meester.beschikbaar, meester.afname], axis=1)
     theta = meester.theta  # (S, R)
     n_m = meester.probleem.n_kolommen
     eerste_c = meester.eerste_kosten
@@ -134,15 +135,15 @@ def los_benders_op(
     sub_opties = opties
     for b in batches(s_n, BATCH):
         deel_inst = _deel(inst, b)
-        model = bouw_planmodel(deel_inst, deel="sub", beschikbaar=nul)
+        model = bouw_planmodel(deel_inst, deel="sub", beschikbaar=nul, afname=nul)
         subs.append(_Sub(model, HighsSessie(model.probleem, sub_opties, geheel=False), int(b[0])))
 
     def evalueer(n_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Q_{s,r}(n_hat) (S, R) and subgradients (S, R, F, T)."""
+        """Q_{s,r} (S, R) and subgradients (S, R, 2, F, T) at linking values (R, 2, F, T)."""
         q = np.zeros((s_n, r_n))
-        g = np.zeros((s_n, r_n, f_n, t_n))
+        g = np.zeros((s_n, r_n, 2, f_n, t_n))
         for sub in subs:
-            idx = sub.model.beschikbaar.ravel()
+            idx = np.stack([sub.model.beschikbaar, sub.model.afname], axis=1).ravel()
             waarde = n_hat.ravel()
             sub.sessie.zet_kolomgrenzen(idx, waarde, waarde)  # type: ignore[attr-defined]
             rest = max(deadline - time.perf_counter(), 1.0)
@@ -151,8 +152,10 @@ def los_benders_op(
                 raise TimeoutError(f"deelprobleem zonder oplossing: {uit.bericht}")
             n_b = sub.model.capaciteit.shape[0]
             q[sub.begin : sub.begin + n_b] = (sub.model.q_regio @ uit.x).reshape(n_b, r_n)
-            y = duaal[sub.model.capaciteit]  # (S_b, R, F, T)
-            g[sub.begin : sub.begin + n_b] = plaatsen[None, None, :, None] * y
+            y = np.stack(
+                [duaal[sub.model.capaciteit], duaal[sub.model.verdringing]], axis=2
+            )  # (S_b, R, 2, F, T)
+            g[sub.begin : sub.begin + n_b] = plaatsen[None, None, None, :, None] * y
         return q, g
 
     def snijvlakken(n_hat: np.ndarray, theta_hat: np.ndarray, q: np.ndarray, g: np.ndarray) -> int:
@@ -164,10 +167,11 @@ def los_benders_op(
             return 0
         k = len(s_i)
         # theta[s,r] - sum g * N[r,.,.] >= q - sum g * n_hat
-        gg = g[s_i, r_i].reshape(k, f_n * t_n)
-        kol_n = n_idx[r_i].reshape(k, f_n * t_n)
-        rechts = q[s_i, r_i] - np.einsum("kj,kj->k", gg, n_hat[r_i].reshape(k, f_n * t_n))
-        rijen = np.repeat(np.arange(k), 1 + f_n * t_n)
+        breed = 2 * f_n * t_n
+        gg = g[s_i, r_i].reshape(k, breed)
+        kol_n = n_idx[r_i].reshape(k, breed)
+        rechts = q[s_i, r_i] - np.einsum("kj,kj->k", gg, n_hat[r_i].reshape(k, breed))
+        rijen = np.repeat(np.arange(k), 1 + breed)
         kolommen = np.concatenate([theta[s_i, r_i][:, None], kol_n], axis=1).ravel()
         coef = np.concatenate([np.ones((k, 1)), -gg], axis=1).ravel()
         m = coef != 0

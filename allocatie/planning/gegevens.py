@@ -351,6 +351,15 @@ class Planinstantie:
                             kolom=f"regio.{r.naam}.{deel}",
                             waarde=t,
                         )
+            for f in self.flextypen:
+                bez = float(r.bezetting.get(f.naam, 0.0))
+                cap = f.plaatsen * r.bestaand.get(f.naam, 0)
+                if bez > cap + 1e-9:
+                    raise ConfiguratieFout(
+                        f"meer bewoners dan plaatsen in de bestaande modules ({cap:g})",
+                        kolom=f"regio.{r.naam}.bezetting.{f.naam}",
+                        waarde=bez,
+                    )
             for k in r.achterstand:
                 if k not in klassen:
                     raise ConfiguratieFout(

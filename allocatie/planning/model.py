@@ -27,8 +27,14 @@ Second stage, per scenario ``s`` (persons, continuous), per size class ``k``:
   type can house: entries, occupancy at the end of ``t``, residents moving on
   to a regular home (at most ``doorstroom`` times last period's occupancy), and
   residents displaced because capacity shrinks (back to the backlog, at
-  ``kosten.verdringing`` each); occupancy of a type at most
+  ``kosten.verdringing`` each; per type and period at most ``plaatsen`` times
+  the modules closed or moved out in that period, so displacement is never a
+  way around the ``doorstroom`` limit); occupancy of a type at most
   ``plaatsen * beschikbaar``.
+
+The second stage sees the plan through two arrays per (region, type,
+period): ``beschikbaar`` and ``afname`` (modules closed or moved out), the
+linking variables of the Benders decomposition.
 
 Objective: first-stage cost (opening, running per available module and
 period, early closure, relocation, minus the residual value of the modules
@@ -65,6 +71,10 @@ class Plan:
     bestel: np.ndarray
     sluit: np.ndarray
     verplaats: np.ndarray
+
+    def afname(self) -> np.ndarray:
+        """Modules closed or moved out per (region, type, period)."""
+        return self.sluit + self.verplaats.sum(axis=1)
 
     @staticmethod
     def leeg(inst: Planinstantie) -> Plan:
@@ -181,6 +191,7 @@ class Planmodel:
     sluit: np.ndarray  # (R, F, T)
     verplaats: np.ndarray  # (R, R, F, T)
     beschikbaar: np.ndarray  # (R, F, T)
+    afname: np.ndarray  # (R, F, T) modules closed or moved out
     achterstand: np.ndarray  # (S, R, K, T)
     regulier: np.ndarray  # (S, R, K, T)
     in_flex: np.ndarray  # (S, R, F, K, T)
@@ -191,6 +202,7 @@ class Planmodel:
     q_regio: sp.csr_array  # (S*R, n): Q_{s,r} = q_regio[s*R + r] @ x
     eerste_kosten: np.ndarray  # (n,): first-stage cost = eerste_kosten @ x
     capaciteit: np.ndarray  # (S, R, F, T) rows "occupancy <= plaatsen * beschikbaar"
+    verdringing: np.ndarray  # (S, R, F, T) rows "displaced <= plaatsen * afname"
     theta: np.ndarray  # (S, R) Benders estimates of Q_{s,r} (master only)
     eta: int  # CVaR threshold column, -1 when not CVaR
 
@@ -200,17 +212,19 @@ def _eerste_fase(
     beperking: Beperking,
     kol: _Kolommen,
     rij: _Rijen,
-    vast: np.ndarray | None,
+    vast: tuple[np.ndarray, np.ndarray] | None,
 ) -> dict[str, np.ndarray]:
-    """First-stage columns and rows; with ``vast`` only the availability, fixed."""
+    """First-stage columns and rows; with ``vast`` = (availability, afname) only those, fixed."""
     r_n, f_n, t_n = len(inst.regios), len(inst.flextypen), len(inst.perioden)
     if vast is not None:
         leeg = np.full((r_n, f_n, t_n), -1, dtype=np.int64)
+        n_vast, a_vast = vast
         return {
             "bestel": leeg,
             "sluit": leeg,
             "verplaats": np.full((r_n, r_n, f_n, t_n), -1, dtype=np.int64),
-            "beschikbaar": kol.blok((r_n, f_n, t_n), lo=vast, hi=vast),
+            "beschikbaar": kol.blok((r_n, f_n, t_n), lo=n_vast, hi=n_vast),
+            "afname": kol.blok((r_n, f_n, t_n), lo=a_vast, hi=a_vast),
         }
     typen = inst.flextypen
     lever = np.array([f.levertijd for f in typen])
@@ -242,6 +256,13 @@ def _eerste_fase(
         if beperking.plan is None:
             raise ValueError("Beperking 'vast' vraagt een plan")
         p = beperking.plan
+        buiten = (p.bestel != 0) & ~bestel_mask
+        buiten_m = (p.verplaats != 0) & ~verpl_mask
+        if buiten.any() or buiten_m.any():
+            raise ValueError(
+                "het plan bestelt na de horizon of verplaatst waar het niet mag "
+                f"({int(buiten.sum())} bestellingen, {int(buiten_m.sum())} verplaatsingen)"
+            )
         lo_b = hi_b = p.bestel
         lo_s = hi_s = p.sluit
         lo_m = hi_m = p.verplaats
@@ -259,7 +280,14 @@ def _eerste_fase(
     c_sluit = kol.blok((r_n, f_n, t_n), lo=lo_s, hi=hi_s, geheel=True)
     c_verpl = kol.blok((r_n, r_n, f_n, t_n), mask=verpl_mask, lo=lo_m, hi=hi_m, geheel=True)
     c_besch = kol.blok((r_n, f_n, t_n), hi=maxm)
+    c_afname = kol.blok((r_n, f_n, t_n))
     naar = np.moveaxis(c_verpl, 1, 0)  # (to, from, F, T)
+
+    # afname = closures + moves out (what may displace residents)
+    afn = rij.nieuw((r_n, f_n, t_n), lo=0.0, hi=0.0)
+    rij.term(afn, c_afname, 1.0)
+    rij.term(afn, c_sluit, -1.0)
+    rij.term(afn[:, None], c_verpl, -1.0)
 
     # stock: N[t] - N[t-1] - B[t-L] + S[t] + out[t] - in[t-duur] = bestaand (t=0) / 0
     rechts = np.where(t_idx == 0, bestaand[:, :, None], 0.0)
@@ -286,11 +314,17 @@ def _eerste_fase(
                 rij.term(leeftijd[:, fi, t : t + 1], c_bestel[:, fi, : laatste + 1], -1.0)
         if t - duur >= 0:
             rij.term(leeftijd[:, None, :, t : t + 1], naar[:, :, :, : t - duur + 1], -1.0)
-    return {"bestel": c_bestel, "sluit": c_sluit, "verplaats": c_verpl, "beschikbaar": c_besch}
+    return {
+        "bestel": c_bestel,
+        "sluit": c_sluit,
+        "verplaats": c_verpl,
+        "beschikbaar": c_besch,
+        "afname": c_afname,
+    }
 
 
 def _tweede_fase(
-    inst: Planinstantie, kol: _Kolommen, rij: _Rijen, c_besch: np.ndarray
+    inst: Planinstantie, kol: _Kolommen, rij: _Rijen, c_besch: np.ndarray, c_afname: np.ndarray
 ) -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """Second-stage columns and rows of every scenario.
 
@@ -351,6 +385,11 @@ def _tweede_fase(
     rij.term(cap[:, :, :, None, :], c_bez, 1.0)
     rij.term(cap, c_besch[None], -plaatsen[None, None, :, None])
 
+    # displacement only where modules close or move out: sum_k U - plaatsen * afname <= 0
+    verd = rij.nieuw((s_n, r_n, f_n, t_n), lo=-ONEINDIG, hi=0.0)
+    rij.term(verd[:, :, :, None, :], c_verd, 1.0)
+    rij.term(verd, c_afname[None], -plaatsen[None, None, :, None])
+
     if rho > 0:
         # regular supply shared by new tenants and flex residents moving on
         aan = rij.nieuw((s_n, r_n, k_n, t_n), lo=-ONEINDIG, hi=aanbod)
@@ -381,6 +420,7 @@ def _tweede_fase(
         "door": c_door,
         "verdrongen": c_verd,
         "capaciteit": cap,
+        "verdringing": verd,
     }
     return idx_uit, q
 
@@ -391,6 +431,7 @@ def bouw_planmodel(
     *,
     deel: str = "alles",
     beschikbaar: np.ndarray | None = None,
+    afname: np.ndarray | None = None,
 ) -> Planmodel:
     """Build the stochastic programme of ``inst`` as sparse arrays.
 
@@ -401,7 +442,9 @@ def bouw_planmodel(
         ``"meester"``: the first stage with one estimate ``theta[s, r]`` >= 0
         of each scenario-region's second-stage cost (Benders cuts are added by
         the caller). ``"sub"``: the second stage only, with the availability
-        fixed to ``beschikbaar`` (R, F, T) and the expectation as objective.
+        fixed to ``beschikbaar`` and ``afname`` (R, F, T each) and the sum of
+        the scenarios' costs as objective (unweighted, so row duals are
+        derivatives of each scenario's cost).
     """
     beperking = beperking or Beperking()
     sc = inst.scenarios
@@ -412,10 +455,13 @@ def bouw_planmodel(
     rij = _Rijen()
     if deel not in ("alles", "meester", "sub"):
         raise ValueError(f"onbekend deel {deel!r}")
-    if deel == "sub" and beschikbaar is None:
-        raise ValueError("deel 'sub' vraagt de beschikbaarheid")
+    vast = None
+    if deel == "sub":
+        if beschikbaar is None or afname is None:
+            raise ValueError("deel 'sub' vraagt beschikbaarheid en afname")
+        vast = (beschikbaar, afname)
 
-    eerste_idx = _eerste_fase(inst, beperking, kol, rij, beschikbaar if deel == "sub" else None)
+    eerste_idx = _eerste_fase(inst, beperking, kol, rij, vast)
     c_besch = eerste_idx["beschikbaar"]
     leeg5 = np.full((s_n, r_n, f_n, k_n, t_n), -1, dtype=np.int64)
     leeg4 = np.full((s_n, r_n, k_n, t_n), -1, dtype=np.int64)
@@ -427,6 +473,7 @@ def bouw_planmodel(
         "door": leeg5,
         "verdrongen": leeg5,
         "capaciteit": np.full((s_n, r_n, f_n, t_n), -1, dtype=np.int64),
+        "verdringing": np.full((s_n, r_n, f_n, t_n), -1, dtype=np.int64),
     }
     theta = np.full((s_n, r_n), -1, dtype=np.int64)
     if deel == "meester":
@@ -434,7 +481,7 @@ def bouw_planmodel(
         sr = np.arange(s_n * r_n)
         q_trip = [(sr, theta.ravel(), np.ones(s_n * r_n))]
     else:
-        tweede_idx, q_trip = _tweede_fase(inst, kol, rij, c_besch)
+        tweede_idx, q_trip = _tweede_fase(inst, kol, rij, c_besch, eerste_idx["afname"])
 
     # --- costs ---------------------------------------------------------------
     c = np.zeros(kol.n)
@@ -507,11 +554,12 @@ def bouw_planmodel(
     return Planmodel(
         probleem=probleem,
         **eerste_idx,
-        **{k: v for k, v in tweede_idx.items() if k != "capaciteit"},
+        **{k: v for k, v in tweede_idx.items() if k not in ("capaciteit", "verdringing")},
         q_kosten=q,
         q_regio=q_regio,
         eerste_kosten=eerste,
         capaciteit=tweede_idx["capaciteit"],
+        verdringing=tweede_idx["verdringing"],
         theta=theta,
         eta=eta,
     )

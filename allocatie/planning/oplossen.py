@@ -35,6 +35,7 @@ def _lees_terug(
     """Arrays of the outcome from the solution vector ``x`` of ``model``."""
     s_n = inst.scenarios.n
     besch = waarden(x, model.beschikbaar)
+    afname = waarden(x, model.afname)
     if plan is None:
         plan = Plan(
             np.round(waarden(x, model.bestel)),
@@ -70,6 +71,7 @@ def _lees_terug(
         beleid=beleid,
         plan=plan,
         beschikbaar=np.broadcast_to(besch, (s_n, *besch.shape)).copy(),
+        afname=np.broadcast_to(afname, (s_n, *afname.shape)).copy(),
         kosten_eerste=np.full(s_n, eerste),
         kosten_eerste_delen=delen_1,
         kosten_tweede=q,
@@ -164,6 +166,7 @@ def voeg_samen(inst: Planinstantie, delen: list[Planuitkomst], **velden: object)
     return replace(
         eerste,
         beschikbaar=cat("beschikbaar"),
+        afname=cat("afname"),
         kosten_eerste=cat("kosten_eerste"),
         kosten_eerste_delen=gewogen("kosten_eerste_delen"),
         kosten_tweede=cat("kosten_tweede"),

@@ -66,6 +66,8 @@ class Planuitkomst:
         scenario, see ``beschikbaar``).
     beschikbaar
         Modules available, (S, R, F, T).
+    afname
+        Modules closed or moved out, (S, R, F, T) (bounds displacement).
     kosten_eerste
         First-stage cost per scenario, (S,) (the same in every scenario for a
         non-anticipative plan).
@@ -97,6 +99,7 @@ class Planuitkomst:
     beleid: str
     plan: Plan | None
     beschikbaar: np.ndarray
+    afname: np.ndarray
     kosten_eerste: np.ndarray
     kosten_eerste_delen: dict[str, float]
     kosten_tweede: np.ndarray
