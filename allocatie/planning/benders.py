@@ -1,16 +1,18 @@
 """L-shaped (Benders) decomposition of the planning model for many scenarios.
 
-The second stage depends on the plan only through the modules available per
-(region, type, period), and given those it splits into one small LP per
+The second stage depends on the plan only through the modules available
+``N`` and the modules closed or moved out ``A`` per (region, type, period)
+(``A`` bounds displacement), and given those it splits into one small LP per
 (scenario, region). So the master holds the first stage and one estimate
-``theta[s, r] >= 0`` per scenario-region (multi-cut); a subproblem solve at an
-availability ``N^`` gives each ``Q_{s,r}(N^)`` and, from the duals ``y`` of the
-capacity rows ``occupancy <= plaatsen * N``, the subgradient
-``dQ_{s,r}/dN[r,f,t] = plaatsen_f * y[s,r,f,t]``, hence the cut
+``theta[s, r] >= 0`` per scenario-region (multi-cut); a subproblem solve at
+``(N^, A^)`` gives each ``Q_{s,r}(N^, A^)`` and, from the duals ``y`` of the
+capacity rows ``occupancy <= plaatsen * N`` and ``z`` of the displacement rows
+``displaced <= plaatsen * A``, the subgradients ``plaatsen_f * y[s,r,f,t]``
+and ``plaatsen_f * z[s,r,f,t]``, hence the cut
 
-    theta[s,r] >= Q_{s,r}(N^) + sum_{f,t} g[s,r,f,t] * (N[r,f,t] - N^[r,f,t]),
+    theta[s,r] >= Q_{s,r}(N^, A^) + sum_{f,t} (g_N (N - N^) + g_A (A - A^))[s,r,f,t],
 
-valid for every N because ``Q_{s,r}`` is convex in N (an LP's value as a
+valid everywhere because ``Q_{s,r}`` is convex in (N, A) (an LP's value as a
 function of its right-hand side). The recourse is complete (the backlog takes
 whoever is not housed, displacement whoever no longer fits), so no
 feasibility cuts are needed.
