@@ -92,6 +92,26 @@ class VerificatieFout(AllocatieFout):
         super().__init__("\n".join([kop, *(f"- {s}" for s in schendingen[:20])]))
 
 
+class SweepFout(AllocatieFout):
+    """A sweep (`allocatie.sweep`) failed: one of its tasks raised, or it could not start.
+
+    The exception of the failed task is chained as ``__cause__``.
+
+    Attributes
+    ----------
+    index
+        Position (from 0) of the failed task in the task list; None when the
+        sweep failed before any task ran (e.g. no Dask scheduler at the address).
+    taak
+        Shortened ``repr`` of the failed task, or None.
+    """
+
+    def __init__(self, bericht: str, *, index: int | None = None, taak: str | None = None) -> None:
+        self.index = index
+        self.taak = taak
+        super().__init__(bericht)
+
+
 class AllocatieWaarschuwing(UserWarning):
     """Base class of allocatie's warnings."""
 

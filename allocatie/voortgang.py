@@ -3,6 +3,13 @@
 The library never prints; it calls a `Voortgang` callback with a `Melding` at
 the start and end of each phase. The CLI renders them (elapsed time, a spinner)
 and ``--stil`` drops them; an analyst can pass any callable, e.g. ``print``.
+
+A long phase made of countable units (the tasks of a sweep, `allocatie.sweep`)
+may send *interim* events between its start and end: not ``klaar`` and with
+``gedaan`` set (`Melding.tussenstand`). They start no phase; a receiver updates
+the running phase of the same name with them (the terminal renderer changes the
+spinner's text to the interim ``tekst``) or drops them, so a log gets no line
+per unit.
 """
 
 from __future__ import annotations
@@ -21,15 +28,28 @@ class Melding:
     ----------
     fase
         Machine name of the phase: ``laden``, ``valideren``, ``bouwen``,
-        ``niveau:<naam>``, ``controle``, ``uitvoer`` and ``uitvoer:<onderdeel>``, ...
+        ``niveau:<naam>``, ``controle``, ``uitvoer`` and ``uitvoer:<onderdeel>``,
+        ``sweep`` (or the name given to `allocatie.sweep.veeg`), ...
     tekst
         Dutch description for the terminal (``"Niveau tekort oplossen"``).
     klaar
-        False at the start of the phase, True at its end.
+        False at the start of the phase (and on its interim events), True at its end.
     duur_s
         Duration of the phase in seconds (only when ``klaar``).
     details
         Dutch one-line result of the phase (``"optimaal, waarde 38"``), when done.
+    gedaan
+        Units of the phase done so far; set (with ``klaar`` False) only on an
+        interim event of a running phase, see `tussenstand`.
+    totaal
+        Units of the phase in all, with ``gedaan`` (None: not known).
+
+    Examples
+    --------
+    >>> Melding("sweep", "Sweep").tussenstand
+    False
+    >>> Melding("sweep", "Sweep: 3/200 klaar", gedaan=3, totaal=200).tussenstand
+    True
     """
 
     fase: str
@@ -37,6 +57,13 @@ class Melding:
     klaar: bool = False
     duur_s: float | None = None
     details: str = ""
+    gedaan: int | None = None
+    totaal: int | None = None
+
+    @property
+    def tussenstand(self) -> bool:
+        """True for an interim event: it updates the running phase ``fase``, starts none."""
+        return not self.klaar and self.gedaan is not None
 
 
 Voortgang = Callable[[Melding], None]

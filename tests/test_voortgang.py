@@ -21,10 +21,12 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import allocatie
+import allocatie.voortgang
 from allocatie.cli import app
 from allocatie.cli import voortgang as cli_voortgang
 from allocatie.cli.voortgang import TerminalVoortgang, duur_tekst
 from allocatie.laden import laad_ronde
+from allocatie.sweep import veeg
 from allocatie.voortgang import Melding, fase
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
@@ -52,6 +54,7 @@ def _fasen(stderr: str) -> list[tuple[int, str]]:
 
 def test_doctests() -> None:
     assert doctest.testmod(cli_voortgang).failed == 0
+    assert doctest.testmod(allocatie.voortgang).failed == 0
 
 
 # --------------------------------------------------------------------------- allocatie ronde
@@ -281,6 +284,37 @@ def test_live_op_een_terminal() -> None:
     tekst = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", uit.getvalue())
     assert "✓ Model bouwen" in tekst and "12 variabelen" in tekst
     assert not TerminalVoortgang(Console(file=io.StringIO())).live
+
+
+def test_tussenstanden_niet_in_een_log() -> None:
+    """Off a terminal a sweep's interim events write nothing: one line for the sweep."""
+    uit = io.StringIO()
+    with TerminalVoortgang(Console(file=uit, width=100)) as v:
+        assert veeg(abs, [-1, 2, -3], workers=1, voortgang=v) == [1, 2, 3]
+    regels = uit.getvalue().splitlines()
+    assert len(regels) == 1
+    assert REGEL.match(regels[0]) and regels[0].startswith("✓ Sweep ")
+    assert regels[0].endswith("3 taken, serieel")
+
+
+def test_tussenstand_wordt_de_tekst_van_de_spinner() -> None:
+    """On a terminal an interim event updates its phase's spinner; it starts no phase."""
+    uit = io.StringIO()
+    console = Console(file=uit, width=100, force_terminal=True, color_system=None)
+    with TerminalVoortgang(console) as v:
+        v(Melding("ronde", "Ronde"))
+        v(Melding("sweep", "Sweep"))
+        v(Melding("sweep", "Sweep: 1/3 klaar", gedaan=1, totaal=3))
+        assert v._progress is not None
+        assert [t.description for t in v._progress.tasks] == ["Ronde", "  Sweep: 1/3 klaar"]
+        v(Melding("elders", "Elders: 1/2 klaar", gedaan=1, totaal=2))  # no such phase: dropped
+        assert len(v._progress.tasks) == 2 and len(v._open) == 2
+        v(Melding("sweep", "Sweep", True, 0.5, "3 taken"))
+        v(Melding("ronde", "Ronde", True, 1.0))
+        assert v._progress is None
+    tekst = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", uit.getvalue())
+    assert "  ✓ Sweep " in tekst and "3 taken" in tekst and "✓ Ronde " in tekst
+    assert "✓ Sweep:" not in tekst and "Elders" not in tekst  # a finished line keeps the start text
 
 
 @pytest.mark.parametrize(

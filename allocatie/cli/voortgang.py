@@ -4,7 +4,9 @@
 shows a live spinner per running phase with its elapsed seconds (rich), and
 when a phase ends a line with its duration and result. When stderr is not a
 terminal (a pipe, a CI log, a test) there is no spinner and no cursor control:
-only the line per finished phase, so logs stay readable. Stdout is never
+only the line per finished phase, so logs stay readable. Interim events of a
+running phase (`Melding.tussenstand`, e.g. ``Sweep: 3/200 klaar``) replace the
+text of its spinner on a terminal and are dropped otherwise. Stdout is never
 touched, so scripts can read a command's output (e.g. ``--json -``) cleanly.
 
 Examples
@@ -116,6 +118,9 @@ class TerminalVoortgang:
 
     def __call__(self, melding: Melding) -> None:
         """Receive one event (the `allocatie.voortgang.Voortgang` protocol)."""
+        if melding.tussenstand:
+            self._tussenstand(melding)
+            return
         if not melding.klaar:
             taak = None
             if self.live:
@@ -144,6 +149,16 @@ class TerminalVoortgang:
         self._regel(o, "✓", "green", duur, melding.details)
         if not self._open:
             self._stop()
+
+    def _tussenstand(self, melding: Melding) -> None:
+        """Show an interim event as the text of its phase's spinner (nothing off a terminal)."""
+        if self._progress is None:
+            return
+        for o in reversed(self._open):
+            if o.melding.fase == melding.fase:
+                if o.taak is not None:
+                    self._progress.update(o.taak, description="  " * o.diepte + melding.tekst)
+                return
 
     def _regel(self, o: _Open, teken: str, kleur: str, duur: float, details: str) -> None:
         inspringing = "  " * o.diepte

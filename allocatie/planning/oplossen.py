@@ -180,6 +180,8 @@ def voeg_samen(inst: Planinstantie, delen: list[Planuitkomst], **velden: object)
         verdrongen=cat("verdrongen"),
         risico=inst.risico,
         tijd_s=float(sum(d.tijd_s for d in delen)),
+        grens=None,  # a batch's bound says nothing about the whole; callers set it
+        gap=None,
         status=Status.OPTIMAAL
         if all(d.status is Status.OPTIMAAL for d in delen)
         else Status.TIJDSLIMIET,
