@@ -15,7 +15,7 @@ Examples
 >>> config.instantie.scenarios.instroom.shape  # (scenarios, regions, periods, classes)
 (100, 12, 10, 3)
 >>> [v.naam for v in varianten(config)][:2]
-['levertijd studio = 2', 'levertijd studio = 4']
+['levertijd studio = 1', 'levertijd studio = 3']
 """
 
 from __future__ import annotations
