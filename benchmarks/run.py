@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import drivers, rapport
+from benchmarks import drivers, planning, rapport
 from benchmarks.registry import BACKENDS, FORMULERINGEN, PROJECT, TIERS, Familie, families
 
 
@@ -169,11 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     uitvoer = args.uitvoer or PROJECT / "uitvoer" / "benchmarks" / f"{args.tier}-{stempel}"
     uitvoer = uitvoer.resolve()
     uitvoer.mkdir(parents=True, exist_ok=True)
+    namen = _lijst(args.families)
+    plan_namen = [n for n in namen or [] if n in {f.naam for f in planning.PLANFAMILIES}]
+    ronde_namen = [n for n in namen or [] if n not in plan_namen]
     try:
-        gekozen = families(args.tier, _lijst(args.families))
+        gekozen = families(args.tier, ronde_namen) if ronde_namen or not namen else []
     except KeyError as exc:
         print(f"Fout: {exc.args[0]}", file=sys.stderr)
         return 2
+    plan_gekozen = planning.planfamilies(args.tier, plan_namen) if plan_namen or not namen else []
     instelling = drivers.Instelling(
         uitvoer=uitvoer,
         tier=args.tier,
@@ -184,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         gap=args.gap,
         geheugenlimiet_mb=args.geheugenlimiet_mb,
     )
-    _meld(f"Benchmarks: {', '.join(f.naam for f in gekozen)}; uitvoer in {uitvoer}")
+    alle_namen = [f.naam for f in gekozen] + [f.naam for f in plan_gekozen]
+    _meld(f"Benchmarks: {', '.join(alle_namen)}; uitvoer in {uitvoer}")
     t0 = time.perf_counter()
     records, overgeslagen, _ = voer_uit(
         gekozen,
@@ -193,7 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         formuleringen=_lijst(args.formuleringen),
         met_cli=not args.zonder_cli,
     )
-    tiers = sorted({f.tier for f in gekozen})
+    plan_records = planning.voer_uit(
+        plan_gekozen, args.gap if args.gap is not None else 0.005, _meld, args.tijdslimiet
+    )
+    for r in plan_records:
+        rapport.voeg_toe_jsonl(r, uitvoer / "resultaten.jsonl")
+    tiers = sorted({f.tier for f in gekozen} | {f.tier for f in plan_gekozen})
     meta = {
         "tier": args.tier if not args.families else "+".join(tiers) or args.tier,
         "opdracht": shlex.join(["python", "-m", "benchmarks.run", *(argv or sys.argv[1:])]),
@@ -204,12 +214,19 @@ def main(argv: list[str] | None = None) -> int:
         "standaard_formulering": drivers.standaard_formulering(),
         "geheugenlimiet_mb": instelling.geheugenlimiet_mb,
     }
-    rapport.schrijf_json(records, uitvoer / "rapport.json", meta=meta, overgeslagen=overgeslagen)
-    tekst = rapport.markdown(
-        records,
-        meta=meta,
-        families=[{"naam": f.naam, "beschrijving": f.beschrijving} for f in gekozen],
-        overgeslagen=overgeslagen,
+    rapport.schrijf_json(
+        records + plan_records, uitvoer / "rapport.json", meta=meta, overgeslagen=overgeslagen
+    )
+    tekst = (
+        rapport.markdown(
+            records,
+            meta=meta,
+            families=[{"naam": f.naam, "beschrijving": f.beschrijving} for f in gekozen]
+            + [{"naam": f.naam, "beschrijving": f.beschrijving} for f in plan_gekozen],
+            overgeslagen=overgeslagen,
+        )
+        + "\n"
+        + planning.markdown(plan_records)
     )
     rapport.schrijf_markdown(tekst, uitvoer / "rapport.md")
     _meld("")
@@ -224,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     if baseline:
         _meld(f"{len(baseline)} baseline-run(s) zonder uitkomst (fout of afgebroken); zie rapport.")
     mislukt = [r for r in records if mislukte_run(r)]
+    mislukt += [r for r in plan_records if planning.mislukte_run(r)]
     if mislukt:
         _meld(f"{len(mislukt)} run(s) mislukt, afgebroken of niet geverifieerd.")
         return 1
