@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint format bench bench-smoke clean
+.PHONY: demo plan-demo test lint format bench bench-smoke clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,13 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.geinstalleerd
 
 ## demo: maak de omgeving, installeer en voer de voorbeeldronde uit
 demo: $(VENV)/.geinstalleerd
+	mkdir -p uitvoer
 	$(BIN)/allocatie ronde data/voorbeeld/ronde.toml --uitvoer uitvoer/voorbeeld --overschrijf \
 		--json uitvoer/voorbeeld-samenvatting.json
+
+## plan-demo: plan flexwonen voor het voorbeeld (data/plan/plan.toml, 100 scenario's; minuten)
+plan-demo: $(VENV)/.geinstalleerd
+	$(BIN)/allocatie plan data/plan/plan.toml --uitvoer uitvoer/plan --overschrijf
 
 ## test: installeer de dev-extra's, controleer de stijl en draai alle tests
 test: $(VENV)/.dev

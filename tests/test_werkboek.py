@@ -255,7 +255,7 @@ def test_formule_blijft_tekst(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     df = pd.DataFrame({"a": ["=1+1", "@SUM(A1)", "gewoon"], "b": [1, None, 2.5]})
-    werkboek._schrijf_tabel(ws, df, [werkboek.Kolom("a", "A"), werkboek.Kolom("b", "B", "geheel")])
+    werkboek.schrijf_tabel(ws, df, [werkboek.Kolom("a", "A"), werkboek.Kolom("b", "B", "geheel")])
     wb.save(tmp_path / "f.xlsx")
     terug = openpyxl.load_workbook(tmp_path / "f.xlsx")
     ws2 = terug.active

@@ -1,8 +1,9 @@
-"""Helpers shared by the sub-commands: Dutch number formatting and error reporting."""
+"""Helpers shared by the sub-commands: Dutch number formatting, consoles and error reporting."""
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 
 import typer
@@ -12,11 +13,68 @@ from rich.markup import escape
 from allocatie.errors import AllocatieFout, VerificatieFout
 from allocatie.taal import huishoudens, nl_getal, personen
 
-__all__ = ["EXIT_INVOER", "EXIT_VERIFICATIE", "huishoudens", "meld_fouten", "nl_getal", "personen"]
+__all__ = [
+    "EXIT_INVOER",
+    "EXIT_VERIFICATIE",
+    "STDOUT",
+    "huishoudens",
+    "maak_console",
+    "meld_fouten",
+    "naar_stdout",
+    "nl_getal",
+    "personen",
+]
 
 #: Exit codes: 2 = bad input or configuration, 3 = a result failed verification.
 EXIT_INVOER = 2
 EXIT_VERIFICATIE = 3
+
+#: ``--json -``: the JSON summary goes to stdout.
+STDOUT = "-"
+
+
+def naar_stdout(tekst: str) -> None:
+    """Write ``tekst`` to stdout as UTF-8, whatever the terminal's encoding.
+
+    Used for ``--json -``, so that the JSON on stdout is UTF-8 even where the
+    console's encoding is not (Windows).
+
+    Parameters
+    ----------
+    tekst
+        The text, written as is (no newline is added).
+    """
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # pragma: no cover - a text-only stream
+        sys.stdout.write(tekst)
+        sys.stdout.flush()
+        return
+    buffer.write(tekst.encode("utf-8"))
+    buffer.flush()
+
+
+def maak_console(*, stderr: bool, stil: bool) -> Console:
+    """The console of a sub-command's human-readable overview.
+
+    Parameters
+    ----------
+    stderr
+        Print on stderr instead of stdout (with ``--json -``, stdout carries
+        the JSON).
+    stil
+        Print nothing (``--stil``).
+
+    Returns
+    -------
+    Console
+        A soft-wrapping console; when the output is not a terminal (piped, in
+        CI) it is 120 columns wide rather than rich's default of 80.
+    """
+    console = Console(soft_wrap=True, stderr=stderr, quiet=stil)
+    if not console.is_terminal:  # piped or in CI: rich would assume 80 columns
+        console = Console(soft_wrap=True, width=120, stderr=stderr, quiet=stil)
+    return console
 
 
 @contextlib.contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +14,15 @@ from rich.console import Console
 from rich.table import Table
 
 from allocatie.cli import app
-from allocatie.cli.gemeenschappelijk import huishoudens, meld_fouten, nl_getal, personen
+from allocatie.cli.gemeenschappelijk import (
+    STDOUT,
+    huishoudens,
+    maak_console,
+    meld_fouten,
+    naar_stdout,
+    nl_getal,
+    personen,
+)
 from allocatie.cli.voortgang import TerminalVoortgang
 from allocatie.explain import verklaar
 from allocatie.instance import Instance
@@ -39,32 +46,8 @@ from allocatie.vorige import lees_vorige_uitkomst
 VOORBEELD = Path(__file__).resolve().parents[2] / "data" / "voorbeeld" / "ronde.toml"
 
 
-#: ``--json -``: the JSON summary goes to stdout.
-STDOUT = "-"
-
-
 def _slug(tekst: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", tekst.lower()).strip("-") or "ronde"
-
-
-def _naar_stdout(tekst: str) -> None:
-    """Write ``tekst`` to stdout as UTF-8, whatever the terminal's encoding."""
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # pragma: no cover - a text-only stream
-        sys.stdout.write(tekst)
-        sys.stdout.flush()
-        return
-    buffer.write(tekst.encode("utf-8"))
-    buffer.flush()
-
-
-def _console(*, stderr: bool, stil: bool) -> Console:
-    """The console of the human-readable overview (quiet with ``--stil``)."""
-    console = Console(soft_wrap=True, stderr=stderr, quiet=stil)
-    if not console.is_terminal:  # piped or in CI: rich would assume 80 columns
-        console = Console(soft_wrap=True, width=120, stderr=stderr, quiet=stil)
-    return console
 
 
 def toon_resultaat(
@@ -355,7 +338,7 @@ def ronde(
     Voortgang (elke fase met haar duur) verschijnt op stderr; het overzicht op stdout.
     """
     json_stdout = json_pad == STDOUT
-    console = _console(stderr=json_stdout, stil=stil)
+    console = maak_console(stderr=json_stdout, stil=stil)
     with contextlib.ExitStack() as stapel:
         stapel.enter_context(meld_fouten())
         voortgang = None if stil else stapel.enter_context(TerminalVoortgang())
@@ -425,7 +408,7 @@ def ronde(
         if json_pad is not None:
             data = samenvatting(inst, res)
             if json_stdout:
-                _naar_stdout(json_tekst(data))
+                naar_stdout(json_tekst(data))
             else:
                 schrijf_json(data, json_pad)
                 console.print(f"Samenvatting (JSON) geschreven naar [bold]{json_pad}[/bold].")

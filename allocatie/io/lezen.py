@@ -60,8 +60,29 @@ class RondeConfig:
     rondebestand: Path | None = None
 
 
-def _splits_laag(spec: str) -> tuple[str, str | None]:
-    """``"pad.gpkg:laag"`` -> (pad, laag); a Windows drive letter is not a layer."""
+def splits_laag(spec: str) -> tuple[str, str | None]:
+    """Split a file specification into its path and, for a GeoPackage, its layer.
+
+    Shared by the readers here and in `allocatie.spatial`.
+
+    Parameters
+    ----------
+    spec
+        ``"pad"`` or ``"pad.gpkg:laag"``; a Windows drive letter (``"C:..."``)
+        is not a layer.
+
+    Returns
+    -------
+    tuple[str, str | None]
+        The path and the layer (``None`` when none is named).
+
+    Examples
+    --------
+    >>> splits_laag("grenzen.gpkg:gemeenten")
+    ('grenzen.gpkg', 'gemeenten')
+    >>> splits_laag("C:huishoudens.csv")
+    ('C:huishoudens.csv', None)
+    """
     if ":" in spec:
         pad, laag = spec.rsplit(":", 1)
         if pad and laag and not (len(pad) == 1 and pad.isalpha()):
@@ -231,7 +252,7 @@ def lees_tabel(spec: str | os.PathLike[str], *, naam: str = "tabel") -> pd.DataF
     naam
         Table name for messages.
     """
-    pad_tekst, laag = _splits_laag(str(spec))
+    pad_tekst, laag = splits_laag(str(spec))
     pad = Path(pad_tekst)
     if not pad.exists():
         raise InvoerFout(f"bestand voor tabel '{naam}' bestaat niet", bestand=pad)
@@ -252,7 +273,7 @@ def lees_tabel(spec: str | os.PathLike[str], *, naam: str = "tabel") -> pd.DataF
 def bestand_hash(pad: Path) -> str:
     """SHA-256 of a file (for the round's metadata); ``pad.gpkg:laag`` hashes the file."""
     h = hashlib.sha256()
-    with open(_splits_laag(str(pad))[0], "rb") as f:
+    with open(splits_laag(str(pad))[0], "rb") as f:
         for blok in iter(lambda: f.read(1 << 20), b""):
             h.update(blok)
     return h.hexdigest()

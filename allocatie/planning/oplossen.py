@@ -128,7 +128,7 @@ def los_plan_op(
     )
 
 
-def _evalueer_batch(taak: tuple[Planinstantie, Plan, str, SolverOpties]) -> Planuitkomst:
+def evalueer_batch(taak: tuple[Planinstantie, Plan, str, SolverOpties]) -> Planuitkomst:
     """Second stage of one batch of scenarios under a fixed plan (a sweep task)."""
     inst, plan, beleid, opties = taak
     inst = replace(inst, risico=Risico())  # each Q_s minimised on its own
@@ -220,7 +220,7 @@ def evalueer(
         for b in batches(inst.scenarios.n)
     ]
     delen = veeg(
-        _evalueer_batch,
+        evalueer_batch,
         taken,
         workers=workers,
         scheduler=scheduler,

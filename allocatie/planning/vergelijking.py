@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from allocatie.planning.benders import Bendersuitkomst, los_benders_op
 from allocatie.planning.gegevens import Planinstantie, Risico
 from allocatie.planning.model import Beperking, Plan
-from allocatie.planning.oplossen import _evalueer_batch, batches, los_plan_op, voeg_samen
+from allocatie.planning.oplossen import batches, evalueer_batch, los_plan_op, voeg_samen
 from allocatie.planning.uitkomst import BELEIDSTITELS, Planuitkomst
 from allocatie.solvers import SolverOpties, Status
 from allocatie.voortgang import Voortgang
@@ -292,7 +292,7 @@ def plan_flexcapaciteit(
             eval_taken.append((deel, plan, sleutel, opties))
             eval_van.append(pi)
     sweep2 = veeg_uitkomst(
-        _evalueer_batch,
+        evalueer_batch,
         eval_taken,
         workers=workers,
         scheduler=scheduler,

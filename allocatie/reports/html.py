@@ -54,6 +54,7 @@ __all__ = [
     "KLEUR_OVERIG_TEKORT",
     "MAX_STAVEN",
     "SECTIES",
+    "lees_bron",
     "rapport_html",
     "schrijf_rapport",
 ]
@@ -65,7 +66,27 @@ CSP = (
 )
 
 
-def _bron(naam: str) -> str:
+def lees_bron(naam: str) -> str:
+    """The text of a file shipped in `allocatie.reports`, to inline in a report.
+
+    Used for the style sheet and script of the round's report and of the
+    plan's (`allocatie.planning.rapport`), so both look and behave alike.
+
+    Parameters
+    ----------
+    naam
+        The file name, e.g. ``"rapport.css"`` or ``"rapport.js"``.
+
+    Returns
+    -------
+    str
+        Its contents (UTF-8).
+
+    Examples
+    --------
+    >>> "body" in lees_bron("rapport.css")
+    True
+    """
     return (files("allocatie.reports") / naam).read_text(encoding="utf-8")
 
 
@@ -112,9 +133,9 @@ def rapport_html(
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="allocatie {esc(allocatie.__version__)}">'
-        f"<title>{esc(titel)}</title><style>{_bron('rapport.css')}</style></head>"
+        f"<title>{esc(titel)}</title><style>{lees_bron('rapport.css')}</style></head>"
         f"<body>{kop}<main>{''.join(secties)}</main>{voet}"
-        f"<script>{_bron('rapport.js')}</script></body></html>\n"
+        f"<script>{lees_bron('rapport.js')}</script></body></html>\n"
     )
 
 

@@ -40,7 +40,15 @@ from allocatie.io.atomisch import atomisch_pad
 from allocatie.reports import overzicht as ov
 from allocatie.result import AllocationResult
 
-__all__ = ["BLADEN", "BLAD_VERSCHUIVINGEN", "FORMATEN", "KOLOMMEN", "schrijf_werkboek"]
+__all__ = [
+    "BLADEN",
+    "BLAD_VERSCHUIVINGEN",
+    "FORMATEN",
+    "KOLOMMEN",
+    "Kolom",
+    "schrijf_tabel",
+    "schrijf_werkboek",
+]
 
 #: Number format per kind of value (Excel codes; shown with the reader's locale separators).
 FORMATEN: dict[str, str] = {
@@ -361,7 +369,7 @@ def _tekstbreedte(v: Any, formaat: str) -> int:
     return max((len(regel) for regel in str(v).splitlines()), default=0)
 
 
-def _schrijf_tabel(
+def schrijf_tabel(
     ws: Worksheet,
     df: pd.DataFrame,
     kolommen: Sequence[Kolom],
@@ -372,9 +380,26 @@ def _schrijf_tabel(
 ) -> None:
     """Write ``df`` as a formatted table: header, values, formats, widths, freeze, filter.
 
-    ``rij_formaten`` gives the format per row for the columns whose format is
-    ``"rij"`` (values of different kinds in one column);
-    ``terugloop`` names source columns whose text wraps (their rows grow).
+    Used for every sheet of the round's workbook and of the plan's
+    (`allocatie.planning.werkboek`), so both look alike. Text that Excel would
+    read as a formula is stored as text.
+
+    Parameters
+    ----------
+    ws
+        The (empty) worksheet to write into, from cell A1.
+    df
+        The table; a column named in ``kolommen`` but missing here is left blank.
+    kolommen
+        The columns in sheet order: source column, Dutch header and format
+        (a key of `FORMATEN`, or ``"rij"``).
+    rij_formaten
+        The format per row for the columns whose format is ``"rij"`` (values
+        of different kinds in one column); ``"tekst"`` when not given.
+    bevroren
+        The top-left cell not frozen (``"A2"``: only the header row).
+    terugloop
+        Source columns whose text wraps; their rows grow to fit it.
     """
     for j, k in enumerate(kolommen, start=1):
         cel = ws.cell(row=1, column=j, value=k.kop)
@@ -504,7 +529,7 @@ def schrijf_werkboek(
         kolommen["per_gemeente"] = _met_ruilkolommen(KOLOMMEN["per_gemeente"])
     for sleutel, naam in bladen:
         ws = wb.create_sheet(naam)
-        _schrijf_tabel(
+        schrijf_tabel(
             ws,
             tabellen[sleutel],
             kolommen[sleutel],

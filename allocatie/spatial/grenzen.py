@@ -40,7 +40,7 @@ import shapely
 
 from allocatie.errors import AllocatieWaarschuwing, InvoerFout
 from allocatie.io import kolommen as k
-from allocatie.io.lezen import _splits_laag
+from allocatie.io.lezen import splits_laag
 
 __all__ = [
     "RD",
@@ -119,7 +119,7 @@ code_kolom='statcode', naam_kolom='statnaam')
         """Parse ``FILE[:LAYER]``; a `GrensBron` is returned unchanged."""
         if isinstance(spec, GrensBron):
             return spec
-        pad, laag = _splits_laag(str(spec))
+        pad, laag = splits_laag(str(spec))
         return cls(Path(pad), laag, code_kolom, naam_kolom)
 
     def __str__(self) -> str:

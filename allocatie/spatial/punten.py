@@ -36,7 +36,7 @@ import shapely
 
 from allocatie.errors import InvoerFout
 from allocatie.io import kolommen as k
-from allocatie.io.lezen import GEO_EXTENSIES, _splits_laag, lees_tabel
+from allocatie.io.lezen import GEO_EXTENSIES, lees_tabel, splits_laag
 from allocatie.spatial.grenzen import RD, controleer_rd, naar_rd
 from allocatie.taal import nl_getal
 
@@ -132,7 +132,7 @@ def lees_punten(
     >>> p.crs.to_epsg(), p.geometry.iloc[0].x
     (28992, 121394.0)
     """
-    pad, laag = _splits_laag(str(spec))
+    pad, laag = splits_laag(str(spec))
     bron = str(spec)
     tabel = lees_tabel(spec, naam="punten")
     if isinstance(tabel, gpd.GeoDataFrame) and Path(pad).suffix.lower() in GEO_EXTENSIES:

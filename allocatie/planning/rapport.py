@@ -1,0 +1,414 @@
+"""The HTML report of a flex plan: the section "Op- en afschalen van flexwonen".
+
+`sectie_flexwonen` is one ``<section>`` built from the round report's
+building blocks (`allocatie.reports.htmlopmaak`: Dutch number formats,
+sortable tables with raw values in ``data-w``) and styled by its style sheet:
+the key figures, each explained in one sentence for a regisseur, the fan
+chart and the capacity chart (PNG data URIs), the plan's actions and the
+modules per region and half-year, the policies compared, the sensitivity
+variants, the parameters of the TOML, and the solver and verification line.
+
+`rapport_html` wraps the section in a page with the round report's style
+sheet, script and Content-Security-Policy (`allocatie.reports.html.CSP`): the
+file refers to nothing outside itself. `schrijf_planrapport` writes it
+atomically. All figures come from `allocatie.planning.tabellen`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import allocatie
+from allocatie.io.atomisch import atomisch_pad
+from allocatie.planning import tabellen as tb
+from allocatie.planning.uitkomst import BELEIDSTITELS
+from allocatie.planning.vergelijking import Planvergelijking
+from allocatie.reports.html import CSP, lees_bron
+from allocatie.reports.htmlopmaak import (
+    Kolom,
+    als_tekst,
+    esc,
+    gap_procent,
+    geheel,
+    geheel_kolom,
+    leeg,
+    seconden,
+    tabel,
+)
+from allocatie.taal import aantal, nl_getal
+
+__all__ = [
+    "ONDERDELEN",
+    "UITLEG",
+    "euro",
+    "rapport_html",
+    "scenarios_tekst",
+    "schrijf_planrapport",
+    "sectie_flexwonen",
+    "solverregel",
+]
+
+#: Sub-section id -> heading, in page order (the page's navigation).
+ONDERDELEN: dict[str, str] = {
+    "kerncijfers": "Kerncijfers",
+    "waaier": "Achterstand per beleid",
+    "capaciteit": "Flexcapaciteit",
+    "acties": "Wat het plan doet",
+    "plan": "Modules per regio en halfjaar",
+    "beleid": "Beleid vergeleken",
+    "gevoeligheid": "Gevoeligheid",
+    "parameters": "Parameters",
+    "solver": "Solver en controle",
+}
+
+#: The key figures: key, title, one sentence for a regisseur.
+UITLEG: tuple[tuple[str, str, str], ...] = (
+    (
+        "vss",
+        "Waarde van het stochastische plan (VSS)",
+        "Zoveel bespaart een plan dat met alle scenario's rekening houdt tegenover een plan "
+        "dat alleen op het gemiddelde scenario is afgestemd, beide doorgerekend over alle "
+        "scenario's.",
+    ),
+    (
+        "waarde_schalen",
+        "Waarde van op- en afschalen",
+        "Zoveel bespaart het plan tegenover het beste plan dat alleen aan het begin modules "
+        "opent en daarna niets meer bestelt, sluit of verplaatst.",
+    ),
+    (
+        "waarde_flex",
+        "Waarde van flex",
+        "Zoveel bespaart het plan tegenover helemaal geen nieuwe flexmodules: alleen het "
+        "reguliere aanbod en de flex die er al staat.",
+    ),
+    (
+        "evpi",
+        "Waarde van perfecte informatie (EVPI)",
+        "Zoveel zou het hoogstens opleveren om de instroom vooraf precies te kennen; een "
+        "kleine waarde betekent dat het plan weinig last heeft van de onzekerheid.",
+    ),
+)
+
+
+def euro(v: Any) -> str:
+    """An amount in euro, in millions from one million on; '–' when missing.
+
+    Examples
+    --------
+    >>> euro(1614830318.2), euro(-2600000), euro(12345.6), euro(None)
+    ('€ 1.614,8 mln', '−€ 2,6 mln', '€ 12.346', '–')
+    """
+    if leeg(v):
+        return "–"
+    x = float(v)
+    teken = "−" if x < 0 else ""
+    if abs(x) >= 1e6:
+        return f"{teken}€ {nl_getal(abs(x) / 1e6, 1)} mln"
+    return f"{teken}€ {nl_getal(abs(x))}"
+
+
+def scenarios_tekst(n: int) -> str:
+    """'1 scenario', '6 scenario's'."""
+    return aantal(n, "scenario", "scenario's")
+
+
+def _euro_kolom(bron: str, kop: str) -> Kolom:
+    return Kolom(bron, kop, euro, True)
+
+
+def _png(data: bytes | None, alt: str, bijschrift: str) -> str:
+    if data is None:
+        return ""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (
+        f'<figure class="statisch"><img alt="{esc(alt)}" src="data:image/png;base64,{b64}">'
+        f"<figcaption>{esc(bijschrift)}</figcaption></figure>"
+    )
+
+
+def _kop(id_: str) -> str:
+    return f'<h3 id="{id_}">{esc(ONDERDELEN[id_])}</h3>'
+
+
+def _kerncijfers(vgl: Planvergelijking) -> str:
+    s = vgl.stochastisch
+    k = tb.kerncijfers(vgl)
+    eind = tb.beleid_rij(s, vgl.instantie)
+    vakjes = [
+        (
+            "Kosten van het plan",
+            euro(s.doel),
+            f"{'verwacht' if vgl.instantie.risico.maat == 'verwachting' else 'doel (CVaR-mix)'}"
+            f" over {scenarios_tekst(len(s.kansen))}",
+        ),
+        (
+            "Achterstand aan het eind",
+            geheel(eind["achterstand_eind_p50"]),
+            f"personen (mediaan); 90e percentiel {geheel(eind['achterstand_eind_p90'])}",
+        ),
+        ("Modules besteld", geheel(eind["modules_besteld"]), "nieuwe flexmodules in het plan"),
+    ] + [(titel, euro(k[sleutel]), "") for sleutel, titel, _ in UITLEG if k[sleutel] is not None]
+    kaartjes = "".join(
+        f'<div class="kaartje" data-sleutel="{esc(t)}"><div class="kop">{esc(t)}</div>'
+        f'<div class="getal">{esc(a)}</div><div class="sub">{esc(b)}</div></div>'
+        for t, a, b in vakjes
+    )
+    uitleg = "".join(
+        f"<dt>{esc(titel)}: {esc(euro(k[sleutel]))}</dt><dd>{esc(zin)}</dd>"
+        for sleutel, titel, zin in UITLEG
+        if k[sleutel] is not None
+    )
+    return (
+        f'{_kop("kerncijfers")}<div class="kaartjes">{kaartjes}</div>'
+        f'<dl class="gemeenteverklaring">{uitleg}</dl>'
+    )
+
+
+def _plan_pivot(plan: pd.DataFrame, perioden: list[str]) -> str:
+    """Modules available per region and flex type (rows) and half-year (columns)."""
+    p = plan.pivot_table(
+        index=["regio", "flextype"], columns="periode", values="beschikbaar", sort=False
+    )
+    p = p[perioden]
+    p = p[(p > 0).any(axis=1)].reset_index()
+    if p.empty:
+        return "<p>Het plan heeft in geen enkele regio flexmodules.</p>"
+    kolommen = [Kolom("regio", "Regio"), Kolom("flextype", "Flextype")] + [
+        geheel_kolom(t, t) for t in perioden
+    ]
+    totaal = plan.groupby("periode", sort=False)["plaatsen"].sum()
+    voet = ["Plaatsen", "alle typen", *(geheel(totaal[t]) for t in perioden)]
+    return tabel(
+        p,
+        kolommen,
+        id_="tabel-plan",
+        voet=voet,
+        bijschrift="Beschikbare modules in het stochastische plan; onderaan het totaal aan "
+        "plaatsen (personen).",
+    )
+
+
+_ACTIEKOLOMMEN = [
+    Kolom("periode", "Halfjaar"),
+    Kolom("regio", "Regio"),
+    Kolom("flextype", "Flextype"),
+    Kolom("actie", "Actie"),
+    geheel_kolom("modules", "Modules"),
+    geheel_kolom("plaatsen", "Plaatsen"),
+    Kolom("beschikbaar_vanaf", "Beschikbaar vanaf (sluiten: weg in)"),
+]
+
+_BELEIDKOLOMMEN = [
+    Kolom("titel", "Beleid"),
+    _euro_kolom("doel", "Doel"),
+    _euro_kolom("verschil_doel", "Verschil met het plan"),
+    _euro_kolom("cvar_90", "CVaR 90%"),
+    _euro_kolom("kosten_eerste_fase", "Flex (eerste fase)"),
+    _euro_kolom("kosten_tweede_fase", "Wachten (tweede fase)"),
+    geheel_kolom("wachttijd", "Wachttijd (persoon-halfjaren)"),
+    geheel_kolom("achterstand_eind_p50", "Achterstand eind: mediaan"),
+    geheel_kolom("achterstand_eind_p90", "Achterstand eind: 90e pct."),
+    geheel_kolom("modules_besteld", "Modules besteld"),
+]
+
+_GEVOELIGHEIDKOLOMMEN = [
+    Kolom("variant", "Variant"),
+    _euro_kolom("doel", "Doel"),
+    _euro_kolom("verschil_doel", "Verschil met basis"),
+    geheel_kolom("wachttijd", "Wachttijd (persoon-halfjaren)"),
+    geheel_kolom("achterstand_eind_p50", "Achterstand eind: mediaan"),
+    geheel_kolom("modules_besteld", "Modules besteld"),
+    geheel_kolom("verschil_modules", "Verschil modules"),
+    Kolom("status", "Status"),
+    Kolom("gap", "Gap", gap_procent, True),
+]
+
+
+def _parameters(ruw: Mapping[str, Any]) -> str:
+    p = tb.parameters_tabel(ruw)
+    if p.empty:
+        return "<p>Geen parameters bekend (plan niet uit een TOML-bestand gelezen).</p>"
+
+    def opmaak(parameter: str, w: Any) -> str:
+        if isinstance(w, bool) or not isinstance(w, int | float):
+            return als_tekst(w)
+        if float(w).is_integer():
+            return str(int(w)) if parameter.endswith("seed") else nl_getal(float(w))
+        return f"{float(w):.10g}".replace(".", ",")
+
+    rijen = "".join(
+        f'<tr><td class="kort">{esc(r.onderdeel)}</td><td class="kort">{esc(r.parameter)}'
+        f"</td><td>{esc(opmaak(str(r.parameter), r.waarde))}</td></tr>"
+        for r in p.itertuples(index=False)
+    )
+    return (
+        '<div class="tabelvak"><table id="tabel-parameters"><thead><tr><th scope="col">'
+        'Onderdeel</th><th scope="col">Parameter</th><th scope="col">Waarde</th></tr></thead>'
+        f"<tbody>{rijen}</tbody></table></div>"
+    )
+
+
+def solverregel(vgl: Planvergelijking, controle: str) -> str:
+    """One Dutch line on how the stochastic plan was found and checked."""
+    s = vgl.stochastisch
+    o = vgl.opgelost.get("stochastisch")
+    methode = "" if o is None else f"{'Benders' if o.methode == 'benders' else 'extensieve vorm'}, "
+    return (
+        f"Stochastisch plan: {s.solver} ({methode}status {s.status.value}, gap "
+        f"{gap_procent(s.gap)}); alles samen {seconden(vgl.tijd_s)} op "
+        f"{aantal(vgl.workers, 'worker', 'workers')} ({vgl.pad}). {controle}"
+    )
+
+
+def _solver(vgl: Planvergelijking, beleid: pd.DataFrame, controle: str) -> str:
+    kolommen = [
+        Kolom("titel", "Beleid"),
+        Kolom("solver", "Solver"),
+        Kolom("methode", "Methode"),
+        Kolom("status", "Status"),
+        _euro_kolom("grens", "Ondergrens (bewezen)"),
+        Kolom("gap", "Gap", gap_procent, True),
+        Kolom("tijd_s", "Rekentijd", seconden, True),
+    ]
+    return f"<p>{esc(solverregel(vgl, controle))}</p>" + tabel(
+        beleid,
+        kolommen,
+        id_="tabel-solver",
+        bijschrift="Per beleid hoe het plan is gevonden. Geen nieuwe flex en perfecte "
+        "informatie zijn geen optimalisatie over alle scenario's samen: zonder grens en gap.",
+    )
+
+
+def sectie_flexwonen(
+    vgl: Planvergelijking,
+    *,
+    waaier_png: bytes | None = None,
+    capaciteit_png: bytes | None = None,
+    ruw: Mapping[str, Any] | None = None,
+    controle: str = "",
+    gevoeligheid: pd.DataFrame | None = None,
+) -> str:
+    """The section "Op- en afschalen van flexwonen" as HTML (see the module docstring)."""
+    plan = tb.plan_tabel(vgl)
+    beleid = tb.beleid_tabel(vgl)
+    gev = tb.gevoeligheid_tabel(vgl) if gevoeligheid is None else gevoeligheid
+    acties = tb.acties_tabel(plan, vgl.instantie)
+    perioden = list(vgl.instantie.perioden)
+    delen = [
+        "<p>Hoeveel flexibele woonmodules waar en wanneer openen, sluiten of verplaatsen, zo "
+        "dat vergunninghouders niet jaren wachten en er geen geld naar lege plaatsen gaat; "
+        f"getoetst aan {scenarios_tekst(len(vgl.stochastisch.kansen))} "
+        "van de instroom. Bedragen zijn euro's, personen verwachte aantallen.</p>",
+        _kerncijfers(vgl),
+        _kop("waaier"),
+        _png(
+            waaier_png,
+            "Waaierdiagram: landelijke achterstand per halfjaar per beleid",
+            "Mediaan (lijn) en de banden 25-75% en 5-95% van de scenario's; dezelfde figuur "
+            "als waaier.png.",
+        ),
+        _kop("capaciteit"),
+        _png(
+            capaciteit_png,
+            "Beschikbare flexplaatsen per halfjaar per plan, gestapeld per flextype",
+            "Plaatsen per flextype en de verwachte bezetting; dezelfde figuur als capaciteit.png.",
+        ),
+        _kop("acties"),
+        tabel(acties, _ACTIEKOLOMMEN, id_="tabel-acties")
+        if len(acties)
+        else "<p>Het plan bestelt, sluit en verplaatst niets.</p>",
+        _kop("plan"),
+        _plan_pivot(plan, perioden),
+        _kop("beleid"),
+        tabel(
+            beleid,
+            _BELEIDKOLOMMEN,
+            id_="tabel-beleid",
+            bijschrift="Elk beleid doorgerekend over dezelfde scenario's. Perfecte informatie "
+            "kent per scenario de toekomst: een ondergrens, geen uitvoerbaar plan.",
+        ),
+        _kop("gevoeligheid"),
+        tabel(
+            gev,
+            _GEVOELIGHEIDKOLOMMEN,
+            id_="tabel-gevoeligheid",
+            bijschrift="Het stochastische plan opnieuw gemaakt met één parameter anders. "
+            "Kosten gelden onder de eigen parameters van de variant.",
+        )
+        if len(gev) > 1
+        else "<p>Geen gevoeligheidsvarianten in de configuratie.</p>",
+        _kop("parameters"),
+        _parameters(ruw or {}),
+        _kop("solver"),
+        _solver(vgl, beleid, controle),
+    ]
+    return (
+        '<section id="flexwonen"><h2>Op- en afschalen van flexwonen</h2>'
+        + "".join(delen)
+        + "</section>"
+    )
+
+
+def rapport_html(
+    vgl: Planvergelijking,
+    *,
+    naam: str = "Flexplan",
+    waaier_png: bytes | None = None,
+    capaciteit_png: bytes | None = None,
+    ruw: Mapping[str, Any] | None = None,
+    controle: str = "",
+    gevoeligheid: pd.DataFrame | None = None,
+    gemaakt: dt.datetime | None = None,
+) -> str:
+    """The plan's report as one self-contained HTML document (a string)."""
+    gemaakt = gemaakt or dt.datetime.now().astimezone()
+    perioden = vgl.instantie.perioden
+    titel = f"{naam}: op- en afschalen van flexwonen"
+    regios = aantal(len(vgl.instantie.regios), "regio", "regio's")
+    nav = "".join(f'<a href="#{i}">{esc(t)}</a>' for i, t in ONDERDELEN.items())
+    beleid = ", ".join(
+        BELEIDSTITELS.get(b, b).lower() for b in vgl.uitkomsten if b != "stochastisch"
+    )
+    kop = (
+        f'<header><h1>{esc(titel)}</h1><p class="meta">Halfjaren {esc(perioden[0])} t/m '
+        f"{esc(perioden[-1])} · {regios} · {scenarios_tekst(len(vgl.stochastisch.kansen))}"
+        f" · vergeleken met: {esc(beleid or 'niets')}</p></header>"
+        f'<nav class="inhoud" aria-label="Inhoud">{nav}</nav>'
+    )
+    sectie = sectie_flexwonen(
+        vgl,
+        waaier_png=waaier_png,
+        capaciteit_png=capaciteit_png,
+        ruw=ruw,
+        controle=controle,
+        gevoeligheid=gevoeligheid,
+    )
+    voet = (
+        f"<footer>Gemaakt met allocatie {esc(allocatie.__version__)} op "
+        f"{gemaakt:%d-%m-%Y %H:%M}.</footer>"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="allocatie {esc(allocatie.__version__)}">'
+        f"<title>{esc(titel)}</title><style>{lees_bron('rapport.css')}</style></head>"
+        f"<body>{kop}<main>{sectie}</main>{voet}"
+        f"<script>{lees_bron('rapport.js')}</script></body></html>\n"
+    )
+
+
+def schrijf_planrapport(vgl: Planvergelijking, pad: str | Path, **opties: Any) -> Path:
+    """Write `rapport_html` (same keyword arguments) to ``pad`` atomically."""
+    pad = Path(pad)
+    tekst = rapport_html(vgl, **opties)
+    with atomisch_pad(pad) as tmp:
+        tmp.write_text(tekst, encoding="utf-8")
+    return pad

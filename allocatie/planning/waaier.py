@@ -1,0 +1,263 @@
+"""Charts of a flex plan: the backlog fan per policy and the flex capacity over time.
+
+`teken_waaier` draws ``waaier.png``: per policy one panel (shared y axis) with
+the national backlog (persons waiting at the end of each half-year) over the
+scenarios: the median as a line, the 25-75% and 5-95% bands shaded, the mean
+dotted. `teken_capaciteit` draws ``capaciteit.png``: the flex places
+available per half-year for the stochastic plan, the static plan and the
+mean-value plan, stacked by flex type, with the expected occupancy as a line.
+
+Both are pure functions of the comparison's tables (`allocatie.planning.tabellen`)
+drawn with matplotlib's object API on an Agg canvas (no pyplot, no display, no
+global state) and written atomically, like the round's map
+(`allocatie.reports.kaart`). At the default size they are 1500 px wide.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from allocatie.io.atomisch import atomisch_pad
+from allocatie.planning.tabellen import achterstand_tabel
+from allocatie.planning.uitkomst import BELEIDSTITELS
+from allocatie.planning.vergelijking import Planvergelijking
+from allocatie.taal import aantal, nl_getal
+
+__all__ = ["BELEIDSKLEUREN", "TYPEKLEUREN", "teken_capaciteit", "teken_waaier"]
+
+#: One colour per policy, the same in every chart and in the report.
+BELEIDSKLEUREN: dict[str, str] = {
+    "stochastisch": "#1f5f99",
+    "gemiddeld": "#d6604d",
+    "statisch": "#5e3c99",
+    "geen_flex": "#6b6b6b",
+    "perfecte_informatie": "#1a7f37",
+}
+#: Colours of the flex types in the capacity chart, in type order.
+TYPEKLEUREN: tuple[str, ...] = ("#4393c3", "#f4a582", "#92c5de", "#d6604d", "#b2abd2", "#5aae61")
+
+_DPI = 100
+SCENARIOS = "scenario's"
+_REFERENTIE = "#1f5f99"
+_GETAL = FuncFormatter(lambda x, _: nl_getal(x))
+
+
+def _bewaar(fig: Figure, pad: str | Path) -> Path:
+    """Write ``fig`` as PNG atomically (no software tag: the same input, the same bytes)."""
+    FigureCanvasAgg(fig)
+    pad = Path(pad)
+    with atomisch_pad(pad) as tijdelijk:
+        fig.savefig(
+            tijdelijk, format="png", dpi=_DPI, facecolor="white", metadata={"Software": None}
+        )
+    return pad
+
+
+def _periode_as(ax: Axes, perioden: list[str], *, labels: bool) -> None:
+    """Half-year labels on the x axis, thinned so they never overlap."""
+    stap = max(1, math.ceil(len(perioden) / 10))
+    ax.set_xticks(range(0, len(perioden), stap))
+    ax.set_xticklabels(
+        perioden[::stap] if labels else [], rotation=45, ha="right", rotation_mode="anchor"
+    )
+    ax.set_xlim(-0.3, len(perioden) - 0.7)
+    ax.grid(axis="y", color="#d8dee5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for kant in ("top", "right"):
+        ax.spines[kant].set_visible(False)
+
+
+def teken_waaier(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 1500) -> Path:
+    """Draw the backlog fan chart of every policy into the PNG ``pad``.
+
+    One panel per policy in the order of ``vgl.uitkomsten`` (up to three per
+    row, a shared y axis), the legend in a spare panel or below.
+
+    Returns
+    -------
+    Path
+        The written PNG.
+    """
+    tab = achterstand_tabel(vgl)
+    beleid = list(vgl.uitkomsten)
+    perioden = list(vgl.instantie.perioden)
+    x = np.arange(len(perioden))
+    kolommen = min(3, len(beleid))
+    rijen = math.ceil(len(beleid) / kolommen)
+    reserve = rijen * kolommen > len(beleid)
+    b_in = breedte_px / _DPI
+    h_in = 1.3 + 3.6 * rijen + (0 if reserve else 0.7)
+    fig = Figure(figsize=(b_in, h_in), dpi=_DPI)
+    assen = fig.subplots(rijen, kolommen, sharex=True, sharey=True, squeeze=False)
+    boven = float(tab["p95"].max()) or 1.0
+    stoch = tab[tab["beleid"] == "stochastisch"]
+    referentie = stoch["p50"].to_numpy() if len(stoch) else None
+    for i, b in enumerate(beleid):
+        ax = assen[i // kolommen][i % kolommen]
+        d = tab[tab["beleid"] == b]
+        kleur = BELEIDSKLEUREN.get(b, "#333333")
+        ax.fill_between(x, d["p5"], d["p95"], color=kleur, alpha=0.15, linewidth=0)
+        ax.fill_between(x, d["p25"], d["p75"], color=kleur, alpha=0.35, linewidth=0)
+        ax.plot(x, d["p50"], color=kleur, linewidth=2.4, marker="o", markersize=4)
+        ax.plot(x, d["gemiddeld"], color=kleur, linewidth=1.3, linestyle=":")
+        if b != "stochastisch" and referentie is not None:
+            ax.plot(x, referentie, color=_REFERENTIE, linewidth=1.2, linestyle="--")
+        ax.set_title(BELEIDSTITELS.get(b, b), fontsize=12, loc="left", color="#1b1f24")
+        eind = d.iloc[-1]
+        ax.annotate(
+            f"mediaan {nl_getal(eind['p50'])}",
+            (x[-1], eind["p50"]),
+            xytext=(-4, 8),
+            textcoords="offset points",
+            ha="right",
+            fontsize=9,
+            color=kleur,
+            bbox={
+                "boxstyle": "round,pad=0.2",
+                "facecolor": "white",
+                "edgecolor": "none",
+                "alpha": 0.85,
+            },
+        )
+        onderste = i // kolommen == rijen - 1 or i + kolommen >= len(beleid)
+        _periode_as(ax, perioden, labels=onderste)
+        ax.tick_params(labelbottom=onderste)
+        ax.yaxis.set_major_formatter(_GETAL)
+        ax.yaxis.set_major_locator(MaxNLocator(6))
+        if i % kolommen == 0:
+            ax.set_ylabel("wachtende personen", fontsize=10)
+        if onderste:
+            ax.set_xlabel("halfjaar", fontsize=10)
+    assen[0][0].set_ylim(0, boven * 1.08)
+    grijs = "#555555"
+    legenda = [
+        Line2D([], [], color=grijs, linewidth=2.4, marker="o", markersize=4, label="mediaan"),
+        Line2D([], [], color=grijs, linewidth=1.3, linestyle=":", label="gemiddelde"),
+        Patch(facecolor=grijs, alpha=0.45, label="50% van de scenario's (25-75%)"),
+        Patch(facecolor=grijs, alpha=0.15, label="90% van de scenario's (5-95%)"),
+    ]
+    if referentie is not None and len(beleid) > 1:
+        legenda.append(
+            Line2D(
+                [],
+                [],
+                color=_REFERENTIE,
+                linewidth=1.2,
+                linestyle="--",
+                label="mediaan van het stochastische plan (ter vergelijking)",
+            )
+        )
+    n = len(vgl.stochastisch.kansen)
+    uitleg = (
+        f"Landelijke achterstand aan het eind van elk halfjaar, over "
+        f"{aantal(n, 'scenario', SCENARIOS)} van de instroom. Elk paneel is een beleid; "
+        "de kleurbanden tonen de spreiding."
+    )
+    if reserve:
+        leeg = assen[-1][-1]
+        for j in range(len(beleid), rijen * kolommen):
+            assen[j // kolommen][j % kolommen].set_visible(False)
+        leeg.set_visible(True)
+        leeg.axis("off")
+        leeg.legend(handles=legenda, loc="upper left", fontsize=11, frameon=False, title="Legenda")
+        leeg.text(
+            0.02,
+            0.38,
+            textwrap.fill(uitleg, 60),
+            transform=leeg.transAxes,
+            fontsize=10,
+            color="#333333",
+            va="top",
+        )
+    else:
+        fig.legend(handles=legenda, loc="lower center", ncol=3, fontsize=10, frameon=False)
+    fig.suptitle(
+        "Achterstand van wachtende vergunninghouders per halfjaar, per beleid",
+        fontsize=15,
+        fontweight="bold",
+        x=0.01,
+        ha="left",
+    )
+    fig.tight_layout(rect=(0, 0 if reserve else 0.06, 1, 0.96), h_pad=1.5, w_pad=1.2)
+    return _bewaar(fig, pad)
+
+
+#: Plans in the capacity chart, in panel order (each only when it was computed).
+CAPACITEIT_BELEID: tuple[str, ...] = ("stochastisch", "statisch", "gemiddeld")
+
+
+def teken_capaciteit(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 1500) -> Path:
+    """Draw the flex places available per half-year into the PNG ``pad``.
+
+    One panel per plan (`CAPACITEIT_BELEID`, shared y axis): bars stacked by
+    flex type (places = modules × persons per module), and the expected
+    occupancy over the scenarios as a black line.
+
+    Returns
+    -------
+    Path
+        The written PNG.
+    """
+    inst = vgl.instantie
+    beleid = [b for b in CAPACITEIT_BELEID if b in vgl.uitkomsten]
+    perioden = list(inst.perioden)
+    x = np.arange(len(perioden))
+    plaatsen = np.array([f.plaatsen for f in inst.flextypen])
+    fig = Figure(figsize=(breedte_px / _DPI, 6.2), dpi=_DPI)
+    assen = fig.subplots(1, len(beleid), sharey=True, squeeze=False)[0]
+    for ax, b in zip(assen, beleid, strict=True):
+        u = vgl.uitkomsten[b]
+        beschikbaar = u.kansen @ u.beschikbaar.sum(axis=1).reshape(len(u.kansen), -1)
+        per_type = beschikbaar.reshape(len(inst.flextypen), len(perioden)) * plaatsen[:, None]
+        bodem = np.zeros(len(perioden))
+        for fi, f in enumerate(inst.flextypen):
+            ax.bar(
+                x,
+                per_type[fi],
+                bottom=bodem,
+                width=0.72,
+                color=TYPEKLEUREN[fi % len(TYPEKLEUREN)],
+                edgecolor="white",
+                linewidth=0.5,
+                label=f"{f.naam} ({nl_getal(f.plaatsen)} plaatsen per module)",
+            )
+            bodem = bodem + per_type[fi]
+        bezet = np.einsum("s,srfkt->t", u.kansen, u.bezetting)
+        ax.plot(x, bezet, color="#1b1f24", linewidth=2, marker="o", markersize=3.5)
+        ax.set_title(BELEIDSTITELS.get(b, b), fontsize=12, loc="left")
+        ax.annotate(
+            f"{nl_getal(bodem[-1])} plaatsen",
+            (x[-1], bodem[-1]),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
+        _periode_as(ax, perioden, labels=True)
+        ax.set_xlabel("halfjaar", fontsize=10)
+        ax.yaxis.set_major_formatter(_GETAL)
+    assen[0].set_ylabel("flexplaatsen (personen)", fontsize=10)
+    hoogste = max(float(a.get_ylim()[1]) for a in assen)
+    assen[0].set_ylim(0, hoogste * 1.06)
+    handles, _ = assen[0].get_legend_handles_labels()
+    handles.append(Line2D([], [], color="#1b1f24", linewidth=2, label="verwachte bezetting"))
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=10, frameon=False)
+    fig.suptitle(
+        "Beschikbare flexplaatsen per halfjaar, gestapeld per flextype",
+        fontsize=15,
+        fontweight="bold",
+        x=0.01,
+        ha="left",
+    )
+    fig.tight_layout(rect=(0, 0.07, 1, 0.95), w_pad=1.2)
+    return _bewaar(fig, pad)
