@@ -462,3 +462,33 @@ def test_varianten_zonder_het_origineel_te_veranderen(tmp_path: Path) -> None:
     assert inst.kosten.wachten == {"alleen": 1000.0, "gezin": 1000.0}
     assert np.array_equal(inst.scenarios.instroom, instroom)
     assert varianten(dataclasses.replace(c, gevoeligheid=())) == []
+
+
+def test_seed_variant_trekt_andere_scenarios(tmp_path: Path) -> None:
+    """A seed sweep: each value draws the same number of scenarios with its own seed."""
+    c = lees_planconfig(_toml(tmp_path, KLEIN + SEEDVARIANT))
+    vs = [v for v in varianten(c) if v.parameter == "scenarios.seed"]
+    assert [v.naam for v in vs] == ["scenarioseed = 7", "scenarioseed = 8"]
+    assert c.generatie is not None
+    for v in vs:
+        sc = v.instantie.scenarios
+        assert sc.n == c.instantie.scenarios.n
+        verwacht = genereer_scenarios(
+            c.generatie.basis, c.generatie.schokken, sc.n, int(v.waarde or 0)
+        )
+        assert np.array_equal(sc.instroom, verwacht.instroom)
+        assert not np.array_equal(sc.instroom, c.instantie.scenarios.instroom)
+        assert v.instantie.flextypen is c.instantie.flextypen
+
+
+def test_seed_variant_alleen_met_waarden(tmp_path: Path) -> None:
+    tekst = KLEIN + SEEDVARIANT.replace("waarden = [7, 8]", "factoren = [2]")
+    with pytest.raises(ConfiguratieFout, match="alleen waarden"):
+        lees_planconfig(_toml(tmp_path, tekst))
+
+
+SEEDVARIANT = """
+[[gevoeligheid]]
+parameter = "scenarios.seed"
+waarden = [7, 8]
+"""

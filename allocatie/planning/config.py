@@ -86,9 +86,11 @@ PARAMETERS: dict[str, str] = {
     "risico.gewicht": "gewicht CVaR",
     "scenarios.instroom": "instroom",
     "scenarios.aanbod": "regulier aanbod",
+    "scenarios.seed": "scenarioseed",
 }
 _GEHEEL = {"flextype.levertijd", "flextype.minimale_looptijd", "verplaatsing.duur"}
 _ALLEEN_FACTOR = {"scenarios.instroom", "scenarios.aanbod"}
+_ALLEEN_WAARDE = {"scenarios.seed"}
 
 _SECTIES = {
     "plan": {"naam", "eerste_periode", "perioden", "klassen", "doorstroom"},
@@ -503,6 +505,8 @@ def _gevoeligheid(
     lijst = tabel[soort]
     if soort == "waarden" and parameter in _ALLEEN_FACTOR:
         raise lz.fout("deze parameter kent alleen factoren", f"{pre}.waarden")
+    if soort == "factoren" and parameter in _ALLEEN_WAARDE:
+        raise lz.fout("deze parameter kent alleen waarden", f"{pre}.factoren")
     if not isinstance(lijst, list) or not lijst:
         raise lz.fout("verwacht een lijst met getallen", f"{pre}.{soort}", lijst)
     getallen = tuple(lz.getal(w, f"{pre}.{soort}") for w in lijst)
@@ -673,6 +677,25 @@ def _pas_toe(
     return replace(inst, scenarios=replace(s, **{veld: getattr(s, veld) * factor}))
 
 
+def _andere_seed(config: Planconfig, seed: float | None) -> Planinstantie:
+    """``config.instantie`` with its scenarios drawn again with another seed (a seed sweep:
+    how much the plan depends on the particular scenarios drawn)."""
+    gen = config.generatie
+    if gen is None:
+        raise ConfiguratieFout(
+            "een andere seed kan alleen bij gegenereerde scenario's, niet bij een bestand",
+            kolom="scenarios.seed",
+            waarde=seed,
+        )
+    if seed is None or not float(seed).is_integer() or seed < 0:
+        raise ConfiguratieFout(
+            "verwacht een geheel getal >= 0", kolom="scenarios.seed", waarde=seed
+        )
+    n = config.instantie.scenarios.n
+    sc = genereer_scenarios(gen.basis, gen.schokken, n, int(seed))
+    return replace(config.instantie, scenarios=sc)
+
+
 def varianten(config: Planconfig) -> list[Variant]:
     """The sensitivity variants of ``config``, one per factor or value, in file order.
 
@@ -700,7 +723,10 @@ def varianten(config: Planconfig) -> list[Variant]:
                 else f"{onderwerp} = {_getal_nl(waarde)}"  # type: ignore[arg-type]
             )
             try:
-                inst = _pas_toe(config.instantie, spec, factor, waarde)
+                if spec.parameter == "scenarios.seed":
+                    inst = _andere_seed(config, waarde)
+                else:
+                    inst = _pas_toe(config.instantie, spec, factor, waarde)
             except ConfiguratieFout as exc:
                 raise ConfiguratieFout(
                     f"variant '{naam}' is ongeldig: {exc.kolom}: {exc.bericht}",
