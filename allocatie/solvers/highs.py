@@ -74,6 +74,25 @@ def _stop_op_deadline(h: highspy.Highs, deadline: float) -> None:
     h.cbMipLogging += stop
 
 
+_GESTOPT = (
+    highspy.HighsModelStatus.kTimeLimit,
+    highspy.HighsModelStatus.kInterrupt,
+    highspy.HighsModelStatus.kSolutionLimit,
+    highspy.HighsModelStatus.kIterationLimit,
+)
+
+
+def _status(status_h: highspy.HighsModelStatus, heeft: bool) -> Status:
+    """The shared status of a HiGHS model status; ``heeft``: a feasible point exists."""
+    if status_h == highspy.HighsModelStatus.kOptimal:
+        return Status.OPTIMAAL
+    if status_h == highspy.HighsModelStatus.kInfeasible:
+        return Status.ONHAALBAAR
+    if status_h in _GESTOPT:
+        return Status.TIJDSLIMIET if heeft else Status.GEEN_OPLOSSING
+    return Status.FOUT
+
+
 def _highs_lp(probleem: MipProbleem, geheel: bool) -> highspy.HighsLp:
     """The problem as a ``HighsLp`` (column-wise matrix, infinite bounds as HiGHS's)."""
     inf = highspy.kHighsInf
@@ -208,19 +227,7 @@ class HighsBackend:
         heeft = info.primal_solution_status == 2  # kSolutionStatusFeasible
         x = np.asarray(h.getSolution().col_value, dtype=float) if heeft else None
         objectief = float(info.objective_function_value) if heeft else None
-        if status_h == highspy.HighsModelStatus.kOptimal:
-            status = Status.OPTIMAAL
-        elif status_h in (highspy.HighsModelStatus.kInfeasible,):
-            status = Status.ONHAALBAAR
-        elif status_h in (
-            highspy.HighsModelStatus.kTimeLimit,
-            highspy.HighsModelStatus.kInterrupt,
-            highspy.HighsModelStatus.kSolutionLimit,
-            highspy.HighsModelStatus.kIterationLimit,
-        ):
-            status = Status.TIJDSLIMIET if heeft else Status.GEEN_OPLOSSING
-        else:
-            status = Status.FOUT
+        status = _status(status_h, heeft)
         if probleem.geheel.any():
             grens = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
         else:
@@ -322,19 +329,7 @@ class HighsSessie:
         x = np.asarray(sol.col_value, dtype=float) if heeft else None
         objectief = float(info.objective_function_value) if heeft else None
         mip = self._mip
-        if status_h == highspy.HighsModelStatus.kOptimal:
-            status = Status.OPTIMAAL
-        elif status_h == highspy.HighsModelStatus.kInfeasible:
-            status = Status.ONHAALBAAR
-        elif status_h in (
-            highspy.HighsModelStatus.kTimeLimit,
-            highspy.HighsModelStatus.kInterrupt,
-            highspy.HighsModelStatus.kIterationLimit,
-            highspy.HighsModelStatus.kSolutionLimit,
-        ):
-            status = Status.TIJDSLIMIET if heeft else Status.GEEN_OPLOSSING
-        else:
-            status = Status.FOUT
+        status = _status(status_h, heeft)
         if mip:
             b = info.mip_dual_bound
             grens = float(b) if np.isfinite(b) else None
