@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +13,19 @@ from rich.markup import escape
 
 from allocatie.errors import AllocatieFout, VerificatieFout
 from allocatie.taal import huishoudens, nl_getal, personen
+
+#: The ``--json PAD|-`` option shared by the commands that write a JSON summary.
+JsonOptie = Annotated[
+    str | None,
+    typer.Option(
+        "--json",
+        metavar="PAD",
+        help="Schrijf de samenvatting (zoals samenvatting.json) ook als JSON naar PAD; met "
+        "'-' naar stdout, en het overzicht dan naar stderr (met --stil bevat stdout alleen "
+        "de JSON).",
+        show_default=False,
+    ),
+]
 
 __all__ = [
     "EXIT_INVOER",

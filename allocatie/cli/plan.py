@@ -25,6 +25,7 @@ from rich.table import Table
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import (
     STDOUT,
+    JsonOptie,
     maak_console,
     meld_fouten,
     naar_stdout,
@@ -309,17 +310,7 @@ def plan(
         bool,
         typer.Option("--zonder-gevoeligheid", help="Sla de [[gevoeligheid]]-varianten over."),
     ] = False,
-    json_pad: Annotated[
-        str | None,
-        typer.Option(
-            "--json",
-            metavar="PAD",
-            help="Schrijf de samenvatting (zoals samenvatting.json) ook als JSON naar PAD; met "
-            "'-' naar stdout, en het overzicht dan naar stderr (met --stil bevat stdout alleen "
-            "de JSON).",
-            show_default=False,
-        ),
-    ] = None,
+    json_pad: JsonOptie = None,
     overschrijf: Annotated[
         bool, typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap.")
     ] = False,

@@ -16,6 +16,7 @@ from rich.table import Table
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import (
     STDOUT,
+    JsonOptie,
     huishoudens,
     maak_console,
     meld_fouten,
@@ -273,17 +274,7 @@ def ronde(
             ".toml-bestand); vervangt [ronde] model uit ronde.toml.",
         ),
     ] = None,
-    json_pad: Annotated[
-        str | None,
-        typer.Option(
-            "--json",
-            metavar="PAD",
-            help="Schrijf de samenvatting (zoals samenvatting.json) ook als JSON naar PAD; met "
-            "'-' naar stdout, en het overzicht dan naar stderr (met --stil bevat stdout alleen "
-            "de JSON).",
-            show_default=False,
-        ),
-    ] = None,
+    json_pad: JsonOptie = None,
     backend: Annotated[
         str | None, typer.Option("--solver", help="Solver: highs (standaard) of cbc.")
     ] = None,
