@@ -97,6 +97,8 @@ class MipProbleem:
     """``min c·v  s.t.  rij_onder <= A v <= rij_boven,  kol_onder <= v <= kol_boven``.
 
     ``geheel[j]`` marks integer columns; ``start`` is an optional feasible point.
+    ``doel``: a backend may stop as soon as it has a solution with ``c·v <= doel``
+    (a sub-MIP whose target is already good enough); None: solve to the gap.
     """
 
     c: np.ndarray
@@ -107,6 +109,7 @@ class MipProbleem:
     kol_boven: np.ndarray
     geheel: np.ndarray
     start: np.ndarray | None = None
+    doel: float | None = None
 
     @property
     def n_kolommen(self) -> int:

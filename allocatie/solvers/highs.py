@@ -183,6 +183,9 @@ class HighsBackend:
         h.setOptionValue("time_limit", float(max(tijdslimiet_s, 0.01)))
         h.setOptionValue("solver", "ipx")
         h.setOptionValue("run_crossover", "on")
+        # Presolve finds little in these LPs and costs more than it saves (national
+        # round, four levels: 6.6/7.5/6.7 s with it, 5.5/5.8/6.3 s without).
+        h.setOptionValue("presolve", "off")
         h.setOptionValue("random_seed", int(opties.seed))
         if opties.threads:
             h.setOptionValue("threads", int(opties.threads))
@@ -213,6 +216,14 @@ class HighsBackend:
             h.setOptionValue("threads", int(opties.threads))
 
         _stop_op_deadline(h, time.perf_counter() + tijdslimiet_s)
+        if probleem.doel is not None:
+            doel = float(probleem.doel)
+
+            def genoeg(e: object) -> None:
+                if e.data_out.mip_primal_bound <= doel:  # type: ignore[attr-defined]
+                    e.interrupt()  # type: ignore[attr-defined]
+
+            h.cbMipInterrupt += genoeg
         lp = _highs_lp(probleem, geheel=True)
         h.passModel(lp)
         if probleem.start is not None:
