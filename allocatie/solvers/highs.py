@@ -204,6 +204,12 @@ class HighsBackend:
             tijd_s=time.perf_counter() - t0,
         )
 
+    def lp_sessie(self, probleem: MipProbleem, opties: SolverOpties) -> HighsSessie:
+        """A live LP of ``probleem`` (integrality dropped) for column generation."""
+        sessie = HighsSessie(probleem, opties, geheel=False)
+        sessie.zet_lp_methode("ipx")
+        return sessie
+
     def _los_op(
         self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float, t0: float
     ) -> BackendUitkomst:
@@ -310,6 +316,43 @@ class HighsSessie:
             A.indices.astype(np.int32),
             A.data.astype(float),
         )
+
+    def voeg_kolommen_toe(
+        self, c: np.ndarray, A: sp.csc_array, onder: np.ndarray, boven: np.ndarray
+    ) -> None:
+        """Append columns with costs ``c``, matrix columns ``A`` and bounds (continuous)."""
+        inf = highspy.kHighsInf
+        A = sp.csc_array(A)
+        self._h.addCols(
+            A.shape[1],
+            np.asarray(c, dtype=float),
+            np.where(np.isinf(onder), -inf, onder).astype(float),
+            np.where(np.isinf(boven), inf, boven).astype(float),
+            int(A.nnz),
+            A.indptr[:-1].astype(np.int32),
+            A.indices.astype(np.int32),
+            A.data.astype(float),
+        )
+        self._geheel = np.concatenate([self._geheel, np.zeros(A.shape[1], dtype=bool)])
+        self.n_kolommen += A.shape[1]
+
+    def zet_lp_methode(self, methode: str) -> None:
+        """``"ipx"``: interior point with crossover, no presolve (a cold LP);
+        ``"simplex"``: dual simplex from the current basis (after a small change)."""
+        if methode == "ipx":
+            self._h.setOptionValue("solver", "ipx")
+            self._h.setOptionValue("run_crossover", "on")
+            self._h.setOptionValue("presolve", "off")
+        elif methode == "simplex":
+            self._h.setOptionValue("solver", "simplex")
+            self._h.setOptionValue("simplex_strategy", 1)
+        else:
+            raise ValueError(f"onbekende LP-methode {methode!r}")
+
+    def kolomduaal(self) -> np.ndarray | None:
+        """Reduced costs of the last LP solve (None when HiGHS has no valid duals)."""
+        sol = self._h.getSolution()
+        return np.asarray(sol.col_dual, dtype=float) if sol.dual_valid else None
 
     def zet_geheel(self, geheel: bool) -> None:
         """Switch the integer columns of the original problem on or off."""
