@@ -117,10 +117,14 @@ def test_kolomgeneratie_geeft_de_volle_lp() -> None:
     opties = SolverOpties()
     opgave = inst.gemeenten["opgave"].to_numpy(float)
     v = gretige_start(model, opgave)
-    p: MipProbleem = _probleem(
-        model, model.doelen["kosten"], model.A, model.rij_onder, model.rij_boven, v
+    # Hold "onbediend" at the greedy start: without it the LP places nobody at cost 0.
+    c_onb = model.doelen["onbediend"]
+    A, onder, boven = solve._houd_vast(
+        model.A, model.rij_onder, model.rij_boven, c_onb, float(c_onb @ v) + 1e-6
     )
+    p: MipProbleem = _probleem(model, model.doelen["kosten"], A, onder, boven, v)
     vol = backend.los_lp_op(p, opties, 60)  # type: ignore[attr-defined]
+    assert vol.objectief is not None and vol.objectief > 10
     kg = _lp_met_kolomgeneratie(backend, p, opties, 60, model.kolommen["x"])
     assert vol.objectief is not None and kg.objectief is not None
     assert kg.objectief == pytest.approx(vol.objectief, rel=1e-7, abs=1e-6)
