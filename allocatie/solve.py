@@ -342,7 +342,7 @@ def _minmax_bewijs(
             )
         w = float(c @ uit.x) if uit.x is not None else np.inf
         log.info("Min-max-toets onder %.6g: LP haalbaar; afgerond %.6g", U, w)
-        if w >= U - 1e-9:
+        if uit.x is None or w >= U - 1e-9:
             break
         beste, beste_w = uit.x, w
     return beste, beste_w, grens
@@ -476,6 +476,7 @@ def _lp_eerst(
     if lp.x is None or lp.objectief is None or lp.kolomduaal is None:
         log.info("LP-relaxatie niet binnen de tijd; gewone MIP")
         return backend.los_op(probleem, opties, rest())
+    rc: np.ndarray = lp.kolomduaal
     grens = float(lp.objectief)
     beste = probleem.start
     beste_w = float(c @ beste) if beste is not None else np.inf
@@ -541,7 +542,7 @@ def _lp_eerst(
             beste_w,
             grens,
             lambda: min(rest(), vrij_tot - time.perf_counter()),
-            lp.kolomduaal,
+            rc,
             kolommen_x,
             typ,
         )
@@ -550,7 +551,7 @@ def _lp_eerst(
     while not gesloten() and beste is not None and rest() > 0.05:
         vrij = ~geheel | (xs > 1e-6) | (beste > 0.5)
         if typ is not None and kolommen_x is not None:
-            vrij |= _goedkoopste(lp.kolomduaal, kolommen_x, typ, k)
+            vrij |= _goedkoopste(rc, kolommen_x, typ, k)
             if mm is not None:
                 # Min-max: every count into the gemeenten that set the best value.
                 n = max(2, round(BUURT_GEMEENTEN * len(mm.y))) * k // BUURT_K
