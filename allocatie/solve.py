@@ -44,7 +44,7 @@ rounds small and fast:
 
 Time: every level gets a share of what is left of the limit; optional work
 (wider neighbourhoods, the min-max test, the full MIP) stops in time for each
-later level to get its LP and a first sub-MIP (`RESERVE_LP`), and the backend
+later level to get its LP and an even share of what is left, and the backend
 enforces its deadline with interrupt callbacks, so a solve returns close to its
 limit with its best solution.
 """
@@ -183,8 +183,6 @@ LP_AANDEEL = 0.85
 
 #: Time reserved per later level, as a multiple of this level's LP and heuristics.
 RESERVE = 2.5
-#: Time kept per later level before optional work, as a multiple of this level's LP.
-RESERVE_LP = 2.0
 #: The full MIP of a level runs only with at least this many seconds.
 MIN_MIP_S = 1.0
 
@@ -514,9 +512,12 @@ def _lp_eerst(
     # point has at most one basic count per row, so the LP's own support is often
     # too narrow to move whole households (national tekort: support alone 2976,
     # with k = 2 the LP bound 2950 in 1.7 s).
-    # Optional work (wider neighbourhoods, the min-max test) stops in time for each
-    # later level to get an LP and a first sub-MIP: about `RESERVE_LP` of this LP.
-    vrij_tot = min(t0 + budget, deadline - later * RESERVE_LP * lp.tijd_s)
+    # Sub-MIPs and the min-max test share the time that the LPs of the later levels
+    # (each estimated as long as this one) leave, evenly with the later levels. A
+    # fixed multiple of the LP per later level starved every level but the last at
+    # 30,000 households (LPs of 37-60 s: each sub-MIP got 2 s).
+    speling = deadline - time.perf_counter() - later * lp.tijd_s
+    vrij_tot = min(t0 + budget, time.perf_counter() + max(0.0, speling) / (later + 1))
     geprobeerd: list[float] = []  # best values at which the min-max test ran
 
     def toets() -> None:
