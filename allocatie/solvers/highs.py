@@ -93,6 +93,25 @@ def _status(status_h: highspy.HighsModelStatus, heeft: bool) -> Status:
     return Status.FOUT
 
 
+def _grenzen(onder: np.ndarray, boven: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds as HiGHS takes them: infinite as ``kHighsInf``, as floats."""
+    inf = highspy.kHighsInf
+    return (
+        np.where(np.isinf(onder), -inf, onder).astype(float),
+        np.where(np.isinf(boven), inf, boven).astype(float),
+    )
+
+
+def _ingepakt(A: sp.csr_array | sp.csc_array) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """A compressed matrix as HiGHS's (nnz, starts, indices, values)."""
+    return (
+        int(A.nnz),
+        A.indptr[:-1].astype(np.int32),
+        A.indices.astype(np.int32),
+        A.data.astype(float),
+    )
+
+
 def _highs_lp(probleem: MipProbleem, geheel: bool) -> highspy.HighsLp:
     """The problem as a ``HighsLp`` (column-wise matrix, infinite bounds as HiGHS's)."""
     inf = highspy.kHighsInf
@@ -305,36 +324,22 @@ class HighsSessie:
 
     def voeg_rijen_toe(self, A: sp.csr_array, onder: np.ndarray, boven: np.ndarray) -> None:
         """Append rows ``onder <= A x <= boven``."""
-        inf = highspy.kHighsInf
         A = sp.csr_array(A)
-        self._h.addRows(
-            A.shape[0],
-            np.where(np.isinf(onder), -inf, onder).astype(float),
-            np.where(np.isinf(boven), inf, boven).astype(float),
-            int(A.nnz),
-            A.indptr[:-1].astype(np.int32),
-            A.indices.astype(np.int32),
-            A.data.astype(float),
-        )
+        lo, hi = _grenzen(onder, boven)
+        nnz, start, index, waarde = _ingepakt(A)
+        self._h.addRows(A.shape[0], lo, hi, nnz, start, index, waarde)
 
     def voeg_kolommen_toe(
         self, c: np.ndarray, A: sp.csc_array, onder: np.ndarray, boven: np.ndarray
     ) -> None:
         """Append columns with costs ``c``, matrix columns ``A`` and bounds (continuous)."""
-        inf = highspy.kHighsInf
         A = sp.csc_array(A)
-        self._h.addCols(
-            A.shape[1],
-            np.asarray(c, dtype=float),
-            np.where(np.isinf(onder), -inf, onder).astype(float),
-            np.where(np.isinf(boven), inf, boven).astype(float),
-            int(A.nnz),
-            A.indptr[:-1].astype(np.int32),
-            A.indices.astype(np.int32),
-            A.data.astype(float),
-        )
-        self._geheel = np.concatenate([self._geheel, np.zeros(A.shape[1], dtype=bool)])
-        self.n_kolommen += A.shape[1]
+        lo, hi = _grenzen(onder, boven)
+        nnz, start, index, waarde = _ingepakt(A)
+        k = A.shape[1]
+        self._h.addCols(k, np.asarray(c, dtype=float), lo, hi, nnz, start, index, waarde)
+        self._geheel = np.concatenate([self._geheel, np.zeros(k, dtype=bool)])
+        self.n_kolommen += k
 
     def zet_lp_methode(self, methode: str) -> None:
         """``"ipx"``: interior point with crossover, no presolve (a cold LP);
