@@ -61,7 +61,7 @@ import scipy.sparse as sp
 
 from allocatie.instance import Instance
 from allocatie.model.bouw import AllocatieModel, bouw_model, verfijn
-from allocatie.model.minmax import MinMax, minmax, normaliseer
+from allocatie.model.minmax import MINMAX, MinMax, minmax, normaliseer
 from allocatie.model.onhaalbaar import lege_onhaalbaar
 from allocatie.model.start import gretige_start
 from allocatie.presets import Doel
@@ -136,18 +136,19 @@ def _houd_vast(
     )
 
 
-def _houd_minmax(model: AllocatieModel, naam: str, houd: float, kb: np.ndarray) -> np.ndarray:
-    """Column upper bounds ``kb``, with a held min-max level also as bounds in whole persons.
+def _houd_minmax(
+    mm: MinMax | None, houd: float, kb: np.ndarray, kol_onder: np.ndarray
+) -> np.ndarray:
+    """Column upper bounds ``kb``, with a held min-max level ``mm`` also as bounds in whole persons.
 
     Exact (`allocatie.model.minmax`): every normalised solution within the held
     value keeps them, and they make the LP of later levels much tighter than the
-    held row alone.
+    held row alone. ``mm`` None (not a min-max level): ``kb`` unchanged.
     """
-    mm = minmax(model, naam)
     if mm is None:
         return kb
     kb = kb.copy()
-    kb[mm.y] = np.maximum(np.minimum(kb[mm.y], mm.grenzen(houd)), model.kol_onder[mm.y])
+    kb[mm.y] = np.maximum(np.minimum(kb[mm.y], mm.grenzen(houd)), kol_onder[mm.y])
     return kb
 
 
@@ -168,8 +169,6 @@ BUURT_K = 4
 BUURT_GEMEENTEN = 0.03
 #: Largest such k (it doubles while the sub-MIPs finish).
 BUURT_K_MAX = 32
-#: Gap of a sub-MIP relative to the round's gap: its own bound is not a bound of the level.
-SUB_GAP = 1.0
 #: Least total excess in `_elastisch` that counts as "no LP solution" (not round-off).
 ELASTISCH_TOL = 1e-3
 
@@ -506,7 +505,6 @@ def _lp_eerst(
         return gap is not None and (gap <= opties.gap_relatief or beste_w <= grens + 1e-9)
 
     typ = _type_van(probleem.A, kolommen_x) if kolommen_x is not None else None
-    sub_opties = replace(opties, gap_relatief=opties.gap_relatief * SUB_GAP)
     # Neighbourhood sub-MIPs: the counts the LP or the best solution use, plus the
     # k counts of smallest reduced cost per type (k doubling while it pays). The LP
     # point has at most one basic count per row, so the LP's own support is often
@@ -566,7 +564,7 @@ def _lp_eerst(
                 start=beste,
                 doel=doel,
             ),
-            sub_opties,
+            opties,
             tijd,
         )
         verbeterd = drager.x is not None and float(c @ drager.x) < beste_w - 1e-9
@@ -674,10 +672,13 @@ def _los_niveaus(
     """
     A, onder, boven = model.A, model.rij_onder, model.rij_boven
     kb = model.kol_boven.copy()
+    # The min-max structures, read once per model (normalising and holding need them).
+    mms = {naam: minmax(model, naam) for naam in MINMAX}
+    structuren = [mm for mm in mms.values() if mm is not None]
     for naam, houd in gehouden:
         A, onder, boven = _houd_vast(A, onder, boven, model.doelen[naam], houd)
-        kb = _houd_minmax(model, naam, houd, kb)
-    v = normaliseer(model, v)
+        kb = _houd_minmax(mms.get(naam), houd, kb, model.kol_onder)
+    v = normaliseer(model, v, structuren)
     niveaus: list[NiveauUitkomst] = []
     gehouden = list(gehouden)
     solver_naam = backend.naam
@@ -700,7 +701,7 @@ def _los_niveaus(
                     model.kolommen["x"],
                     deadline=deadline,
                     later=later + len(volgorde) - i - 1,
-                    mm=minmax(model, naam),
+                    mm=mms.get(naam),
                 )
             else:
                 uit = backend.los_op(probleem, opties, budget)
@@ -712,7 +713,7 @@ def _los_niveaus(
                 NiveauUitkomst(naam, uit.status, None, uit.grens, None, None, uit.tijd_s)
             )
             return v, niveaus, gehouden, solver_naam, False
-        v = normaliseer(model, uit.x)
+        v = normaliseer(model, uit.x, structuren)
         waarde = float(c @ v)
         houd = waarde + max(doel.tolerantie_absoluut, doel.tolerantie_relatief * abs(waarde))
         # A tiny slack keeps the held level feasible despite solver round-off.
@@ -722,7 +723,7 @@ def _los_niveaus(
         )
         log.info("Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens)
         A, onder, boven = _houd_vast(A, onder, boven, c, houd)
-        kb = _houd_minmax(model, naam, houd, kb)
+        kb = _houd_minmax(mms.get(naam), houd, kb, model.kol_onder)
         gehouden.append((naam, houd))
     return v, niveaus, gehouden, solver_naam, True
 

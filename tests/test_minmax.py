@@ -133,7 +133,7 @@ def test_afgeronde_grenzen_snijden_geen_oplossing_af(i: int) -> None:
         assert w == pytest.approx(w0, abs=1e-6), naam
         houd = w + 1e-6 * max(1.0, abs(w))
         A, onder, boven = solve._houd_vast(A, onder, boven, c, houd)
-        kb = solve._houd_minmax(model, naam, houd, kb)
+        kb = solve._houd_minmax(minmax(model, naam), houd, kb, model.kol_onder)
         haalbaar(replace(model, A=A, rij_onder=onder, rij_boven=boven, kol_boven=kb), v)
 
 

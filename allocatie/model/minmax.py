@@ -110,7 +110,9 @@ def minmax(model: AllocatieModel, naam: str) -> MinMax | None:
     return MinMax(z=z, y=y, a=model.rij_boven[rijen].astype(float), b=b, x_rij=x_rij)
 
 
-def normaliseer(model: AllocatieModel, v: np.ndarray) -> np.ndarray:
+def normaliseer(
+    model: AllocatieModel, v: np.ndarray, structuren: list[MinMax] | None = None
+) -> np.ndarray:
     """``v`` with whole counts, ``tekort``/``over`` not both positive, tight ``zmax``/``omax``.
 
     Integer columns (and ``onbediend``, integral through ``assign``) are rounded;
@@ -119,7 +121,8 @@ def normaliseer(model: AllocatieModel, v: np.ndarray) -> np.ndarray:
     largest ratio their rows ask for. Every row that held for ``v`` still holds
     (both columns only go down, and rows bound them from above), and no level's
     value increases. A point that does not satisfy the ``need`` rows in whole
-    persons is returned unchanged except for the rounding.
+    persons is returned unchanged except for the rounding. ``structuren``: the
+    model's `minmax` structures when already read.
     """
     w = v.copy()
     rond = model.geheel.copy()
@@ -136,8 +139,9 @@ def normaliseer(model: AllocatieModel, v: np.ndarray) -> np.ndarray:
     s = np.rint(s)
     w[tek] = np.maximum(s, 0.0)
     w[ov] = np.maximum(-s, 0.0)
-    for naam in MINMAX:
-        mm = minmax(model, naam)
-        if mm is not None and len(mm.y):
+    if structuren is None:
+        structuren = [mm for n in MINMAX if (mm := minmax(model, n)) is not None]
+    for mm in structuren:
+        if len(mm.y):
             w[mm.z] = min(w[mm.z], max(mm.waarde(w), float(model.kol_onder[mm.z])))
     return w
