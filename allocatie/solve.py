@@ -42,6 +42,17 @@ rounds small and fast:
    solution better than the best one can move it. The full MIP then runs on
    what is left, from the best solution, for the rest of the level's time.
 
+5. *The second core.* The interior point method and HiGHS's MIP each use one
+   core, so two things run at once (`_Vooruitloper`): as soon as a level has
+   its LP bound, the next level's LP starts on a second thread with this level
+   held at the value it will probably reach (`_verwachte_waarde`: the bound
+   rounded up on a whole-valued level). If the level ends there or lower, that
+   LP is a relaxation of the next level's own and is used; else it is stopped.
+   A min-max level left with a gap is tested in the background (`_Bewijzer`)
+   while the later levels run. National round: every LP after the first is
+   ready when its level starts, and ``overvulling`` 0.25 is proven optimal
+   (LP bound 0.2253) where it used to stay open.
+
 Time: every level gets a share of what is left of the limit; optional work
 (wider neighbourhoods, the min-max test, the full MIP) stops in time for each
 later level to get its LP and an even share of what is left, and the backend
@@ -52,9 +63,12 @@ limit with its best solution.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -184,6 +198,11 @@ LP_AANDEEL = 0.85
 RESERVE = 2.5
 #: The full MIP of a level runs only with at least this many seconds.
 MIN_MIP_S = 1.0
+#: Seconds of HiGHS's MIP presolve per non-zero, measured on a 2-core machine:
+#: national coarse model (0.52 M non-zeros) 7.5-9.9 s, fine model (1.1 M) 23 s,
+#: 30,000 coarse (2.4 M) 53 s. Presolve does not see the deadline (national kosten:
+#: 11.5 s asked, 15.5 s taken, all presolve), so the full MIP needs twice this.
+PRESOLVE_S_PER_NIET_NUL = 2e-5
 
 #: Share of the remaining time a level may use: rest / (1 + AANDEEL * later levels).
 AANDEEL_LATER = 0.5
@@ -422,6 +441,15 @@ def _lp_met_kolomgeneratie(
         S |= nieuw
 
 
+def _met_kolomgeneratie(c: np.ndarray, kolommen_x: slice | None) -> bool:
+    """Whether the LP of the level ``c`` is solved by column generation (costs, many counts)."""
+    return (
+        kolommen_x is not None
+        and kolommen_x.stop > KOLOMGENERATIE_VANAF
+        and bool(np.any(c[kolommen_x] != 0))
+    )
+
+
 def _deelprobleem(probleem: MipProbleem, Ac: sp.csc_array, kols: np.ndarray) -> MipProbleem:
     """``probleem`` on the columns ``kols`` only (its LP, no start); ``Ac`` is its matrix."""
     return replace(
@@ -445,6 +473,9 @@ def _lp_eerst(
     deadline: float = np.inf,
     later: int = 0,
     mm: MinMax | None = None,
+    lp: LpUitkomst | None = None,
+    na_lp: Callable[[float], bool] | None = None,
+    heel: bool = False,
 ) -> BackendUitkomst:
     """One level: LP bound, RENS and neighbourhood sub-MIPs, then the full MIP.
 
@@ -455,6 +486,13 @@ def _lp_eerst(
     LP and heuristics took, before the overall ``deadline``. For a min-max level
     (``mm``) a gap left after the sub-MIPs is closed from below with
     `_minmax_bewijs`.
+
+    ``lp``: the LP relaxation solved already (of this problem or of a relaxation
+    of it: its value is then still a bound and its reduced costs still valid
+    for fixing). ``na_lp`` is called with the LP bound as soon as it is known
+    (to start the next level's LP on a second thread, `_los_niveaus`; it says
+    whether it did).
+    ``heel``: the level takes whole values only (`_gehele_waarde`).
     """
     t0 = time.perf_counter()
     c, geheel = probleem.c, probleem.geheel
@@ -462,11 +500,10 @@ def _lp_eerst(
     def rest() -> float:
         return budget - (time.perf_counter() - t0)
 
-    if (
-        kolommen_x is not None
-        and np.any(c[kolommen_x] != 0)
-        and kolommen_x.stop > KOLOMGENERATIE_VANAF
-    ):
+    if lp is not None:
+        pass
+    elif _met_kolomgeneratie(c, kolommen_x):
+        assert kolommen_x is not None
         lp = _lp_met_kolomgeneratie(backend, probleem, opties, LP_AANDEEL * budget, kolommen_x)
     else:
         lp = backend.los_lp_op(probleem, opties, LP_AANDEEL * budget)  # type: ignore[attr-defined]
@@ -475,6 +512,8 @@ def _lp_eerst(
         return backend.los_op(probleem, opties, rest())
     rc: np.ndarray = lp.kolomduaal
     grens = float(lp.objectief)
+    # The next level's LP, if started now, runs beside this level's heuristics.
+    vooruit = na_lp(grens) if na_lp is not None else False
     beste = probleem.start
     beste_w = float(c @ beste) if beste is not None else np.inf
     solver = ""
@@ -497,8 +536,13 @@ def _lp_eerst(
         "LP-grens %.6g in %.1f s; RENS %s, beste %.6g", grens, lp.tijd_s, rens.status.value, beste_w
     )
 
-    # Sub-MIPs stop at the first solution that closes the level's gap.
+    # Sub-MIPs stop at the first solution that closes the level's gap; on a
+    # whole-valued level only at the bound rounded up: every person more there
+    # loosens the later levels (national round: tekort 2954 instead of 2950 let the
+    # eerlijkheid LP bound drop from 0.213 to 0.182, and its sub-MIPs stuck at 0.61).
     doel = _doelwaarde(grens, opties.gap_relatief)
+    if heel:
+        doel = min(doel, float(np.ceil(grens - 1e-6)))
 
     def gesloten() -> bool:
         gap = relatieve_gap(beste_w, grens) if np.isfinite(beste_w) else None
@@ -513,8 +557,9 @@ def _lp_eerst(
     # Sub-MIPs and the min-max test share the time that the LPs of the later levels
     # (each estimated as long as this one) leave, evenly with the later levels. A
     # fixed multiple of the LP per later level starved every level but the last at
-    # 30,000 households (LPs of 37-60 s: each sub-MIP got 2 s).
-    speling = deadline - time.perf_counter() - later * lp.tijd_s
+    # 30,000 households (LPs of 37-60 s: each sub-MIP got 2 s). The next level's
+    # LP started beside them (``vooruit``) needs no time of its own.
+    speling = deadline - time.perf_counter() - (later - vooruit) * lp.tijd_s
     vrij_tot = min(t0 + budget, time.perf_counter() + max(0.0, speling) / (later + 1))
     geprobeerd: list[float] = []  # best values at which the min-max test ran
 
@@ -546,6 +591,7 @@ def _lp_eerst(
             typ,
         )
 
+    presolve_s = PRESOLVE_S_PER_NIET_NUL * probleem.A.nnz
     k = BUURT_K
     while not gesloten() and beste is not None and rest() > 0.05:
         vrij = ~geheel | (xs > 1e-6) | (beste > 0.5)
@@ -580,10 +626,11 @@ def _lp_eerst(
         # A proof is cheaper than wider neighbourhoods (province overvulling: 0.06
         # s against 0.5 s for k = 8 to 32, none better).
         toets()
-        # Wider only while the last one was searched to the end and paid off.
+        # Wider only while the last one was searched to the end and paid off, or
+        # the full MIP has no time for its presolve (national kosten: 15 s).
         if (
             typ is None
-            or not verbeterd
+            or (not verbeterd and 2 * presolve_s < rest())
             or drager.status is not Status.OPTIMAAL
             or k >= BUURT_K_MAX
             or time.perf_counter() >= vrij_tot
@@ -599,7 +646,7 @@ def _lp_eerst(
     voorwerk = time.perf_counter() - t0
     mip_tijd = min(rest(), deadline - time.perf_counter() - later * RESERVE * voorwerk)
     # Below the time its own LP took, the full MIP rarely gets past presolve.
-    if mip_tijd <= max(MIN_MIP_S, voorwerk):
+    if mip_tijd <= max(MIN_MIP_S, voorwerk, 2 * presolve_s):
         status = Status.TIJDSLIMIET if beste is not None else Status.GEEN_OPLOSSING
         return BackendUitkomst(status, beste, beste_w, grens, gap, time.perf_counter() - t0, solver)
 
@@ -649,6 +696,185 @@ def _lp_eerst(
     )
 
 
+def _houdwaarde(doel: Doel, waarde: float) -> float:
+    """The value a level is held at after reaching ``waarde``: plus the preset's tolerance.
+
+    A tiny slack on top keeps the held level feasible despite solver round-off.
+    """
+    houd = waarde + max(doel.tolerantie_absoluut, doel.tolerantie_relatief * abs(waarde))
+    return houd + 1e-6 * max(1.0, abs(waarde))
+
+
+def _gehele_waarde(model: AllocatieModel, c: np.ndarray) -> bool:
+    """Whether the level ``c`` takes whole values at every normalised solution.
+
+    True when it weighs only integer columns, ``onbediend`` (a type's size minus
+    its integer counts), ``tekort`` and ``over`` (whole persons after
+    `normaliseer`), with whole weights: ``onbediend`` and ``tekort`` (persons),
+    ``stabiliteit`` (households).
+    """
+    heel = model.geheel.copy()
+    for fam in ("onbediend", "tekort", "over"):
+        if fam in model.kolommen:
+            heel[model.kolommen[fam]] = True
+    nz = c != 0
+    return bool(np.all(heel[nz]) and np.all(c[nz] == np.round(c[nz])))
+
+
+def _verwachte_waarde(
+    model: AllocatieModel, c: np.ndarray, grens: float, gap: float, mm: MinMax | None
+) -> float:
+    """The value a level will probably reach, from its LP bound ``grens`` (never below it).
+
+    A whole-valued level: the bound rounded up (the national round reaches it
+    on ``onbediend`` and ``tekort``). Any other: the largest value within the
+    gap (a min-max level held in whole persons barely loosens with it).
+    """
+    if mm is None and _gehele_waarde(model, c):
+        return float(np.ceil(grens - 1e-6))
+    return _doelwaarde(grens, gap)
+
+
+@dataclass
+class _Vooruit:
+    """The LP of the next level, started on a second thread before this level ends.
+
+    It holds this level at ``houd``, a guess (`_verwachte_waarde`); if the level
+    ends held at most there, that LP is a relaxation of the next level's own LP
+    (the held row and the bounds of `_houd_minmax` only loosen as ``houd``
+    grows), so its value is a valid bound and its reduced costs are valid for
+    fixing. Otherwise it is stopped and the next level solves its own LP.
+    """
+
+    toekomst: Future[LpUitkomst]
+    houd: float
+    afbreken: threading.Event
+
+    def uitkomst(self, houd: float) -> LpUitkomst | None:
+        """Its LP if the level ended held at ``houd`` (waits for it); else None."""
+        if houd <= self.houd:
+            lp = self.toekomst.result()
+            return lp if lp.status is Status.OPTIMAAL else None
+        self.stop()
+        return None
+
+    def stop(self) -> None:
+        """Stop it and wait until it has stopped."""
+        self.afbreken.set()
+        self.toekomst.result()
+
+
+class _Vooruitloper:
+    """Starts the LP of the next level on a second thread (`_Vooruit`) and hands it over."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        opties: SolverOpties,
+        doel: Doel,
+        model: AllocatieModel,
+        deadline: float,
+    ) -> None:
+        self.backend, self.opties, self.doel, self.model = backend, opties, doel, model
+        self.deadline = deadline
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vooruit-lp")
+        self.lopend: _Vooruit | None = None
+
+    def start(
+        self,
+        A: sp.csr_array,
+        onder: np.ndarray,
+        boven: np.ndarray,
+        kb: np.ndarray,
+        c: np.ndarray,
+        mm: MinMax | None,
+        volgende: str,
+        later: int,
+        grens: float,
+    ) -> bool:
+        """Start the LP of ``volgende`` with the level ``c`` (LP bound ``grens``) held at its
+        expected value; the rows ``A`` and column bounds ``kb`` hold the earlier levels.
+        False: not started (a level whose LP is column generation)."""
+        model = self.model
+        c2 = model.doelen[volgende]
+        if _met_kolomgeneratie(c2, model.kolommen["x"]):
+            return False
+        gok = _verwachte_waarde(model, c, grens, self.opties.gap_relatief, mm)
+        houd = _houdwaarde(self.doel, gok)
+        A2, onder2, boven2 = _houd_vast(A, onder, boven, c, houd)
+        kb2 = _houd_minmax(mm, houd, kb, model.kol_onder)
+        p2 = _probleem(model, c2, A2, onder2, boven2, None, volgende, kb2)
+        tijd = LP_AANDEEL * _budget(self.deadline - time.perf_counter(), later)
+        afbreken = threading.Event()
+        toekomst = self.pool.submit(self.backend.los_lp_op, p2, self.opties, tijd, afbreken)  # type: ignore[attr-defined]
+        self.lopend = _Vooruit(toekomst, houd, afbreken)
+        return True
+
+    def neem(self, houd: float, naam: str) -> LpUitkomst | None:
+        """The LP started for the level ``naam`` if the level before it is held at
+        ``houd`` or tighter (waits for it), else None."""
+        vooruit, self.lopend = self.lopend, None
+        if vooruit is None:
+            return None
+        lp = vooruit.uitkomst(houd)
+        log.info("Vooruit gestarte LP van %s: %s", naam, "gebruikt" if lp else "niet bruikbaar")
+        return lp
+
+    def sluit(self) -> None:
+        """Stop what still runs and end the thread."""
+        if self.lopend is not None:
+            self.lopend.stop()
+            self.lopend = None
+        self.pool.shutdown(wait=True)
+
+
+class _Bewijzer:
+    """Min-max tests (`_elastisch`) of levels left with a gap, on a thread of their own.
+
+    A min-max level that ends with its gap open (no time for `_minmax_bewijs`)
+    is tested while the later levels run: if the LP with every count below its
+    value U in whole persons (`MinMax.strikt`) is infeasible, U is optimal and
+    becomes the level's bound. The later levels do not depend on it (they hold
+    the level at U either way); the test only makes the reported gap honest and
+    small. National round: overvulling 0.25 against the LP bound 0.2253.
+    """
+
+    def __init__(self, backend: Backend, opties: SolverOpties, deadline: float) -> None:
+        self.backend, self.opties, self.deadline = backend, opties, deadline
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bewijs")
+        self.lopend: dict[str, tuple[float, Future[LpUitkomst]]] = {}
+
+    def start(self, naam: str, probleem: MipProbleem, mm: MinMax, waarde: float) -> None:
+        """Test in the background whether level ``naam`` is optimal at ``waarde``."""
+        elastisch = _elastisch(probleem, mm.y, mm.strikt(waarde))
+        tijd = self.deadline - time.perf_counter()
+        toekomst = self.pool.submit(self.backend.los_lp_op, elastisch, self.opties, tijd)  # type: ignore[attr-defined]
+        self.lopend[naam] = (waarde, toekomst)
+
+    def pas_toe(self, niveaus: list[NiveauUitkomst]) -> list[NiveauUitkomst]:
+        """``niveaus`` with every proven level optimal (waits for the tests: to the deadline)."""
+        uit = []
+        for n in niveaus:
+            if n.naam in self.lopend:
+                waarde, toekomst = self.lopend.pop(n.naam)
+                lp = toekomst.result()
+                bewezen = lp.objectief is not None and lp.objectief > ELASTISCH_TOL
+                log.info(
+                    "Min-max-toets achteraf, %s onder %.6g: %s",
+                    n.naam,
+                    waarde,
+                    "geen LP-oplossing (optimaal)" if bewezen else "niet bewezen",
+                )
+                if bewezen and n.waarde == waarde:
+                    n = replace(n, status=Status.OPTIMAAL, grens=waarde, gap=0.0)
+            uit.append(n)
+        return uit
+
+    def sluit(self) -> None:
+        """End the thread (after the tests still running, which stop at the deadline)."""
+        self.pool.shutdown(wait=True)
+
+
 def _los_niveaus(
     model: AllocatieModel,
     volgorde: tuple[str, ...],
@@ -662,13 +888,15 @@ def _los_niveaus(
     lp_eerst: bool,
     later: int,
     voortgang: Voortgang | None,
+    bewijzer: _Bewijzer | None = None,
 ) -> tuple[np.ndarray, list[NiveauUitkomst], list[tuple[str, float]], str, bool]:
     """Solve ``volgorde`` on ``model`` from the feasible point ``v``.
 
     ``gehouden`` are earlier levels (name, held value) to hold as rows first.
     Returns the last solution, the level outcomes, all held levels, the solver
     name and whether every level ran (False: stopped at the limit or without
-    a solution).
+    a solution). ``bewijzer``: tests min-max levels left with a gap in the
+    background (`_Bewijzer`).
     """
     A, onder, boven = model.A, model.rij_onder, model.rij_boven
     kb = model.kol_boven.copy()
@@ -683,49 +911,70 @@ def _los_niveaus(
     gehouden = list(gehouden)
     solver_naam = backend.naam
     kan_lp = lp_eerst and hasattr(backend, "los_lp_op")
-    for i, naam in enumerate(volgorde):
-        c = model.doelen[naam]
-        rest = deadline - time.perf_counter()
-        if rest <= 0:
-            log.warning("Tijdslimiet bereikt vóór niveau %s", naam)
-            return v, niveaus, gehouden, solver_naam, False
-        budget = _budget(rest, later + len(volgorde) - i - 1)
-        probleem = _probleem(model, c, A, onder, boven, v, naam, kb)
-        with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
-            if kan_lp:
-                uit = _lp_eerst(
-                    backend,
-                    probleem,
-                    opties,
-                    budget,
-                    model.kolommen["x"],
-                    deadline=deadline,
-                    later=later + len(volgorde) - i - 1,
-                    mm=mms.get(naam),
-                )
-            else:
-                uit = backend.los_op(probleem, opties, budget)
-            uit_niveau.append(uit.status.value)
-        solver_naam = uit.solver or solver_naam
-        if not uit.status.heeft_oplossing or uit.x is None:
-            log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
-            niveaus.append(
-                NiveauUitkomst(naam, uit.status, None, uit.grens, None, None, uit.tijd_s)
+    # The LP of the next level runs on a second thread while this level's
+    # sub-MIPs run (the interior point method uses one core; HiGHS's MIP mostly one).
+    loper = _Vooruitloper(backend, opties, doel, model, deadline) if kan_lp else None
+    try:
+        for i, naam in enumerate(volgorde):
+            c = model.doelen[naam]
+            rest = deadline - time.perf_counter()
+            if rest <= 0:
+                log.warning("Tijdslimiet bereikt vóór niveau %s", naam)
+                return v, niveaus, gehouden, solver_naam, False
+            na = later + len(volgorde) - i - 1
+            budget = _budget(rest, na)
+            probleem = _probleem(model, c, A, onder, boven, v, naam, kb)
+            lp = loper.neem(gehouden[-1][1], naam) if loper is not None and gehouden else None
+            na_lp = (
+                partial(loper.start, A, onder, boven, kb, c, mms.get(naam), volgorde[i + 1], na - 1)
+                if loper is not None and i + 1 < len(volgorde)
+                else None
             )
-            return v, niveaus, gehouden, solver_naam, False
-        v = normaliseer(model, uit.x, structuren)
-        waarde = float(c @ v)
-        houd = waarde + max(doel.tolerantie_absoluut, doel.tolerantie_relatief * abs(waarde))
-        # A tiny slack keeps the held level feasible despite solver round-off.
-        houd += 1e-6 * max(1.0, abs(waarde))
-        niveaus.append(
-            NiveauUitkomst(naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s)
-        )
-        log.info("Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens)
-        A, onder, boven = _houd_vast(A, onder, boven, c, houd)
-        kb = _houd_minmax(mms.get(naam), houd, kb, model.kol_onder)
-        gehouden.append((naam, houd))
-    return v, niveaus, gehouden, solver_naam, True
+
+            with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
+                if kan_lp:
+                    uit = _lp_eerst(
+                        backend,
+                        probleem,
+                        opties,
+                        budget,
+                        model.kolommen["x"],
+                        deadline=deadline,
+                        later=na,
+                        mm=mms.get(naam),
+                        lp=lp,
+                        na_lp=na_lp,
+                        heel=mms.get(naam) is None and _gehele_waarde(model, c),
+                    )
+                else:
+                    uit = backend.los_op(probleem, opties, budget)
+                uit_niveau.append(uit.status.value)
+            solver_naam = uit.solver or solver_naam
+            if not uit.status.heeft_oplossing or uit.x is None:
+                log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
+                niveaus.append(
+                    NiveauUitkomst(naam, uit.status, None, uit.grens, None, None, uit.tijd_s)
+                )
+                return v, niveaus, gehouden, solver_naam, False
+            v = normaliseer(model, uit.x, structuren)
+            waarde = float(c @ v)
+            houd = _houdwaarde(doel, waarde)
+            niveaus.append(
+                NiveauUitkomst(naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s)
+            )
+            log.info(
+                "Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens
+            )
+            mm = mms.get(naam)
+            if bewijzer is not None and mm is not None and uit.status is not Status.OPTIMAAL:
+                bewijzer.start(naam, probleem, mm, waarde)
+            A, onder, boven = _houd_vast(A, onder, boven, c, houd)
+            kb = _houd_minmax(mm, houd, kb, model.kol_onder)
+            gehouden.append((naam, houd))
+        return v, niveaus, gehouden, solver_naam, True
+    finally:
+        if loper is not None:
+            loper.sluit()
 
 
 def los_op(
@@ -807,39 +1056,50 @@ def los_op(
     volledig = True
     solver_naam = backend.naam
     eerst = volgorde
-    if grof is not None:
-        vg, niveaus, gehouden, solver_naam, volledig = _los_niveaus(
-            grof,
-            volgorde[:voor],
-            gretige_start(grof, opgave),
-            [],
-            backend,
-            opties,
-            doel,
-            deadline,
-            lp_eerst=slim,
-            later=len(volgorde) - voor,
-            voortgang=voortgang,
-        )
-        v = verfijn(grof, model, vg)
-        eerst = volgorde[voor:] if volledig else ()
-    else:
-        v = gretige_start(model, opgave) if slim else model.startoplossing(opgave)
-    if eerst:
-        v, meer, gehouden, solver_naam, volledig = _los_niveaus(
-            model,
-            eerst,
-            v,
-            gehouden,
-            backend,
-            opties,
-            doel,
-            deadline,
-            lp_eerst=slim,
-            later=0,
-            voortgang=voortgang,
-        )
-        niveaus += meer
+    bewijzer = (
+        _Bewijzer(backend, opties, deadline) if slim and hasattr(backend, "los_lp_op") else None
+    )
+    try:
+        if grof is not None:
+            vg, niveaus, gehouden, solver_naam, volledig = _los_niveaus(
+                grof,
+                volgorde[:voor],
+                gretige_start(grof, opgave),
+                [],
+                backend,
+                opties,
+                doel,
+                deadline,
+                lp_eerst=slim,
+                later=len(volgorde) - voor,
+                voortgang=voortgang,
+                bewijzer=bewijzer,
+            )
+            v = verfijn(grof, model, vg)
+            eerst = volgorde[voor:] if volledig else ()
+        else:
+            v = gretige_start(model, opgave) if slim else model.startoplossing(opgave)
+        if eerst:
+            v, meer, gehouden, solver_naam, volledig = _los_niveaus(
+                model,
+                eerst,
+                v,
+                gehouden,
+                backend,
+                opties,
+                doel,
+                deadline,
+                lp_eerst=slim,
+                later=0,
+                voortgang=voortgang,
+                bewijzer=bewijzer,
+            )
+            niveaus += meer
+        if bewijzer is not None:
+            niveaus = bewijzer.pas_toe(niveaus)
+    finally:
+        if bewijzer is not None:
+            bewijzer.sluit()
 
     if not niveaus or niveaus[0].waarde is None:
         status = Status.GEEN_OPLOSSING

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import replace
 
@@ -24,18 +25,28 @@ from allocatie.solvers.base import (
 log = logging.getLogger(__name__)
 
 
+#: Whether HiGHS has printed (to /dev/null) its banner already: only the first
+#: ``Highs`` object of a process prints it.
+_banner_geweest = False
+
+
 def _nieuwe_highs() -> highspy.Highs:
     """A silent ``Highs`` object.
 
-    HiGHS prints its copyright banner from the constructor, before any option
-    can be set; it would land in the middle of the CLI's Dutch output, so the
-    process's stdout is pointed at /dev/null while the object is made.
+    HiGHS prints its copyright banner from the constructor of the first object,
+    before any option can be set; it would land in the middle of the CLI's Dutch
+    output, so the process's stdout is pointed at /dev/null while that object is
+    made. Only then and only on the main thread: a worker thread (the LP of the
+    next level, `allocatie.solve`) must not take the main thread's stdout away.
     """
-    sys.stdout.flush()
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        fd = None
+    global _banner_geweest
+    fd = None
+    if not _banner_geweest and threading.current_thread() is threading.main_thread():
+        sys.stdout.flush()
+        try:
+            fd = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):
+            fd = None
     if fd is None:
         h = highspy.Highs()
     else:
@@ -47,6 +58,7 @@ def _nieuwe_highs() -> highspy.Highs:
         finally:
             os.dup2(bewaard, fd)
             os.close(bewaard)
+        _banner_geweest = True
     # Logging stays on, but never reaches the console: HiGHS (seen with 1.16) polls
     # the MIP interrupt callback at its log points only when output is enabled, so
     # without it a deadline is not seen during presolve and the root LP (a 5 s
@@ -56,16 +68,19 @@ def _nieuwe_highs() -> highspy.Highs:
     return h
 
 
-def _stop_op_deadline(h: highspy.Highs, deadline: float) -> None:
+def _stop_op_deadline(
+    h: highspy.Highs, deadline: float, afbreken: threading.Event | None = None
+) -> None:
     """Interrupt every HiGHS phase (simplex, IPM, MIP) once ``perf_counter() > deadline``.
 
     HiGHS checks its own ``time_limit`` only at some points (seen: 19% over at
     8,000 households); the interrupt callbacks are polled inside the loops, so
-    the solve returns with its best solution close to the deadline.
+    the solve returns with its best solution close to the deadline. Also once
+    ``afbreken`` is set (another thread no longer needs the result).
     """
 
     def stop(e: object) -> None:
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or (afbreken is not None and afbreken.is_set()):
             e.interrupt()  # type: ignore[attr-defined]
 
     h.cbSimplexInterrupt += stop
@@ -188,14 +203,19 @@ class HighsBackend:
         return opnieuw
 
     def los_lp_op(
-        self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float
+        self,
+        probleem: MipProbleem,
+        opties: SolverOpties,
+        tijdslimiet_s: float,
+        afbreken: threading.Event | None = None,
     ) -> LpUitkomst:
         """Solve the LP relaxation of ``probleem`` (integrality dropped).
 
         The interior point solver IPX with crossover: on these degenerate
         assignment LPs it is several times faster than dual simplex (measured
         on the national round: 6-8 s against 14-79 s per level), and crossover
-        gives a basic point, nearly integral, with exact duals.
+        gives a basic point, nearly integral, with exact duals. ``afbreken``: stop
+        (no solution) as soon as another thread sets it.
         """
         t0 = time.perf_counter()
         h = _nieuwe_highs()
@@ -208,7 +228,7 @@ class HighsBackend:
         h.setOptionValue("random_seed", int(opties.seed))
         if opties.threads:
             h.setOptionValue("threads", int(opties.threads))
-        _stop_op_deadline(h, t0 + tijdslimiet_s)
+        _stop_op_deadline(h, t0 + tijdslimiet_s, afbreken)
         h.passModel(_highs_lp(probleem, geheel=False))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
