@@ -2,9 +2,9 @@
 
 - `_gehele_waarde` / `_verwachte_waarde`: which levels take whole values and
   the value a level is expected to reach from its LP bound.
-- `_Vooruit`: the LP of the next level, started early with a guessed hold, is
-  handed over only when the level ended at or below the guess; otherwise it
-  is stopped.
+- `_duale_grens`: any row duals bound an LP from below; its own give its value.
+- `_Vooruit`: the LP of the next level, started early with a guessed hold,
+  hands over the dual bound for the problem the level really left.
 - A whole solve with the early LPs reaches the same level values as one
   without, with valid bounds, and really uses them.
 - `_Bewijzer`: the min-max test run in the background proves a level optimal
@@ -20,13 +20,14 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from test_aggregatie import uit_synthetisch
 from test_minmax import _twee_gemeenten
 
 from allocatie import los_op, solve
 from allocatie.model.bouw import bouw_model
 from allocatie.result import NiveauUitkomst
-from allocatie.solvers import SolverOpties, Status, kies_backend
+from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.solvers.base import LpUitkomst
 
 
@@ -59,24 +60,73 @@ def test_verwachte_waarde() -> None:
     assert g == solve._doelwaarde(0.2132, 0.005)
 
 
+def _lp_klein(seed: int) -> MipProbleem:
+    """A small random LP with rows of both kinds and finite and infinite bounds."""
+    rng = np.random.default_rng(seed)
+    m, n = 6, 10
+    A = sp.csr_array(rng.integers(0, 4, size=(m, n)).astype(float))
+    return MipProbleem(
+        c=rng.uniform(-1, 3, n),
+        A=A,
+        rij_onder=np.where(np.arange(m) % 2 == 0, 2.0, -np.inf),
+        rij_boven=np.where(np.arange(m) % 2 == 0, np.inf, 20.0),
+        kol_onder=np.zeros(n),
+        kol_boven=np.where(np.arange(n) % 3 == 0, np.inf, 5.0),
+        geheel=np.zeros(n, dtype=bool),
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_duale_grens(seed: int) -> None:
+    backend = kies_backend("highs")
+    opties = SolverOpties()
+    p = _lp_klein(seed)
+    lp = backend.los_lp_op(p, opties, 10)  # type: ignore[attr-defined]
+    assert lp.status is Status.OPTIMAAL and lp.rijduaal is not None
+    # The LP's own duals: its value.
+    grens, _, _ = solve._duale_grens(p, lp.rijduaal)
+    assert grens == pytest.approx(lp.objectief, rel=1e-7, abs=1e-7)
+    # Bounds of the rows moved both ways: the old duals still bound the new LP,
+    # and the bound is tight where the LP stays at the same basis.
+    rng = np.random.default_rng(100 + seed)
+    for _ in range(5):
+        q = replace(p, rij_boven=p.rij_boven + rng.uniform(-3, 3, p.n_rijen))
+        nieuw = backend.los_lp_op(q, opties, 10)  # type: ignore[attr-defined]
+        if nieuw.status is not Status.OPTIMAAL:
+            continue
+        g2, _, _ = solve._duale_grens(q, lp.rijduaal)
+        assert g2 <= nieuw.objectief + 1e-7
+    # Any duals at all give a bound (never above the LP).
+    for _ in range(5):
+        g3, _, _ = solve._duale_grens(p, rng.normal(size=p.n_rijen))
+        assert g3 <= lp.objectief + 1e-7
+
+
 def _klaar(lp: LpUitkomst) -> Future[LpUitkomst]:
     f: Future[LpUitkomst] = Future()
     f.set_result(lp)
     return f
 
 
-def test_vooruit_alleen_bij_een_houd_binnen_de_gok() -> None:
-    lp = LpUitkomst(Status.OPTIMAAL, np.zeros(2), 1.5, np.zeros(1), np.zeros(2), 0.1)
-    stop = threading.Event()
-    v = solve._Vooruit(_klaar(lp), 10.0, stop)
-    assert v.uitkomst(10.0) is lp  # held exactly at the guess: a relaxation
-    assert v.uitkomst(9.0) is lp  # tighter: still a relaxation
-    assert not stop.is_set()
-    assert v.uitkomst(10.000001) is None  # looser than the LP: not a bound
-    assert stop.is_set()
+def test_vooruit_geeft_de_duale_grens_voor_het_echte_probleem() -> None:
+    backend = kies_backend("highs")
+    p = _lp_klein(1)
+    lp = backend.los_lp_op(p, SolverOpties(), 10)  # type: ignore[attr-defined]
+    v = solve._Vooruit(_klaar(lp), 10.0, threading.Event())
+    zelfde = v.uitkomst(p)
+    assert zelfde is not None and zelfde.objectief == pytest.approx(lp.objectief, abs=1e-7)
+    losser = replace(p, rij_boven=p.rij_boven + 5.0)
+    echt = backend.los_lp_op(losser, SolverOpties(), 10)  # type: ignore[attr-defined]
+    uit = v.uitkomst(losser)
+    assert uit is not None and uit.objectief is not None and uit.kolomduaal is not None
+    assert uit.objectief <= echt.objectief + 1e-7
+    # Reduced costs that fit the bound: c - A^T y.
+    np.testing.assert_allclose(
+        uit.kolomduaal, np.where(np.abs(d := losser.c - losser.A.T @ uit.rijduaal) < 1e-9, 0, d)
+    )
     # An LP that did not finish is never handed over.
     half = LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.1)
-    assert solve._Vooruit(_klaar(half), 10.0, threading.Event()).uitkomst(5.0) is None
+    assert solve._Vooruit(_klaar(half), 10.0, threading.Event()).uitkomst(p) is None
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -87,7 +137,7 @@ def test_vooruit_zelfde_waarden_en_geldige_grenzen(
     opties = replace(inst.solver, tijdslimiet_s=60, gap_relatief=0.0)
     with caplog.at_level(logging.INFO, logger="allocatie.solve"):
         met = los_op(inst, opties)
-    assert "gebruikt" in caplog.text  # the early LPs really ran and were used
+    assert "eigen waarde" in caplog.text  # the early LPs really ran and were used
     with monkeypatch.context() as m:
         m.setattr(solve._Vooruitloper, "start", lambda *a, **k: False)
         zonder = los_op(inst, opties)
@@ -99,22 +149,19 @@ def test_vooruit_zelfde_waarden_en_geldige_grenzen(
 
 
 @pytest.mark.parametrize("seed", [1, 4])
-def test_vooruit_met_te_krappe_gok_blijft_juist(
+def test_vooruit_met_te_krappe_gok_blijft_geldig(
     seed: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A guess at the bare LP bound (below what a level reaches when it has an
-    integrality gap): such early LPs are not used, values and bounds stay right."""
+    integrality gap): the early LPs are used with their dual bound, which stays
+    valid (never above the level's value)."""
     inst = uit_synthetisch(10, 200, seed)
-    opties = replace(inst.solver, tijdslimiet_s=60, gap_relatief=0.0)
-    with monkeypatch.context() as m:
-        m.setattr(solve._Vooruitloper, "start", lambda *a, **k: False)
-        zonder_vooruit = los_op(inst, opties)
+    opties = replace(inst.solver, tijdslimiet_s=60, gap_relatief=0.2)
     monkeypatch.setattr(solve, "_verwachte_waarde", lambda model, c, grens, gap, mm: grens)
     with caplog.at_level(logging.INFO, logger="allocatie.solve"):
         res = los_op(inst, opties)
-    assert "niet bruikbaar" in caplog.text
-    for a, b in zip(res.niveaus, zonder_vooruit.niveaus, strict=True):
-        assert a.waarde == pytest.approx(b.waarde, rel=1e-6, abs=1e-6), a.naam
+    assert "eigen waarde" in caplog.text
+    for a in res.niveaus:
         assert a.grens is not None and a.waarde is not None
         assert a.grens <= a.waarde + 1e-6 * max(1.0, abs(a.waarde)), a.naam
 
