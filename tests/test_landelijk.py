@@ -127,3 +127,49 @@ def test_lagrangegrens_bij_vroeg_stoppen_is_geldig(
     # bound is strictly weaker, while its point is feasible with a value >= the LP.
     assert kg.objectief < vol - 1e-6
     assert float(p.c @ kg.x) >= vol - 1e-6
+
+
+def _met_vaste_kolommen(seed: int) -> MipProbleem:
+    """A knapsack with two rows, some items fixed in, some out, and a row whose
+    columns are all fixed (it drops out of the reduced problem)."""
+    rng = np.random.default_rng(seed)
+    n = 30
+    w = rng.integers(5, 40, n).astype(float)
+    v = rng.integers(5, 40, n).astype(float)
+    A = np.vstack([w, rng.integers(0, 3, n).astype(float), np.zeros(n)])
+    A[2, :3] = 1.0  # only fixed columns in this row
+    onder, boven = np.zeros(n), np.ones(n)
+    onder[:5] = 1.0  # fixed in: 0..4
+    boven[5:12] = 0.0  # fixed out: 5..11
+    return MipProbleem(
+        c=-v,
+        A=sp.csr_array(A),
+        rij_onder=np.array([-np.inf, 3.0, 3.0]),
+        rij_boven=np.array([w.sum() / 3, np.inf, 3.0]),
+        kol_onder=onder,
+        kol_boven=boven,
+        geheel=np.ones(n, dtype=bool),
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_los_deel_zelfde_optimum_als_het_hele_probleem(seed: int) -> None:
+    backend = kies_backend("highs")
+    opties = SolverOpties(gap_relatief=0.0)
+    p = _met_vaste_kolommen(seed)
+    heel = backend.los_op(p, opties, 30)
+    deel = solve._los_deel(backend, p, opties, 30)
+    assert heel.status is Status.OPTIMAAL and deel.status is Status.OPTIMAAL
+    assert deel.x is not None and deel.objectief is not None and deel.grens is not None
+    assert deel.objectief == pytest.approx(heel.objectief)
+    assert float(p.c @ deel.x) == pytest.approx(deel.objectief)  # mapped back, shifted
+    assert deel.grens <= deel.objectief + 1e-9
+    # The point is feasible in the whole problem, fixed columns at their value.
+    r = p.A @ deel.x
+    assert (r >= p.rij_onder - 1e-9).all() and (r <= p.rij_boven + 1e-9).all()
+    np.testing.assert_array_equal(deel.x[:5], 1.0)
+    np.testing.assert_array_equal(deel.x[5:12], 0.0)
+    # The target is shifted by the fixed part too: stop at 80% of the optimum.
+    doel = 0.8 * heel.objectief  # type: ignore[operator]
+    uit = solve._los_deel(backend, MipProbleem(**{**p.__dict__, "doel": doel}), opties, 30)
+    assert uit.x is not None and float(p.c @ uit.x) <= doel + 1e-9
