@@ -53,7 +53,12 @@ rounds small and fast:
    tested in the background (`_Bewijzer`) while the later levels run. National
    round: every LP after the first is ready when its level starts, and
    ``overvulling`` 0.25 is proven optimal (LP bound 0.2253) where it used to
-   stay open. Sub-MIPs are passed their free columns only (`_los_deel`).
+   stay open. Sub-MIPs are passed their free columns only (`_los_deel`). On
+   a min-max level a feasibility search (no objective, bounds at a target near
+   the LP bound, then just below the best) runs beside each neighbourhood
+   sub-MIP (`_minmax_haalbaar`): HiGHS spends a min-max sub-MIP in root cut
+   rounds and sometimes never leaves its start (national overvulling: 1.3 in
+   three of four runs); with the search beside it 0.25-0.258 in four of four.
 
 Time: every level gets a share of what is left of the limit; optional work
 (wider neighbourhoods, the min-max test, the full MIP) stops in time for each
@@ -277,7 +282,11 @@ def _goedkoopste(sleutel: np.ndarray, kolommen_x: slice, typ: np.ndarray, k: int
 
 
 def _los_deel(
-    backend: Backend, probleem: MipProbleem, opties: SolverOpties, tijd: float
+    backend: Backend,
+    probleem: MipProbleem,
+    opties: SolverOpties,
+    tijd: float,
+    afbreken: threading.Event | None = None,
 ) -> BackendUitkomst:
     """Solve a sub-MIP with most columns fixed (RENS, a neighbourhood) on its free columns only.
 
@@ -287,10 +296,17 @@ def _los_deel(
     national round, neighbourhoods of 8-40 thousand free among 280 thousand
     columns 1.0-2.0 s instead of 1.7-3.4 s; overvulling reached 0.25 in 7 s where
     the full-width sub-MIP stopped at 0.26 or 2.4 after 14 s (two seeds).
+    ``afbreken``: stop as soon as another thread sets it (HiGHS).
     """
+
+    def los(p: MipProbleem) -> BackendUitkomst:
+        if afbreken is None:
+            return backend.los_op(p, opties, tijd)
+        return backend.los_op(p, opties, tijd, afbreken)  # type: ignore[call-arg]
+
     vast = probleem.kol_onder == probleem.kol_boven
     if not vast.any():
-        return backend.los_op(probleem, opties, tijd)
+        return los(probleem)
     vrij = np.flatnonzero(~vast)
     xv = np.where(vast, probleem.kol_onder, 0.0)
     Ac = sp.csc_array(probleem.A)
@@ -310,7 +326,7 @@ def _los_deel(
         start=None if probleem.start is None else probleem.start[vrij],
         doel=None if probleem.doel is None else probleem.doel - c0,
     )
-    uit = backend.los_op(deel, opties, tijd)
+    uit = los(deel)
     x = None
     if uit.x is not None:
         x = xv.copy()
@@ -321,6 +337,61 @@ def _los_deel(
         objectief=None if uit.objectief is None else uit.objectief + c0,
         grens=None if uit.grens is None else uit.grens + c0,
     )
+
+
+#: The feasibility search beside a min-max sub-MIP from this many columns on. Which
+#: of two searches side by side finishes first depends on timing; below this
+#: size the sub-MIPs end by themselves and a round is solved the same every time.
+NAAST_VANAF = 20_000
+#: Target of the feasibility search beside a min-max level's first sub-MIP, as a
+#: multiple of the LP bound (national overvulling: optimum 0.25, LP 0.2253).
+HAALBAAR_DOEL = 1.15
+
+
+def _minmax_haalbaar(
+    backend: Backend,
+    probleem: MipProbleem,
+    opties: SolverOpties,
+    mm: MinMax,
+    beste: np.ndarray,
+    boven: np.ndarray,
+    vrij: np.ndarray,
+    kolommen_x: slice,
+    typ: np.ndarray,
+    tot: float,
+    afbreken: threading.Event,
+) -> BackendUitkomst:
+    """Any point of a min-max level with ``y <= boven``, near ``beste`` (a search beside a sub-MIP).
+
+    No objective; free are the columns ``vrij`` plus every option of the
+    household types placed in the gemeenten with the largest ratio (so they
+    can move anywhere). With the level's own objective HiGHS spends such a
+    sub-MIP in root cut rounds (national overvulling: 15 s, stuck at its start
+    1.3); without one it goes straight to its heuristics ("any point within
+    0.3": 5.5 s). Stops at the first point, at the deadline ``tot`` or when
+    ``afbreken`` is set, and sets ``afbreken`` itself when it found a point
+    (the sub-MIP beside it then restarts from that one). Returns the point, its
+    level column set to the smallest value it allows, or none.
+    """
+    tijd = tot - time.perf_counter()
+    if tijd < 0.05 or afbreken.is_set():
+        return BackendUitkomst(Status.GEEN_OPLOSSING, None, None, None, None, 0.0, "")
+    c = probleem.c
+    n = max(2, round(BUURT_GEMEENTEN * len(mm.y)))
+    ergste = mm.ergste(beste, n)
+    bezet = ergste & (beste[kolommen_x] > 0.5)
+    vrij = vrij.copy()
+    vrij[kolommen_x] |= ergste | np.isin(typ, np.unique(typ[bezet]))
+    kb = np.where(vrij, probleem.kol_boven, probleem.kol_onder)
+    kb[mm.y] = np.minimum(kb[mm.y], np.maximum(boven, probleem.kol_onder[mm.y]))
+    zoek = replace(probleem, c=np.zeros_like(c), kol_boven=kb, start=None, doel=0.5)
+    uit = _los_deel(backend, zoek, opties, tijd, afbreken)
+    if uit.x is None:
+        return uit
+    afbreken.set()
+    x = uit.x.copy()
+    x[mm.z] = max(probleem.kol_onder[mm.z], mm.waarde(x))
+    return replace(uit, x=x, objectief=float(c @ x), grens=None, gap=None)
 
 
 def _elastisch(probleem: MipProbleem, y: np.ndarray, boven: np.ndarray) -> MipProbleem:
@@ -528,6 +599,7 @@ def _lp_eerst(
     lp: LpUitkomst | None = None,
     na_lp: Callable[[float], bool] | None = None,
     heel: bool = False,
+    tweede: ThreadPoolExecutor | None = None,
 ) -> BackendUitkomst:
     """One level: LP bound, RENS and neighbourhood sub-MIPs, then the full MIP.
 
@@ -545,6 +617,9 @@ def _lp_eerst(
     (to start the next level's LP on a second thread, `_los_niveaus`; it says
     whether it did).
     ``heel``: the level takes whole values only (`_gehele_waarde`).
+    ``tweede``: the second thread; when the next level's LP does not run there,
+    a min-max level's first sub-MIP gets a feasibility search beside it
+    (`_minmax_haalbaar`).
     """
     t0 = time.perf_counter()
     c, geheel = probleem.c, probleem.geheel
@@ -608,12 +683,14 @@ def _lp_eerst(
     # too narrow to move whole households (national tekort: support alone 2976,
     # with k = 2 the LP bound 2950 in 1.7 s).
     # Sub-MIPs and the min-max test share the time that the LPs of the later levels
-    # (each estimated as long as this one) leave, evenly with the later levels. A
+    # (each estimated as long as this one) leave with the later levels, this level
+    # twice the share of each later one (national round: the cost level needs ~10
+    # s and left 8 s unused after overvulling had stopped at its share). A
     # fixed multiple of the LP per later level starved every level but the last at
     # 30,000 households (LPs of 37-60 s: each sub-MIP got 2 s). The next level's
     # LP started beside them (``vooruit``) needs no time of its own.
     speling = deadline - time.perf_counter() - (later - vooruit) * lp.tijd_s
-    vrij_tot = min(t0 + budget, time.perf_counter() + max(0.0, speling) / (later + 1))
+    vrij_tot = min(t0 + budget, time.perf_counter() + max(0.0, speling) * 2 / (later + 2))
     geprobeerd: list[float] = []  # best values at which the min-max test ran
 
     def toets() -> None:
@@ -662,7 +739,46 @@ def _lp_eerst(
             start=beste,
             doel=doel,
         )
-        drager = _los_deel(backend, buurt, opties, tijd)
+        naast = None
+        stop = threading.Event()
+        if (
+            tweede is not None
+            and mm is not None
+            and typ is not None
+            and kolommen_x is not None
+            and probleem.n_kolommen >= NAAST_VANAF
+        ):
+            # A feasibility search on the second thread beside the sub-MIP (after
+            # the next level's LP if that runs there): first at a target near the
+            # LP bound, then just below the best. Two different searches fail
+            # together far less often than one.
+            boven = mm.strikt(beste_w)
+            if k == BUURT_K:
+                boven = np.minimum(boven, mm.grenzen(max(doel, HAALBAAR_DOEL * grens)))
+            naast = tweede.submit(
+                _minmax_haalbaar,
+                backend,
+                probleem,
+                opties,
+                mm,
+                beste,
+                boven,
+                vrij,
+                kolommen_x,
+                typ,
+                time.perf_counter() + tijd,
+                stop,
+            )
+        drager = _los_deel(backend, buurt, opties, tijd, stop if naast is not None else None)
+        van_naast = False
+        if naast is not None:
+            if drager.x is not None and float(c @ drager.x) <= doel:
+                stop.set()
+            ander = naast.result()
+            wa = float(c @ ander.x) if ander.x is not None else np.inf
+            log.info("Haalbaarheid naast de buurt-MIP: %s, waarde %.6g", ander.status.value, wa)
+            if ander.x is not None and (drager.x is None or wa < float(c @ drager.x)):
+                drager, van_naast = ander, True
         verbeterd = drager.x is not None and float(c @ drager.x) < beste_w - 1e-9
         if verbeterd:
             beste, beste_w = drager.x, float(c @ drager.x)
@@ -674,14 +790,18 @@ def _lp_eerst(
             beste_w,
         )
         # A proof is cheaper than wider neighbourhoods (province overvulling: 0.06
-        # s against 0.5 s for k = 8 to 32, none better).
-        toets()
+        # s against 0.5 s for k = 8 to 32, none better). Not right after the
+        # search beside found a point: it aimed above the optimum as a rule, and
+        # the search just below it is cheaper than the test (national overvulling:
+        # 0.258 found, the test 5 s without result, 0.25 exists).
+        if not van_naast:
+            toets()
         # Wider only while the last one was searched to the end and paid off, or
         # the full MIP has no time for its presolve (national kosten: 15 s).
         if (
             typ is None
             or (not verbeterd and 2 * presolve_s < rest())
-            or drager.status is not Status.OPTIMAAL
+            or (drager.status is not Status.OPTIMAAL and not van_naast)
             or k >= BUURT_K_MAX
             or time.perf_counter() >= vrij_tot
         ):
@@ -1037,6 +1157,7 @@ def _los_niveaus(
                         lp=lp,
                         na_lp=na_lp,
                         heel=mms.get(naam) is None and _gehele_waarde(model, c),
+                        tweede=loper.pool if loper is not None else None,
                     )
                 else:
                     uit = backend.los_op(probleem, opties, budget)

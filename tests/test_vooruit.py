@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import replace
 
@@ -185,3 +186,43 @@ def test_bewijzer_bewijst_alleen_een_optimum() -> None:
         assert n.status is Status.TIJDSLIMIET and n.grens == 0.375
     finally:
         b.sluit()
+
+
+def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen() -> None:
+    """From 3 + 0 (0.75), any point with both below 0.75 in whole persons: 2 + 1 (0.5)."""
+    p, mm = _twee_gemeenten()
+    backend = kies_backend("highs")
+    stop = threading.Event()
+    leeg = slice(0, 0)
+    uit = solve._minmax_haalbaar(
+        backend,
+        p,
+        SolverOpties(),
+        mm,
+        np.array([0.75, 3.0, 0.0]),
+        mm.strikt(0.75),
+        np.ones(3, dtype=bool),
+        leeg,
+        np.zeros(0, dtype=np.int64),
+        time.perf_counter() + 10,
+        stop,
+    )
+    assert uit.x is not None and uit.objectief == pytest.approx(0.5)
+    assert sorted(uit.x[1:]) == [1.0, 2.0] and uit.x[0] == pytest.approx(0.5)
+    assert stop.is_set()  # the sub-MIP beside it may restart from this point
+    # Below 0.5 nothing exists (1 + 1 < 3): no point, nothing stopped.
+    stop2 = threading.Event()
+    geen = solve._minmax_haalbaar(
+        backend,
+        p,
+        SolverOpties(),
+        mm,
+        uit.x,
+        mm.strikt(0.5),
+        np.ones(3, dtype=bool),
+        leeg,
+        np.zeros(0, dtype=np.int64),
+        time.perf_counter() + 10,
+        stop2,
+    )
+    assert geen.x is None and not stop2.is_set()

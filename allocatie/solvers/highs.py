@@ -157,9 +157,16 @@ class HighsBackend:
     naam = "highs"
 
     def los_op(
-        self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float
+        self,
+        probleem: MipProbleem,
+        opties: SolverOpties,
+        tijdslimiet_s: float,
+        afbreken: threading.Event | None = None,
     ) -> BackendUitkomst:
         """Solve ``probleem``; the start point, if any, is passed as a MIP start.
+
+        ``afbreken``: stop with the best solution so far as soon as another
+        thread sets it (two sub-MIPs side by side, `allocatie.solve`).
 
         HiGHS (seen with 1.16) can hand back the MIP start unchanged while it
         reports the better objective that the start has in the presolved space
@@ -171,7 +178,7 @@ class HighsBackend:
         the start in the time that is left.
         """
         t0 = time.perf_counter()
-        uit = self._los_op(probleem, opties, tijdslimiet_s, t0)
+        uit = self._los_op(probleem, opties, tijdslimiet_s, t0, afbreken)
         if probleem.start is None or uit.x is None or uit.objectief is None:
             return uit
         c, doel = probleem.c, uit.objectief
@@ -195,7 +202,7 @@ class HighsBackend:
             return replace(uit, x=hersteld.x, tijd_s=hersteld.tijd_s)
         log.warning("HiGHS: herstel bereikte het gemelde doel niet; opnieuw zonder startpunt")
         rest = tijdslimiet_s - (time.perf_counter() - t0)
-        opnieuw = self._los_op(replace(probleem, start=None), opties, rest, t0)
+        opnieuw = self._los_op(replace(probleem, start=None), opties, rest, t0, afbreken)
         if opnieuw.x is None or float(c @ opnieuw.x) > echt:
             # Only the start is known for sure: feasible, not proven optimal.
             gap = relatieve_gap(echt, uit.grens)
@@ -250,7 +257,12 @@ class HighsBackend:
         return sessie
 
     def _los_op(
-        self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float, t0: float
+        self,
+        probleem: MipProbleem,
+        opties: SolverOpties,
+        tijdslimiet_s: float,
+        t0: float,
+        afbreken: threading.Event | None = None,
     ) -> BackendUitkomst:
         """One HiGHS run; ``t0`` is when the backend call started (for ``tijd_s``)."""
         h = _nieuwe_highs()
@@ -260,7 +272,7 @@ class HighsBackend:
         if opties.threads:
             h.setOptionValue("threads", int(opties.threads))
 
-        _stop_op_deadline(h, time.perf_counter() + tijdslimiet_s)
+        _stop_op_deadline(h, time.perf_counter() + tijdslimiet_s, afbreken)
         if probleem.doel is not None:
             doel = float(probleem.doel)
 
