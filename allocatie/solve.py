@@ -936,14 +936,13 @@ def _verwachte_waarde(
 class _Vooruit:
     """The LP of the next level, started on a second thread before this level ends.
 
-    It holds this level at ``houd``, a guess (`_verwachte_waarde`). Whatever the
+    It holds this level at a guess (`_verwachte_waarde`). Whatever the
     level ends at, its row duals give a valid bound of the next level's own LP
     (`_duale_grens`): if the level ends at the guess or lower (a tighter hold),
     at least that LP's value; above it, weaker by the duals times the difference.
     """
 
     toekomst: Future[LpUitkomst]
-    houd: float
     afbreken: threading.Event
 
     def uitkomst(self, probleem: MipProbleem) -> LpUitkomst | None:
@@ -1003,7 +1002,7 @@ class _Vooruitloper:
         tijd = LP_AANDEEL * _budget(self.deadline - time.perf_counter(), later)
         afbreken = threading.Event()
         toekomst = self.pool.submit(self.backend.los_lp_op, p2, self.opties, tijd, afbreken)  # type: ignore[attr-defined]
-        self.lopend = _Vooruit(toekomst, houd, afbreken)
+        self.lopend = _Vooruit(toekomst, afbreken)
         return True
 
     def neem(self, probleem: MipProbleem, naam: str, later: int) -> LpUitkomst | None:

@@ -29,7 +29,7 @@ from allocatie import los_op, solve
 from allocatie.model.bouw import bouw_model
 from allocatie.result import NiveauUitkomst
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
-from allocatie.solvers.base import LpUitkomst
+from allocatie.solvers.base import BackendUitkomst, LpUitkomst
 
 
 def test_gehele_waarde_per_niveau() -> None:
@@ -113,7 +113,7 @@ def test_vooruit_geeft_de_duale_grens_voor_het_echte_probleem() -> None:
     backend = kies_backend("highs")
     p = _lp_klein(1)
     lp = backend.los_lp_op(p, SolverOpties(), 10)  # type: ignore[attr-defined]
-    v = solve._Vooruit(_klaar(lp), 10.0, threading.Event())
+    v = solve._Vooruit(_klaar(lp), threading.Event())
     zelfde = v.uitkomst(p)
     assert zelfde is not None and zelfde.objectief == pytest.approx(lp.objectief, abs=1e-7)
     losser = replace(p, rij_boven=p.rij_boven + 5.0)
@@ -127,7 +127,7 @@ def test_vooruit_geeft_de_duale_grens_voor_het_echte_probleem() -> None:
     )
     # An LP that did not finish is never handed over.
     half = LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.1)
-    assert solve._Vooruit(_klaar(half), 10.0, threading.Event()).uitkomst(p) is None
+    assert solve._Vooruit(_klaar(half), threading.Event()).uitkomst(p) is None
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -188,41 +188,33 @@ def test_bewijzer_bewijst_alleen_een_optimum() -> None:
         b.sluit()
 
 
-def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen() -> None:
-    """From 3 + 0 (0.75), any point with both below 0.75 in whole persons: 2 + 1 (0.5)."""
+def _haalbaar(beste: np.ndarray, boven: np.ndarray, stop: threading.Event) -> BackendUitkomst:
+    """`_minmax_haalbaar` on the two-gemeenten example, every column free."""
     p, mm = _twee_gemeenten()
-    backend = kies_backend("highs")
-    stop = threading.Event()
-    leeg = slice(0, 0)
-    uit = solve._minmax_haalbaar(
-        backend,
+    return solve._minmax_haalbaar(
+        kies_backend("highs"),
         p,
         SolverOpties(),
         mm,
-        np.array([0.75, 3.0, 0.0]),
-        mm.strikt(0.75),
+        beste,
+        boven,
         np.ones(3, dtype=bool),
-        leeg,
+        slice(0, 0),
         np.zeros(0, dtype=np.int64),
         time.perf_counter() + 10,
         stop,
     )
+
+
+def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen() -> None:
+    """From 3 + 0 (0.75), any point with both below 0.75 in whole persons: 2 + 1 (0.5)."""
+    _, mm = _twee_gemeenten()
+    stop = threading.Event()
+    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), mm.strikt(0.75), stop)
     assert uit.x is not None and uit.objectief == pytest.approx(0.5)
     assert sorted(uit.x[1:]) == [1.0, 2.0] and uit.x[0] == pytest.approx(0.5)
     assert stop.is_set()  # the sub-MIP beside it may restart from this point
     # Below 0.5 nothing exists (1 + 1 < 3): no point, nothing stopped.
     stop2 = threading.Event()
-    geen = solve._minmax_haalbaar(
-        backend,
-        p,
-        SolverOpties(),
-        mm,
-        uit.x,
-        mm.strikt(0.5),
-        np.ones(3, dtype=bool),
-        leeg,
-        np.zeros(0, dtype=np.int64),
-        time.perf_counter() + 10,
-        stop2,
-    )
+    geen = _haalbaar(uit.x, mm.strikt(0.5), stop2)
     assert geen.x is None and not stop2.is_set()
