@@ -218,3 +218,15 @@ def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen() -> None:
     stop2 = threading.Event()
     geen = _haalbaar(uit.x, mm.strikt(0.5), stop2)
     assert geen.x is None and not stop2.is_set()
+
+
+def test_bewijzer_begint_niet_na_de_deadline() -> None:
+    """A test that only gets its turn after the deadline does not run (no overrun)."""
+    p, mm = _twee_gemeenten()
+    b = solve._Bewijzer(kies_backend("highs"), SolverOpties(), deadline=time.perf_counter() - 1)
+    try:
+        b.start("overvulling", p, mm, 0.5)
+        (n,) = b.pas_toe([_niveau(0.5)])
+        assert n.status is Status.TIJDSLIMIET and n.grens == 0.375  # not tested, unchanged
+    finally:
+        b.sluit()
