@@ -348,6 +348,11 @@ NAAST_VANAF = 20_000
 HAALBAAR_DOEL = 1.15
 
 
+def _ergste_aantal(mm: MinMax, k: int) -> int:
+    """How many gemeenten of largest ratio a min-max neighbourhood frees at width ``k``."""
+    return max(2, round(BUURT_GEMEENTEN * len(mm.y))) * k // BUURT_K
+
+
 def _minmax_haalbaar(
     backend: Backend,
     probleem: MipProbleem,
@@ -377,8 +382,7 @@ def _minmax_haalbaar(
     if tijd < 0.05 or afbreken.is_set():
         return BackendUitkomst(Status.GEEN_OPLOSSING, None, None, None, None, 0.0, "")
     c = probleem.c
-    n = max(2, round(BUURT_GEMEENTEN * len(mm.y)))
-    ergste = mm.ergste(beste, n)
+    ergste = mm.ergste(beste, _ergste_aantal(mm, BUURT_K))
     bezet = ergste & (beste[kolommen_x] > 0.5)
     vrij = vrij.copy()
     vrij[kolommen_x] |= ergste | np.isin(typ, np.unique(typ[bezet]))
@@ -729,8 +733,7 @@ def _lp_eerst(
             vrij |= _goedkoopste(rc, kolommen_x, typ, k)
             if mm is not None:
                 # Min-max: every count into the gemeenten that set the best value.
-                n = max(2, round(BUURT_GEMEENTEN * len(mm.y))) * k // BUURT_K
-                vrij[kolommen_x] |= mm.ergste(beste, n)
+                vrij[kolommen_x] |= mm.ergste(beste, _ergste_aantal(mm, k))
         # The first neighbourhood always runs: without it a level rarely gets past its start.
         tijd = min(rest(), max(MIN_MIP_S, vrij_tot - time.perf_counter()))
         buurt = replace(
