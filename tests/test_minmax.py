@@ -47,6 +47,10 @@ def test_grenzen_en_strikt() -> None:
     np.testing.assert_array_equal(mm.strikt(3 / 8)[2], 2.0)
     v = np.array([0.0, 1.0, 7.0, 2.0])
     assert mm.waarde(v) == pytest.approx(max(1 / 4, 5 / 13, 2 / 8))
+    # The first whole-person ratios from 0.26 on: 2/4, (6 - 2)/13 and 3/8; the smallest is 4/13.
+    assert mm.volgende(0.26) == pytest.approx(4 / 13)
+    assert mm.volgende(0.25) == pytest.approx(0.25)  # reached exactly (1/4, 2/8)
+    assert mm.grenzen(mm.volgende(0.3))[1] == 6.0  # the bound admits that value
 
 
 @pytest.mark.parametrize("seed", [3, 11])

@@ -188,16 +188,25 @@ def test_bewijzer_bewijst_alleen_een_optimum() -> None:
         b.sluit()
 
 
-def _haalbaar(beste: np.ndarray, boven: np.ndarray, stop: threading.Event) -> BackendUitkomst:
-    """`_minmax_haalbaar` on the two-gemeenten example, every column free."""
+def _haalbaar(
+    beste: np.ndarray, stop: threading.Event, doelwaarde: float | None = None, personen: int = 3
+) -> BackendUitkomst:
+    """`_minmax_haalbaar` on the two-gemeenten example with ``personen``, every column free."""
     p, mm = _twee_gemeenten()
+    p = replace(
+        p,
+        rij_onder=np.array([-np.inf, -np.inf, personen]),
+        rij_boven=np.array([0.0, 0.0, personen]),
+        kol_boven=np.array([np.inf, personen, personen]),
+    )
     return solve._minmax_haalbaar(
         kies_backend("highs"),
         p,
         SolverOpties(),
         mm,
         beste,
-        boven,
+        personen / 8,  # the LP bound: half of the persons in each gemeente
+        doelwaarde,
         np.ones(3, dtype=bool),
         slice(0, 0),
         np.zeros(0, dtype=np.int64),
@@ -208,16 +217,32 @@ def _haalbaar(beste: np.ndarray, boven: np.ndarray, stop: threading.Event) -> Ba
 
 def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen() -> None:
     """From 3 + 0 (0.75), any point with both below 0.75 in whole persons: 2 + 1 (0.5)."""
-    _, mm = _twee_gemeenten()
     stop = threading.Event()
-    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), mm.strikt(0.75), stop)
+    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), stop)
     assert uit.x is not None and uit.objectief == pytest.approx(0.5)
     assert sorted(uit.x[1:]) == [1.0, 2.0] and uit.x[0] == pytest.approx(0.5)
     assert stop.is_set()  # the sub-MIP beside it may restart from this point
     # Below 0.5 nothing exists (1 + 1 < 3): no point, nothing stopped.
     stop2 = threading.Event()
-    geen = _haalbaar(uit.x, mm.strikt(0.5), stop2)
-    assert geen.x is None and not stop2.is_set()
+    geen = _haalbaar(uit.x, stop2)
+    assert geen.x is None and geen.status is Status.ONHAALBAAR and not stop2.is_set()
+
+
+def test_minmax_haalbaar_daalt_en_verruimt_een_te_krap_doel() -> None:
+    """A first target below the optimum (0.25 < 0.5: 1 + 1 persons) is out of reach:
+    it loosens by `HAALBAAR_DOEL` until 2 + 1 fits; nothing is found below 0.5."""
+    stop = threading.Event()
+    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), stop, doelwaarde=0.25)
+    assert uit.x is not None and uit.objectief == pytest.approx(0.5)
+    assert stop.is_set()
+
+
+def test_minmax_haalbaar_daalt_tot_er_niets_onder_ligt() -> None:
+    """Six persons from 6 + 0 (1.5): any point below it may be 5 + 1 or 4 + 2; the
+    descent goes on until 3 + 3 (0.75), below which nothing exists."""
+    uit = _haalbaar(np.array([1.5, 6.0, 0.0]), threading.Event(), personen=6)
+    assert uit.x is not None and list(uit.x[1:]) == [3.0, 3.0]
+    assert uit.objectief == pytest.approx(0.75)
 
 
 def test_bewijzer_begint_niet_na_de_deadline() -> None:

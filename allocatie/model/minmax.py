@@ -77,6 +77,17 @@ class MinMax:
         """Upper bounds of ``y`` for a level value strictly below ``z`` (may be negative)."""
         return np.ceil(self.a + self.b * z - _EPS) - 1.0
 
+    def volgende(self, z: float) -> float:
+        """The smallest value ``>= z`` that some gemeente's ratio takes in whole persons.
+
+        Targets between two such values ask the same as the next one down; a
+        search "at most ``volgende(z)``" therefore allows the first value a level
+        can actually reach from ``z`` on.
+        """
+        if not len(self.y):
+            return z
+        return float(np.min((np.ceil(self.a + self.b * z - _EPS) - self.a) / self.b))
+
     def waarde(self, v: np.ndarray) -> float:
         """The smallest level value the ``y`` of ``v`` allow (at least 0)."""
         return float(np.max((v[self.y] - self.a) / self.b, initial=0.0))
