@@ -200,6 +200,9 @@ BUURT_K_MAX = 32
 #: National round: k = 1, 2, 4 reach 27,146, 27,060, 26,941, each in 1-3 s, so
 #: doubling from 1 costs little there.
 BUURT_K_KOSTEN = 1
+#: On the cost level a sub-MIP with this many times k runs beside the one with k
+#: (from `NAAST_VANAF` columns on, on the second thread).
+BREED = 4
 #: Least total excess in `_elastisch` that counts as "no LP solution" (not round-off).
 ELASTISCH_TOL = 1e-3
 
@@ -347,6 +350,20 @@ def _los_deel(
         objectief=None if uit.objectief is None else uit.objectief + c0,
         grens=None if uit.grens is None else uit.grens + c0,
     )
+
+
+def _los_tot_doel(
+    backend: Backend,
+    probleem: MipProbleem,
+    opties: SolverOpties,
+    tijd: float,
+    stop: threading.Event,
+) -> BackendUitkomst:
+    """`_los_deel` beside another sub-MIP: stops when ``stop`` is set, sets it at ``doel``."""
+    uit = _los_deel(backend, probleem, opties, tijd, stop)
+    if uit.objectief is not None and probleem.doel is not None and uit.objectief <= probleem.doel:
+        stop.set()
+    return uit
 
 
 #: The feasibility search beside a min-max sub-MIP from this many columns on. Which
@@ -780,7 +797,15 @@ def _lp_eerst(
     presolve_s = PRESOLVE_S_PER_NIET_NUL * probleem.A.nnz
     k = BUURT_K if heel or mm is not None else BUURT_K_KOSTEN
     while not gesloten() and beste is not None and rest() > 0.05:
-        vrij = ~geheel | (xs > 1e-6) | (beste > 0.5)
+        steun = ~geheel | (xs > 1e-6) | (beste > 0.5)
+        if kolommen_x is not None:
+            # Only counts are chosen; ``tekort``/``over`` (integer on the later
+            # levels) stay free, else a gemeente at 0 in both points is pinned to
+            # its opgave from one side (national kosten: k = 1 to 64 all stuck at
+            # 26,999 with them fixed).
+            steun[: kolommen_x.start] = True
+            steun[kolommen_x.stop :] = True
+        vrij = steun.copy()
         if typ is not None and kolommen_x is not None:
             vrij |= _goedkoopste(rc, kolommen_x, typ, k)
             if mm is not None:
@@ -796,13 +821,14 @@ def _lp_eerst(
         )
         naast = None
         stop = threading.Event()
-        if (
+        groot = (
             tweede is not None
-            and mm is not None
             and typ is not None
             and kolommen_x is not None
             and probleem.n_kolommen >= NAAST_VANAF
-        ):
+        )
+        if groot and mm is not None:
+            assert tweede is not None and typ is not None and kolommen_x is not None
             # A feasibility search on the second thread beside the sub-MIP (after
             # the next level's LP if that runs there): first at a target near the
             # LP bound, then just below the best. Two different searches fail
@@ -816,10 +842,24 @@ def _lp_eerst(
                 beste,
                 grens,
                 max(doel, HAALBAAR_DOEL * grens) if k == BUURT_K else None,
-                ~geheel | (xs > 1e-6) | (beste > 0.5),
+                steun,
                 kolommen_x,
                 typ,
                 time.perf_counter() + tijd,
+                stop,
+            )
+        elif groot and not heel:
+            assert tweede is not None and typ is not None and kolommen_x is not None
+            # The cost level: the same sub-MIP with a wider neighbourhood beside it.
+            # Which width pays differs per start (national round, from the start:
+            # k = 4 reached 26,941 where k = 1, 2, 4 in turn stuck at 27,093).
+            breed = vrij | _goedkoopste(rc, kolommen_x, typ, BREED * k)
+            naast = tweede.submit(
+                _los_tot_doel,
+                backend,
+                replace(buurt, kol_boven=np.where(breed, probleem.kol_boven, probleem.kol_onder)),
+                opties,
+                tijd,
                 stop,
             )
         drager = _los_deel(backend, buurt, opties, tijd, stop if naast is not None else None)
@@ -829,7 +869,7 @@ def _lp_eerst(
                 stop.set()
             ander = naast.result()
             wa = float(c @ ander.x) if ander.x is not None else np.inf
-            log.info("Haalbaarheid naast de buurt-MIP: %s, waarde %.6g", ander.status.value, wa)
+            log.info("Zoektocht naast de buurt-MIP: %s, waarde %.6g", ander.status.value, wa)
             if ander.x is not None and (drager.x is None or wa < float(c @ drager.x)):
                 drager, van_naast = ander, True
         verbeterd = drager.x is not None and float(c @ drager.x) < beste_w - 1e-9

@@ -255,3 +255,16 @@ def test_bewijzer_begint_niet_na_de_deadline() -> None:
         assert n.status is Status.TIJDSLIMIET and n.grens == 0.375  # not tested, unchanged
     finally:
         b.sluit()
+
+
+def test_los_tot_doel_stopt_de_andere_pas_op_het_doel() -> None:
+    """The cost level's wide sub-MIP beside the narrow one: it stops the other
+    only when it reaches the target (the best split 2 + 1 gives 0.5)."""
+    p, _ = _twee_gemeenten()
+    backend, opties = kies_backend("highs"), SolverOpties()
+    stop = threading.Event()
+    uit = solve._los_tot_doel(backend, replace(p, doel=0.5), opties, 10, stop)
+    assert uit.objectief == pytest.approx(0.5) and stop.is_set()
+    nog = threading.Event()
+    uit = solve._los_tot_doel(backend, replace(p, doel=0.4), opties, 10, nog)
+    assert uit.objectief == pytest.approx(0.5) and not nog.is_set()
