@@ -22,8 +22,10 @@ rounds small and fast:
    free are the counts the LP or the best point use, per type the k counts of
    smallest LP reduced cost (k = 4, doubling while the sub-MIPs finish; k = 1
    first on the cost level, whose start ignores costs: 30,000 households 0.47%
-   where k = 4 never left the start), and on
-   a min-max level every count into the gemeenten that set the best value. On
+   where k = 4 never left the start), on a min-max level every count into the
+   gemeenten that set the best value, and after the first one ``tekort`` and
+   ``over`` (fixed at 0 they pin a gemeente's persons from one side: national
+   kosten stuck at 0.8% with them fixed, 0.34-0.38% free). On
    the national round the LP's own support alone left ``tekort`` at 2976
    against the bound 2950; with k = 4 it reaches 2950 in 2.7 s, and the
    gemeente neighbourhood brings ``eerlijkheid`` from 0.5 to 0.2133 (bound
@@ -200,6 +202,9 @@ BUURT_K_MAX = 32
 #: National round: k = 1, 2, 4 reach 27,146, 27,060, 26,941, each in 1-3 s, so
 #: doubling from 1 costs little there.
 BUURT_K_KOSTEN = 1
+#: A min-max level runs its feasibility search instead of its sub-MIP when the
+#: second thread stays busy with the next LP for more than this share of the time.
+ZELF_ZOEKEN = 0.85
 #: On the cost level a sub-MIP with this many times k runs beside the one with k
 #: (from `NAAST_VANAF` columns on, on the second thread).
 BREED = 4
@@ -714,16 +719,25 @@ def _lp_eerst(
     grens = float(lp.objectief)
     # The next level's LP, if started now, runs beside this level's heuristics.
     vooruit = na_lp(grens) if na_lp is not None else False
+    # When the second thread is free again (the next LP about as long as this one).
+    tweede_vrij = time.perf_counter() + lp.tijd_s if vooruit else 0.0
     beste = probleem.start
     beste_w = float(c @ beste) if beste is not None else np.inf
     solver = ""
 
-    # RENS: each integer count between the floor and ceiling of its LP value.
+    # RENS: each integer count between the floor and ceiling of its LP value
+    # (``tekort``/``over`` free).
     xs = lp.x
+    telling = geheel.copy()
+    if kolommen_x is not None:
+        telling[: kolommen_x.start] = False
+        telling[kolommen_x.stop :] = False
     onder = np.where(
-        geheel, np.maximum(probleem.kol_onder, np.floor(xs + 1e-6)), probleem.kol_onder
+        telling, np.maximum(probleem.kol_onder, np.floor(xs + 1e-6)), probleem.kol_onder
     )
-    boven = np.where(geheel, np.minimum(probleem.kol_boven, np.ceil(xs - 1e-6)), probleem.kol_boven)
+    boven = np.where(
+        telling, np.minimum(probleem.kol_boven, np.ceil(xs - 1e-6)), probleem.kol_boven
+    )
     rens = _los_deel(
         backend,
         replace(probleem, kol_onder=onder, kol_boven=boven, start=None),
@@ -795,16 +809,15 @@ def _lp_eerst(
         )
 
     presolve_s = PRESOLVE_S_PER_NIET_NUL * probleem.A.nnz
-    k = BUURT_K if heel or mm is not None else BUURT_K_KOSTEN
+    k = k_eerst = BUURT_K if heel or mm is not None else BUURT_K_KOSTEN
     while not gesloten() and beste is not None and rest() > 0.05:
-        steun = ~geheel | (xs > 1e-6) | (beste > 0.5)
-        if kolommen_x is not None:
-            # Only counts are chosen; ``tekort``/``over`` (integer on the later
-            # levels) stay free, else a gemeente at 0 in both points is pinned to
-            # its opgave from one side (national kosten: k = 1 to 64 all stuck at
-            # 26,999 with them fixed).
-            steun[: kolommen_x.start] = True
-            steun[kolommen_x.stop :] = True
+        # The first neighbourhood fixes ``tekort``/``over`` (integer on the later
+        # levels) where the LP and the best point have them at 0, the later ones
+        # leave them free. Fixed, a gemeente is pinned to its opgave from one side
+        # (national kosten: k = 1 to 64 all stuck at 0.8%; free 0.34-0.38%); free,
+        # the first sub-MIP of 30,000 households found nothing in 40 s where fixed
+        # it reached 0.45% in 20 s.
+        steun = (~geheel if k == k_eerst else ~telling) | (xs > 1e-6) | (beste > 0.5)
         vrij = steun.copy()
         if typ is not None and kolommen_x is not None:
             vrij |= _goedkoopste(rc, kolommen_x, typ, k)
@@ -827,13 +840,14 @@ def _lp_eerst(
             and kolommen_x is not None
             and probleem.n_kolommen >= NAAST_VANAF
         )
+        zelf = False
         if groot and mm is not None:
             assert tweede is not None and typ is not None and kolommen_x is not None
             # A feasibility search on the second thread beside the sub-MIP (after
             # the next level's LP if that runs there): first at a target near the
             # LP bound, then just below the best. Two different searches fail
             # together far less often than one.
-            naast = tweede.submit(
+            zoek = partial(
                 _minmax_haalbaar,
                 backend,
                 probleem,
@@ -846,14 +860,20 @@ def _lp_eerst(
                 kolommen_x,
                 typ,
                 time.perf_counter() + tijd,
-                stop,
             )
+            # If the next LP keeps the second thread for most of this time, the
+            # search runs here instead of the sub-MIP (30,000 households: LPs of
+            # 45-50 s, as long as the sub-MIP; the search beside got 6 s of it).
+            zelf = tweede_vrij - time.perf_counter() > ZELF_ZOEKEN * tijd
+            if not zelf:
+                naast = tweede.submit(zoek, stop)
         elif groot and not heel:
             assert tweede is not None and typ is not None and kolommen_x is not None
-            # The cost level: the same sub-MIP with a wider neighbourhood beside it.
-            # Which width pays differs per start (national round, from the start:
-            # k = 4 reached 26,941 where k = 1, 2, 4 in turn stuck at 27,093).
-            breed = vrij | _goedkoopste(rc, kolommen_x, typ, BREED * k)
+            # The cost level: a sub-MIP with a wider neighbourhood (``tekort``/``over``
+            # free) beside it: which one pays differs per size (national round: the
+            # wide one reached 0.35% at once; 30,000 households: only the narrow one
+            # finds anything).
+            breed = vrij | ~telling | _goedkoopste(rc, kolommen_x, typ, BREED * k)
             naast = tweede.submit(
                 _los_tot_doel,
                 backend,
@@ -862,8 +882,11 @@ def _lp_eerst(
                 tijd,
                 stop,
             )
-        drager = _los_deel(backend, buurt, opties, tijd, stop if naast is not None else None)
-        van_naast = False
+        if zelf:
+            drager = zoek(stop)
+        else:
+            drager = _los_deel(backend, buurt, opties, tijd, stop if naast is not None else None)
+        van_naast = zelf
         if naast is not None:
             if drager.x is not None and float(c @ drager.x) <= doel:
                 stop.set()
