@@ -781,9 +781,14 @@ def _lp_eerst(
     # s and left 8 s unused after overvulling had stopped at its share). A
     # fixed multiple of the LP per later level starved every level but the last at
     # 30,000 households (LPs of 37-60 s: each sub-MIP got 2 s). The next level's
-    # LP started beside them (``vooruit``) needs no time of its own.
+    # LP started beside them (``vooruit``) needs no time of its own, and until it
+    # is done the next level cannot start: this level searches on until then
+    # (30,000 households: eerlijkheid stopped 12 s before the LP of overvulling).
     speling = deadline - time.perf_counter() - (later - vooruit) * lp.tijd_s
-    vrij_tot = min(t0 + budget, time.perf_counter() + max(0.0, speling) * 2 / (later + 2))
+    vrij_tot = min(
+        t0 + budget,
+        max(time.perf_counter() + max(0.0, speling) * 2 / (later + 2), tweede_vrij),
+    )
     geprobeerd: list[float] = []  # best values at which the min-max test ran
 
     def toets() -> None:
