@@ -58,11 +58,13 @@ rounds small and fast:
    round: every LP after the first is ready when its level starts, and
    ``overvulling`` 0.25 is proven optimal (LP bound 0.2253) where it used to
    stay open. Sub-MIPs are passed their free columns only (`_los_deel`). On
-   a min-max level a feasibility search (no objective, bounds at a target near
-   the LP bound, then just below the best) runs beside each neighbourhood
-   sub-MIP (`_minmax_haalbaar`): HiGHS spends a min-max sub-MIP in root cut
-   rounds and sometimes never leaves its start (national overvulling: 1.3 in
-   three of four runs); with the search beside it 0.25-0.258 in four of four.
+   a min-max level a descent of feasibility searches (no objective, bounds at
+   falling targets) runs beside each neighbourhood sub-MIP, or instead of it
+   while the next LP holds the second thread (`_minmax_haalbaar`): HiGHS spends
+   a min-max sub-MIP in root cut rounds and sometimes never leaves its start
+   (national overvulling: 1.3 in three of four runs); with the descent beside
+   it 0.25, proven optimal, in eight of eight. On the cost level a sub-MIP
+   with a wider neighbourhood runs beside the narrow one.
 
 Time: every level gets a share of what is left of the limit; optional work
 (wider neighbourhoods, the min-max test, the full MIP) stops in time for each
