@@ -408,32 +408,27 @@ def _minmax_haalbaar(
 ) -> BackendUitkomst:
     """A descent of feasibility searches on a min-max level near ``beste`` (beside a sub-MIP).
 
-    Each search has no objective and asks for any point with ``y`` strictly
-    below the best value and at most a target; free are the columns ``drager``
-    (the LP's and the best point's support) plus every option of the household
-    types placed in the gemeenten
-    with the largest ratio (so they can move anywhere). With the level's own
-    objective HiGHS spends such a sub-MIP in root cut rounds (national
-    overvulling: 15 s, stuck at its start 1.3); without one it goes straight
-    to its heuristics. The support alone is faster than with the k counts of
-    smallest reduced cost of the sub-MIP beside it (national overvulling "below
-    0.259": 3.4 s against 5.3 s, "below 0.2501": 3.2 s against 7.9 s; 30,000
-    households, eerlijkheid "below 0.2": 22 s against nothing in 30 s).
+    Each search has no objective and asks for any point with ``y`` strictly below the best value
+    and at most a target; free are the columns ``drager`` (the LP's and the best point's
+    support) plus every option of the household types placed in the gemeenten with the largest
+    ratio (so they can move anywhere). With the level's own objective HiGHS spends such a
+    sub-MIP in root cut rounds (national overvulling: 15 s, stuck at its start 1.3); without one
+    it goes straight to its heuristics. The support alone is faster than with the k counts of
+    smallest reduced cost of the sub-MIP beside it (national overvulling "below 0.259": 3.4 s
+    against 5.3 s, "below 0.2501": 3.2 s against 7.9 s; 30,000 households, eerlijkheid "below
+    0.2": 22 s against nothing in 30 s).
 
-    The targets divide the range between ``onder`` (the LP bound, then the
-    highest target proven out of reach in the neighbourhood) and the best
-    value (`DOEL_STAP`), each
-    rounded up to a value a gemeente can reach in whole persons
-    (`MinMax.volgende`); the first is ``doelwaarde`` when given, and until a
-    first point it loosens by `HAALBAAR_DOEL` instead (30,000 households:
-    eerlijkheid "at most 0.06" infeasible in 11 s, "at most 0.07" 0.0698 in 21
-    s). One notch at a time was too slow (national overvulling: 0.259, 0.258,
-    0.257 in 21 s; halving: 0.259, one target out of reach, 0.25 in 13 s).
-    Stops when a search strictly below the best finds nothing, when a search
-    is not proven infeasible but finds nothing, at the deadline ``tot`` or when
-    ``afbreken`` is set; sets ``afbreken`` itself when it found a point (the
-    sub-MIP beside it then restarts from that one). Returns the last point,
-    its level column set to the smallest value it allows, or none.
+    The targets divide the range between ``onder`` (the LP bound, then the highest target proven
+    out of reach in the neighbourhood) and the best value (`DOEL_STAP`), each rounded up to a
+    value a gemeente can reach in whole persons (`MinMax.volgende`); the first is ``doelwaarde``
+    when given, and until a first point it loosens by `HAALBAAR_DOEL` instead (30,000
+    households: eerlijkheid "at most 0.06" infeasible in 11 s, "at most 0.07" 0.0698 in 21 s).
+    One notch at a time was too slow (national overvulling: 0.259, 0.258, 0.257 in 21 s;
+    halving: 0.259, one target out of reach, 0.25 in 13 s). Stops when a search strictly below
+    the best finds nothing, when a search is not proven infeasible but finds nothing, at the
+    deadline ``tot`` or when ``afbreken`` is set; sets ``afbreken`` itself when it found a point
+    (the sub-MIP beside it then restarts from that one). Returns the last point, its level
+    column set to the smallest value it allows, or none.
     """
     c = probleem.c
     gevonden: BackendUitkomst | None = None
@@ -856,10 +851,10 @@ def _lp_eerst(
         zelf = False
         if groot and mm is not None:
             assert tweede is not None and typ is not None and kolommen_x is not None
-            # A feasibility search on the second thread beside the sub-MIP (after
-            # the next level's LP if that runs there): first at a target near the
-            # LP bound, then just below the best. Two different searches fail
-            # together far less often than one.
+            # A descent of feasibility searches on the second thread beside the
+            # sub-MIP (after the next level's LP if that runs there), from a target
+            # near the LP bound. Two different searches fail together far less
+            # often than one.
             zoek = partial(
                 _minmax_haalbaar,
                 backend,
@@ -868,7 +863,7 @@ def _lp_eerst(
                 mm,
                 beste,
                 grens,
-                max(doel, HAALBAAR_DOEL * grens) if k == BUURT_K else None,
+                max(doel, HAALBAAR_DOEL * grens) if k == k_eerst else None,
                 steun,
                 kolommen_x,
                 typ,
