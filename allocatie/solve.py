@@ -433,13 +433,15 @@ def _minmax_haalbaar(
     c = probleem.c
     gevonden: BackendUitkomst | None = None
     uit = BackendUitkomst(Status.GEEN_OPLOSSING, None, None, None, None, 0.0, "")
-    doel = doelwaarde if doelwaarde is not None else onder + DOEL_STAP * (mm.waarde(beste) - onder)
+    doel = doelwaarde  # None: the next target follows from ``onder`` and the best value
     while not afbreken.is_set():
         tijd = tot - time.perf_counter()
         if tijd < 0.05:
             break
         waarde = mm.waarde(beste)
         boven = mm.strikt(waarde)
+        if doel is None:
+            doel = onder + DOEL_STAP * (waarde - onder)
         doel = mm.volgende(doel)
         alleen_strikt = doel >= waarde or bool(np.all(mm.grenzen(doel) >= boven))
         if not alleen_strikt:
@@ -462,11 +464,10 @@ def _minmax_haalbaar(
             x = uit.x.copy()
             x[mm.z] = max(probleem.kol_onder[mm.z], mm.waarde(x))
             gevonden = replace(uit, x=x, objectief=float(c @ x), grens=None, gap=None)
-            beste = x
-            doel = onder + DOEL_STAP * (mm.waarde(x) - onder)
+            beste, doel = x, None
         elif uit.status is Status.ONHAALBAAR and not alleen_strikt:
             onder = doel
-            doel = doel * HAALBAAR_DOEL if gevonden is None else doel + DOEL_STAP * (waarde - doel)
+            doel = doel * HAALBAAR_DOEL if gevonden is None else None
         else:
             break
     if gevonden is None:
