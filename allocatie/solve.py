@@ -95,7 +95,13 @@ from allocatie.presets import Doel
 from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
 from allocatie.ruil import ruilparen
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
-from allocatie.solvers.base import Backend, BackendUitkomst, LpUitkomst, relatieve_gap
+from allocatie.solvers.base import (
+    Backend,
+    BackendUitkomst,
+    LpUitkomst,
+    WarmeLp,
+    relatieve_gap,
+)
 from allocatie.taal import huishoudens, nl_getal, personen
 from allocatie.verify import verify
 from allocatie.verschuiving import verklaar_verschuivingen
@@ -439,6 +445,8 @@ def _minmax_haalbaar(
         if tijd < 0.05:
             break
         waarde = mm.waarde(beste)
+        if waarde <= onder:
+            break  # at the bound: nothing below it to find
         boven = mm.strikt(waarde)
         if doel is None:
             doel = onder + DOEL_STAP * (waarde - onder)
@@ -504,6 +512,66 @@ def _elastisch(probleem: MipProbleem, y: np.ndarray, boven: np.ndarray) -> MipPr
     )
 
 
+#: At most this many bisection steps for a min-max level's bound on its warm LP.
+WARME_STAPPEN = 12
+
+
+def _afgerond_lp(
+    warm: WarmeLp, probleem: MipProbleem, mm: MinMax, boven: np.ndarray, tot: float
+) -> LpUitkomst:
+    """The LP of ``probleem`` with ``y <= boven`` (whole persons), on the warm LP of the level.
+
+    A bound below a column's lower bound is taken at that lower bound: the test
+    only gets weaker (it never proves too much).
+    """
+    kb = probleem.kol_boven.copy()
+    kb[mm.y] = np.minimum(kb[mm.y], np.maximum(boven, probleem.kol_onder[mm.y]))
+    return warm.los_op(
+        probleem.kol_onder, kb, probleem.rij_onder, probleem.rij_boven, tot - time.perf_counter()
+    )
+
+
+def _warme_grens(
+    warm: WarmeLp,
+    probleem: MipProbleem,
+    mm: MinMax,
+    grens: float,
+    beste_w: float,
+    tot: float,
+    tol: float,
+) -> tuple[float, LpUitkomst | None]:
+    """Raise the bound ``grens`` of a min-max level with its LP in whole persons (`MinMax`).
+
+    First "strictly below the best value ``beste_w``" (`MinMax.strikt`): if that
+    LP is infeasible, the best value is optimal. Otherwise bisection between the
+    bound and the best value: if the LP with ``y <= mm.grenzen(T)`` is infeasible,
+    no solution has a value ``<= T`` and the level is at least `MinMax.boven` of
+    ``T``; stops when the interval left is below ``tol``, after `WARME_STAPPEN`
+    steps or at ``tot``. Each LP is a dual simplex from the level's optimal basis
+    (`allocatie.solvers.base.WarmeLp`): 30,000 households 0.2-0.4 s, against 47-53 s
+    for the elastic LP of `_minmax_bewijs`. Returns the bound and the LP point
+    strictly below the best value (None when proven optimal or out of time).
+    """
+    onder = _afgerond_lp(warm, probleem, mm, mm.strikt(beste_w), tot)
+    if onder.status is Status.ONHAALBAAR:
+        return max(grens, beste_w), None
+    if onder.status is not Status.OPTIMAAL:
+        return grens, None
+    hoog = beste_w  # the rounded LP is feasible at every target from here on
+    for _ in range(WARME_STAPPEN):
+        if hoog - grens <= tol or time.perf_counter() >= tot:
+            break
+        doel = 0.5 * (grens + hoog)
+        uit = _afgerond_lp(warm, probleem, mm, mm.grenzen(doel), tot)
+        if uit.status is Status.ONHAALBAAR:
+            grens = max(grens, mm.boven(doel))
+        elif uit.status is Status.OPTIMAAL:
+            hoog = doel
+        else:
+            break
+    return grens, onder
+
+
 def _minmax_bewijs(
     backend: Backend,
     probleem: MipProbleem,
@@ -516,6 +584,7 @@ def _minmax_bewijs(
     kolomduaal: np.ndarray,
     kolommen_x: slice | None,
     typ: np.ndarray | None,
+    warm: WarmeLp | None = None,
 ) -> tuple[np.ndarray, float, float]:
     """Close the gap of a min-max level from below with rounded bounds (`allocatie.model.minmax`).
 
@@ -524,23 +593,40 @@ def _minmax_bewijs(
     form `_elastisch` has a positive optimum), no solution is below U: U is
     optimal and becomes the bound. Otherwise the LP point with the bounds is
     rounded (RENS) and searched around (neighbourhood sub-MIP) for a solution
-    below U, and the test repeats from that one. Returns best point, value, bound.
+    below U, and the test repeats from that one. With the level's ``warm`` LP
+    the test is `_warme_grens` (which also raises the bound by bisection) instead
+    of the elastic LP. Returns best point, value, bound.
     """
     c, geheel = probleem.c, probleem.geheel
     n = probleem.n_kolommen
     while rest() > 0.05:
         U = beste_w
         boven = mm.strikt(U)
-        lp = backend.los_lp_op(_elastisch(probleem, mm.y, boven), opties, rest())  # type: ignore[attr-defined]
-        if lp.x is None or lp.objectief is None:
-            log.info("Min-max-toets onder %.6g: LP niet binnen de tijd", U)
-            break
-        if lp.objectief > ELASTISCH_TOL:
-            log.info(
-                "Min-max-toets: geen LP-oplossing onder %.6g (overschot %.3g)", U, lp.objectief
+        if warm is not None:
+            tol = 0.01 * opties.gap_relatief * max(1.0, abs(U))
+            grens, lp = _warme_grens(
+                warm, probleem, mm, grens, U, time.perf_counter() + rest(), tol
             )
-            return beste, beste_w, max(grens, U)
-        xe = lp.x[:n]
+            if grens >= U:
+                log.info("Min-max-toets: geen LP-oplossing onder %.6g", U)
+                return beste, beste_w, U
+            if lp is None or lp.x is None:
+                log.info("Min-max-toets onder %.6g: LP niet binnen de tijd", U)
+                break
+            xe = lp.x
+        else:
+            lp = backend.los_lp_op(_elastisch(probleem, mm.y, boven), opties, rest())  # type: ignore[attr-defined]
+            if lp.x is None or lp.objectief is None:
+                log.info("Min-max-toets onder %.6g: LP niet binnen de tijd", U)
+                break
+            if lp.objectief > ELASTISCH_TOL:
+                log.info(
+                    "Min-max-toets: geen LP-oplossing onder %.6g (overschot %.3g)",
+                    U,
+                    lp.objectief,
+                )
+                return beste, beste_w, max(grens, U)
+            xe = lp.x[:n]
         kb = probleem.kol_boven.copy()
         kb[mm.y] = np.minimum(kb[mm.y], np.maximum(boven, probleem.kol_onder[mm.y]))
         beperkt = replace(probleem, kol_boven=kb, start=None)
@@ -562,7 +648,7 @@ def _minmax_bewijs(
                 rest(),
             )
         w = float(c @ uit.x) if uit.x is not None else np.inf
-        log.info("Min-max-toets onder %.6g: LP haalbaar; afgerond %.6g", U, w)
+        log.info("Min-max-toets onder %.6g: LP haalbaar (grens %.6g); afgerond %.6g", U, grens, w)
         if uit.x is None or w >= U - 1e-9:
             break
         beste, beste_w = uit.x, w
@@ -715,7 +801,7 @@ def _lp_eerst(
         assert kolommen_x is not None
         lp = _lp_met_kolomgeneratie(backend, probleem, opties, LP_AANDEEL * budget, kolommen_x)
     else:
-        lp = backend.los_lp_op(probleem, opties, LP_AANDEEL * budget)  # type: ignore[attr-defined]
+        lp = backend.los_lp_op(probleem, opties, LP_AANDEEL * budget, warm=mm is not None)  # type: ignore[attr-defined]
     if lp.x is None or lp.objectief is None or lp.kolomduaal is None:
         log.info("LP-relaxatie niet binnen de tijd; gewone MIP")
         return backend.los_op(probleem, opties, rest())
@@ -754,6 +840,14 @@ def _lp_eerst(
     log.info(
         "LP-grens %.6g in %.1f s; RENS %s, beste %.6g", grens, lp.tijd_s, rens.status.value, beste_w
     )
+    # A min-max level with its LP kept warm: the LP in whole persons, by bisection,
+    # often lifts the bound at once (cheap: a dual simplex per step).
+    warm = lp.warm if mm is not None else None
+    lp_grens = grens
+    if warm is not None and mm is not None and np.isfinite(beste_w):
+        tol = 0.01 * opties.gap_relatief * max(1.0, abs(beste_w))
+        grens, _ = _warme_grens(warm, probleem, mm, grens, beste_w, t0 + budget, tol)
+        log.info("Min-max-grens in hele personen: %.6g (LP %.6g)", grens, lp_grens)
 
     # Sub-MIPs stop at the first solution that closes the level's gap; on a
     # whole-valued level only at the bound rounded up: every person more there
@@ -797,9 +891,10 @@ def _lp_eerst(
             or gesloten()
             or beste is None
             or beste_w in geprobeerd
-            or time.perf_counter() + lp.tijd_s >= vrij_tot
-            # The LP point below the best value already: the test cannot succeed.
-            or not np.any(xs[mm.y] > mm.strikt(beste_w) + 1e-6)
+            # The warm LP tests in a fraction of a second; the elastic LP costs a cold LP.
+            or (warm is None and time.perf_counter() + lp.tijd_s >= vrij_tot)
+            # The LP point below the best value already: the elastic test cannot succeed.
+            or (warm is None and not np.any(xs[mm.y] > mm.strikt(beste_w) + 1e-6))
         ):
             return
         geprobeerd.append(beste_w)
@@ -811,10 +906,12 @@ def _lp_eerst(
             beste,
             beste_w,
             grens,
-            lambda: min(rest(), vrij_tot - time.perf_counter()),
+            # The warm test always gets a moment: it decides whether the level ends proven.
+            lambda: min(rest(), max(vrij_tot - time.perf_counter(), 1.0 if warm else 0.0)),
             rc,
             kolommen_x,
             typ,
+            warm,
         )
 
     presolve_s = PRESOLVE_S_PER_NIET_NUL * probleem.A.nnz
@@ -864,7 +961,12 @@ def _lp_eerst(
                 mm,
                 beste,
                 grens,
-                max(doel, HAALBAAR_DOEL * grens) if k == k_eerst else None,
+                # Aim at the gap at once when whole persons lifted the bound (it is
+                # then close: national overvulling 0.25 against the LP's 0.2253);
+                # from the plain LP bound a looser first target.
+                (doel if grens > lp_grens else max(doel, HAALBAAR_DOEL * grens))
+                if k == k_eerst
+                else None,
                 steun,
                 kolommen_x,
                 typ,
@@ -931,6 +1033,8 @@ def _lp_eerst(
         k *= 2
     toets()
     gap = relatieve_gap(beste_w, grens) if np.isfinite(beste_w) else None
+    # The warm test ran at the final value: a background test would repeat it.
+    getoetst = warm is not None and bool(geprobeerd) and geprobeerd[-1] == beste_w
     if gesloten():
         return BackendUitkomst(
             Status.OPTIMAAL, beste, beste_w, grens, gap, time.perf_counter() - t0, solver
@@ -940,7 +1044,9 @@ def _lp_eerst(
     # Below the time its own LP took, the full MIP rarely gets past presolve.
     if mip_tijd <= max(MIN_MIP_S, voorwerk, 2 * presolve_s):
         status = Status.TIJDSLIMIET if beste is not None else Status.GEEN_OPLOSSING
-        return BackendUitkomst(status, beste, beste_w, grens, gap, time.perf_counter() - t0, solver)
+        return BackendUitkomst(
+            status, beste, beste_w, grens, gap, time.perf_counter() - t0, solver, getoetst=getoetst
+        )
 
     # Reduced-cost fixing: a count at an LP bound whose reduced cost exceeds the
     # gap cannot move in any solution better than the best one.
@@ -985,6 +1091,7 @@ def _lp_eerst(
         time.perf_counter() - t0,
         mip.solver or solver,
         mip.bericht,
+        getoetst=getoetst and beste_w in geprobeerd,
     )
 
 
@@ -1123,7 +1230,15 @@ class _Vooruitloper:
         p2 = _probleem(model, c2, A2, onder2, boven2, None, volgende, kb2)
         tijd = LP_AANDEEL * _budget(self.deadline - time.perf_counter(), later)
         afbreken = threading.Event()
-        toekomst = self.pool.submit(self.backend.los_lp_op, p2, self.opties, tijd, afbreken)  # type: ignore[attr-defined]
+        # A min-max level keeps its LP warm for its tests in whole persons (`_warme_grens`).
+        toekomst = self.pool.submit(
+            self.backend.los_lp_op,  # type: ignore[attr-defined]
+            p2,
+            self.opties,
+            tijd,
+            afbreken,
+            warm=volgende in MINMAX,
+        )
         self.lopend = _Vooruit(toekomst, afbreken)
         return True
 
@@ -1144,6 +1259,8 @@ class _Vooruitloper:
             tijd = self.deadline - time.perf_counter()
             if verlies > self.opties.gap_relatief and tijd > 2 * (later + 1) * eigen.tijd_s:
                 lp = None
+                if eigen.warm is not None:
+                    eigen.warm.sluit()
         log.info(
             "Vooruit gestarte LP van %s: %s",
             naam,
@@ -1289,6 +1406,8 @@ def _los_niveaus(
                 else:
                     uit = backend.los_op(probleem, opties, budget)
                 uit_niveau.append(uit.status.value)
+            if lp is not None and lp.warm is not None:
+                lp.warm.sluit()
             solver_naam = uit.solver or solver_naam
             if not uit.status.heeft_oplossing or uit.x is None:
                 log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
@@ -1306,7 +1425,12 @@ def _los_niveaus(
                 "Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens
             )
             mm = mms.get(naam)
-            if bewijzer is not None and mm is not None and uit.status is not Status.OPTIMAAL:
+            if (
+                bewijzer is not None
+                and mm is not None
+                and uit.status is not Status.OPTIMAAL
+                and not uit.getoetst
+            ):
                 bewijzer.start(naam, probleem, mm, waarde)
             A, onder, boven = _houd_vast(A, onder, boven, c, houd)
             kb = _houd_minmax(mm, houd, kb, model.kol_onder)

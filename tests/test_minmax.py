@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -208,3 +209,95 @@ def test_minmax_bewijs_vindt_een_beter_punt() -> None:
     )
     assert w == pytest.approx(0.5) and grens == pytest.approx(0.5)
     assert sorted(np.round(x[1:]).tolist()) == [1.0, 2.0]
+
+
+def test_boven_is_de_eerste_waarde_erboven() -> None:
+    mm = MinMax(
+        z=0,
+        y=np.array([1, 2]),
+        a=np.array([0.0, 2.0]),
+        b=np.array([4.0, 13.0]),
+        x_rij=np.array([], dtype=np.int64),
+    )
+    # Reached values: k/4 and (k - 2)/13; strictly above 0.25: 2/4 and 4/13 -> 4/13.
+    assert mm.boven(0.25) == pytest.approx(4 / 13)
+    assert mm.boven(0.26) == pytest.approx(4 / 13)
+    assert mm.boven(4 / 13) == pytest.approx(5 / 13)  # a reached value itself is not above it
+    for z in np.linspace(0.0, 1.0, 37):
+        w = mm.boven(z)
+        assert w > z
+        # Nothing reachable lies strictly between z and boven(z).
+        assert mm.volgende(z + 1e-12) == pytest.approx(w) or mm.volgende(z) == pytest.approx(z)
+
+
+def test_warme_lp_gelijk_aan_koude_lp() -> None:
+    """After bound changes the warm LP equals a cold LP with them, or proves infeasibility."""
+    inst = uit_synthetisch(8, 120, 3)
+    model = bouw_model(inst)
+    mm = minmax(model, "eerlijkheid")
+    assert mm is not None
+    c = model.doelen["eerlijkheid"]
+    p = solve._probleem(model, c, model.A, model.rij_onder, model.rij_boven, None, "eerlijkheid")
+    backend = kies_backend("highs")
+    opties = SolverOpties()
+    lp = backend.los_lp_op(p, opties, 30, warm=True)
+    assert lp.warm is not None and lp.objectief is not None
+    rng = np.random.default_rng(0)
+    for _ in range(6):
+        kb = p.kol_boven.copy()
+        # Random whole-person bounds on tekort, some below the LP point.
+        kb[mm.y] = np.maximum(0.0, np.floor(lp.x[mm.y] * rng.uniform(0.3, 1.5, len(mm.y))))
+        ro = p.rij_onder.copy()
+        warm = lp.warm.los_op(p.kol_onder, kb, ro, p.rij_boven, 30)
+        koud = backend.los_lp_op(replace(p, kol_boven=kb), opties, 30)
+        if koud.status is Status.OPTIMAAL:
+            assert warm.status is Status.OPTIMAAL
+            assert warm.objectief == pytest.approx(koud.objectief, abs=1e-7)
+        else:
+            assert warm.status is Status.ONHAALBAAR
+    # Unchanged bounds: the first LP again.
+    weer = lp.warm.los_op(p.kol_onder, p.kol_boven, p.rij_onder, p.rij_boven, 30)
+    assert weer.objectief == pytest.approx(lp.objectief, abs=1e-9)
+    lp.warm.sluit()
+    assert lp.warm.los_op(p.kol_onder, p.kol_boven, p.rij_onder, p.rij_boven, 30).x is None
+
+
+def test_warme_grens_bewijst_op_het_handvoorbeeld() -> None:
+    """LP bound 0.375; in whole persons nothing below 0.5, so the bound rises to the optimum 0.5."""
+    p, mm = _twee_gemeenten()
+    backend = kies_backend("highs")
+    lp = backend.los_lp_op(p, SolverOpties(), 10, warm=True)
+    assert lp.warm is not None
+    tot = time.perf_counter() + 10
+    grens, punt = solve._warme_grens(lp.warm, p, mm, 0.375, 0.5, tot, 1e-6)
+    assert grens == 0.5 and punt is None
+    # From the poor start 0.75 the point below it is returned and the bound still reaches 0.5.
+    grens, punt = solve._warme_grens(lp.warm, p, mm, 0.375, 0.75, tot, 1e-6)
+    assert grens == pytest.approx(0.5)
+    assert punt is not None and punt.x is not None
+    assert np.all(punt.x[mm.y] <= mm.strikt(0.75) + 1e-9)
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_warme_grens_nooit_boven_het_optimum(seed: int) -> None:
+    """The bound from the rounded LPs lies between the LP bound and the true MIP optimum."""
+    inst = uit_synthetisch(8, 120, seed)
+    model = bouw_model(inst)
+    volgorde = ("onbediend", "tekort", "eerlijkheid")
+    waarden, _ = los_niveaus(model, volgorde)
+    A, onder, boven = model.A, model.rij_onder, model.rij_boven
+    for naam, w in zip(volgorde[:2], waarden[:2], strict=True):
+        A, onder, boven = solve._houd_vast(
+            A, onder, boven, model.doelen[naam], w + 1e-6 * max(1.0, w)
+        )
+    mm = minmax(model, "eerlijkheid")
+    assert mm is not None
+    p = solve._probleem(model, model.doelen["eerlijkheid"], A, onder, boven, None, "eerlijkheid")
+    lp = kies_backend("highs").los_lp_op(p, SolverOpties(), 30, warm=True)
+    assert lp.warm is not None and lp.objectief is not None
+    optimum = waarden[2]
+    grens, _ = solve._warme_grens(lp.warm, p, mm, lp.objectief, 1.0, time.perf_counter() + 30, 1e-6)
+    assert lp.objectief - 1e-9 <= grens <= optimum + 1e-9
+    # On these two rounds whole persons lift the bound from the LP (0.0204 and 0.0556)
+    # to the optimum (3/128 and 1/17).
+    assert grens == pytest.approx(optimum, abs=1e-9) and grens > lp.objectief + 1e-4

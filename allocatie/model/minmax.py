@@ -88,6 +88,15 @@ class MinMax:
             return z
         return float(np.min((np.ceil(self.a + self.b * z - _EPS) - self.a) / self.b))
 
+    def boven(self, z: float) -> float:
+        """The smallest value ``> z`` that some gemeente's ratio takes in whole persons.
+
+        If no solution has a level value ``<= z``, the level is at least this.
+        """
+        if not len(self.y):
+            return z
+        return float(np.min((np.floor(self.a + self.b * z + _EPS) + 1.0 - self.a) / self.b))
+
     def waarde(self, v: np.ndarray) -> float:
         """The smallest level value the ``y`` of ``v`` allow (at least 0)."""
         return float(np.max((v[self.y] - self.a) / self.b, initial=0.0))

@@ -68,6 +68,113 @@ def _nieuwe_highs() -> highspy.Highs:
     return h
 
 
+class _Onderbreking:
+    """Interrupt every HiGHS phase once ``perf_counter() > deadline`` or ``afbreken`` is set;
+    both can change between solves of one ``Highs`` object (see `_stop_op_deadline`)."""
+
+    def __init__(self, deadline: float, afbreken: threading.Event | None = None) -> None:
+        self.deadline, self.afbreken = deadline, afbreken
+
+    def __call__(self, e: object) -> None:
+        if time.perf_counter() > self.deadline or (
+            self.afbreken is not None and self.afbreken.is_set()
+        ):
+            e.interrupt()  # type: ignore[attr-defined]
+
+    def koppel(self, h: highspy.Highs) -> None:
+        """Register on every interrupt callback of ``h``."""
+        h.cbSimplexInterrupt += self
+        h.cbIpmInterrupt += self
+        h.cbMipInterrupt += self
+        h.cbMipLogging += self
+
+
+def _lp_uitkomst(h: highspy.Highs, tijd_s: float) -> LpUitkomst:
+    """The optimal LP point of ``h`` with its value and duals."""
+    sol = h.getSolution()
+    return LpUitkomst(
+        status=Status.OPTIMAAL,
+        x=np.asarray(sol.col_value, dtype=float),
+        objectief=float(h.getInfo().objective_function_value),
+        rijduaal=np.asarray(sol.row_dual, dtype=float),
+        kolomduaal=np.asarray(sol.col_dual, dtype=float),
+        tijd_s=tijd_s,
+    )
+
+
+class HighsWarmeLp:
+    """A solved HiGHS LP kept at its optimal basis: solve again after bound changes.
+
+    Every solve starts from the basis of the first (cold) solve and runs dual
+    simplex: changed bounds keep that basis dual feasible, so a few pivots find
+    the new optimum or prove infeasibility (`allocatie.solvers.base.WarmeLp`).
+    Thread-safe: one solve at a time.
+    """
+
+    def __init__(self, h: highspy.Highs, probleem: MipProbleem, stop: _Onderbreking) -> None:
+        self._h: highspy.Highs | None = h
+        self._stop = stop
+        self._basis = h.getBasis()
+        self._bounds = [
+            probleem.kol_onder.astype(float),
+            probleem.kol_boven.astype(float),
+            probleem.rij_onder.astype(float),
+            probleem.rij_boven.astype(float),
+        ]
+        self._lock = threading.Lock()
+        h.setOptionValue("solver", "simplex")
+        h.setOptionValue("simplex_strategy", 1)
+
+    def los_op(
+        self,
+        kol_onder: np.ndarray,
+        kol_boven: np.ndarray,
+        rij_onder: np.ndarray,
+        rij_boven: np.ndarray,
+        tijdslimiet_s: float,
+        afbreken: threading.Event | None = None,
+    ) -> LpUitkomst:
+        """The LP with these bounds (only the changed ones are passed to HiGHS)."""
+        t0 = time.perf_counter()
+        with self._lock:
+            h = self._h
+            if h is None or tijdslimiet_s < 0.01:
+                return LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.0)
+            ko, kb, ro, rb = (
+                np.asarray(v, dtype=float) for v in (kol_onder, kol_boven, rij_onder, rij_boven)
+            )
+            oud_ko, oud_kb, oud_ro, oud_rb = self._bounds
+            anders = np.flatnonzero((ko != oud_ko) | (kb != oud_kb))
+            if len(anders):
+                lo, hi = _grenzen(ko[anders], kb[anders])
+                h.changeColsBounds(len(anders), anders.astype(np.int32), lo, hi)
+            anders = np.flatnonzero((ro != oud_ro) | (rb != oud_rb))
+            if len(anders):
+                lo, hi = _grenzen(ro[anders], rb[anders])
+                h.changeRowsBounds(len(anders), anders.astype(np.int32), lo, hi)  # type: ignore[attr-defined]
+            self._bounds = [ko.copy(), kb.copy(), ro.copy(), rb.copy()]
+            h.setBasis(self._basis)
+            self._stop.deadline, self._stop.afbreken = t0 + tijdslimiet_s, afbreken
+            # HiGHS measures ``time_limit`` from the object's first run (the cold
+            # solve), so the deadline is only enforced by the interrupt callbacks.
+            h.setOptionValue("time_limit", highspy.kHighsInf)
+            h.run()
+            status_h = h.getModelStatus()
+            if status_h == highspy.HighsModelStatus.kOptimal:
+                return _lp_uitkomst(h, time.perf_counter() - t0)
+            status = (
+                Status.ONHAALBAAR
+                if status_h == highspy.HighsModelStatus.kInfeasible
+                else Status.TIJDSLIMIET
+            )
+            return LpUitkomst(status, None, None, None, None, time.perf_counter() - t0)
+
+    def sluit(self) -> None:
+        """Free HiGHS's memory."""
+        with self._lock:
+            self._h = None
+
+
 def _stop_op_deadline(
     h: highspy.Highs, deadline: float, afbreken: threading.Event | None = None
 ) -> None:
@@ -215,6 +322,8 @@ class HighsBackend:
         opties: SolverOpties,
         tijdslimiet_s: float,
         afbreken: threading.Event | None = None,
+        *,
+        warm: bool = False,
     ) -> LpUitkomst:
         """Solve the LP relaxation of ``probleem`` (integrality dropped).
 
@@ -222,7 +331,8 @@ class HighsBackend:
         assignment LPs it is several times faster than dual simplex (measured
         on the national round: 6-8 s against 14-79 s per level), and crossover
         gives a basic point, nearly integral, with exact duals. ``afbreken``: stop
-        (no solution) as soon as another thread sets it.
+        (no solution) as soon as another thread sets it. ``warm``: keep the LP
+        alive at its optimal basis (`LpUitkomst.warm`, `HighsWarmeLp`).
         """
         t0 = time.perf_counter()
         h = _nieuwe_highs()
@@ -235,20 +345,16 @@ class HighsBackend:
         h.setOptionValue("random_seed", int(opties.seed))
         if opties.threads:
             h.setOptionValue("threads", int(opties.threads))
-        _stop_op_deadline(h, t0 + tijdslimiet_s, afbreken)
+        stop = _Onderbreking(t0 + tijdslimiet_s, afbreken)
+        stop.koppel(h)
         h.passModel(_highs_lp(probleem, geheel=False))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, time.perf_counter() - t0)
-        sol = h.getSolution()
-        return LpUitkomst(
-            status=Status.OPTIMAAL,
-            x=np.asarray(sol.col_value, dtype=float),
-            objectief=float(h.getInfo().objective_function_value),
-            rijduaal=np.asarray(sol.row_dual, dtype=float),
-            kolomduaal=np.asarray(sol.col_dual, dtype=float),
-            tijd_s=time.perf_counter() - t0,
-        )
+        uit = _lp_uitkomst(h, time.perf_counter() - t0)
+        if warm:
+            uit = replace(uit, warm=HighsWarmeLp(h, probleem, stop))
+        return uit
 
     def lp_sessie(self, probleem: MipProbleem, opties: SolverOpties) -> HighsSessie:
         """A live LP of ``probleem`` (integrality dropped) for column generation."""
