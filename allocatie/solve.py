@@ -39,6 +39,14 @@ rounds small and fast:
    bounds per gemeente: a held ``eerlijkheid``/``overvulling`` is also held as
    those bounds (much tighter LPs later on), and a gap left on such a level is
    closed from below by an LP test of "strictly better" (`_minmax_bewijs`).
+   The LP of a min-max level is kept *warm* at its optimal basis
+   (`allocatie.solvers.base.WarmeLp`): with changed bounds dual simplex
+   re-solves it in a fraction of a second (30,000 households: 0.3 s against a
+   cold LP of 50 s). So the test runs at every new best value, a bisection over
+   targets in whole persons lifts the bound itself (`_warme_grens`: national
+   overvulling 0.2253 -> 0.25 = optimal at once; 30,000 households overvulling
+   1.125 -> 1.136 = optimal), and the feasibility search below adds the support
+   of the LP at its target to its neighbourhood.
    Solutions are normalised after each level (`normaliseer`: whole counts,
    ``tekort`` and ``over`` not both positive).
 4. *Reduced-cost fixing.* If the gap is still open, every count whose LP
@@ -411,6 +419,7 @@ def _minmax_haalbaar(
     typ: np.ndarray,
     tot: float,
     afbreken: threading.Event,
+    warm: WarmeLp | None = None,
 ) -> BackendUitkomst:
     """A descent of feasibility searches on a min-max level near ``beste`` (beside a sub-MIP).
 
@@ -458,6 +467,22 @@ def _minmax_haalbaar(
         bezet = ergste & (beste[kolommen_x] > 0.5)
         vrij = drager | (beste > 0.5)
         vrij[kolommen_x] |= ergste | np.isin(typ, np.unique(typ[bezet]))
+        if warm is not None:
+            # The LP with the same bounds in whole persons (warm: a fraction of a
+            # second): infeasible, the target is out of reach for every solution;
+            # else its support joins the neighbourhood (30,000 households,
+            # eerlijkheid "at most 0.0617" from 0.0667: proven out of reach in the
+            # neighbourhood without it in 12 s, 0.0612 in 22 s with it).
+            lp_doel = _afgerond_lp(warm, probleem, mm, boven, tot)
+            log.debug("LP in hele personen onder %.6g: %s", doel, lp_doel.status.value)
+            if lp_doel.status is Status.ONHAALBAAR and not alleen_strikt:
+                onder = doel
+                doel = doel * HAALBAAR_DOEL if gevonden is None else None
+                continue
+            if lp_doel.status is Status.ONHAALBAAR:
+                break
+            if lp_doel.x is not None:
+                vrij |= lp_doel.x > 1e-6
         kb = np.where(vrij, probleem.kol_boven, probleem.kol_onder)
         kb[mm.y] = np.minimum(kb[mm.y], np.maximum(boven, probleem.kol_onder[mm.y]))
         zoek = replace(probleem, c=np.zeros_like(c), kol_boven=kb, start=None, doel=0.5)
@@ -971,6 +996,7 @@ def _lp_eerst(
                 kolommen_x,
                 typ,
                 time.perf_counter() + tijd,
+                warm=warm,
             )
             # If the next LP keeps the second thread for most of this time, the
             # search runs here instead of the sub-MIP (30,000 households: LPs of
