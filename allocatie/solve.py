@@ -61,14 +61,14 @@ rounds small and fast:
    rounded up on a whole-valued level). Its row duals bound the next level's
    own LP whatever the level ends at (`_duale_grens`: exact when it ends at the
    guess, weaker above it); only when that costs more than the gap and there
-   is ample time is the LP solved again. A min-max level left with a gap is
-   tested in the background (`_Bewijzer`) while the later levels run. National
-   round: every LP after the first is ready when its level starts, and
-   ``overvulling`` 0.25 is proven optimal (LP bound 0.2253) where it used to
-   stay open. Sub-MIPs are passed their free columns only (`_los_deel`). On
-   a min-max level a descent of feasibility searches (no objective, bounds at
-   falling targets) runs beside each neighbourhood sub-MIP, or instead of it
-   while the next LP holds the second thread (`_minmax_haalbaar`): HiGHS spends
+   is ample time is the LP solved again. A min-max level left with a gap that
+   its warm test (item 3) did not reach is tested in the background
+   (`_Bewijzer`) while the later levels run. National round: every LP after
+   the first is ready when its level starts. Sub-MIPs are passed their free
+   columns only (`_los_deel`). On a min-max level a descent of feasibility
+   searches (no objective, bounds at falling targets) runs beside each
+   neighbourhood sub-MIP, or instead of it while the next LP holds the second
+   thread (`_minmax_haalbaar`): HiGHS spends
    a min-max sub-MIP in root cut rounds and sometimes never leaves its start
    (national overvulling: 1.3 in three of four runs); with the descent beside
    it 0.25, proven optimal, in eight of eight. On the cost level a sub-MIP
@@ -444,6 +444,10 @@ def _minmax_haalbaar(
     deadline ``tot`` or when ``afbreken`` is set; sets ``afbreken`` itself when it found a point
     (the sub-MIP beside it then restarts from that one). Returns the last point, its level
     column set to the smallest value it allows, or none.
+
+    ``warm``: the level's warm LP (`WarmeLp`). Before each search the LP with the same bounds
+    in whole persons: infeasible, the target is out of reach for every solution (no MIP);
+    otherwise the LP point's support joins the neighbourhood.
     """
     c = probleem.c
     gevonden: BackendUitkomst | None = None
@@ -1307,12 +1311,14 @@ class _Vooruitloper:
 class _Bewijzer:
     """Min-max tests (`_elastisch`) of levels left with a gap, on a thread of their own.
 
-    A min-max level that ends with its gap open (no time for `_minmax_bewijs`)
+    A min-max level that ends with its gap open and without its warm test at
+    its final value (`BackendUitkomst.getoetst`: no time for `_minmax_bewijs`)
     is tested while the later levels run: if the LP with every count below its
     value U in whole persons (`MinMax.strikt`) is infeasible, U is optimal and
     becomes the level's bound. The later levels do not depend on it (they hold
     the level at U either way); the test only makes the reported gap honest and
-    small. National round: overvulling 0.25 against the LP bound 0.2253.
+    small. It costs a cold LP (30,000 households: ~50 s), so with a warm LP the
+    level tests itself.
     """
 
     def __init__(self, backend: Backend, opties: SolverOpties, deadline: float) -> None:

@@ -189,9 +189,14 @@ def test_bewijzer_bewijst_alleen_een_optimum() -> None:
 
 
 def _haalbaar(
-    beste: np.ndarray, stop: threading.Event, doelwaarde: float | None = None, personen: int = 3
+    beste: np.ndarray,
+    stop: threading.Event,
+    doelwaarde: float | None = None,
+    personen: int = 3,
+    warm: bool = False,
 ) -> BackendUitkomst:
-    """`_minmax_haalbaar` on the two-gemeenten example with ``personen``, every column free."""
+    """`_minmax_haalbaar` on the two-gemeenten example with ``personen``, every column free;
+    ``warm``: with the level's warm LP."""
     p, mm = _twee_gemeenten()
     p = replace(
         p,
@@ -199,8 +204,10 @@ def _haalbaar(
         rij_boven=np.array([0.0, 0.0, personen]),
         kol_boven=np.array([np.inf, personen, personen]),
     )
+    backend = kies_backend("highs")
+    lp = backend.los_lp_op(p, SolverOpties(), 10, warm=True) if warm else None  # type: ignore[attr-defined]
     return solve._minmax_haalbaar(
-        kies_backend("highs"),
+        backend,
         p,
         SolverOpties(),
         mm,
@@ -212,37 +219,66 @@ def _haalbaar(
         np.zeros(0, dtype=np.int64),
         time.perf_counter() + 10,
         stop,
+        warm=None if lp is None else lp.warm,
     )
 
 
-def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen() -> None:
+@pytest.mark.parametrize("warm", [False, True])
+def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen(warm: bool) -> None:
     """From 3 + 0 (0.75), any point with both below 0.75 in whole persons: 2 + 1 (0.5)."""
     stop = threading.Event()
-    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), stop)
+    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), stop, warm=warm)
     assert uit.x is not None and uit.objectief == pytest.approx(0.5)
     assert sorted(uit.x[1:]) == [1.0, 2.0] and uit.x[0] == pytest.approx(0.5)
     assert stop.is_set()  # the sub-MIP beside it may restart from this point
     # Below 0.5 nothing exists (1 + 1 < 3): no point, nothing stopped.
     stop2 = threading.Event()
-    geen = _haalbaar(uit.x, stop2)
-    assert geen.x is None and geen.status is Status.ONHAALBAAR and not stop2.is_set()
+    geen = _haalbaar(uit.x, stop2, warm=warm)
+    assert geen.x is None and not stop2.is_set()
+    # Without the warm LP the sub-MIP proves it; with it the LP does, before any MIP.
+    assert geen.status is (Status.GEEN_OPLOSSING if warm else Status.ONHAALBAAR)
 
 
-def test_minmax_haalbaar_daalt_en_verruimt_een_te_krap_doel() -> None:
+@pytest.mark.parametrize("warm", [False, True])
+def test_minmax_haalbaar_daalt_en_verruimt_een_te_krap_doel(warm: bool) -> None:
     """A first target below the optimum (0.25 < 0.5: 1 + 1 persons) is out of reach:
     it loosens by `HAALBAAR_DOEL` until 2 + 1 fits; nothing is found below 0.5."""
     stop = threading.Event()
-    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), stop, doelwaarde=0.25)
+    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), stop, doelwaarde=0.25, warm=warm)
     assert uit.x is not None and uit.objectief == pytest.approx(0.5)
     assert stop.is_set()
 
 
-def test_minmax_haalbaar_daalt_tot_er_niets_onder_ligt() -> None:
+@pytest.mark.parametrize("warm", [False, True])
+def test_minmax_haalbaar_daalt_tot_er_niets_onder_ligt(warm: bool) -> None:
     """Six persons from 6 + 0 (1.5): any point below it may be 5 + 1 or 4 + 2; the
     descent goes on until 3 + 3 (0.75), below which nothing exists."""
-    uit = _haalbaar(np.array([1.5, 6.0, 0.0]), threading.Event(), personen=6)
+    uit = _haalbaar(np.array([1.5, 6.0, 0.0]), threading.Event(), personen=6, warm=warm)
     assert uit.x is not None and list(uit.x[1:]) == [3.0, 3.0]
     assert uit.objectief == pytest.approx(0.75)
+
+
+def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Targets whose LP in whole persons is infeasible cost no sub-MIP: from 3 + 0 with the
+    first target 0.25, the plain descent runs three sub-MIPs (0.25 out of reach, 0.5 found,
+    nothing below 0.5), the warm one only the one that finds 2 + 1."""
+    oproepen: list[int] = []
+    echt = solve._los_deel
+
+    def tel(*a: object, **k: object) -> BackendUitkomst:
+        oproepen.append(1)
+        return echt(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve, "_los_deel", tel)
+    aantallen = []
+    for warm in (False, True):
+        oproepen.clear()
+        uit = _haalbaar(np.array([0.75, 3.0, 0.0]), threading.Event(), doelwaarde=0.25, warm=warm)
+        assert uit.objectief == pytest.approx(0.5)
+        aantallen.append(len(oproepen))
+    assert aantallen == [3, 1]
 
 
 def test_bewijzer_begint_niet_na_de_deadline() -> None:
