@@ -27,6 +27,16 @@ JsonOptie = Annotated[
     ),
 ]
 
+#: The ``--stil`` option shared by the commands that report progress and an overview.
+StilOptie = Annotated[
+    bool,
+    typer.Option(
+        "--stil",
+        help="Geen voortgang en geen overzicht; alleen foutmeldingen (stderr). Uitvoer en "
+        "exitcodes blijven gelijk.",
+    ),
+]
+
 __all__ = [
     "EXIT_INVOER",
     "EXIT_VERIFICATIE",

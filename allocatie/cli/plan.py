@@ -26,6 +26,7 @@ from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import (
     STDOUT,
     JsonOptie,
+    StilOptie,
     maak_console,
     meld_fouten,
     naar_stdout,
@@ -314,14 +315,7 @@ def plan(
     overschrijf: Annotated[
         bool, typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap.")
     ] = False,
-    stil: Annotated[
-        bool,
-        typer.Option(
-            "--stil",
-            help="Geen voortgang en geen overzicht; alleen foutmeldingen (stderr). Uitvoer en "
-            "exitcodes blijven gelijk.",
-        ),
-    ] = False,
+    stil: StilOptie = False,
 ) -> None:
     """Plan flexibele woonmodules (op- en afschalen) en toets het plan aan instroomscenario's.
 

@@ -17,6 +17,7 @@ from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import (
     STDOUT,
     JsonOptie,
+    StilOptie,
     huishoudens,
     maak_console,
     meld_fouten,
@@ -315,14 +316,7 @@ def ronde(
         bool,
         typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap (en --archief)."),
     ] = False,
-    stil: Annotated[
-        bool,
-        typer.Option(
-            "--stil",
-            help="Geen voortgang en geen overzicht; alleen foutmeldingen (stderr). Uitvoer en "
-            "exitcodes blijven gelijk.",
-        ),
-    ] = False,
+    stil: StilOptie = False,
 ) -> None:
     """Voer een allocatieronde uit: inlezen, controleren, optimaliseren, verifiëren, rapporteren.
 
