@@ -567,7 +567,7 @@ def _warme_grens(
     grens: float,
     beste_w: float,
     tot: float,
-    tol: float,
+    gap: float,
 ) -> tuple[float, LpUitkomst | None]:
     """Raise the bound ``grens`` of a min-max level with its LP in whole persons (`MinMax`).
 
@@ -575,10 +575,11 @@ def _warme_grens(
     LP is infeasible, the best value is optimal. Otherwise bisection between the
     bound and the best value: if the LP with ``y <= mm.grenzen(T)`` is infeasible,
     no solution has a value ``<= T`` and the level is at least `MinMax.boven` of
-    ``T``; stops when the interval left is below ``tol``, after `WARME_STAPPEN`
-    steps or at ``tot``. Each LP is a dual simplex from the level's optimal basis
-    (`allocatie.solvers.base.WarmeLp`): 30,000 households 0.2-0.4 s, against 47-53 s
-    for the elastic LP of `_minmax_bewijs`. Returns the bound and the LP point
+    ``T``; stops when the interval left is below 1% of the ``gap`` (relative, as
+    `relatieve_gap`), after `WARME_STAPPEN` steps or at ``tot``. Each LP is a dual
+    simplex from the level's optimal basis (`allocatie.solvers.base.WarmeLp`):
+    30,000 households 0.2-0.4 s, against 47-53 s for the elastic LP of
+    `_minmax_bewijs`. Returns the bound and the LP point
     strictly below the best value (None when proven optimal or out of time).
     """
     onder = _afgerond_lp(warm, probleem, mm, mm.strikt(beste_w), tot)
@@ -587,6 +588,7 @@ def _warme_grens(
     if onder.status is not Status.OPTIMAAL:
         return grens, None
     hoog = beste_w  # the rounded LP is feasible at every target from here on
+    tol = 0.01 * gap * max(1.0, abs(beste_w))
     for _ in range(WARME_STAPPEN):
         if hoog - grens <= tol or time.perf_counter() >= tot:
             break
@@ -632,9 +634,8 @@ def _minmax_bewijs(
         U = beste_w
         boven = mm.strikt(U)
         if warm is not None:
-            tol = 0.01 * opties.gap_relatief * max(1.0, abs(U))
             grens, lp = _warme_grens(
-                warm, probleem, mm, grens, U, time.perf_counter() + rest(), tol
+                warm, probleem, mm, grens, U, time.perf_counter() + rest(), opties.gap_relatief
             )
             if grens >= U:
                 log.info("Min-max-toets: geen LP-oplossing onder %.6g", U)
@@ -874,8 +875,9 @@ def _lp_eerst(
     warm = lp.warm if mm is not None else None
     lp_grens = grens
     if warm is not None and mm is not None and np.isfinite(beste_w):
-        tol = 0.01 * opties.gap_relatief * max(1.0, abs(beste_w))
-        grens, _ = _warme_grens(warm, probleem, mm, grens, beste_w, t0 + budget, tol)
+        grens, _ = _warme_grens(
+            warm, probleem, mm, grens, beste_w, t0 + budget, opties.gap_relatief
+        )
         log.info("Min-max-grens in hele personen: %.6g (LP %.6g)", grens, lp_grens)
 
     # Sub-MIPs stop at the first solution that closes the level's gap; on a
@@ -1121,7 +1123,7 @@ def _lp_eerst(
         time.perf_counter() - t0,
         mip.solver or solver,
         mip.bericht,
-        getoetst=getoetst and beste_w in geprobeerd,
+        getoetst=getoetst and geprobeerd[-1] == beste_w,
     )
 
 
