@@ -11,8 +11,11 @@ from __future__ import annotations
 import doctest
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -324,3 +327,34 @@ def test_tussenstand_wordt_de_tekst_van_de_spinner() -> None:
 )  # fmt: skip
 def test_duur_tekst(seconden: float, tekst: str) -> None:
     assert duur_tekst(seconden) == tekst
+
+
+@pytest.mark.parametrize("stil", [False, True])
+def test_stil_houdt_ook_logwaarschuwingen_van_stderr(stil: bool, tmp_path: Path) -> None:
+    """A warning allocatie logs during the round reaches stderr through Python's last-resort
+    handler (the CLI configures no logging): shown without ``--stil``, not with it. In a
+    separate process: under pytest its own log handlers would catch the warning."""
+    bericht = "Tijdslimiet bereikt vóór niveau kosten"
+    script = (
+        "import logging, sys\n"
+        "import allocatie.cli.ronde as r\n"
+        "echt = r.los_op\n"
+        "def los_op(*a, **k):\n"
+        f"    logging.getLogger('allocatie.solve').warning({bericht!r})\n"
+        "    return echt(*a, **k)\n"
+        "r.los_op = los_op\n"
+        "from allocatie.cli import app\n"
+        "app(sys.argv[1:], prog_name='allocatie')\n"
+    )
+    args = ["ronde", str(VOORBEELD), "--uitvoer", str(tmp_path / "uit")]
+    p = subprocess.run(
+        [sys.executable, "-c", script, *args, *(["--stil"] if stil else [])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert p.returncode == 0, p.stderr
+    assert (bericht in p.stderr) is not stil
+    if stil:
+        assert p.stderr == "" and p.stdout == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import Iterator
 from typing import Annotated
@@ -99,6 +100,29 @@ def maak_console(*, stderr: bool, stil: bool) -> Console:
     if not console.is_terminal:  # piped or in CI: rich would assume 80 columns
         console = Console(soft_wrap=True, width=120, stderr=stderr, quiet=stil)
     return console
+
+
+@contextlib.contextmanager
+def stille_meldingen(stil: bool) -> Iterator[None]:
+    """With ``--stil``: allocatie's log warnings (e.g. "Tijdslimiet bereikt vóór niveau
+    kosten") do not reach stderr either.
+
+    The CLI configures no logging, so Python prints such warnings through its
+    last-resort handler; a `logging.NullHandler` on the package logger keeps
+    them off stderr for the duration of the command (handlers further up, such
+    as a caller's or pytest's, still receive them). Errors still end the
+    command through `meld_fouten`.
+    """
+    if not stil:
+        yield
+        return
+    logger = logging.getLogger("allocatie")
+    stilte = logging.NullHandler()
+    logger.addHandler(stilte)
+    try:
+        yield
+    finally:
+        logger.removeHandler(stilte)
 
 
 @contextlib.contextmanager

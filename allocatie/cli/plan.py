@@ -31,6 +31,7 @@ from allocatie.cli.gemeenschappelijk import (
     meld_fouten,
     naar_stdout,
     nl_getal,
+    stille_meldingen,
 )
 from allocatie.cli.voortgang import TerminalVoortgang
 from allocatie.errors import ConfiguratieFout
@@ -327,6 +328,7 @@ def plan(
     console = maak_console(stderr=json_stdout, stil=stil)
     with contextlib.ExitStack() as stapel:
         stapel.enter_context(meld_fouten())
+        stapel.enter_context(stille_meldingen(stil))
         voortgang = None if stil else stapel.enter_context(TerminalVoortgang())
         # Refuse what cannot be written before the work, not after it.
         if methode not in METHODEN:

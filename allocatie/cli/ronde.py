@@ -24,6 +24,7 @@ from allocatie.cli.gemeenschappelijk import (
     naar_stdout,
     nl_getal,
     personen,
+    stille_meldingen,
 )
 from allocatie.cli.voortgang import TerminalVoortgang
 from allocatie.explain import verklaar
@@ -326,6 +327,7 @@ def ronde(
     console = maak_console(stderr=json_stdout, stil=stil)
     with contextlib.ExitStack() as stapel:
         stapel.enter_context(meld_fouten())
+        stapel.enter_context(stille_meldingen(stil))
         voortgang = None if stil else stapel.enter_context(TerminalVoortgang())
         gestart = dt.datetime.now().astimezone()
         # Refuse what cannot be written before the work, not after it.
