@@ -185,15 +185,7 @@ def _stop_op_deadline(
     the solve returns with its best solution close to the deadline. Also once
     ``afbreken`` is set (another thread no longer needs the result).
     """
-
-    def stop(e: object) -> None:
-        if time.perf_counter() > deadline or (afbreken is not None and afbreken.is_set()):
-            e.interrupt()  # type: ignore[attr-defined]
-
-    h.cbSimplexInterrupt += stop
-    h.cbIpmInterrupt += stop
-    h.cbMipInterrupt += stop
-    h.cbMipLogging += stop
+    _Onderbreking(deadline, afbreken).koppel(h)
 
 
 _GESTOPT = (
@@ -437,17 +429,8 @@ class HighsSessie:
         self._h.setOptionValue("mip_rel_gap", float(opties.gap_relatief))
         if opties.threads:
             self._h.setOptionValue("threads", int(opties.threads))
-        self._deadline = [float("inf")]
-        deadline = self._deadline
-
-        def stop(e: object) -> None:
-            if time.perf_counter() > deadline[0]:
-                e.interrupt()  # type: ignore[attr-defined]
-
-        self._h.cbSimplexInterrupt += stop
-        self._h.cbIpmInterrupt += stop
-        self._h.cbMipInterrupt += stop
-        self._h.cbMipLogging += stop
+        self._stop = _Onderbreking(float("inf"))
+        self._stop.koppel(self._h)
         self._h.passModel(_highs_lp(probleem, geheel=geheel))
         self._geheel = np.asarray(probleem.geheel, dtype=bool)
         self._mip = bool(geheel and self._geheel.any())
@@ -516,7 +499,7 @@ class HighsSessie:
     def los_op(self, tijdslimiet_s: float) -> tuple[BackendUitkomst, np.ndarray | None]:
         """Solve; returns the outcome and the row duals (None for a MIP or no solution)."""
         t0 = time.perf_counter()
-        self._deadline[0] = t0 + max(tijdslimiet_s, 0.01)
+        self._stop.deadline = t0 + max(tijdslimiet_s, 0.01)
         self._h.setOptionValue("time_limit", float(max(tijdslimiet_s, 0.01)))
         self._h.run()
         status_h = self._h.getModelStatus()
