@@ -60,6 +60,9 @@ class NiveauUitkomst:
         The upper limit this level was held at for the later levels.
     tijd_s
         Wall time of this level's solve.
+    klok
+        The wall-clock limit (the safety net, not the work budget) cut a solve
+        of this level short: another run may end elsewhere.
     """
 
     naam: str
@@ -69,6 +72,14 @@ class NiveauUitkomst:
     gap: float | None
     vastgehouden: float | None
     tijd_s: float
+    klok: bool = False
+
+    @property
+    def gap_absoluut(self) -> float | None:
+        """``waarde - grens`` (the gap of a min-max level in its own units), or None."""
+        if self.waarde is None or self.grens is None:
+            return None
+        return max(0.0, self.waarde - self.grens)
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,18 @@ class AllocationResult:
         With taakstelling swaps: one row per (giver, taker) pair within a
         region, from the net swaps per gemeente (`allocatie.ruil.ruilparen`);
         empty otherwise.
+    reproduceerbaar
+        True when every solve ran to its own work budget (`SolverOpties.inspanning`):
+        the same input, options and package versions then give the same
+        allocation on any machine load. False when the wall-clock limit (the
+        safety net) cut in somewhere (see `NiveauUitkomst.klok`).
+    strategie
+        Dutch sentences on how the levels were solved where that differs from
+        the default strategy (e.g. a backend without an LP interface: every
+        level one plain MIP).
+    opties
+        The solver options actually used (backend, limits, gap, threads, seed,
+        inspanning), as plain values.
     """
 
     status: Status
@@ -146,6 +169,9 @@ class AllocationResult:
     vorige: VorigeUitkomst | None = None
     verschuivingen: pd.DataFrame = field(default_factory=lege_verschuivingen)
     ruilingen: pd.DataFrame = field(default_factory=lege_ruilingen)
+    reproduceerbaar: bool = True
+    strategie: tuple[str, ...] = ()
+    opties: dict[str, Any] = field(default_factory=dict)
 
     @property
     def grens(self) -> float | None:
@@ -172,6 +198,9 @@ class AllocationResult:
             "wall_s": round(self.wall_s, 3),
             "bouw_s": round(self.bouw_s, 3),
             "gap": self.gap,
+            "reproduceerbaar": self.reproduceerbaar,
+            "strategie": list(self.strategie),
+            "opties": dict(self.opties),
             "niveaus": [
                 {
                     "naam": n.naam,
@@ -179,8 +208,10 @@ class AllocationResult:
                     "waarde": n.waarde,
                     "grens": n.grens,
                     "gap": n.gap,
+                    "gap_absoluut": n.gap_absoluut,
                     "vastgehouden": n.vastgehouden,
                     "tijd_s": round(n.tijd_s, 3),
+                    "klok": n.klok,
                 }
                 for n in self.niveaus
             ],

@@ -87,9 +87,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, replace
 from functools import partial
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -104,6 +105,10 @@ from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
 from allocatie.ruil import ruilparen
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.solvers.base import (
+    LP_DUALEN,
+    LP_SESSIE,
+    VERMOGEN_NAMEN,
+    WERKLIMIET,
     Backend,
     BackendUitkomst,
     LpUitkomst,
@@ -210,6 +215,197 @@ BUURT_K = 4
 BUURT_GEMEENTEN = 0.03
 #: Largest such k (it doubles while the sub-MIPs finish).
 BUURT_K_MAX = 32
+
+
+#: The job beside the main sub-MIP (a feasibility search on a min-max level, a
+#: wider sub-MIP on the cost level) from this many columns on; smaller levels
+#: close their gap with the main sub-MIP alone.
+NAAST_VANAF = 20_000
+
+
+@dataclass(frozen=True)
+class Inspanning:
+    """The work budget of one solve: deterministic measures, never seconds.
+
+    Every sub-MIP stops at a node limit (HiGHS's ``mip_max_nodes``), every
+    descent or test after a fixed number of steps, so a level takes the same
+    path on a busy and an idle machine; the time limit is only the safety net
+    (`_Vangnet`). `inspanning` scales the defaults (``SolverOpties.inspanning``).
+    """
+
+    #: Nodes of a RENS, neighbourhood or feasibility sub-MIP.
+    knopen_deel: int = 500
+    #: Nodes of the full MIP after reduced-cost fixing (and of the fallback MIP).
+    knopen_vol: int = 5_000
+    #: Feasibility searches in one descent of a min-max level (`_minmax_haalbaar`).
+    zoekstappen: int = 6
+    #: Rounds of the min-max test (`_minmax_bewijs`) per best value.
+    toetsrondes: int = 4
+    #: The full MIP of a level runs only up to this many non-zeros: above it its
+    #: presolve alone takes most of a national round's time (coarse national model,
+    #: 0.52 M non-zeros: 7.5-9.9 s; fine model 1.1 M: 23 s, measured on 2 cores).
+    volle_mip_nnz: int = 300_000
+    #: The job beside the main sub-MIP from this many columns on.
+    naast_vanaf: int = NAAST_VANAF
+
+    @classmethod
+    def uit(cls, opties: SolverOpties) -> Inspanning:
+        """The defaults scaled by ``opties.inspanning`` (at least one of each)."""
+        f = float(opties.inspanning)
+        basis = cls()
+        return cls(
+            knopen_deel=max(1, round(basis.knopen_deel * f)),
+            knopen_vol=max(1, round(basis.knopen_vol * f)),
+            zoekstappen=max(1, round(basis.zoekstappen * f)),
+            toetsrondes=max(1, round(basis.toetsrondes * f)),
+            volle_mip_nnz=max(1, round(basis.volle_mip_nnz * f)),
+            naast_vanaf=basis.naast_vanaf,
+        )
+
+
+class _Vangnet:
+    """The wall-clock limit as a safety net: the deadline, and whether it cut in.
+
+    Strategy decisions never read the clock; only solves that overrun the limit
+    are stopped (by the backend's deadline), and each such stop is counted here
+    (`BackendUitkomst.klok`). A solve with a count above zero is not reproducible:
+    the same input may end elsewhere on another run.
+    """
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self._lock = threading.Lock()
+        self.keren = 0
+
+    def rest(self) -> float:
+        """Seconds left before the deadline (negative after it)."""
+        return self.deadline - time.perf_counter()
+
+    def voorbij(self) -> bool:
+        """Whether the deadline has passed; if so, that counts as a cut (`noteer`)."""
+        if self.rest() > 0:
+            return False
+        self.noteer(True)
+        return True
+
+    def noteer(self, klok: bool) -> None:
+        """Count a solve that the clock cut short."""
+        if klok:
+            with self._lock:
+                self.keren += 1
+
+
+class _BewaakteWarmeLp:
+    """A `WarmeLp` whose solves report clock stops to the `_Vangnet`."""
+
+    def __init__(self, warm: WarmeLp, net: _Vangnet) -> None:
+        self._warm, self._net = warm, net
+
+    def los_op(
+        self,
+        kol_onder: np.ndarray,
+        kol_boven: np.ndarray,
+        rij_onder: np.ndarray,
+        rij_boven: np.ndarray,
+        tijdslimiet_s: float,
+        afbreken: threading.Event | None = None,
+    ) -> LpUitkomst:
+        uit = self._warm.los_op(kol_onder, kol_boven, rij_onder, rij_boven, tijdslimiet_s, afbreken)
+        self._net.noteer(uit.klok)
+        return uit
+
+    def sluit(self) -> None:
+        self._warm.sluit()
+
+
+class _BewaakteSessie:
+    """An LP session (column generation) whose solves report clock stops to the `_Vangnet`."""
+
+    def __init__(self, sessie: Any, net: _Vangnet) -> None:
+        self._sessie, self._net = sessie, net
+
+    def los_op(self, tijdslimiet_s: float) -> tuple[BackendUitkomst, np.ndarray | None]:
+        uit, duaal = self._sessie.los_op(tijdslimiet_s)
+        self._net.noteer(uit.klok)
+        return uit, duaal
+
+    def __getattr__(self, naam: str) -> Any:
+        return getattr(self._sessie, naam)
+
+
+class _Bewaakt:
+    """A backend whose every solve reports to the safety net whether the clock cut it.
+
+    Passes the work limit ``knopen`` only to a backend that declares one
+    (`WERKLIMIET`); the others get the time only (their levels are then
+    reproducible only when they finish by themselves, `BackendUitkomst.klok`).
+    """
+
+    def __init__(self, backend: Backend, net: _Vangnet) -> None:
+        self._b, self._net = backend, net
+        self.naam = backend.naam
+        self.vermogens: frozenset[str] = getattr(backend, "vermogens", frozenset())
+
+    def los_op(
+        self,
+        probleem: MipProbleem,
+        opties: SolverOpties,
+        tijdslimiet_s: float,
+        afbreken: threading.Event | None = None,
+        *,
+        knopen: int | None = None,
+    ) -> BackendUitkomst:
+        extra: dict[str, Any] = {}
+        if knopen is not None and WERKLIMIET in self.vermogens:
+            extra["knopen"] = knopen
+        if afbreken is not None:
+            extra["afbreken"] = afbreken
+        uit: BackendUitkomst = self._b.los_op(probleem, opties, tijdslimiet_s, **extra)
+        self._net.noteer(uit.klok)
+        return uit
+
+    def los_lp_op(
+        self,
+        probleem: MipProbleem,
+        opties: SolverOpties,
+        tijdslimiet_s: float,
+        afbreken: threading.Event | None = None,
+        *,
+        warm: bool = False,
+    ) -> LpUitkomst:
+        lp: LpUitkomst = self._b.los_lp_op(probleem, opties, tijdslimiet_s, afbreken, warm=warm)  # type: ignore[attr-defined]
+        self._net.noteer(lp.klok)
+        if lp.warm is not None:
+            lp = replace(lp, warm=_BewaakteWarmeLp(lp.warm, self._net))
+        return lp
+
+    def lp_sessie(self, probleem: MipProbleem, opties: SolverOpties) -> _BewaakteSessie:
+        return _BewaakteSessie(self._b.lp_sessie(probleem, opties), self._net)  # type: ignore[attr-defined]
+
+
+class _Direct(Executor):
+    """An executor that runs each job at once on the calling thread (``threads`` = 1).
+
+    The strategy waits for every job it submits and never reads which finished
+    first, so this gives the same outcome as a worker thread, strictly sequential.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        toekomst: Future[Any] = Future()
+        try:
+            toekomst.set_result(fn(*args, **kwargs))
+        except BaseException as fout:  # handed over like a pool does
+            toekomst.set_exception(fout)
+        return toekomst
+
+
+def _uitvoerder(opties: SolverOpties, naam: str) -> Executor:
+    """Where jobs beside the main one run: one worker thread, or `_Direct` for ``threads`` = 1."""
+    if opties.threads == 1:
+        return _Direct()
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=naam)
+
+
 #: The first k on the cost level. Its start comes from levels that ignore costs,
 #: far from its LP point; a wide neighbourhood around both is a large MIP without
 #: guidance, a narrow one is close to rounding the LP point. 30,000 households
@@ -218,9 +414,6 @@ BUURT_K_MAX = 32
 #: National round: k = 1, 2, 4 reach 27,146, 27,060, 26,941, each in 1-3 s, so
 #: doubling from 1 costs little there.
 BUURT_K_KOSTEN = 1
-#: A min-max level runs its feasibility search instead of its sub-MIP when the
-#: second thread stays busy with the next LP for more than this share of the time.
-ZELF_ZOEKEN = 0.85
 #: On the cost level a sub-MIP with this many times k runs beside the one with k
 #: (from `NAAST_VANAF` columns on, on the second thread).
 BREED = 4
@@ -230,27 +423,13 @@ ELASTISCH_TOL = 1e-3
 #: Levels solved with ``tekort`` and ``over`` continuous (see `_probleem`).
 ZONDER_GEHEEL_TEKORT = ("onbediend", "tekort", "eerlijkheid")
 
-#: Share of a level's time its LP relaxation may take. The LP gives the bound and
-#: the point the heuristics round; without it a level on a national round rarely
-#: gets past the start (measured), so it may use most of the level's time.
-LP_AANDEEL = 0.85
-
-#: Time reserved per later level, as a multiple of this level's LP and heuristics.
-RESERVE = 2.5
-#: The full MIP of a level runs only with at least this many seconds.
-MIN_MIP_S = 1.0
-#: Seconds of HiGHS's MIP presolve per non-zero, measured on a 2-core machine:
-#: national coarse model (0.52 M non-zeros) 7.5-9.9 s, fine model (1.1 M) 23 s,
-#: 30,000 coarse (2.4 M) 53 s. Presolve does not see the deadline (national kosten:
-#: 11.5 s asked, 15.5 s taken, all presolve), so the full MIP needs twice this.
-PRESOLVE_S_PER_NIET_NUL = 2e-5
-
-#: Share of the remaining time a level may use: rest / (1 + AANDEEL * later levels).
+#: A backend without an LP interface or work limit (CBC) solves each level as one
+#: MIP in a share of the remaining time: rest / (1 + AANDEEL * later levels).
 AANDEEL_LATER = 0.5
 
 
 def _budget(rest: float, later: int) -> float:
-    """Seconds for one level when ``later`` levels still follow it."""
+    """Seconds for one level when ``later`` levels still follow it (backends without LP)."""
     return rest / (1.0 + AANDEEL_LATER * later)
 
 
@@ -321,6 +500,8 @@ def _los_deel(
     opties: SolverOpties,
     tijd: float,
     afbreken: threading.Event | None = None,
+    *,
+    knopen: int | None = None,
 ) -> BackendUitkomst:
     """Solve a sub-MIP with most columns fixed (RENS, a neighbourhood) on its free columns only.
 
@@ -330,13 +511,17 @@ def _los_deel(
     national round, neighbourhoods of 8-40 thousand free among 280 thousand
     columns 1.0-2.0 s instead of 1.7-3.4 s; overvulling reached 0.25 in 7 s where
     the full-width sub-MIP stopped at 0.26 or 2.4 after 14 s (two seeds).
-    ``afbreken``: stop as soon as another thread sets it (HiGHS).
+    ``afbreken``: stop as soon as another thread sets it (HiGHS). ``knopen``: the
+    work limit in branch-and-bound nodes, for a backend that has one (`WERKLIMIET`).
     """
 
     def los(p: MipProbleem) -> BackendUitkomst:
-        if afbreken is None:
-            return backend.los_op(p, opties, tijd)
-        return backend.los_op(p, opties, tijd, afbreken)  # type: ignore[call-arg]
+        extra: dict[str, Any] = {}
+        if afbreken is not None:
+            extra["afbreken"] = afbreken
+        if knopen is not None and WERKLIMIET in getattr(backend, "vermogens", ()):
+            extra["knopen"] = knopen
+        return backend.los_op(p, opties, tijd, **extra)  # type: ignore[call-arg]
 
     vast = probleem.kol_onder == probleem.kol_boven
     if not vast.any():
@@ -373,24 +558,6 @@ def _los_deel(
     )
 
 
-def _los_tot_doel(
-    backend: Backend,
-    probleem: MipProbleem,
-    opties: SolverOpties,
-    tijd: float,
-    stop: threading.Event,
-) -> BackendUitkomst:
-    """`_los_deel` beside another sub-MIP: stops when ``stop`` is set, sets it at ``doel``."""
-    uit = _los_deel(backend, probleem, opties, tijd, stop)
-    if uit.objectief is not None and probleem.doel is not None and uit.objectief <= probleem.doel:
-        stop.set()
-    return uit
-
-
-#: The feasibility search beside a min-max sub-MIP from this many columns on. Which
-#: of two searches side by side finishes first depends on timing; below this
-#: size the sub-MIPs end by themselves and a round is solved the same every time.
-NAAST_VANAF = 20_000
 #: Target of the feasibility search beside a min-max level's first sub-MIP, as a
 #: multiple of the LP bound (national overvulling: optimum 0.25, LP 0.2253).
 HAALBAAR_DOEL = 1.15
@@ -418,8 +585,10 @@ def _minmax_haalbaar(
     kolommen_x: slice,
     typ: np.ndarray,
     tot: float,
-    afbreken: threading.Event,
+    stappen: int,
+    knopen: int | None = None,
     warm: WarmeLp | None = None,
+    genoeg: float = -np.inf,
 ) -> BackendUitkomst:
     """A descent of feasibility searches on a min-max level near ``beste`` (beside a sub-MIP).
 
@@ -440,10 +609,10 @@ def _minmax_haalbaar(
     households: eerlijkheid "at most 0.06" infeasible in 11 s, "at most 0.07" 0.0698 in 21 s).
     One notch at a time was too slow (national overvulling: 0.259, 0.258, 0.257 in 21 s;
     halving: 0.259, one target out of reach, 0.25 in 13 s). Stops when a search strictly below
-    the best finds nothing, when a search is not proven infeasible but finds nothing, at the
-    deadline ``tot`` or when ``afbreken`` is set; sets ``afbreken`` itself when it found a point
-    (the sub-MIP beside it then restarts from that one). Returns the last point, its level
-    column set to the smallest value it allows, or none.
+    the best finds nothing, when a search is not proven infeasible but finds nothing, after
+    ``stappen`` searches (each at most ``knopen`` nodes: a deterministic budget), once a point
+    is at most ``genoeg`` (it closes the level's gap), or at the safety deadline ``tot``.
+    Returns the last point, its level column set to the smallest value it allows, or none.
 
     ``warm``: the level's warm LP (`WarmeLp`). Before each search the LP with the same bounds
     in whole persons: infeasible, the target is out of reach for every solution (no MIP);
@@ -453,13 +622,12 @@ def _minmax_haalbaar(
     gevonden: BackendUitkomst | None = None
     uit = BackendUitkomst(Status.GEEN_OPLOSSING, None, None, None, None, 0.0, "")
     doel = doelwaarde  # None: the next target follows from ``onder`` and the best value
-    while not afbreken.is_set():
+    for _ in range(stappen):
+        # Past the deadline the next solve stops at once and says so (`BackendUitkomst.klok`).
         tijd = tot - time.perf_counter()
-        if tijd < 0.05:
-            break
         waarde = mm.waarde(beste)
-        if waarde <= onder:
-            break  # at the bound: nothing below it to find
+        if waarde <= onder or (gevonden is not None and waarde <= genoeg):
+            break  # at the bound, or good enough: nothing more to look for
         boven = mm.strikt(waarde)
         if doel is None:
             doel = onder + DOEL_STAP * (waarde - onder)
@@ -490,7 +658,7 @@ def _minmax_haalbaar(
         kb = np.where(vrij, probleem.kol_boven, probleem.kol_onder)
         kb[mm.y] = np.minimum(kb[mm.y], np.maximum(boven, probleem.kol_onder[mm.y]))
         zoek = replace(probleem, c=np.zeros_like(c), kol_boven=kb, start=None, doel=0.5)
-        uit = _los_deel(backend, zoek, opties, tijd, afbreken)
+        uit = _los_deel(backend, zoek, opties, tijd, knopen=knopen)
         log.debug(
             "Haalbaarheid onder %.6g: %s in %.1f s",
             waarde if alleen_strikt else doel,
@@ -507,10 +675,7 @@ def _minmax_haalbaar(
             doel = doel * HAALBAAR_DOEL if gevonden is None else None
         else:
             break
-    if gevonden is None:
-        return uit
-    afbreken.set()
-    return gevonden
+    return uit if gevonden is None else gevonden
 
 
 def _elastisch(probleem: MipProbleem, y: np.ndarray, boven: np.ndarray) -> MipProbleem:
@@ -590,7 +755,7 @@ def _warme_grens(
     hoog = beste_w  # the rounded LP is feasible at every target from here on
     tol = 0.01 * gap * max(1.0, abs(beste_w))
     for _ in range(WARME_STAPPEN):
-        if hoog - grens <= tol or time.perf_counter() >= tot:
+        if hoog - grens <= tol:
             break
         doel = 0.5 * (grens + hoog)
         uit = _afgerond_lp(warm, probleem, mm, mm.grenzen(doel), tot)
@@ -611,11 +776,14 @@ def _minmax_bewijs(
     beste: np.ndarray,
     beste_w: float,
     grens: float,
-    rest: Callable[[], float],
+    net: _Vangnet,
     kolomduaal: np.ndarray,
     kolommen_x: slice | None,
     typ: np.ndarray | None,
     warm: WarmeLp | None = None,
+    *,
+    rondes: int = 4,
+    knopen: int | None = None,
 ) -> tuple[np.ndarray, float, float]:
     """Close the gap of a min-max level from below with rounded bounds (`allocatie.model.minmax`).
 
@@ -626,16 +794,20 @@ def _minmax_bewijs(
     rounded (RENS) and searched around (neighbourhood sub-MIP) for a solution
     below U, and the test repeats from that one. With the level's ``warm`` LP
     the test is `_warme_grens` (which also raises the bound by bisection) instead
-    of the elastic LP. Returns best point, value, bound.
+    of the elastic LP. At most ``rondes`` rounds, each sub-MIP at most ``knopen``
+    nodes (deterministic); ``net`` only stops what overruns the time limit.
+    Returns best point, value, bound.
     """
     c, geheel = probleem.c, probleem.geheel
     n = probleem.n_kolommen
-    while rest() > 0.05:
+    for _ in range(rondes):
+        if net.voorbij():
+            break
         U = beste_w
         boven = mm.strikt(U)
         if warm is not None:
             grens, lp = _warme_grens(
-                warm, probleem, mm, grens, U, time.perf_counter() + rest(), opties.gap_relatief
+                warm, probleem, mm, grens, U, net.deadline, opties.gap_relatief
             )
             if grens >= U:
                 log.info("Min-max-toets: geen LP-oplossing onder %.6g", U)
@@ -645,7 +817,7 @@ def _minmax_bewijs(
                 break
             xe = lp.x
         else:
-            lp = backend.los_lp_op(_elastisch(probleem, mm.y, boven), opties, rest())  # type: ignore[attr-defined]
+            lp = backend.los_lp_op(_elastisch(probleem, mm.y, boven), opties, net.rest())  # type: ignore[attr-defined]
             if lp.x is None or lp.objectief is None:
                 log.info("Min-max-toets onder %.6g: LP niet binnen de tijd", U)
                 break
@@ -665,9 +837,13 @@ def _minmax_bewijs(
         )
         rond_boven = np.where(geheel, np.minimum(kb, np.ceil(xe - 1e-6)), kb)
         uit = _los_deel(
-            backend, replace(beperkt, kol_onder=onder, kol_boven=rond_boven), opties, rest()
+            backend,
+            replace(beperkt, kol_onder=onder, kol_boven=rond_boven),
+            opties,
+            net.rest(),
+            knopen=knopen,
         )
-        if uit.x is None and rest() > 0.05:
+        if uit.x is None and not net.voorbij():
             vrij = ~geheel | (xe > 1e-6)
             if typ is not None and kolommen_x is not None:
                 vrij |= _goedkoopste(kolomduaal, kolommen_x, typ, BUURT_K)
@@ -675,7 +851,8 @@ def _minmax_bewijs(
                 backend,
                 replace(beperkt, kol_boven=np.where(vrij, kb, beperkt.kol_onder)),
                 opties,
-                rest(),
+                net.rest(),
+                knopen=knopen,
             )
         w = float(c @ uit.x) if uit.x is not None else np.inf
         log.info("Min-max-toets onder %.6g: LP haalbaar (grens %.6g); afgerond %.6g", U, grens, w)
@@ -718,12 +895,12 @@ def _lp_met_kolomgeneratie(
     while True:
         ronde += 1
         rest = tijd - (time.perf_counter() - t0)
-        if hasattr(backend, "lp_sessie"):
+        if LP_SESSIE in getattr(backend, "vermogens", ()):
             # One live LP: the first round cold (interior point), later rounds
             # only add columns, so dual simplex from the previous basis (national
             # kosten level: 2.0 s against 10.4 s solving every round cold).
             if sessie is None:
-                sessie = backend.lp_sessie(_deelprobleem(probleem, Ac, kols), opties)
+                sessie = backend.lp_sessie(_deelprobleem(probleem, Ac, kols), opties)  # type: ignore[attr-defined]
             uit, y = sessie.los_op(rest)
             lp_x, lp_w, lp_d = uit.x, uit.objectief, sessie.kolomduaal()
             ok = uit.status is Status.OPTIMAAL
@@ -784,63 +961,110 @@ def _deelprobleem(probleem: MipProbleem, Ac: sp.csc_array, kols: np.ndarray) -> 
     )
 
 
+def _bereikt(uit: BackendUitkomst, c: np.ndarray, doel: float) -> bool:
+    """Whether ``uit`` has a point whose value closes the level's gap (at most ``doel``)."""
+    return uit.x is not None and float(c @ uit.x) <= doel
+
+
+def _samen(
+    backend: Backend,
+    buurt: MipProbleem,
+    opties: SolverOpties,
+    net: _Vangnet,
+    werk: Inspanning,
+    naast: Future[BackendUitkomst] | None,
+    doel: float,
+) -> tuple[BackendUitkomst, bool]:
+    """The neighbourhood sub-MIP ``buurt`` with the job ``naast`` beside it; which point counts.
+
+    The rule depends only on what each job finds within its own work budget,
+    never on which finishes first: the job beside has priority. If it reaches
+    ``doel`` its point is taken, and the main sub-MIP is stopped as soon as that
+    is known (whatever the main one found is discarded, so stopping it early
+    changes nothing). Otherwise the main one ran to its own end (nothing stopped
+    it) and the better point wins, the main one's on a tie. With `_Direct` the
+    job beside has already run, so the main one is skipped when it reached
+    ``doel``: the same outcome, strictly sequential. Returns the point and
+    whether it came from the job beside.
+    """
+    c = buurt.c
+    stop = threading.Event()
+    if naast is not None:
+        naast.add_done_callback(
+            lambda f: (
+                stop.set() if f.exception() is None and _bereikt(f.result(), c, doel) else None
+            )
+        )
+    if stop.is_set():
+        hoofd = BackendUitkomst(Status.GEEN_OPLOSSING, None, None, None, None, 0.0, "")
+    else:
+        hoofd = _los_deel(backend, buurt, opties, net.rest(), stop, knopen=werk.knopen_deel)
+    if naast is None:
+        return hoofd, False
+    ander = naast.result()
+    wa = float(c @ ander.x) if ander.x is not None else np.inf
+    log.info("Zoektocht naast de buurt-MIP: %s, waarde %.6g", ander.status.value, wa)
+    if _bereikt(ander, c, doel):
+        return ander, True
+    if ander.x is not None and (hoofd.x is None or wa < float(c @ hoofd.x) - 1e-9):
+        return ander, True
+    return hoofd, False
+
+
 def _lp_eerst(
     backend: Backend,
     probleem: MipProbleem,
     opties: SolverOpties,
-    budget: float,
+    werk: Inspanning,
+    net: _Vangnet,
     kolommen_x: slice | None = None,
     *,
-    deadline: float = np.inf,
-    later: int = 0,
     mm: MinMax | None = None,
     lp: LpUitkomst | None = None,
     na_lp: Callable[[float], bool] | None = None,
     heel: bool = False,
-    tweede: ThreadPoolExecutor | None = None,
+    tweede: Executor | None = None,
 ) -> BackendUitkomst:
     """One level: LP bound, RENS and neighbourhood sub-MIPs, then the full MIP.
 
-    ``probleem.start`` must be feasible (the previous level's solution). Falls
-    back to the plain MIP when the LP does not finish in its share of the time.
-    The full MIP (the slow, last resort) only gets the time that remains after
-    reserving, for each of the ``later`` levels, `RESERVE` times what this level's
-    LP and heuristics took, before the overall ``deadline``. For a min-max level
+    ``probleem.start`` must be feasible (the previous level's solution). Every
+    step has a deterministic work budget (``werk``, `Inspanning`): node limits
+    for the sub-MIPs, at most `BUURT_K_MAX` widths, at most ``werk.zoekstappen``
+    feasibility searches; no decision reads the clock, so a level ends the same
+    on a busy and an idle machine. The clock ``net`` (`_Vangnet`) only stops what
+    overruns the time limit (and the result then says so). For a min-max level
     (``mm``) a gap left after the sub-MIPs is closed from below with
     `_minmax_bewijs`.
 
     ``lp``: the LP relaxation solved already (of this problem or of a relaxation
     of it: its value is then still a bound and its reduced costs still valid
     for fixing). ``na_lp`` is called with the LP bound as soon as it is known
-    (to start the next level's LP on a second thread, `_los_niveaus`; it says
-    whether it did).
+    (to start the next level's LP beside this level, `_los_niveaus`).
     ``heel``: the level takes whole values only (`_gehele_waarde`).
-    ``tweede``: the second thread; when the next level's LP does not run there,
-    a min-max level's first sub-MIP gets a feasibility search beside it
-    (`_minmax_haalbaar`).
+    ``tweede``: where a job beside the main one runs (a one-thread pool, or
+    `_Direct` when ``threads`` is 1): a min-max level's feasibility search, the
+    cost level's wide sub-MIP. The main thread always waits for it and takes the
+    better point (the main one on a tie), so the outcome does not depend on
+    which finishes first.
     """
     t0 = time.perf_counter()
     c, geheel = probleem.c, probleem.geheel
-
-    def rest() -> float:
-        return budget - (time.perf_counter() - t0)
 
     if lp is not None:
         pass
     elif _met_kolomgeneratie(c, kolommen_x):
         assert kolommen_x is not None
-        lp = _lp_met_kolomgeneratie(backend, probleem, opties, LP_AANDEEL * budget, kolommen_x)
+        lp = _lp_met_kolomgeneratie(backend, probleem, opties, net.rest(), kolommen_x)
     else:
-        lp = backend.los_lp_op(probleem, opties, LP_AANDEEL * budget, warm=mm is not None)  # type: ignore[attr-defined]
+        lp = backend.los_lp_op(probleem, opties, net.rest(), warm=mm is not None)  # type: ignore[attr-defined]
     if lp.x is None or lp.objectief is None or lp.kolomduaal is None:
         log.info("LP-relaxatie niet binnen de tijd; gewone MIP")
-        return backend.los_op(probleem, opties, rest())
+        return _los_deel(backend, probleem, opties, net.rest(), knopen=werk.knopen_vol)
     rc: np.ndarray = lp.kolomduaal
     grens = float(lp.objectief)
     # The next level's LP, if started now, runs beside this level's heuristics.
-    vooruit = na_lp(grens) if na_lp is not None else False
-    # When the second thread is free again (the next LP about as long as this one).
-    tweede_vrij = time.perf_counter() + lp.tijd_s if vooruit else 0.0
+    if na_lp is not None:
+        na_lp(grens)
     beste = probleem.start
     beste_w = float(c @ beste) if beste is not None else np.inf
     solver = ""
@@ -862,7 +1086,8 @@ def _lp_eerst(
         backend,
         replace(probleem, kol_onder=onder, kol_boven=boven, start=None),
         opties,
-        min(rest(), max(1.0, 0.25 * budget)),
+        net.rest(),
+        knopen=werk.knopen_deel,
     )
     solver = rens.solver
     if rens.x is not None and float(c @ rens.x) < beste_w:
@@ -876,7 +1101,7 @@ def _lp_eerst(
     lp_grens = grens
     if warm is not None and mm is not None and np.isfinite(beste_w):
         grens, _ = _warme_grens(
-            warm, probleem, mm, grens, beste_w, t0 + budget, opties.gap_relatief
+            warm, probleem, mm, grens, beste_w, net.deadline, opties.gap_relatief
         )
         log.info("Min-max-grens in hele personen: %.6g (LP %.6g)", grens, lp_grens)
 
@@ -893,25 +1118,6 @@ def _lp_eerst(
         return gap is not None and (gap <= opties.gap_relatief or beste_w <= grens + 1e-9)
 
     typ = _type_van(probleem.A, kolommen_x) if kolommen_x is not None else None
-    # Neighbourhood sub-MIPs: the counts the LP or the best solution use, plus the
-    # k counts of smallest reduced cost per type (k doubling while it pays). The LP
-    # point has at most one basic count per row, so the LP's own support is often
-    # too narrow to move whole households (national tekort: support alone 2976,
-    # with k = 2 the LP bound 2950 in 1.7 s).
-    # Sub-MIPs and the min-max test share the time that the LPs of the later levels
-    # (each estimated as long as this one) leave with the later levels, this level
-    # twice the share of each later one (national round: the cost level needs ~10
-    # s and left 8 s unused after overvulling had stopped at its share). A
-    # fixed multiple of the LP per later level starved every level but the last at
-    # 30,000 households (LPs of 37-60 s: each sub-MIP got 2 s). The next level's
-    # LP started beside them (``vooruit``) needs no time of its own, and until it
-    # is done the next level cannot start: this level searches on until then
-    # (30,000 households: eerlijkheid stopped 12 s before the LP of overvulling).
-    speling = deadline - time.perf_counter() - (later - vooruit) * lp.tijd_s
-    vrij_tot = min(
-        t0 + budget,
-        max(time.perf_counter() + max(0.0, speling) * 2 / (later + 2), tweede_vrij),
-    )
     geprobeerd: list[float] = []  # best values at which the min-max test ran
 
     def toets() -> None:
@@ -922,8 +1128,6 @@ def _lp_eerst(
             or gesloten()
             or beste is None
             or beste_w in geprobeerd
-            # The warm LP tests in a fraction of a second; the elastic LP costs a cold LP.
-            or (warm is None and time.perf_counter() + lp.tijd_s >= vrij_tot)
             # The LP point below the best value already: the elastic test cannot succeed.
             or (warm is None and not np.any(xs[mm.y] > mm.strikt(beste_w) + 1e-6))
         ):
@@ -937,17 +1141,23 @@ def _lp_eerst(
             beste,
             beste_w,
             grens,
-            # The warm test always gets a moment: it decides whether the level ends proven.
-            lambda: min(rest(), max(vrij_tot - time.perf_counter(), 1.0 if warm else 0.0)),
+            net,
             rc,
             kolommen_x,
             typ,
             warm,
+            rondes=werk.toetsrondes,
+            knopen=werk.knopen_deel,
         )
 
-    presolve_s = PRESOLVE_S_PER_NIET_NUL * probleem.A.nnz
+    volle_mip = probleem.A.nnz <= werk.volle_mip_nnz
+    # Neighbourhood sub-MIPs: the counts the LP or the best solution use, plus the
+    # k counts of smallest reduced cost per type (k doubling while it pays). The LP
+    # point has at most one basic count per row, so the LP's own support is often
+    # too narrow to move whole households (national tekort: support alone 2976,
+    # with k = 2 the LP bound 2950 in 1.7 s).
     k = k_eerst = BUURT_K if heel or mm is not None else BUURT_K_KOSTEN
-    while not gesloten() and beste is not None and rest() > 0.05:
+    while not gesloten() and beste is not None and not net.voorbij():
         # The first neighbourhood fixes ``tekort``/``over`` (integer on the later
         # levels) where the LP and the best point have them at 0, the later ones
         # leave them free. Fixed, a gemeente is pinned to its opgave from one side
@@ -961,30 +1171,25 @@ def _lp_eerst(
             if mm is not None:
                 # Min-max: every count into the gemeenten that set the best value.
                 vrij[kolommen_x] |= mm.ergste(beste, _ergste_aantal(mm, k))
-        # The first neighbourhood always runs: without it a level rarely gets past its start.
-        tijd = min(rest(), max(MIN_MIP_S, vrij_tot - time.perf_counter()))
         buurt = replace(
             probleem,
             kol_boven=np.where(vrij, probleem.kol_boven, probleem.kol_onder),
             start=beste,
             doel=doel,
         )
-        naast = None
-        stop = threading.Event()
+        naast: Future[BackendUitkomst] | None = None
         groot = (
             tweede is not None
             and typ is not None
             and kolommen_x is not None
-            and probleem.n_kolommen >= NAAST_VANAF
+            and probleem.n_kolommen >= werk.naast_vanaf
         )
-        zelf = False
         if groot and mm is not None:
             assert tweede is not None and typ is not None and kolommen_x is not None
-            # A descent of feasibility searches on the second thread beside the
-            # sub-MIP (after the next level's LP if that runs there), from a target
-            # near the LP bound. Two different searches fail together far less
-            # often than one.
-            zoek = partial(
+            # A descent of feasibility searches beside the sub-MIP (after the next
+            # level's LP if that runs there), from a target near the LP bound. Two
+            # different searches fail together far less often than one.
+            naast = tweede.submit(
                 _minmax_haalbaar,
                 backend,
                 probleem,
@@ -1001,15 +1206,12 @@ def _lp_eerst(
                 steun,
                 kolommen_x,
                 typ,
-                time.perf_counter() + tijd,
+                net.deadline,
+                werk.zoekstappen,
+                werk.knopen_deel,
                 warm=warm,
+                genoeg=doel,
             )
-            # If the next LP keeps the second thread for most of this time, the
-            # search runs here instead of the sub-MIP (30,000 households: LPs of
-            # 45-50 s, as long as the sub-MIP; the search beside got 6 s of it).
-            zelf = tweede_vrij - time.perf_counter() > ZELF_ZOEKEN * tijd
-            if not zelf:
-                naast = tweede.submit(zoek, stop)
         elif groot and not heel:
             assert tweede is not None and typ is not None and kolommen_x is not None
             # The cost level: a sub-MIP with a wider neighbourhood (``tekort``/``over``
@@ -1018,26 +1220,14 @@ def _lp_eerst(
             # finds anything).
             breed = vrij | ~telling | _goedkoopste(rc, kolommen_x, typ, BREED * k)
             naast = tweede.submit(
-                _los_tot_doel,
+                _los_deel,
                 backend,
                 replace(buurt, kol_boven=np.where(breed, probleem.kol_boven, probleem.kol_onder)),
                 opties,
-                tijd,
-                stop,
+                net.rest(),
+                knopen=werk.knopen_deel,
             )
-        if zelf:
-            drager = zoek(stop)
-        else:
-            drager = _los_deel(backend, buurt, opties, tijd, stop if naast is not None else None)
-        van_naast = zelf
-        if naast is not None:
-            if drager.x is not None and float(c @ drager.x) <= doel:
-                stop.set()
-            ander = naast.result()
-            wa = float(c @ ander.x) if ander.x is not None else np.inf
-            log.info("Zoektocht naast de buurt-MIP: %s, waarde %.6g", ander.status.value, wa)
-            if ander.x is not None and (drager.x is None or wa < float(c @ drager.x)):
-                drager, van_naast = ander, True
+        drager, van_naast = _samen(backend, buurt, opties, net, werk, naast, doel)
         verbeterd = drager.x is not None and float(c @ drager.x) < beste_w - 1e-9
         if verbeterd:
             beste, beste_w = drager.x, float(c @ drager.x)
@@ -1049,17 +1239,16 @@ def _lp_eerst(
             beste_w,
         )
         # A proof is cheaper than wider neighbourhoods (province overvulling: 0.06
-        # s against 0.5 s for k = 8 to 32, none better). The search beside stops
-        # only when it finds nothing below its last point, so the test fits then too.
+        # s against 0.5 s for k = 8 to 32, none better).
         toets()
         # Wider only while the last one was searched to the end and paid off, or
-        # the full MIP has no time for its presolve (national kosten: 15 s).
+        # while the model is too large for the full MIP (its presolve alone: 15 s
+        # on the national cost level).
         if (
             typ is None
-            or (not verbeterd and 2 * presolve_s < rest())
+            or (not verbeterd and volle_mip)
             or (drager.status is not Status.OPTIMAAL and not van_naast)
             or k >= BUURT_K_MAX
-            or time.perf_counter() >= vrij_tot
         ):
             break
         k *= 2
@@ -1071,10 +1260,7 @@ def _lp_eerst(
         return BackendUitkomst(
             Status.OPTIMAAL, beste, beste_w, grens, gap, time.perf_counter() - t0, solver
         )
-    voorwerk = time.perf_counter() - t0
-    mip_tijd = min(rest(), deadline - time.perf_counter() - later * RESERVE * voorwerk)
-    # Below the time its own LP took, the full MIP rarely gets past presolve.
-    if mip_tijd <= max(MIN_MIP_S, voorwerk, 2 * presolve_s):
+    if not volle_mip or net.voorbij():
         status = Status.TIJDSLIMIET if beste is not None else Status.GEEN_OPLOSSING
         return BackendUitkomst(
             status, beste, beste_w, grens, gap, time.perf_counter() - t0, solver, getoetst=getoetst
@@ -1098,10 +1284,12 @@ def _lp_eerst(
         int((vast_onder | vast_boven).sum()),
         int(geheel.sum()),
     )
-    mip = backend.los_op(
+    mip = _los_deel(
+        backend,
         replace(probleem, kol_onder=kol_onder, kol_boven=kol_boven, start=beste),
         opties,
-        mip_tijd,
+        net.rest(),
+        knopen=werk.knopen_vol,
     )
     if mip.x is not None and float(c @ mip.x) < beste_w:
         beste, beste_w = mip.x, float(c @ mip.x)
@@ -1221,7 +1409,11 @@ class _Vooruit:
 
 
 class _Vooruitloper:
-    """Starts the LP of the next level on a second thread (`_Vooruit`) and hands it over."""
+    """Starts the LP of the next level beside this one (`_Vooruit`) and hands it over.
+
+    ``pool`` is the executor of the jobs beside the main one (`_uitvoerder`): a
+    worker thread, or `_Direct` (the LP then runs at once, the same LP).
+    """
 
     def __init__(
         self,
@@ -1229,11 +1421,12 @@ class _Vooruitloper:
         opties: SolverOpties,
         doel: Doel,
         model: AllocatieModel,
-        deadline: float,
+        net: _Vangnet,
+        werk: Inspanning,
+        pool: Executor,
     ) -> None:
         self.backend, self.opties, self.doel, self.model = backend, opties, doel, model
-        self.deadline = deadline
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vooruit-lp")
+        self.net, self.werk, self.pool = net, werk, pool
         self.lopend: _Vooruit | None = None
 
     def start(
@@ -1260,7 +1453,7 @@ class _Vooruitloper:
         A2, onder2, boven2 = _houd_vast(A, onder, boven, c, houd)
         kb2 = _houd_minmax(mm, houd, kb, model.kol_onder)
         p2 = _probleem(model, c2, A2, onder2, boven2, None, volgende, kb2)
-        tijd = LP_AANDEEL * _budget(self.deadline - time.perf_counter(), later)
+        tijd = self.net.rest()
         afbreken = threading.Event()
         # A min-max level keeps its LP warm for its tests in whole persons (`_warme_grens`).
         toekomst = self.pool.submit(
@@ -1279,7 +1472,9 @@ class _Vooruitloper:
 
         Its bound for ``probleem`` (`_Vooruit.uitkomst`); None (solve the LP
         again) when that bound lost more than the gap against the LP's own value
-        while there is time for the LP twice over for this and every later level.
+        and the model is small enough to solve its LP again at little cost (up to
+        `Inspanning.volle_mip_nnz` non-zeros: a deterministic rule, where the
+        time left is not).
         """
         vooruit, self.lopend = self.lopend, None
         if vooruit is None:
@@ -1288,8 +1483,8 @@ class _Vooruitloper:
         lp = vooruit.uitkomst(probleem)
         if lp is not None and eigen.objectief is not None and lp.objectief is not None:
             verlies = relatieve_gap(eigen.objectief, lp.objectief) or 0.0
-            tijd = self.deadline - time.perf_counter()
-            if verlies > self.opties.gap_relatief and tijd > 2 * (later + 1) * eigen.tijd_s:
+            klein = probleem.A.nnz <= self.werk.volle_mip_nnz
+            if verlies > self.opties.gap_relatief and klein:
                 lp = None
                 if eigen.warm is not None:
                     eigen.warm.sluit()
@@ -1303,11 +1498,10 @@ class _Vooruitloper:
         return lp
 
     def sluit(self) -> None:
-        """Stop what still runs and end the thread."""
+        """Stop what still runs (the pool is ended by its owner)."""
         if self.lopend is not None:
             self.lopend.stop()
             self.lopend = None
-        self.pool.shutdown(wait=True)
 
 
 class _Bewijzer:
@@ -1323,9 +1517,17 @@ class _Bewijzer:
     level tests itself.
     """
 
-    def __init__(self, backend: Backend, opties: SolverOpties, deadline: float) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        opties: SolverOpties,
+        deadline: float,
+        pool: Executor | None = None,
+        net: _Vangnet | None = None,
+    ) -> None:
         self.backend, self.opties, self.deadline = backend, opties, deadline
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bewijs")
+        self.net = net
+        self.pool = pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="bewijs")
         self.lopend: dict[str, tuple[float, Future[LpUitkomst]]] = {}
 
     def start(self, naam: str, probleem: MipProbleem, mm: MinMax, waarde: float) -> None:
@@ -1338,7 +1540,9 @@ class _Bewijzer:
         it: 30,000 households, the second test started after the first and overran by 13 s)."""
         tijd = self.deadline - time.perf_counter()
         if tijd < 0.05:
-            return LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.0)
+            if self.net is not None:
+                self.net.noteer(True)
+            return LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.0, klok=True)
         return self.backend.los_lp_op(elastisch, self.opties, tijd)  # type: ignore[attr-defined,no-any-return]
 
     def pas_toe(self, niveaus: list[NiveauUitkomst]) -> list[NiveauUitkomst]:
@@ -1373,12 +1577,14 @@ def _los_niveaus(
     backend: Backend,
     opties: SolverOpties,
     doel: Doel,
-    deadline: float,
+    net: _Vangnet,
     *,
     lp_eerst: bool,
     later: int,
     voortgang: Voortgang | None,
     bewijzer: _Bewijzer | None = None,
+    pool: Executor | None = None,
+    werk: Inspanning | None = None,
 ) -> tuple[np.ndarray, list[NiveauUitkomst], list[tuple[str, float]], str, bool]:
     """Solve ``volgorde`` on ``model`` from the feasible point ``v``.
 
@@ -1386,8 +1592,11 @@ def _los_niveaus(
     Returns the last solution, the level outcomes, all held levels, the solver
     name and whether every level ran (False: stopped at the limit or without
     a solution). ``bewijzer``: tests min-max levels left with a gap in the
-    background (`_Bewijzer`).
+    background (`_Bewijzer`). ``pool``: where jobs beside the main one run
+    (`_uitvoerder`). ``net``: the safety net of the time limit; each level's
+    work budget is `Inspanning` (from ``opties``).
     """
+    werk = werk or Inspanning.uit(opties)
     A, onder, boven = model.A, model.rij_onder, model.rij_boven
     kb = model.kol_boven.copy()
     # The min-max structures, read once per model (normalising and holding need them).
@@ -1400,19 +1609,34 @@ def _los_niveaus(
     niveaus: list[NiveauUitkomst] = []
     gehouden = list(gehouden)
     solver_naam = backend.naam
-    kan_lp = lp_eerst and hasattr(backend, "los_lp_op")
-    # The LP of the next level runs on a second thread while this level's
-    # sub-MIPs run (the interior point method uses one core; HiGHS's MIP mostly one).
-    loper = _Vooruitloper(backend, opties, doel, model, deadline) if kan_lp else None
+    kan_lp = lp_eerst and _kan_lp_eerst(backend)
+    pool = pool or _Direct()
+    # The LP of the next level runs beside this level's sub-MIPs (the interior
+    # point method uses one core; HiGHS's MIP one).
+    loper = _Vooruitloper(backend, opties, doel, model, net, werk, pool) if kan_lp else None
     try:
         for i, naam in enumerate(volgorde):
             c = model.doelen[naam]
-            rest = deadline - time.perf_counter()
-            if rest <= 0:
+            if net.voorbij():
+                # The safety net cut in before this level: the point so far (at worst
+                # the greedy start) is its best solution, without a bound.
                 log.warning("Tijdslimiet bereikt vóór niveau %s", naam)
+                waarde = float(c @ v)
+                niveaus.append(
+                    NiveauUitkomst(
+                        naam,
+                        Status.TIJDSLIMIET,
+                        waarde,
+                        None,
+                        None,
+                        _houdwaarde(doel, waarde),
+                        0.0,
+                        klok=True,
+                    )
+                )
                 return v, niveaus, gehouden, solver_naam, False
             na = later + len(volgorde) - i - 1
-            budget = _budget(rest, na)
+            klok_voor = net.keren
             probleem = _probleem(model, c, A, onder, boven, v, naam, kb)
             lp = loper.neem(probleem, naam, na) if loper is not None else None
             na_lp = (
@@ -1427,33 +1651,39 @@ def _los_niveaus(
                         backend,
                         probleem,
                         opties,
-                        budget,
+                        werk,
+                        net,
                         model.kolommen["x"],
-                        deadline=deadline,
-                        later=na,
                         mm=mms.get(naam),
                         lp=lp,
                         na_lp=na_lp,
                         heel=mms.get(naam) is None and _gehele_waarde(model, c),
-                        tweede=loper.pool if loper is not None else None,
+                        tweede=pool,
                     )
                 else:
-                    uit = backend.los_op(probleem, opties, budget)
+                    uit = _los_deel(
+                        backend, probleem, opties, _budget(net.rest(), na), knopen=werk.knopen_vol
+                    )
                 uit_niveau.append(uit.status.value)
             if lp is not None and lp.warm is not None:
                 lp.warm.sluit()
             solver_naam = uit.solver or solver_naam
+            klok = net.keren > klok_voor
             if not uit.status.heeft_oplossing or uit.x is None:
                 log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
                 niveaus.append(
-                    NiveauUitkomst(naam, uit.status, None, uit.grens, None, None, uit.tijd_s)
+                    NiveauUitkomst(
+                        naam, uit.status, None, uit.grens, None, None, uit.tijd_s, klok=klok
+                    )
                 )
                 return v, niveaus, gehouden, solver_naam, False
             v = normaliseer(model, uit.x, structuren)
             waarde = float(c @ v)
             houd = _houdwaarde(doel, waarde)
             niveaus.append(
-                NiveauUitkomst(naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s)
+                NiveauUitkomst(
+                    naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s, klok=klok
+                )
             )
             log.info(
                 "Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens
@@ -1475,6 +1705,27 @@ def _los_niveaus(
             loper.sluit()
 
 
+def _kan_lp_eerst(backend: Backend) -> bool:
+    """Whether ``backend`` has what LP first needs: LP duals and a work limit."""
+    vermogens: frozenset[str] = getattr(backend, "vermogens", frozenset())
+    return LP_DUALEN in vermogens and WERKLIMIET in vermogens
+
+
+def _strategie(backend: Backend, slim: bool) -> tuple[str, ...]:
+    """Dutch sentences on where the strategy falls back for ``backend`` (empty: none)."""
+    if not slim:
+        return ("naïeve formulering: elk niveau één MIP over alle paren (de benchmarkbaseline)",)
+    vermogens: frozenset[str] = getattr(backend, "vermogens", frozenset())
+    mist = [VERMOGEN_NAMEN[v] for v in (LP_DUALEN, WERKLIMIET) if v not in vermogens]
+    if not mist:
+        return ()
+    return (
+        f"solver {backend.naam} heeft geen {' en geen '.join(mist)}: LP-eerst, buurt-MIP's "
+        "en de min-max-toetsen zijn overgeslagen; elk niveau is één MIP binnen een deel van "
+        "de tijdslimiet, en alleen reproduceerbaar als elk niveau vóór zijn tijd klaar is",
+    )
+
+
 def los_op(
     inst: Instance,
     opties: SolverOpties | None = None,
@@ -1483,6 +1734,7 @@ def los_op(
     formulering: str = "types",
     voortgang: Voortgang | None = None,
     vorige: VorigeLike | None = None,
+    werk: Inspanning | None = None,
 ) -> AllocationResult:
     """Solve the round ``inst`` lexicographically and return the result.
 
@@ -1512,6 +1764,9 @@ def los_op(
         its ``plaatsingen.csv`` or ``ronde.gpkg``). Adds the level
         ``stabiliteit`` where the preset puts it, and the table of what moved
         and why (``verschuivingen``). Without it that level is skipped.
+    werk
+        The strategy's work budget (`Inspanning`); default: the defaults scaled
+        by ``opties.inspanning``.
 
     Raises
     ------
@@ -1547,15 +1802,28 @@ def los_op(
     signalen = diagnose(inst, model)
     for s in signalen:
         log.info("Signaal: %s", s)
-    backend = kies_backend(opties.backend)
+    net = _Vangnet(deadline)
+    backend: Backend = _Bewaakt(kies_backend(opties.backend), net)
+    strategie = _strategie(backend, slim)
+    for zin in strategie:
+        log.info("Strategie: %s", zin)
     opgave = inst.gemeenten["opgave"].to_numpy(float)
     niveaus: list[NiveauUitkomst] = []
     gehouden: list[tuple[str, float]] = []
     volledig = True
     solver_naam = backend.naam
     eerst = volgorde
+    pool = _uitvoerder(opties, "naast")
     bewijzer = (
-        _Bewijzer(backend, opties, deadline) if slim and hasattr(backend, "los_lp_op") else None
+        _Bewijzer(
+            backend,
+            opties,
+            deadline,
+            _Direct() if isinstance(pool, _Direct) else None,
+            net,
+        )
+        if slim and _kan_lp_eerst(backend)
+        else None
     )
     try:
         if grof is not None:
@@ -1567,11 +1835,13 @@ def los_op(
                 backend,
                 opties,
                 doel,
-                deadline,
+                net,
                 lp_eerst=slim,
                 later=len(volgorde) - voor,
                 voortgang=voortgang,
                 bewijzer=bewijzer,
+                pool=pool,
+                werk=werk,
             )
             v = verfijn(grof, model, vg)
             eerst = volgorde[voor:] if volledig else ()
@@ -1586,11 +1856,13 @@ def los_op(
                 backend,
                 opties,
                 doel,
-                deadline,
+                net,
                 lp_eerst=slim,
                 later=0,
                 voortgang=voortgang,
                 bewijzer=bewijzer,
+                pool=pool,
+                werk=werk,
             )
             niveaus += meer
         if bewijzer is not None:
@@ -1598,6 +1870,14 @@ def los_op(
     finally:
         if bewijzer is not None:
             bewijzer.sluit()
+        pool.shutdown(wait=True)
+    reproduceerbaar = net.keren == 0
+    if not reproduceerbaar:
+        log.warning(
+            "De tijdslimiet (%s s) greep in: deze verdeling is niet reproduceerbaar; een nieuwe "
+            "run kan anders uitvallen. Verhoog --tijdslimiet of verlaag --inspanning.",
+            nl_getal(opties.tijdslimiet_s),
+        )
 
     if not niveaus or niveaus[0].waarde is None:
         status = Status.GEEN_OPLOSSING
@@ -1637,6 +1917,9 @@ def los_op(
         formulering=model.formulering,
         onhaalbaar=model.onhaalbaar if model.onhaalbaar is not None else lege_onhaalbaar(),
         vorige=vorige,
+        reproduceerbaar=reproduceerbaar,
+        strategie=strategie,
+        opties=asdict(opties),
     )
     if vorige is not None:
         res = replace(res, verschuivingen=verklaar_verschuivingen(inst, res))

@@ -182,7 +182,17 @@ def test_minmax_bewijs_sluit_de_gap_die_de_lp_openlaat() -> None:
     assert lp.objectief == pytest.approx(0.375)
     beste = np.array([0.5, 2.0, 1.0])
     x, w, grens = solve._minmax_bewijs(
-        backend, p, opties, mm, beste, 0.5, 0.375, lambda: 10.0, lp.kolomduaal, None, None
+        backend,
+        p,
+        opties,
+        mm,
+        beste,
+        0.5,
+        0.375,
+        solve._Vangnet(time.perf_counter() + 10),
+        lp.kolomduaal,
+        None,
+        None,
     )
     assert w == 0.5 and grens == 0.5
     np.testing.assert_array_equal(x, beste)
@@ -202,7 +212,7 @@ def test_minmax_bewijs_vindt_een_beter_punt() -> None:
         np.array([0.75, 3.0, 0.0]),
         0.75,
         0.375,
-        lambda: 10.0,
+        solve._Vangnet(time.perf_counter() + 10),
         lp.kolomduaal,
         None,
         None,

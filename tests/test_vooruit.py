@@ -190,10 +190,11 @@ def test_bewijzer_bewijst_alleen_een_optimum() -> None:
 
 def _haalbaar(
     beste: np.ndarray,
-    stop: threading.Event,
     doelwaarde: float | None = None,
     personen: int = 3,
     warm: bool = False,
+    stappen: int = 6,
+    genoeg: float = -np.inf,
 ) -> BackendUitkomst:
     """`_minmax_haalbaar` on the two-gemeenten example with ``personen``, every column free;
     ``warm``: with the level's warm LP."""
@@ -218,23 +219,22 @@ def _haalbaar(
         slice(0, 0),
         np.zeros(0, dtype=np.int64),
         time.perf_counter() + 10,
-        stop,
+        stappen,
+        100,
         warm=None if lp is None else lp.warm,
+        genoeg=genoeg,
     )
 
 
 @pytest.mark.parametrize("warm", [False, True])
 def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen(warm: bool) -> None:
     """From 3 + 0 (0.75), any point with both below 0.75 in whole persons: 2 + 1 (0.5)."""
-    stop = threading.Event()
-    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), stop, warm=warm)
+    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), warm=warm)
     assert uit.x is not None and uit.objectief == pytest.approx(0.5)
     assert sorted(uit.x[1:]) == [1.0, 2.0] and uit.x[0] == pytest.approx(0.5)
-    assert stop.is_set()  # the sub-MIP beside it may restart from this point
-    # Below 0.5 nothing exists (1 + 1 < 3): no point, nothing stopped.
-    stop2 = threading.Event()
-    geen = _haalbaar(uit.x, stop2, warm=warm)
-    assert geen.x is None and not stop2.is_set()
+    # Below 0.5 nothing exists (1 + 1 < 3): no point.
+    geen = _haalbaar(uit.x, warm=warm)
+    assert geen.x is None
     # Without the warm LP the sub-MIP proves it; with it the LP does, before any MIP.
     assert geen.status is (Status.GEEN_OPLOSSING if warm else Status.ONHAALBAAR)
 
@@ -243,19 +243,30 @@ def test_minmax_haalbaar_vindt_een_punt_onder_de_grenzen(warm: bool) -> None:
 def test_minmax_haalbaar_daalt_en_verruimt_een_te_krap_doel(warm: bool) -> None:
     """A first target below the optimum (0.25 < 0.5: 1 + 1 persons) is out of reach:
     it loosens by `HAALBAAR_DOEL` until 2 + 1 fits; nothing is found below 0.5."""
-    stop = threading.Event()
-    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), stop, doelwaarde=0.25, warm=warm)
+    uit = _haalbaar(np.array([0.75, 3.0, 0.0]), doelwaarde=0.25, warm=warm)
     assert uit.x is not None and uit.objectief == pytest.approx(0.5)
-    assert stop.is_set()
 
 
 @pytest.mark.parametrize("warm", [False, True])
 def test_minmax_haalbaar_daalt_tot_er_niets_onder_ligt(warm: bool) -> None:
     """Six persons from 6 + 0 (1.5): any point below it may be 5 + 1 or 4 + 2; the
     descent goes on until 3 + 3 (0.75), below which nothing exists."""
-    uit = _haalbaar(np.array([1.5, 6.0, 0.0]), threading.Event(), personen=6, warm=warm)
+    uit = _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, warm=warm)
     assert uit.x is not None and list(uit.x[1:]) == [3.0, 3.0]
     assert uit.objectief == pytest.approx(0.75)
+
+
+def test_minmax_haalbaar_stopt_na_zijn_stappen_en_bij_genoeg() -> None:
+    """The descent is bounded by work, not time: one search finds one point below 1.5 and
+    stops there; with ``genoeg`` at 1.25 it stops at the first point at most that value."""
+    een = _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, stappen=1)
+    assert een.x is not None and een.objectief < 1.5 and een.objectief > 0.75
+    vol = _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6)
+    assert vol.objectief == pytest.approx(0.75)
+    genoeg = _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, genoeg=1.25)
+    assert genoeg.objectief is not None and 0.75 < genoeg.objectief <= 1.25
+    # Each run is the same every time (no clock in it).
+    assert _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, stappen=1).objectief == een.objectief
 
 
 def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
@@ -275,7 +286,7 @@ def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
     aantallen = []
     for warm in (False, True):
         oproepen.clear()
-        uit = _haalbaar(np.array([0.75, 3.0, 0.0]), threading.Event(), doelwaarde=0.25, warm=warm)
+        uit = _haalbaar(np.array([0.75, 3.0, 0.0]), doelwaarde=0.25, warm=warm)
         assert uit.objectief == pytest.approx(0.5)
         aantallen.append(len(oproepen))
     assert aantallen == [3, 1]
@@ -293,14 +304,51 @@ def test_bewijzer_begint_niet_na_de_deadline() -> None:
         b.sluit()
 
 
-def test_los_tot_doel_stopt_de_andere_pas_op_het_doel() -> None:
-    """The cost level's wide sub-MIP beside the narrow one: it stops the other
-    only when it reaches the target (the best split 2 + 1 gives 0.5)."""
-    p, _ = _twee_gemeenten()
+def _vertraagd(seconden: float, uit: BackendUitkomst) -> Future[BackendUitkomst]:
+    """A job beside the main one that ends with ``uit`` after ``seconden`` (another thread)."""
+    toekomst: Future[BackendUitkomst] = Future()
+    threading.Timer(seconden, toekomst.set_result, args=(uit,)).start()
+    return toekomst
+
+
+@pytest.mark.parametrize("vertraging", [0.0, 0.3])
+def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> None:
+    """`_samen`: the job beside that reaches the target wins, the main one otherwise when it
+    is better or equal, whatever finishes first (the beside job here ends at once or late)."""
+    p, _ = _twee_gemeenten()  # the best whole split 2 + 1 gives 0.5
     backend, opties = kies_backend("highs"), SolverOpties()
-    stop = threading.Event()
-    uit = solve._los_tot_doel(backend, replace(p, doel=0.5), opties, 10, stop)
-    assert uit.objectief == pytest.approx(0.5) and stop.is_set()
-    nog = threading.Event()
-    uit = solve._los_tot_doel(backend, replace(p, doel=0.4), opties, 10, nog)
-    assert uit.objectief == pytest.approx(0.5) and not nog.is_set()
+    net = solve._Vangnet(time.perf_counter() + 30)
+    werk = solve.Inspanning()
+    x_goed = np.array([0.5, 2.0, 1.0])
+    x_slecht = np.array([0.75, 3.0, 0.0])
+
+    def naast(x: np.ndarray) -> Future[BackendUitkomst]:
+        uit = BackendUitkomst(Status.TIJDSLIMIET, x, float(p.c @ x), None, None, 0.0, "naast")
+        return _vertraagd(vertraging, uit)
+
+    # Beside reaches the target 0.5: taken, even though the main sub-MIP reaches it too.
+    uit, van_naast = solve._samen(
+        backend, replace(p, doel=0.5), opties, net, werk, naast(x_goed), 0.5
+    )
+    assert van_naast and uit.solver == "naast"
+    # Beside does not reach the target 0.4 (nothing does): the main one ran to its end and,
+    # at least as good, wins.
+    uit, van_naast = solve._samen(
+        backend, replace(p, doel=0.4), opties, net, werk, naast(x_goed), 0.4
+    )
+    assert not van_naast and uit.objectief == pytest.approx(0.5)
+    # Beside worse and short of the target: the main one.
+    uit, van_naast = solve._samen(
+        backend, replace(p, doel=0.4), opties, net, werk, naast(x_slecht), 0.4
+    )
+    assert not van_naast and uit.objectief == pytest.approx(0.5)
+
+
+def test_direct_voert_meteen_uit_en_geeft_fouten_door() -> None:
+    """`_Direct` (threads = 1) runs each job at once on the calling thread."""
+    d = solve._Direct()
+    draad: list[str] = []
+    f = d.submit(lambda: draad.append(threading.current_thread().name) or 7)
+    assert f.done() and f.result() == 7 and draad == [threading.current_thread().name]
+    fout = d.submit(lambda: 1 / 0)
+    assert isinstance(fout.exception(), ZeroDivisionError)

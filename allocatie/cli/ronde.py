@@ -153,6 +153,20 @@ def toon_resultaat(
         f"rekentijd: {nl_getal(res.wall_s, 2)} s (model bouwen {nl_getal(res.bouw_s, 2)} s); "
         f"onafhankelijke controle: [green]geslaagd[/green]."
     )
+    for zin in res.strategie:
+        console.print(f"Strategie: {zin}.")
+    if res.reproduceerbaar:
+        console.print(
+            "Reproduceerbaar: elk niveau bleef binnen zijn rekenwerk (--inspanning); dezelfde "
+            "invoer en opties geven dezelfde verdeling, op elke machine en bij elke belasting."
+        )
+    else:
+        ingegrepen = ", ".join(n.naam for n in res.niveaus if n.klok) or "na de niveaus"
+        console.print(
+            f"[yellow]Niet reproduceerbaar:[/yellow] de tijdslimiet greep in ({ingegrepen}); "
+            "een nieuwe run kan een andere verdeling geven. Verhoog --tijdslimiet of verlaag "
+            "--inspanning."
+        )
 
 
 def toon_onbediend(
@@ -287,7 +301,22 @@ def ronde(
         float | None, typer.Option("--gap", help="Relatieve MIP-gap per niveau.")
     ] = None,
     threads: Annotated[
-        int | None, typer.Option("--threads", help="Aantal threads (0 = auto).")
+        int | None,
+        typer.Option(
+            "--threads",
+            help="1 = strikt na elkaar; 0 (auto) of meer: één zoektocht naast de hoofdlijn. "
+            "De verdeling is in beide gevallen dezelfde.",
+        ),
+    ] = None,
+    inspanning: Annotated[
+        float | None,
+        typer.Option(
+            "--inspanning",
+            help="Rekenwerk per niveau als veelvoud van de standaard (1): knopen per deel-MIP, "
+            "zoekstappen. Werk, geen seconden: dezelfde invoer geeft dezelfde verdeling, ook op "
+            "een drukke machine. De tijdslimiet is alleen een vangnet; grijpt die in, dan meldt "
+            "de uitvoer 'niet reproduceerbaar'.",
+        ),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed voor de solver.")] = None,
     archief: Annotated[
@@ -348,6 +377,7 @@ def ronde(
             gap_relatief=gap,
             threads=threads,
             seed=seed,
+            inspanning=inspanning,
         )
         doel = uitvoer or Path("uitvoer") / f"{inst.periode.label}-{_slug(inst.naam)}"
         if uitvoer is None:  # now that the default folder is known
@@ -357,7 +387,8 @@ def ronde(
             f"{huishoudens(inst.n_huishoudens)} "
             f"({personen(int(inst.huishoudens['personen'].sum()))}), "
             f"{len(inst.opties)} woonopties; solver {inst.solver.backend}, "
-            f"tijdslimiet {nl_getal(inst.solver.tijdslimiet_s)} s."
+            f"inspanning {nl_getal(inst.solver.inspanning)}, "
+            f"tijdslimiet {nl_getal(inst.solver.tijdslimiet_s)} s (vangnet)."
             + (
                 ""
                 if vorige is None

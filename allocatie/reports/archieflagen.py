@@ -206,10 +206,13 @@ def _metadata(
     preset = dataclasses.asdict(inst.preset)
     preset.pop("naam")
     plat("model", preset)
-    plat("solver", dataclasses.asdict(inst.solver))
+    # The options the solve really used (the API may pass others than the round's).
+    plat("solver", res.opties or dataclasses.asdict(inst.solver))
     rijen += [
         ("solver.naam", res.solver),
         ("resultaat.status", res.status.value),
+        ("resultaat.reproduceerbaar", res.reproduceerbaar),
+        *((f"resultaat.strategie.{i}", z) for i, z in enumerate(res.strategie, start=1)),
         ("resultaat.gap", res.gap),
         ("resultaat.formulering", res.formulering),
         ("resultaat.rekentijd_s", round(res.wall_s, 3)),
@@ -222,7 +225,9 @@ def _metadata(
             (f"niveau.{i}.waarde", n.waarde),
             (f"niveau.{i}.grens", n.grens),
             (f"niveau.{i}.gap", n.gap),
+            (f"niveau.{i}.gap_absoluut", n.gap_absoluut),
             (f"niveau.{i}.tijd_s", round(n.tijd_s, 3)),
+            (f"niveau.{i}.tijdslimiet_greep_in", n.klok),
         ]
     plat("aantal", res.samenvatting()["aantallen"])
     rijen += [(f"signaal.{i}", s) for i, s in enumerate(res.signalen, start=1)]

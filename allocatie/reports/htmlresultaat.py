@@ -59,6 +59,13 @@ def sectie_samenvatting(inst: Instance, res: AllocationResult, k: dict[str, Any]
         ),
         ("Overvulling", nl_getal(k["overvulling"]), "personen boven de opgave"),
         ("Solver", res.status.value, f"gap {gap_procent(res.gap)} · {seconden(res.wall_s)}"),
+        (
+            "Reproduceerbaar",
+            "ja" if res.reproduceerbaar else "nee",
+            "elk niveau binnen zijn rekenwerk: opnieuw rekenen geeft dezelfde verdeling"
+            if res.reproduceerbaar
+            else "de tijdslimiet greep in: opnieuw rekenen kan een andere verdeling geven",
+        ),
     ]
     kaartjes = "".join(
         f'<div class="kaartje" data-sleutel="{esc(t)}"><div class="kop">{esc(t)}</div>'

@@ -81,9 +81,11 @@ def niveaus_tabel(res: AllocationResult) -> pd.DataFrame:
                 "waarde": n.waarde,
                 "grens": n.grens,
                 "gap": n.gap,
+                "gap_absoluut": n.gap_absoluut,
                 "vastgehouden_op": n.vastgehouden,
                 "herberekend": res.doelwaarden.get(n.naam),
                 "tijd_s": round(n.tijd_s, 3),
+                "tijdslimiet_greep_in": n.klok,
             }
             for n in res.niveaus
         ],
@@ -93,9 +95,11 @@ def niveaus_tabel(res: AllocationResult) -> pd.DataFrame:
             "waarde",
             "grens",
             "gap",
+            "gap_absoluut",
             "vastgehouden_op",
             "herberekend",
             "tijd_s",
+            "tijdslimiet_greep_in",
         ],
     )
 
@@ -385,7 +389,8 @@ def parameters(inst: Instance) -> pd.DataFrame:
         ),
         ("Kosten", "per persoon in een flexwoning", p.kosten.flex_per_persoon, "kostenpunten"),
         ("Solver", "backend", s.backend, ""),
-        ("Solver", "tijdslimiet", float(s.tijdslimiet_s), "seconden"),
+        ("Solver", "tijdslimiet (vangnet)", float(s.tijdslimiet_s), "seconden"),
+        ("Solver", "inspanning", float(s.inspanning), "veelvoud van de standaard"),
         ("Solver", "relatieve gap", float(s.gap_relatief), "aandeel"),
         ("Solver", "threads", s.threads, "0 = automatisch"),
         ("Solver", "seed", s.seed, ""),
@@ -424,6 +429,7 @@ def solvercijfers(res: AllocationResult) -> pd.DataFrame:
         ("formulering", res.formulering, ""),
         ("status", res.status.value, ""),
         ("gap (grootste over de niveaus)", res.gap, "aandeel"),
+        ("reproduceerbaar (tijdslimiet greep niet in)", "ja" if res.reproduceerbaar else "nee", ""),
         ("rekentijd totaal", res.wall_s, "seconden"),
         ("model bouwen", res.bouw_s, "seconden"),
     ]

@@ -49,9 +49,17 @@ class SolverOpties:
     gap_relatief
         Relative MIP gap at which a level counts as solved.
     threads
-        0 lets the solver choose.
+        1: strictly sequential; 0 (auto) or more: `allocatie.solve` may run one
+        job beside the main one. The outcome is the same either way: jobs run to
+        their own work budget and the driver waits for all of them.
     seed
         Random seed passed to the solver.
+    inspanning
+        Work budget of the solve strategy as a multiple of the default (1.0):
+        node limits of sub-MIPs, rounds of neighbourhoods and searches. A
+        deterministic measure of work, so the same input gives the same
+        allocation on a busy and an idle machine; ``tijdslimiet_s`` is only the
+        safety net (when it cuts in the result says so, `reproduceerbaar`).
     """
 
     backend: str = "highs"
@@ -59,6 +67,7 @@ class SolverOpties:
     gap_relatief: float = 1e-4
     threads: int = 0
     seed: int = 0
+    inspanning: float = 1.0
 
     def __post_init__(self) -> None:
         if self.backend not in BACKEND_NAMEN:
@@ -82,6 +91,18 @@ class SolverOpties:
             raise ConfiguratieFout(
                 "tijdslimiet moet > 0 zijn", kolom="solver.tijdslimiet_s", waarde=0
             )
+        w = self.inspanning
+        if (
+            isinstance(w, bool)
+            or not isinstance(w, int | float)
+            or not math.isfinite(w)
+            or not 0 < w <= 1000
+        ):
+            raise ConfiguratieFout(
+                "verwacht een getal > 0 en <= 1000 (1 = standaard)",
+                kolom="solver.inspanning",
+                waarde=w,
+            )
         for naam in ("threads", "seed"):
             waarde = getattr(self, naam)
             if isinstance(waarde, bool) or not isinstance(waarde, int) or waarde < 0:
@@ -91,6 +112,26 @@ class SolverOpties:
 
 
 BACKEND_NAMEN: tuple[str, ...] = ("highs", "cbc")
+
+#: Capabilities a backend may declare (`Backend.vermogens`) and a strategy may need.
+#: LP relaxation with row and column duals (``los_lp_op``): LP first, bounds, fixing.
+LP_DUALEN = "lp-dualen"
+#: An LP kept at its optimal basis, solved again after bound changes (`WarmeLp`).
+WARME_LP = "warme-lp"
+#: A solve stops when another thread asks (``afbreken``) or at a deadline, with its best point.
+ONDERBREEKBAAR = "onderbreekbaar"
+#: A deterministic work limit (``knopen``: branch-and-bound nodes): the same stop on any load.
+WERKLIMIET = "werklimiet"
+#: A live LP that gains columns (``lp_sessie``): column generation.
+LP_SESSIE = "lp-sessie"
+#: Dutch names of the capabilities, for messages.
+VERMOGEN_NAMEN = {
+    LP_DUALEN: "LP-relaxatie met duale waarden",
+    WARME_LP: "warme LP",
+    ONDERBREEKBAAR: "onderbreekbaar",
+    WERKLIMIET: "deterministische werklimiet",
+    LP_SESSIE: "LP-sessie voor kolomgeneratie",
+}
 
 
 @dataclass(frozen=True)
@@ -138,6 +179,8 @@ class BackendUitkomst:
     #: A min-max level (`allocatie.solve`): the LP test "strictly below the value" ran
     #: at the returned value, so a test in the background would add nothing.
     getoetst: bool = False
+    #: The wall-clock limit (the safety net) stopped this solve: another run may differ.
+    klok: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +199,8 @@ class LpUitkomst:
     #: The LP kept alive at its optimal basis, to solve again after bound changes
     #: (`WarmeLp`; only when asked for and the backend has it).
     warm: WarmeLp | None = None
+    #: The wall-clock limit (the safety net) stopped this solve.
+    klok: bool = False
 
 
 class WarmeLp(Protocol):
@@ -190,6 +235,8 @@ class Backend(Protocol):
     """A solver backend: one module per solver in `allocatie.solvers`."""
 
     naam: str
+    #: What it can do (`LP_DUALEN`, `WARME_LP`, `ONDERBREEKBAAR`, `WERKLIMIET`, `LP_SESSIE`).
+    vermogens: frozenset[str]
 
     def los_op(
         self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float

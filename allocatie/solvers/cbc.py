@@ -118,6 +118,8 @@ class CbcBackend:
     """Solve a `MipProbleem` with CBC (bundled with PuLP)."""
 
     naam = "cbc"
+    #: No LP interface, no work limit: each level is one MIP within a share of the time.
+    vermogens: frozenset[str] = frozenset()
 
     def los_op(
         self, probleem: MipProbleem, opties: SolverOpties, tijdslimiet_s: float
@@ -213,4 +215,6 @@ class CbcBackend:
             tijd_s=time.perf_counter() - t0,
             solver=f"CBC (PuLP {pulp.__version__})",
             bericht=bericht,
+            # CBC stops only at its time limit: then another run may end elsewhere.
+            klok=status in (Status.TIJDSLIMIET, Status.GEEN_OPLOSSING),
         )

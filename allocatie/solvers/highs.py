@@ -14,6 +14,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from allocatie.solvers.base import (
+    LP_DUALEN,
+    LP_SESSIE,
+    ONDERBREEKBAAR,
+    WARME_LP,
+    WERKLIMIET,
     BackendUitkomst,
     LpUitkomst,
     MipProbleem,
@@ -65,6 +70,11 @@ def _nieuwe_highs() -> highspy.Highs:
     # limit ran 23 s on the national round). See `_stop_op_deadline`.
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)
+    # One thread inside HiGHS, always: HiGHS keeps one task scheduler per process,
+    # fixed by the first object that runs, and its parallel parts may take other
+    # paths with another thread count. With one, a solve takes the same path on
+    # every machine; the strategy runs its own jobs side by side (`allocatie.solve`).
+    h.setOptionValue("threads", 1)
     return h
 
 
@@ -74,11 +84,14 @@ class _Onderbreking:
 
     def __init__(self, deadline: float, afbreken: threading.Event | None = None) -> None:
         self.deadline, self.afbreken = deadline, afbreken
+        #: Whether the deadline (the wall clock) interrupted a solve.
+        self.klok = False
 
     def __call__(self, e: object) -> None:
-        if time.perf_counter() > self.deadline or (
-            self.afbreken is not None and self.afbreken.is_set()
-        ):
+        if time.perf_counter() > self.deadline:
+            self.klok = True
+            e.interrupt()  # type: ignore[attr-defined]
+        elif self.afbreken is not None and self.afbreken.is_set():
             e.interrupt()  # type: ignore[attr-defined]
 
     def koppel(self, h: highspy.Highs) -> None:
@@ -138,8 +151,10 @@ class HighsWarmeLp:
         t0 = time.perf_counter()
         with self._lock:
             h = self._h
-            if h is None or tijdslimiet_s < 0.01:
+            if h is None:
                 return LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.0)
+            if tijdslimiet_s < 0.01:
+                return LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.0, klok=True)
             ko, kb, ro, rb = (
                 np.asarray(v, dtype=float) for v in (kol_onder, kol_boven, rij_onder, rij_boven)
             )
@@ -155,6 +170,7 @@ class HighsWarmeLp:
             self._bounds = [ko.copy(), kb.copy(), ro.copy(), rb.copy()]
             h.setBasis(self._basis)
             self._stop.deadline, self._stop.afbreken = t0 + tijdslimiet_s, afbreken
+            self._stop.klok = False
             # HiGHS measures ``time_limit`` from the object's first run (the cold
             # solve), so the deadline is only enforced by the interrupt callbacks.
             h.setOptionValue("time_limit", highspy.kHighsInf)
@@ -167,7 +183,9 @@ class HighsWarmeLp:
                 if status_h == highspy.HighsModelStatus.kInfeasible
                 else Status.TIJDSLIMIET
             )
-            return LpUitkomst(status, None, None, None, None, time.perf_counter() - t0)
+            return LpUitkomst(
+                status, None, None, None, None, time.perf_counter() - t0, klok=self._stop.klok
+            )
 
     def sluit(self) -> None:
         """Free HiGHS's memory."""
@@ -177,15 +195,18 @@ class HighsWarmeLp:
 
 def _stop_op_deadline(
     h: highspy.Highs, deadline: float, afbreken: threading.Event | None = None
-) -> None:
+) -> _Onderbreking:
     """Interrupt every HiGHS phase (simplex, IPM, MIP) once ``perf_counter() > deadline``.
 
     HiGHS checks its own ``time_limit`` only at some points (seen: 19% over at
     8,000 households); the interrupt callbacks are polled inside the loops, so
     the solve returns with its best solution close to the deadline. Also once
-    ``afbreken`` is set (another thread no longer needs the result).
+    ``afbreken`` is set (another thread no longer needs the result). Returns the
+    interrupt (its ``klok`` says whether the deadline cut in).
     """
-    _Onderbreking(deadline, afbreken).koppel(h)
+    stop = _Onderbreking(deadline, afbreken)
+    stop.koppel(h)
+    return stop
 
 
 _GESTOPT = (
@@ -254,6 +275,9 @@ class HighsBackend:
     """Solve a `MipProbleem` with HiGHS through its array interface."""
 
     naam = "highs"
+    vermogens: frozenset[str] = frozenset(
+        {LP_DUALEN, WARME_LP, ONDERBREEKBAAR, WERKLIMIET, LP_SESSIE}
+    )
 
     def los_op(
         self,
@@ -261,11 +285,16 @@ class HighsBackend:
         opties: SolverOpties,
         tijdslimiet_s: float,
         afbreken: threading.Event | None = None,
+        *,
+        knopen: int | None = None,
     ) -> BackendUitkomst:
         """Solve ``probleem``; the start point, if any, is passed as a MIP start.
 
         ``afbreken``: stop with the best solution so far as soon as another
-        thread sets it (two sub-MIPs side by side, `allocatie.solve`).
+        thread sets it. ``knopen``: at most this many branch-and-bound nodes
+        (HiGHS's ``mip_max_nodes``), a deterministic work limit: the same
+        problem stops at the same point on a busy and an idle machine, where
+        ``tijdslimiet_s`` (the safety net) does not (`BackendUitkomst.klok`).
 
         HiGHS (seen with 1.16) can hand back the MIP start unchanged while it
         reports the better objective that the start has in the presolved space
@@ -277,7 +306,7 @@ class HighsBackend:
         the start in the time that is left.
         """
         t0 = time.perf_counter()
-        uit = self._los_op(probleem, opties, tijdslimiet_s, t0, afbreken)
+        uit = self._los_op(probleem, opties, tijdslimiet_s, t0, afbreken, knopen)
         if probleem.start is None or uit.x is None or uit.objectief is None:
             return uit
         c, doel = probleem.c, uit.objectief
@@ -298,15 +327,16 @@ class HighsBackend:
         rest = tijdslimiet_s - (time.perf_counter() - t0)
         hersteld = self._los_op(lp, opties, rest, t0)
         if hersteld.x is not None and float(c @ hersteld.x) <= doel + tol:
-            return replace(uit, x=hersteld.x, tijd_s=hersteld.tijd_s)
+            return replace(uit, x=hersteld.x, tijd_s=hersteld.tijd_s, klok=uit.klok)
         log.warning("HiGHS: herstel bereikte het gemelde doel niet; opnieuw zonder startpunt")
         rest = tijdslimiet_s - (time.perf_counter() - t0)
-        opnieuw = self._los_op(replace(probleem, start=None), opties, rest, t0, afbreken)
+        opnieuw = self._los_op(replace(probleem, start=None), opties, rest, t0, afbreken, knopen)
+        klok = uit.klok or hersteld.klok or opnieuw.klok
         if opnieuw.x is None or float(c @ opnieuw.x) > echt:
             # Only the start is known for sure: feasible, not proven optimal.
             gap = relatieve_gap(echt, uit.grens)
-            return replace(uit, status=Status.TIJDSLIMIET, objectief=echt, gap=gap)
-        return opnieuw
+            return replace(uit, status=Status.TIJDSLIMIET, objectief=echt, gap=gap, klok=klok)
+        return replace(opnieuw, klok=klok)
 
     def los_lp_op(
         self,
@@ -335,14 +365,16 @@ class HighsBackend:
         # round, four levels: 6.6/7.5/6.7 s with it, 5.5/5.8/6.3 s without).
         h.setOptionValue("presolve", "off")
         h.setOptionValue("random_seed", int(opties.seed))
-        if opties.threads:
-            h.setOptionValue("threads", int(opties.threads))
         stop = _Onderbreking(t0 + tijdslimiet_s, afbreken)
         stop.koppel(h)
         h.passModel(_highs_lp(probleem, geheel=False))
         h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, time.perf_counter() - t0)
+        status_h = h.getModelStatus()
+        if status_h != highspy.HighsModelStatus.kOptimal:
+            klok = stop.klok or status_h == highspy.HighsModelStatus.kTimeLimit
+            return LpUitkomst(
+                Status.TIJDSLIMIET, None, None, None, None, time.perf_counter() - t0, klok=klok
+            )
         uit = _lp_uitkomst(h, time.perf_counter() - t0)
         if warm:
             uit = replace(uit, warm=HighsWarmeLp(h, probleem, stop))
@@ -361,16 +393,17 @@ class HighsBackend:
         tijdslimiet_s: float,
         t0: float,
         afbreken: threading.Event | None = None,
+        knopen: int | None = None,
     ) -> BackendUitkomst:
         """One HiGHS run; ``t0`` is when the backend call started (for ``tijd_s``)."""
         h = _nieuwe_highs()
         h.setOptionValue("time_limit", float(max(tijdslimiet_s, 0.01)))
         h.setOptionValue("mip_rel_gap", float(opties.gap_relatief))
         h.setOptionValue("random_seed", int(opties.seed))
-        if opties.threads:
-            h.setOptionValue("threads", int(opties.threads))
+        if knopen is not None:
+            h.setOptionValue("mip_max_nodes", int(max(1, knopen)))
 
-        _stop_op_deadline(h, time.perf_counter() + tijdslimiet_s, afbreken)
+        stop = _stop_op_deadline(h, time.perf_counter() + tijdslimiet_s, afbreken)
         if probleem.doel is not None:
             doel = float(probleem.doel)
 
@@ -391,6 +424,14 @@ class HighsBackend:
         status_h = h.getModelStatus()
         info = h.getInfo()
         heeft = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        log.info(
+            "HiGHS-MIP %d kolommen: %s, %d knopen, %d LP-iteraties, %.2f s",
+            probleem.n_kolommen,
+            h.modelStatusToString(status_h),
+            int(info.mip_node_count),
+            int(info.simplex_iteration_count),
+            time.perf_counter() - t0,
+        )
         x = np.asarray(h.getSolution().col_value, dtype=float) if heeft else None
         objectief = float(info.objective_function_value) if heeft else None
         status = _status(status_h, heeft)
@@ -407,6 +448,7 @@ class HighsBackend:
             tijd_s=time.perf_counter() - t0,
             solver=f"HiGHS {h.version()}",
             bericht=h.modelStatusToString(status_h),
+            klok=stop.klok or status_h == highspy.HighsModelStatus.kTimeLimit,
         )
 
 
@@ -427,8 +469,6 @@ class HighsSessie:
         self._opties = opties
         self._h.setOptionValue("random_seed", int(opties.seed))
         self._h.setOptionValue("mip_rel_gap", float(opties.gap_relatief))
-        if opties.threads:
-            self._h.setOptionValue("threads", int(opties.threads))
         self._stop = _Onderbreking(float("inf"))
         self._stop.koppel(self._h)
         self._h.passModel(_highs_lp(probleem, geheel=geheel))
@@ -500,6 +540,7 @@ class HighsSessie:
         """Solve; returns the outcome and the row duals (None for a MIP or no solution)."""
         t0 = time.perf_counter()
         self._stop.deadline = t0 + max(tijdslimiet_s, 0.01)
+        self._stop.klok = False
         self._h.setOptionValue("time_limit", float(max(tijdslimiet_s, 0.01)))
         self._h.run()
         status_h = self._h.getModelStatus()
@@ -526,5 +567,6 @@ class HighsSessie:
             tijd_s=time.perf_counter() - t0,
             solver=f"HiGHS {self._h.version()}",
             bericht=self._h.modelStatusToString(status_h),
+            klok=self._stop.klok or status_h == highspy.HighsModelStatus.kTimeLimit,
         )
         return uit, duaal

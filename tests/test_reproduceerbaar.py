@@ -1,0 +1,147 @@
+"""The determinism contract of `allocatie.solve` (issue: one allocation, whatever the machine).
+
+- The same round solved with the job beside the main one on a worker thread,
+  with deliberately different thread timing (random sleeps in every solve on
+  that thread), and strictly sequentially (``threads = 1``) gives byte-identical
+  placements, tables and level values: strategy decisions use work, not time.
+- A cut by the wall clock sets ``reproduceerbaar`` false, in the result, the
+  summary and the level table; a solve within its work budget sets it true.
+- A backend without LP duals or a work limit (CBC) gets the plain strategy and
+  the result says so (`AllocationResult.strategie`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+from test_aggregatie import uit_synthetisch
+
+from allocatie import los_op, solve
+from allocatie.result import AllocationResult
+from allocatie.solvers import SolverOpties
+from allocatie.solvers.base import LP_DUALEN, WERKLIMIET
+
+
+def _vingerafdruk(res: AllocationResult) -> str:
+    """A hash of everything the contract covers: the three tables and the level values."""
+    h = hashlib.sha256()
+    for df in (res.plaatsingen, res.per_gemeente, res.per_optie):
+        h.update(df.to_csv(index=False).encode())
+    for n in res.niveaus:
+        h.update(repr((n.naam, n.status.value, n.waarde, n.grens)).encode())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def ronde() -> object:
+    return uit_synthetisch(12, 400, 5)
+
+
+#: Every level's job beside the main one runs, even on this small round.
+ALTIJD_NAAST = solve.Inspanning(naast_vanaf=0)
+
+
+def _met_gestoorde_draden(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """Random sleeps before and after every solve, on every thread."""
+    rng = random.Random(seed)
+    slot = threading.Lock()
+    echt_deel, echt_lp = solve._los_deel, solve._Bewaakt.los_lp_op
+
+    def slaap() -> None:
+        with slot:
+            s = rng.uniform(0.0, 0.1)
+        time.sleep(s)
+
+    def deel(*a: object, **k: object) -> object:
+        slaap()
+        uit = echt_deel(*a, **k)  # type: ignore[arg-type]
+        slaap()
+        return uit
+
+    def lp(self: object, *a: object, **k: object) -> object:
+        slaap()
+        return echt_lp(self, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve, "_los_deel", deel)
+    monkeypatch.setattr(solve._Bewaakt, "los_lp_op", lp)
+
+
+def test_zelfde_verdeling_bij_andere_draadtiming_en_strikt_na_elkaar(
+    ronde: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inst = ronde
+    opties = replace(inst.solver, tijdslimiet_s=300, gap_relatief=0.005, threads=0)  # type: ignore[attr-defined]
+    vingers = []
+    for seed in (1, 2):
+        with monkeypatch.context() as m:
+            _met_gestoorde_draden(m, seed)
+            res = los_op(inst, opties, werk=ALTIJD_NAAST)  # type: ignore[arg-type]
+        assert res.reproduceerbaar
+        vingers.append(_vingerafdruk(res))
+    sequentieel = los_op(inst, replace(opties, threads=1), werk=ALTIJD_NAAST)  # type: ignore[arg-type]
+    assert sequentieel.reproduceerbaar
+    vingers.append(_vingerafdruk(sequentieel))
+    assert len(set(vingers)) == 1, vingers
+
+
+def test_naast_draaien_echt_gebeurt(ronde: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above only means something if jobs really run beside the main one."""
+    draden: set[str] = set()
+    echt = solve._los_deel
+
+    def deel(*a: object, **k: object) -> object:
+        draden.add(threading.current_thread().name)
+        return echt(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve, "_los_deel", deel)
+    opties = replace(ronde.solver, tijdslimiet_s=300, gap_relatief=0.005, threads=0)  # type: ignore[attr-defined]
+    los_op(ronde, opties, werk=ALTIJD_NAAST)  # type: ignore[arg-type]
+    assert any(d.startswith("naast") for d in draden), draden
+
+
+def test_klok_die_ingrijpt_maakt_het_niet_reproduceerbaar(ronde: object) -> None:
+    inst = ronde
+    ruim = los_op(inst, replace(inst.solver, tijdslimiet_s=300))  # type: ignore[attr-defined]
+    assert ruim.reproduceerbaar and not any(n.klok for n in ruim.niveaus)
+    assert ruim.samenvatting()["reproduceerbaar"] is True
+    krap = los_op(inst, replace(inst.solver, tijdslimiet_s=0.001))  # type: ignore[attr-defined]
+    assert not krap.reproduceerbaar
+    s = krap.samenvatting()
+    assert s["reproduceerbaar"] is False
+    assert any(n["klok"] for n in s["niveaus"]) or len(s["niveaus"]) < len(ruim.niveaus)
+
+
+def test_opties_die_gebruikt_zijn_staan_in_het_resultaat(ronde: object) -> None:
+    opties = replace(ronde.solver, tijdslimiet_s=123.0, inspanning=0.5, seed=3)  # type: ignore[attr-defined]
+    res = los_op(ronde, opties)  # type: ignore[arg-type]
+    assert res.opties["tijdslimiet_s"] == 123.0 and res.opties["inspanning"] == 0.5
+    assert res.samenvatting()["opties"]["seed"] == 3
+
+
+def test_cbc_krijgt_de_eenvoudige_strategie_en_dat_staat_erbij() -> None:
+    inst = uit_synthetisch(5, 40, 2)
+    res = los_op(inst, replace(inst.solver, backend="cbc", tijdslimiet_s=120))
+    assert res.strategie and "cbc" in res.strategie[0]
+    assert "LP-eerst" in res.strategie[0]
+    assert res.samenvatting()["strategie"] == list(res.strategie)
+    highs = los_op(inst, replace(inst.solver, tijdslimiet_s=120))
+    assert highs.strategie == ()
+    assert {LP_DUALEN, WERKLIMIET} <= solve._Bewaakt(
+        solve.kies_backend("highs"), solve._Vangnet(0)
+    ).vermogens
+
+
+def test_inspanning_wordt_gecontroleerd() -> None:
+    from allocatie.errors import ConfiguratieFout
+
+    for fout in (0, -1, float("nan"), float("inf"), True, 5000):
+        with pytest.raises(ConfiguratieFout, match="inspanning"):
+            SolverOpties(inspanning=fout)  # type: ignore[arg-type]
+    w = solve.Inspanning.uit(SolverOpties(inspanning=2))
+    assert w.knopen_deel == 2 * solve.Inspanning().knopen_deel
+    assert solve.Inspanning.uit(SolverOpties(inspanning=1e-6)).zoekstappen == 1
