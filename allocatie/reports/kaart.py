@@ -53,7 +53,7 @@ from allocatie.reports.kaartstijl import (
     Klasse,
     vervullingsklasse,
 )
-from allocatie.reports.tekst import MAX_LABEL, MAX_TITEL, veilige_tekst
+from allocatie.reports.tekst import MAX_LABEL, MAX_TITEL, mpl_tekst
 from allocatie.taal import nl_getal, personen
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def teken_vervullingskaart(
     Notes
     -----
     Names and titles are drawn literally (``$`` is no mathtext) in their
-    display form (`allocatie.reports.tekst.veilige_tekst`: hidden characters
+    display form (`allocatie.reports.tekst.mpl_tekst`: hidden characters
     shown as U+FFFD, a name longer than `allocatie.reports.tekst.MAX_LABEL`
     characters cut with an ellipsis). A character the font lacks is drawn as
     a box, without a warning.
@@ -230,7 +230,7 @@ def _teken(
     if max_labels > 0:
         gewicht = gemeenten["inwoners"].to_numpy(float) if "inwoners" in gemeenten else opgave
         volgorde = np.argsort(-gewicht, kind="stable")[:max_labels]
-        namen = [veilige_tekst(nm, MAX_LABEL) for nm in gemeenten["gemeente_naam"].tolist()]
+        namen = [mpl_tekst(nm, MAX_LABEL) for nm in gemeenten["gemeente_naam"].tolist()]
         teksten = (
             namen
             if landelijk
@@ -268,33 +268,30 @@ def _teken(
     fig.text(
         0.15 / fw,
         1 - 0.22 / fh,
-        veilige_tekst(titel or "Vervulling van de opgave", MAX_TITEL),
+        mpl_tekst(titel or "Vervulling van de opgave", MAX_TITEL),
         fontsize=13,
         fontweight="bold",
         va="top",
-        parse_math=False,
     )
     if ondertitel:
         fig.text(
             0.15 / fw,
             1 - 0.55 / fh,
-            veilige_tekst(ondertitel, 3 * MAX_TITEL),
+            mpl_tekst(ondertitel, 3 * MAX_TITEL),
             fontsize=8.5,
             color="#333333",
             va="top",
             wrap=True,
-            parse_math=False,
         )
     if bronvermelding:
         fig.text(
             1 - 0.15 / fw,
             0.1 / fh,
-            veilige_tekst(bronvermelding, MAX_TITEL),
+            mpl_tekst(bronvermelding, MAX_TITEL),
             fontsize=7,
             color="#555555",
             ha="right",
             va="bottom",
-            parse_math=False,
         )
 
     with atomisch_pad(pad) as tijdelijk:

@@ -147,7 +147,6 @@ def plaats_labels(
                 zorder=7,
                 linespacing=1.1,
                 annotation_clip=False,
-                parse_math=False,
             )
             b = t.get_window_extent(renderer).expanded(1.04, 1.08)
             if not _overlapt(b, bezet):

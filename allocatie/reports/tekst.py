@@ -11,7 +11,7 @@ look like another. This module has one display form for all of them:
   separator characters become U+FFFD (visible: the reader sees that there is
   something there), tabs become spaces, very long text is cut with an
   ellipsis. Renderer-specific escaping comes on top: `console_tekst` for rich,
-  ``parse_math=False`` for matplotlib, ``html.escape`` for HTML.
+  `mpl_tekst` for matplotlib (``$`` escaped), ``html.escape`` for HTML.
 * `xml_tekst`: only the characters XML cannot hold, for the workbook, which
   is also a data file and keeps everything else as is.
 
@@ -42,6 +42,7 @@ __all__ = [
     "csv_veilig",
     "csv_waarde",
     "csv_waarde_terug",
+    "mpl_tekst",
     "veilige_tekst",
     "xml_tekst",
 ]
@@ -122,6 +123,20 @@ def console_tekst(tekst: object, max_lengte: int | None = MAX_NAAM) -> str:
     '\\\\[/red] Ede'
     """
     return _rich_escape(veilige_tekst(tekst, max_lengte))
+
+
+def mpl_tekst(tekst: object, max_lengte: int | None = None) -> str:
+    """`veilige_tekst` for matplotlib: every ``$`` escaped, so that no mathtext is parsed.
+
+    matplotlib draws an escaped ``\\$`` as ``$`` in plain text. (``parse_math=False``
+    alone is not enough: wrapped text is measured as mathtext all the same.)
+
+    Examples
+    --------
+    >>> mpl_tekst("Ede $x_$")
+    'Ede \\\\$x_\\\\$'
+    """
+    return veilige_tekst(tekst, max_lengte).replace("$", r"\$")
 
 
 def xml_tekst(tekst: str) -> str:
