@@ -29,6 +29,7 @@ import pandas as pd
 from allocatie.errors import InvoerFout
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import lees_csv
+from allocatie.reports.tekst import csv_terug
 from allocatie.taal import huishoudens
 
 if TYPE_CHECKING:  # the result module imports the model, which imports this module
@@ -136,7 +137,9 @@ def lees_vorige_uitkomst(pad: str | os.PathLike[str]) -> VorigeUitkomst:
         when present, ``onbediend.csv``), a placements CSV (columns
         ``huishouden_id``, ``aanbod_id``, optionally ``gemeente_code``), or a
         round archive (``.gpkg``: layers ``resultaat_plaatsingen`` and
-        ``resultaat_onbediend``).
+        ``resultaat_onbediend``). In a CSV a ``'`` that allocatie put before a
+        formula-like value (`allocatie.reports.uitvoer.schrijf_csv`) is taken
+        off again.
 
     Raises
     ------
@@ -167,8 +170,11 @@ def lees_vorige_uitkomst(pad: str | os.PathLike[str]) -> VorigeUitkomst:
             f"{pad}:resultaat_onbediend",
         )
     naast = pad.with_name("onbediend.csv")
-    onbediend = lees_csv(naast) if pad.name == "plaatsingen.csv" and naast.is_file() else None
-    return _uit_tabel(lees_csv(pad), str(pad), onbediend, str(naast))
+    onbediend = (
+        csv_terug(lees_csv(naast)) if pad.name == "plaatsingen.csv" and naast.is_file() else None
+    )
+    # allocatie wrote a formula-like id with a leading "'" (see schrijf_csv): take it off.
+    return _uit_tabel(csv_terug(lees_csv(pad)), str(pad), onbediend, str(naast))
 
 
 def _als_tekst(df: pd.DataFrame) -> pd.DataFrame:

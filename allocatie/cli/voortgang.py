@@ -33,6 +33,7 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
+from allocatie.reports.tekst import veilige_tekst
 from allocatie.taal import nl_getal
 from allocatie.voortgang import Melding
 
@@ -127,14 +128,16 @@ class TerminalVoortgang:
                 if self._progress is None:
                     self._progress = Progress(
                         SpinnerColumn(),
-                        TextColumn("{task.description}"),
+                        TextColumn("{task.description}", markup=False),
                         _Verstreken(),
                         console=self.console,
                         transient=True,
                     )
                     self._progress.start()
                 inspringing = "  " * len(self._open)
-                taak = self._progress.add_task(inspringing + melding.tekst, total=None)
+                taak = self._progress.add_task(
+                    inspringing + veilige_tekst(melding.tekst), total=None
+                )
             self._open.append(_Open(melding, len(self._open), time.perf_counter(), taak))
             return
         # The end of the most recent open phase of this name (phases nest).
@@ -157,12 +160,14 @@ class TerminalVoortgang:
         for o in reversed(self._open):
             if o.melding.fase == melding.fase:
                 if o.taak is not None:
-                    self._progress.update(o.taak, description="  " * o.diepte + melding.tekst)
+                    self._progress.update(
+                        o.taak, description="  " * o.diepte + veilige_tekst(melding.tekst)
+                    )
                 return
 
     def _regel(self, o: _Open, teken: str, kleur: str, duur: float, details: str) -> None:
         inspringing = "  " * o.diepte
-        tekst = o.melding.tekst.ljust(max(BREEDTE - len(inspringing), 0))
+        tekst = veilige_tekst(o.melding.tekst).ljust(max(BREEDTE - len(inspringing), 0))
         regel = Text.assemble(
             inspringing,
             (teken, kleur),
@@ -172,7 +177,7 @@ class TerminalVoortgang:
             (duur_tekst(duur).rjust(9), "cyan"),
         )
         if details:
-            regel.append("  " + details, style="dim")
+            regel.append("  " + veilige_tekst(details), style="dim")
         self.console.print(regel, soft_wrap=True, highlight=False)
 
     def _verwijder_taak(self, o: _Open) -> None:

@@ -46,6 +46,7 @@ from allocatie.reports.htmlverantwoording import (
     sectie_verklaring,
 )
 from allocatie.reports.kaart import teken_kaart
+from allocatie.reports.tekst import MAX_TITEL, veilige_tekst
 from allocatie.result import AllocationResult
 
 __all__ = [
@@ -104,10 +105,11 @@ def rapport_html(
     flex = ov.flex_overzicht(inst, res)
     k = ov.kerncijfers(inst, res)
     gemaakt = gemaakt or dt.datetime.now().astimezone()
-    titel = f"{inst.naam}: allocatieronde {inst.periode.label}"
+    titel = f"{veilige_tekst(inst.naam, MAX_TITEL)}: allocatieronde {inst.periode.label}"
     nav = "".join(f'<a href="#{i}">{esc(t)}</a>' for i, t in SECTIES.items())
     kop = (
-        f'<header><h1>{esc(titel)}</h1><p class="meta">Periode {esc(inst.periode.label)} '
+        f"<header><h1><bdi>{esc(inst.naam, MAX_TITEL)}</bdi>: allocatieronde "
+        f'{esc(inst.periode.label)}</h1><p class="meta">Periode {esc(inst.periode.label)} '
         f"({inst.periode.start:%d-%m-%Y} t/m {inst.periode.eind:%d-%m-%Y}) · modelpreset "
         f"<b>{esc(inst.preset.naam)}</b> · solver {esc(res.solver)} · status "
         f"<b>{esc(res.status.value)}</b> · onafhankelijk gecontroleerd</p></header>"

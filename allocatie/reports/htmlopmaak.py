@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from allocatie.reports.tekst import MAX_NAAM, veilige_tekst
 from allocatie.taal import nl_getal
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "seconden",
     "sectie",
     "tabel",
+    "tekstcel",
 ]
 
 #: Section id -> heading, in page order.
@@ -50,9 +52,30 @@ SECTIES: dict[str, str] = {
 }
 
 
-def esc(tekst: object) -> str:
-    """Escape text for HTML (quotes included)."""
-    return escape(str(tekst), quote=True)
+def esc(tekst: object, max_lengte: int | None = None) -> str:
+    """Text for HTML: its display form (`veilige_tekst`), escaped (quotes included).
+
+    Hidden characters (control, bidi overrides, zero-width) show as U+FFFD, so
+    that they cannot reorder or hide what the page says; newlines stay. With
+    ``max_lengte`` longer text is cut with an ellipsis.
+
+    Examples
+    --------
+    >>> esc('<b>"Ede"</b>\u202e')
+    '&lt;b&gt;&quot;Ede&quot;&lt;/b&gt;\ufffd'
+    """
+    return escape(veilige_tekst(tekst, max_lengte, regels=True), quote=True)
+
+
+def tekstcel(tekst: str, *, breed: bool = False) -> str:
+    """A text cell; a name longer than `MAX_NAAM` is cut, in full in its tooltip.
+
+    Wide cells (explanations) are never cut.
+    """
+    klasse = ' class="breed"' if breed else ""
+    if breed or len(tekst) <= MAX_NAAM:
+        return f"<td{klasse}>{esc(tekst)}</td>"
+    return f'<td{klasse} title="{esc(tekst)}">{esc(tekst, MAX_NAAM)}</td>'
 
 
 def leeg(v: Any) -> bool:
@@ -154,8 +177,7 @@ def tabel(
             if k.getal:
                 cellen.append(getalcel(v, k.opmaak(v)))
             else:
-                klasse_ = ' class="breed"' if k.breed else ""
-                cellen.append(f"<td{klasse_}>{esc(k.opmaak(v))}</td>")
+                cellen.append(tekstcel(k.opmaak(v), breed=k.breed))
         attr = f' id="{esc(rij_id[0])}-{esc(r[rij_id[1]])}"' if rij_id else ""
         rijen.append(f"<tr{attr}>{''.join(cellen)}</tr>")
     tfoot = ""

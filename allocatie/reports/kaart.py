@@ -22,6 +22,7 @@ sites, legend) in `allocatie.reports.kaartelementen`.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +53,7 @@ from allocatie.reports.kaartstijl import (
     Klasse,
     vervullingsklasse,
 )
+from allocatie.reports.tekst import MAX_LABEL, MAX_TITEL, mpl_tekst
 from allocatie.taal import nl_getal, personen
 
 if TYPE_CHECKING:
@@ -116,8 +118,42 @@ def teken_vervullingskaart(
     -------
     Path
         The written PNG.
+
+    Notes
+    -----
+    Names and titles are drawn literally (``$`` is no mathtext) in their
+    display form (`allocatie.reports.tekst.mpl_tekst`: hidden characters
+    shown as U+FFFD, a name longer than `allocatie.reports.tekst.MAX_LABEL`
+    characters cut with an ellipsis). A character the font lacks is drawn as
+    a box, without a warning.
     """
-    pad = Path(pad_png)
+    with warnings.catch_warnings():
+        # A name in a script the font lacks is drawn with boxes: no reason to fail the run.
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        return _teken(
+            gemeenten,
+            Path(pad_png),
+            locaties=locaties,
+            titel=titel,
+            ondertitel=ondertitel,
+            bronvermelding=bronvermelding,
+            max_labels=max_labels,
+            dpi=dpi,
+        )
+
+
+def _teken(
+    gemeenten: gpd.GeoDataFrame,
+    pad: Path,
+    *,
+    locaties: pd.DataFrame | None,
+    titel: str | None,
+    ondertitel: str | None,
+    bronvermelding: str | None,
+    max_labels: int | None,
+    dpi: int,
+) -> Path:
+    """The body of `teken_vervullingskaart`."""
     n = len(gemeenten)
     if n == 0:
         raise ValueError("gemeenten is empty: nothing to draw")
@@ -194,7 +230,7 @@ def teken_vervullingskaart(
     if max_labels > 0:
         gewicht = gemeenten["inwoners"].to_numpy(float) if "inwoners" in gemeenten else opgave
         volgorde = np.argsort(-gewicht, kind="stable")[:max_labels]
-        namen = gemeenten["gemeente_naam"].astype(str).tolist()
+        namen = [mpl_tekst(nm, MAX_LABEL) for nm in gemeenten["gemeente_naam"].tolist()]
         teksten = (
             namen
             if landelijk
@@ -228,23 +264,30 @@ def teken_vervullingskaart(
         uitleg_labels=not landelijk,
     )
 
+    # Text from the input is drawn as is: no mathtext ($...$), no hidden characters.
     fig.text(
         0.15 / fw,
         1 - 0.22 / fh,
-        titel or "Vervulling van de opgave",
+        mpl_tekst(titel or "Vervulling van de opgave", MAX_TITEL),
         fontsize=13,
         fontweight="bold",
         va="top",
     )
     if ondertitel:
         fig.text(
-            0.15 / fw, 1 - 0.55 / fh, ondertitel, fontsize=8.5, color="#333333", va="top", wrap=True
+            0.15 / fw,
+            1 - 0.55 / fh,
+            mpl_tekst(ondertitel, 3 * MAX_TITEL),
+            fontsize=8.5,
+            color="#333333",
+            va="top",
+            wrap=True,
         )
     if bronvermelding:
         fig.text(
             1 - 0.15 / fw,
             0.1 / fh,
-            bronvermelding,
+            mpl_tekst(bronvermelding, MAX_TITEL),
             fontsize=7,
             color="#555555",
             ha="right",

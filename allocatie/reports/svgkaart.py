@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from allocatie.reports.kaartstijl import FLEX_KLEUR, GEEN_OPGAVE, KLASSEN, MAX_ALLE_LABELS
+from allocatie.reports.tekst import MAX_LABEL, MAX_NAAM, veilige_tekst
 from allocatie.taal import huishoudens, nl_getal, personen
 
 __all__ = ["BREEDTE", "kaart_svg", "staafdiagram_svg"]
@@ -35,7 +36,13 @@ _MAX_RING = 0.028
 
 
 def _attr(tekst: object) -> str:
-    return escape(str(tekst), quote=True)
+    """Text for an attribute or element: display form (`veilige_tekst`), escaped."""
+    return escape(veilige_tekst(tekst, regels=True), quote=True)
+
+
+def _naam(tekst: object) -> str:
+    """A name in a tooltip: its display form, at most `MAX_NAAM` characters."""
+    return veilige_tekst(tekst, MAX_NAAM)
 
 
 def _pad_d(geom: shapely.Geometry, trans: tuple[float, float, float]) -> str:
@@ -198,7 +205,7 @@ def kaart_svg(
             d = _vierkant_d(px[i], py[i], half)
         k = int(r.klasse)
         vulling = "url(#arcering)" if KLASSEN[k].arcering else KLASSEN[k].kleur
-        titel = f"{r.gemeente_naam} ({r.gemeente_code})"
+        titel = f"{_naam(r.gemeente_naam)} ({_naam(r.gemeente_code)})"
         regels = [
             f"Taakstelling: {nl_getal(r.taakstelling)} (achterstand {nl_getal(r.achterstand)}, "
             f"voorsprong {nl_getal(r.voorsprong)}, al gerealiseerd {nl_getal(r.gerealiseerd)})",
@@ -212,7 +219,7 @@ def kaart_svg(
             f'<path class="gemeente" d="{d}" fill="{vulling}" fill-rule="evenodd" '
             f'data-code="{_attr(r.gemeente_code)}" data-klasse="{k}" '
             f'data-titel="{_attr(titel)}" data-regels="{_attr(chr(10).join(regels))}">'
-            f"<title>{escape(titel + ': ' + '; '.join(regels))}</title></path>"
+            f"<title>{_attr(titel + ': ' + '; '.join(regels))}</title></path>"
         )
     delen.append("</g>")
 
@@ -226,7 +233,9 @@ def kaart_svg(
             cx = (float(r.x) - minx) * schaal
             cy = (maxy - float(r.y)) * schaal
             cirkels.append((cx, cy, per * math.sqrt(float(r.capaciteit_personen))))
-            titel = f"{r.naam or r.aanbod_id} ({r.aanbod_id}, {r.gemeente_naam})"
+            titel = (
+                f"{_naam(r.naam or r.aanbod_id)} ({_naam(r.aanbod_id)}, {_naam(r.gemeente_naam)})"
+            )
             regels = [
                 f"Geplaatst: {nl_getal(r.personen)} van {nl_getal(r.capaciteit_personen)} "
                 f"personen ({nl_getal(100 * r.bezetting if r.capaciteit_personen else 0)}%)",
@@ -238,7 +247,7 @@ def kaart_svg(
             delen.append(
                 f'<g class="flex" data-id="{_attr(r.aanbod_id)}" data-titel="{_attr(titel)}" '
                 f'data-regels="{_attr(chr(10).join(regels))}">'
-                f"<title>{escape(titel + ': ' + '; '.join(regels))}</title>"
+                f"<title>{_attr(titel + ': ' + '; '.join(regels))}</title>"
                 f'<circle class="ring" cx="{cx:.1f}" cy="{cy:.1f}" '
                 f'r="{per * math.sqrt(float(r.capaciteit_personen)):.2f}"/>'
                 f'<circle class="bezet" cx="{cx:.1f}" cy="{cy:.1f}" '
@@ -258,7 +267,7 @@ def kaart_svg(
     # circle whole (as on the static map): there labels only avoid each other.
     weg = cirkels if n <= MAX_ALLE_LABELS else []
     for i in volgorde.tolist():  # the largest first: they keep their place
-        naam = str(gemeenten["gemeente_naam"].iat[i])
+        naam = veilige_tekst(gemeenten["gemeente_naam"].iat[i], MAX_LABEL)
         binnen = None if geoms is None else _binnen(geoms[i], minx, maxy, schaal)
         plek = _label_plek(
             px[i], py[i], 0.6 * grootte * len(naam), grootte, lijnen, weg, bezet, binnen
@@ -267,12 +276,12 @@ def kaart_svg(
             geplaatst[i] = plek
     for i, (lx, ly) in sorted(geplaatst.items()):
         r = gemeenten.iloc[i]
-        tekst = escape(str(r["gemeente_naam"]))
+        tekst = _attr(veilige_tekst(r["gemeente_naam"], MAX_LABEL))
         if lijnen == 2:
             onder = f"{nl_getal(r['geplaatst'])} / {nl_getal(r['opgave'])}"
             delen.append(
                 f'<text x="{lx:.1f}" y="{ly:.1f}">{tekst}'
-                f'<tspan x="{lx:.1f}" dy="1.2em">{escape(onder)}</tspan></text>'
+                f'<tspan x="{lx:.1f}" dy="1.2em">{_attr(onder)}</tspan></text>'
             )
         else:
             delen.append(f'<text x="{lx:.1f}" y="{ly:.1f}">{tekst}</text>')
@@ -334,7 +343,8 @@ def staafdiagram_svg(
     for i, (label, d, tekst) in enumerate(zip(labels, delen, teksten, strict=True)):
         y = kop + i * rij
         uit.append(
-            f'<text x="{links - 8:g}" y="{y + rij * 0.68:.1f}" class="label">{escape(label)}</text>'
+            f'<text x="{links - 8:g}" y="{y + rij * 0.68:.1f}" class="label">'
+            f"{_attr(veilige_tekst(label, MAX_LABEL))}</text>"
         )
         x = links
         for lengte, kleur in zip(d, kleuren, strict=True):
@@ -346,7 +356,7 @@ def staafdiagram_svg(
                 )
             x += b
         uit.append(
-            f'<text x="{x + 6:.1f}" y="{y + rij * 0.68:.1f}" class="waarde">{escape(tekst)}</text>'
+            f'<text x="{x + 6:.1f}" y="{y + rij * 0.68:.1f}" class="waarde">{_attr(tekst)}</text>'
         )
     uit.append("</svg>")
     return "".join(uit)

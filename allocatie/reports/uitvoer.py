@@ -20,6 +20,7 @@ from allocatie.reports.archief import schrijf_archief
 from allocatie.reports.html import schrijf_rapport
 from allocatie.reports.kaart import teken_kaart
 from allocatie.reports.overzicht import niveaus_tabel, verklaringen
+from allocatie.reports.tekst import csv_veilig
 from allocatie.reports.werkboek import schrijf_werkboek
 from allocatie.result import AllocationResult
 from allocatie.taal import aantal
@@ -31,6 +32,7 @@ __all__ = [
     "json_tekst",
     "niveaus_tabel",
     "samenvatting",
+    "schrijf_csv",
     "schrijf_json",
     "schrijf_uitvoer",
     "schrijf_werkboek",
@@ -68,6 +70,18 @@ def schrijf_json(data: dict[str, Any], pad: str | Path) -> Path:
     return pad
 
 
+def schrijf_csv(df: pd.DataFrame, pad: Path) -> None:
+    """Write a result table as CSV (UTF-8, ``\\n``), safe to open in a spreadsheet.
+
+    A text cell that a spreadsheet would run as a formula (beginning with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading
+    ``'`` (`allocatie.reports.tekst.csv_veilig`); numbers, and plain numbers
+    written as text, stay as they are. `allocatie.vorige` takes the ``'`` off
+    again when it reads ``plaatsingen.csv`` back.
+    """
+    csv_veilig(df).to_csv(pad, index=False, encoding="utf-8", lineterminator="\n")
+
+
 def schrijf_uitvoer(
     inst: Instance,
     res: AllocationResult,
@@ -81,7 +95,7 @@ def schrijf_uitvoer(
 ) -> Path:
     """Write every output of a round into the folder ``map_``, all at once.
 
-    The folder holds the result tables (CSV: `TABELLEN`, with
+    The folder holds the result tables (CSV, see `schrijf_csv`: `TABELLEN`, with
     ``onhaalbaar.csv`` the conflicting criteria of households without any
     option, on a re-run ``verschuivingen.csv``: what moved and why, and with
     taakstelling swaps ``ruilingen.csv``: who hands how many to whom), the
@@ -133,14 +147,10 @@ def schrijf_uitvoer(
                 tabellen = TABELLEN + (("verschuivingen",) if res.vorige is not None else ())
                 tabellen += ("ruilingen",) if inst.preset.ruil.toegestaan else ()
                 for t in tabellen:
-                    getattr(res, t).to_csv(
-                        tmp / f"{t}.csv", index=False, encoding="utf-8", lineterminator="\n"
-                    )
-                niveaus_tabel(res).to_csv(tmp / "niveaus.csv", index=False, lineterminator="\n")
+                    schrijf_csv(getattr(res, t), tmp / f"{t}.csv")
+                schrijf_csv(niveaus_tabel(res), tmp / "niveaus.csv")
                 for naam, df in verklaring.items():
-                    df.to_csv(
-                        tmp / f"{naam}.csv", index=False, encoding="utf-8", lineterminator="\n"
-                    )
+                    schrijf_csv(df, tmp / f"{naam}.csv")
                 d.append(aantal(len(tabellen) + 1 + len(verklaring), "bestand", "bestanden"))
             with fase(voortgang, "uitvoer:werkboek", "Werkboek (allocatie.xlsx)"):
                 schrijf_werkboek(inst, res, tmp / "allocatie.xlsx", verklaring)

@@ -13,8 +13,10 @@ Every table sheet has a bold header row that is frozen (with the identifying
 columns where a table is wide), an autofilter over the table, a number format
 per column (integers with thousands separators, percentages, minutes, seconds,
 dates) and a width that fits its contents. Text that Excel would read as a
-formula is stored as text. The file is written atomically with openpyxl and
-opens in Excel and LibreOffice.
+formula is stored as text; a character XML cannot hold (a control character)
+is stored as U+FFFD (`allocatie.reports.tekst.xml_tekst`); all other text as
+is. The file is written atomically with openpyxl and opens in Excel and
+LibreOffice.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.reports import overzicht as ov
+from allocatie.reports.tekst import MAX_TITEL, veilige_tekst, xml_tekst
 from allocatie.result import AllocationResult
 
 __all__ = [
@@ -346,7 +348,7 @@ def _celwaarde(v: Any) -> Any:
     if isinstance(v, pd.Timestamp):
         return v.to_pydatetime()
     if isinstance(v, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", v)
+        return xml_tekst(v)
     return v
 
 
@@ -515,7 +517,7 @@ def schrijf_werkboek(
     }
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = f"{inst.naam} ({inst.periode.label})"
+    wb.properties.title = veilige_tekst(f"{inst.naam} ({inst.periode.label})", MAX_TITEL)
     wb.properties.creator = "allocatie"
     bladen = list(BLADEN.items())
     if res.vorige is not None:
