@@ -447,13 +447,8 @@ def test_ronde_herhaling_leest_terug(vijandige_ronde: tuple[Path, Path, str, str
     assert not verschoven["telt_mee"].astype(bool).any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/ronde.py (ander eigenaarschap) zet namen nog ongeëscaped in rich-markup; "
-    "gebruik allocatie.reports.tekst.console_tekst (issue 17, open)",
-)
 def test_ronde_markup_in_naam(tmp_path: Path) -> None:
-    """9. ``[/red]`` in a gemeente name must not stop the run (open: see reason)."""
+    """9. ``[/red]`` in a gemeente name must not stop the run (console markup escaped)."""
     map_ = tmp_path / "ronde"
     shutil.copytree(VOORBEELD, map_)
     gj = json.loads((map_ / "gemeenten.geojson").read_text(encoding="utf-8"))

@@ -32,6 +32,7 @@ from allocatie.instance import Instance
 from allocatie.io.atomisch import controleer_uitvoerbestand, controleer_uitvoermap
 from allocatie.laden import laad_ronde
 from allocatie.reports.archief import controleer_archiefpad, kopieer_archief
+from allocatie.reports.tekst import console_tekst as _t
 from allocatie.reports.uitvoer import (
     ARCHIEF,
     json_tekst,
@@ -64,7 +65,7 @@ def toon_resultaat(
     ``verklaring`` is the per-household explanation (`allocatie.explain.verklaar`),
     computed here when not given.
     """
-    tabel = Table(title=f"{inst.naam} ({inst.periode.label}) — model '{inst.preset.naam}'")
+    tabel = Table(title=f"{_t(inst.naam)} ({inst.periode.label}) — model '{_t(inst.preset.naam)}'")
     for kop in (
         "gemeente",
         "taakstelling",
@@ -81,7 +82,7 @@ def toon_resultaat(
     for r in g.itertuples(index=False):
         tekort = f"[red]{r.tekort}[/red]" if r.tekort else "0"
         tabel.add_row(
-            f"{r.gemeente_naam} ({r.gemeente_code})",
+            f"{_t(r.gemeente_naam)} ({_t(r.gemeente_code)})",
             str(r.taakstelling),
             str(r.achterstand),
             str(r.voorsprong),
@@ -121,7 +122,7 @@ def toon_resultaat(
         f"{int((g['tekort'] > 0).sum())} van {len(g)} gemeenten"
         + (
             f"; grootste relatieve tekort {nl_getal(100 * slechtst['relatief_tekort'], 1)}% "
-            f"({slechtst['gemeente_naam']})"
+            f"({_t(slechtst['gemeente_naam'])})"
             if slechtst is not None and slechtst["tekort"] > 0
             else ""
         )
@@ -130,7 +131,7 @@ def toon_resultaat(
         f"{nl_getal(100 * res.doelwaarden['eerlijkheid'], 1)}%."
     )
     if inst.preset.ruil.toegestaan:
-        console.print(ruilregel(inst, res))
+        console.print(_t(ruilregel(inst, res), None))
     toon_onbediend(console, inst, res, verklaring=verklaring)
     toon_onhaalbaar(console, res)
     toon_verschuivingen(console, res)
@@ -186,7 +187,9 @@ def toon_onbediend(
     for kop in ("huishouden", "personen", "passende opties", "reden"):
         tabel.add_column(kop, justify="right" if kop in ("personen", "passende opties") else "left")
     for r in niet.head(maximum).itertuples(index=False):
-        tabel.add_row(str(r.huishouden_id), str(r.personen), str(r.passende_opties), str(r.reden))
+        tabel.add_row(
+            _t(r.huishouden_id), str(r.personen), str(r.passende_opties), _t(r.reden, None)
+        )
     if len(niet) > maximum:
         tabel.add_row(
             "…", "", "", f"en nog {huishoudens(len(niet) - maximum)} (zie verklaring.csv)"
@@ -205,7 +208,9 @@ def toon_onhaalbaar(console: Console, res: AllocationResult, maximum: int = 10) 
     for kop in ("huishouden", "personen", "criteria", "conflict (opties per criterium)"):
         tabel.add_column(kop, justify="right" if kop == "personen" else "left")
     for r in o.head(maximum).itertuples(index=False):
-        tabel.add_row(str(r.huishouden_id), str(r.personen), str(r.criteria), str(r.conflict))
+        tabel.add_row(
+            _t(r.huishouden_id), str(r.personen), _t(r.criteria, None), _t(r.conflict, None)
+        )
     if len(o) > maximum:
         tabel.add_row("…", "", "", f"en nog {huishoudens(len(o) - maximum)} (zie onhaalbaar.csv)")
     console.print(tabel)
@@ -242,25 +247,25 @@ def toon_verschuivingen(console: Console, res: AllocationResult, maximum: int = 
     telt = int(v["telt_mee"].astype(bool).sum()) if len(v) else 0
     if v.empty:
         console.print(
-            f"Verschuivingen t.o.v. de vorige uitkomst ({res.vorige.bron}): geen; elke "
+            f"Verschuivingen t.o.v. de vorige uitkomst ({_t(res.vorige.bron, None)}): geen; elke "
             "plaatsing is gebleven."
         )
         return
     tabel = Table(
         title=f"Verschuivingen t.o.v. de vorige uitkomst: {huishoudens(telt)} "
         f"{'verhuist of verliest zijn' if telt == 1 else 'verhuizen of verliezen hun'} woning "
-        f"({res.vorige.bron})"
+        f"({_t(res.vorige.bron, None)})"
     )
     for kop in ("huishouden", "personen", "soort", "vorige optie", "nieuwe optie", "waarom"):
         tabel.add_column(kop, justify="right" if kop == "personen" else "left")
     for r in v.head(maximum).itertuples(index=False):
         tabel.add_row(
-            str(r.huishouden_id),
+            _t(r.huishouden_id),
             "" if pd.isna(r.personen) else str(r.personen),
-            str(r.soort),
-            str(r.vorige_optie) or "-",
-            str(r.nieuwe_optie) or "-",
-            str(r.reden),
+            _t(r.soort),
+            _t(r.vorige_optie) or "-",
+            _t(r.nieuwe_optie) or "-",
+            _t(r.reden, None),
         )
     if len(v) > maximum:
         tabel.add_row(
@@ -383,7 +388,7 @@ def ronde(
         if uitvoer is None:  # now that the default folder is known
             controleer_uitvoermap(doel, overschrijf=overschrijf)
         console.print(
-            f"Ronde [bold]{inst.naam}[/bold]: {len(inst.gemeenten)} gemeenten, "
+            f"Ronde [bold]{_t(inst.naam)}[/bold]: {len(inst.gemeenten)} gemeenten, "
             f"{huishoudens(inst.n_huishoudens)} "
             f"({personen(int(inst.huishoudens['personen'].sum()))}), "
             f"{len(inst.opties)} woonopties; solver {inst.solver.backend}, "
@@ -392,14 +397,14 @@ def ronde(
             + (
                 ""
                 if vorige is None
-                else f" Herhaalde ronde: vorige uitkomst {vorige.bron} "
+                else f" Herhaalde ronde: vorige uitkomst {_t(vorige.bron, None)} "
                 f"({huishoudens(len(vorige.plaatsingen))} geplaatst)."
             )
         )
         res = los_op(inst, voortgang=voortgang, vorige=vorige)  # verified before it is returned
         klaar = dt.datetime.now().astimezone()
         for signaal in res.signalen:
-            console.print(f"[yellow]Signaal:[/yellow] {signaal}")
+            console.print(f"[yellow]Signaal:[/yellow] {_t(signaal, None)}")
         # Once for the overview and the output (a national round takes seconds).
         with fase(voortgang, "verklaring", "Verklaringen opstellen"):
             verklaring = verklaringen(inst, res)
@@ -416,17 +421,22 @@ def ronde(
             voortgang=voortgang,
         )
         console.print(
-            f"Uitvoer geschreven naar [bold]{doel}[/bold] (CSV, allocatie.xlsx, rapport.html, "
+            f"Uitvoer geschreven naar [bold]{_t(doel, None)}[/bold] (CSV, allocatie.xlsx, "
+            "rapport.html, "
             f"kaart.png, samenvatting.json en het rondearchief {ARCHIEF})."
         )
         if archief is not None:
             with fase(voortgang, "archief", "Rondearchief kopiëren"):
                 kopieer_archief(doel / ARCHIEF, archief, overschrijf=overschrijf)
-            console.print(f"Rondearchief gekopieerd naar [bold]{archief}[/bold] (GeoPackage).")
+            console.print(
+                f"Rondearchief gekopieerd naar [bold]{_t(archief, None)}[/bold] (GeoPackage)."
+            )
         if json_pad is not None:
             data = samenvatting(inst, res)
             if json_stdout:
                 naar_stdout(json_tekst(data))
             else:
                 schrijf_json(data, json_pad)
-                console.print(f"Samenvatting (JSON) geschreven naar [bold]{json_pad}[/bold].")
+                console.print(
+                    f"Samenvatting (JSON) geschreven naar [bold]{_t(json_pad, None)}[/bold]."
+                )
