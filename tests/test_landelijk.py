@@ -15,17 +15,19 @@ import pytest
 import scipy.sparse as sp
 from test_aggregatie import uit_synthetisch
 
-from allocatie import solve
 from allocatie.model.bouw import bouw_model
 from allocatie.model.start import gretige_start
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.solvers.base import relatieve_gap
+from allocatie.strategie import Instellingen
+from allocatie.strategie import deelmip as dm
+from allocatie.strategie import lp as slp
 
 
 @pytest.mark.parametrize("grens", [0.0, 0.2132, 0.9, 0.996, 1.0, 142.0, 2950.0, 26754.9])
 @pytest.mark.parametrize("gap", [0.0, 0.005, 0.05])
 def test_doelwaarde_is_de_rand_van_de_gap(grens: float, gap: float) -> None:
-    w = solve._doelwaarde(grens, gap)
+    w = dm.doelwaarde(grens, gap)
     assert w >= grens - 1e-9 * max(1.0, grens)
     g = relatieve_gap(w, grens)
     assert g is not None and g <= gap + 1e-8
@@ -88,10 +90,10 @@ def kostenlp() -> tuple[MipProbleem, slice, float]:
     v = gretige_start(model, inst.gemeenten["opgave"].to_numpy(float))
     # Hold "onbediend" at the greedy start: without it nobody placed costs nothing.
     c_onb = model.doelen["onbediend"]
-    A, onder, boven = solve._houd_vast(
+    A, onder, boven = dm.houd_vast(
         model.A, model.rij_onder, model.rij_boven, c_onb, float(c_onb @ v) + 1e-6
     )
-    p = solve._probleem(model, model.doelen["kosten"], A, onder, boven, v)
+    p = dm.niveauprobleem(model, model.doelen["kosten"], A, onder, boven, v)
     vol = kies_backend("highs").los_lp_op(p, SolverOpties(), 60)  # type: ignore[attr-defined]
     assert vol.objectief is not None and vol.objectief > 10
     return p, model.kolommen["x"], float(vol.objectief)
@@ -103,7 +105,7 @@ def test_kolomgeneratie_met_en_zonder_sessie_gelijk(
     p, x, vol = kostenlp
     opties = SolverOpties(gap_relatief=0.0)
     for backend in (kies_backend("highs"), _ZonderSessie()):
-        kg = solve._lp_met_kolomgeneratie(backend, p, opties, 60, x)  # type: ignore[arg-type]
+        kg = slp.lp_met_kolomgeneratie(backend, p, opties, 60, x, Instellingen())  # type: ignore[arg-type]
         assert kg.status is Status.OPTIMAAL and kg.objectief is not None and kg.x is not None
         assert kg.objectief == pytest.approx(vol, rel=1e-7, abs=1e-6)
         # The point is feasible for the full LP and has the LP value.
@@ -117,9 +119,13 @@ def test_lagrangegrens_bij_vroeg_stoppen_is_geldig(
 ) -> None:
     p, x, vol = kostenlp
     # Stop after the first round whatever the columns left out could still do.
-    monkeypatch.setattr(solve, "KOLOMGENERATIE_REST", 1e12)
-    kg = solve._lp_met_kolomgeneratie(
-        kies_backend("highs"), p, SolverOpties(gap_relatief=0.005), 60, x
+    kg = slp.lp_met_kolomgeneratie(
+        kies_backend("highs"),
+        p,
+        SolverOpties(gap_relatief=0.005),
+        60,
+        x,
+        Instellingen(kolomgeneratie_rest=1e12),
     )
     assert kg.objectief is not None and kg.x is not None
     assert kg.objectief <= vol + 1e-6
@@ -158,7 +164,7 @@ def test_los_deel_zelfde_optimum_als_het_hele_probleem(seed: int) -> None:
     opties = SolverOpties(gap_relatief=0.0)
     p = _met_vaste_kolommen(seed)
     heel = backend.los_op(p, opties, 30)
-    deel = solve._los_deel(backend, p, opties, 30)
+    deel = dm.los_deel(backend, p, opties, 30)
     assert heel.status is Status.OPTIMAAL and deel.status is Status.OPTIMAAL
     assert deel.x is not None and deel.objectief is not None and deel.grens is not None
     assert deel.objectief == pytest.approx(heel.objectief)
@@ -171,5 +177,5 @@ def test_los_deel_zelfde_optimum_als_het_hele_probleem(seed: int) -> None:
     np.testing.assert_array_equal(deel.x[5:12], 0.0)
     # The target is shifted by the fixed part too: stop at 80% of the optimum.
     doel = 0.8 * heel.objectief  # type: ignore[operator]
-    uit = solve._los_deel(backend, MipProbleem(**{**p.__dict__, "doel": doel}), opties, 30)
+    uit = dm.los_deel(backend, MipProbleem(**{**p.__dict__, "doel": doel}), opties, 30)
     assert uit.x is not None and float(p.c @ uit.x) <= doel + 1e-9

@@ -7,7 +7,7 @@
 - Holding a min-max level as rounded bounds cuts off no integer solution: the
   lexicographic optimum with the bounds equals the one without (brute force on
   small rounds through `los_op`, and the plain level-by-level MIP).
-- `solve._minmax_bewijs` proves a min-max optimum that the LP bound does not
+- `mz.minmax_bewijs` proves a min-max optimum that the LP bound does not
   reach, on a hand example: two gemeenten with taakstelling 4 share 3 persons of
   over-fulfilment; the LP spreads 1.5 each (0.375), whole persons give 2 + 1 (0.5).
 """
@@ -24,11 +24,13 @@ from bouwers import willekeurige_ronde
 from test_aggregatie import uit_synthetisch
 from test_strategie import haalbaar, los_niveaus
 
-from allocatie import solve
 from allocatie.model.bouw import bouw_model
 from allocatie.model.minmax import MinMax, minmax, normaliseer
 from allocatie.model.start import gretige_start
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
+from allocatie.strategie import deelmip as dm
+from allocatie.strategie import minmaxzoek as mz
+from allocatie.strategie import vangnet as vn
 
 
 def test_grenzen_en_strikt() -> None:
@@ -130,15 +132,15 @@ def test_afgeronde_grenzen_snijden_geen_oplossing_af(i: int) -> None:
     v = None
     for naam, w0 in zip(volgorde, zonder, strict=True):
         c = model.doelen[naam]
-        p = solve._probleem(model, c, A, onder, boven, v, naam, kb)
+        p = dm.niveauprobleem(model, c, A, onder, boven, v, naam, kb)
         uit = backend.los_op(p, opties, 60)
         assert uit.status is Status.OPTIMAAL and uit.x is not None
         v = normaliseer(model, uit.x)
         w = float(c @ v)
         assert w == pytest.approx(w0, abs=1e-6), naam
         houd = w + 1e-6 * max(1.0, abs(w))
-        A, onder, boven = solve._houd_vast(A, onder, boven, c, houd)
-        kb = solve._houd_minmax(minmax(model, naam), houd, kb, model.kol_onder)
+        A, onder, boven = dm.houd_vast(A, onder, boven, c, houd)
+        kb = dm.houd_minmax(minmax(model, naam), houd, kb, model.kol_onder)
         haalbaar(replace(model, A=A, rij_onder=onder, rij_boven=boven, kol_boven=kb), v)
 
 
@@ -168,9 +170,9 @@ def test_elastisch_nul_precies_als_de_grenzen_passen() -> None:
     p, mm = _twee_gemeenten()
     backend = kies_backend("highs")
     opties = SolverOpties()
-    onder_half = backend.los_lp_op(solve._elastisch(p, mm.y, mm.strikt(0.5)), opties, 10)
+    onder_half = backend.los_lp_op(mz.elastisch(p, mm.y, mm.strikt(0.5)), opties, 10)
     assert onder_half.objectief == pytest.approx(1.0)  # y1 + y2 <= 2 misses 3 by 1
-    tot_half = backend.los_lp_op(solve._elastisch(p, mm.y, mm.grenzen(0.5)), opties, 10)
+    tot_half = backend.los_lp_op(mz.elastisch(p, mm.y, mm.grenzen(0.5)), opties, 10)
     assert tot_half.objectief == pytest.approx(0.0)
 
 
@@ -181,7 +183,7 @@ def test_minmax_bewijs_sluit_de_gap_die_de_lp_openlaat() -> None:
     lp = backend.los_lp_op(p, opties, 10)
     assert lp.objectief == pytest.approx(0.375)
     beste = np.array([0.5, 2.0, 1.0])
-    x, w, grens = solve._minmax_bewijs(
+    x, w, grens = mz.minmax_bewijs(
         backend,
         p,
         opties,
@@ -189,7 +191,7 @@ def test_minmax_bewijs_sluit_de_gap_die_de_lp_openlaat() -> None:
         beste,
         0.5,
         0.375,
-        solve._Vangnet(time.perf_counter() + 10),
+        vn.Vangnet(time.perf_counter() + 10),
         lp.kolomduaal,
         None,
         None,
@@ -204,7 +206,7 @@ def test_minmax_bewijs_vindt_een_beter_punt() -> None:
     backend = kies_backend("highs")
     opties = SolverOpties()
     lp = backend.los_lp_op(p, opties, 10)
-    x, w, grens = solve._minmax_bewijs(
+    x, w, grens = mz.minmax_bewijs(
         backend,
         p,
         opties,
@@ -212,7 +214,7 @@ def test_minmax_bewijs_vindt_een_beter_punt() -> None:
         np.array([0.75, 3.0, 0.0]),
         0.75,
         0.375,
-        solve._Vangnet(time.perf_counter() + 10),
+        vn.Vangnet(time.perf_counter() + 10),
         lp.kolomduaal,
         None,
         None,
@@ -247,7 +249,7 @@ def test_warme_lp_gelijk_aan_koude_lp() -> None:
     mm = minmax(model, "eerlijkheid")
     assert mm is not None
     c = model.doelen["eerlijkheid"]
-    p = solve._probleem(model, c, model.A, model.rij_onder, model.rij_boven, None, "eerlijkheid")
+    p = dm.niveauprobleem(model, c, model.A, model.rij_onder, model.rij_boven, None, "eerlijkheid")
     backend = kies_backend("highs")
     opties = SolverOpties()
     lp = backend.los_lp_op(p, opties, 30, warm=True)
@@ -279,10 +281,10 @@ def test_warme_grens_bewijst_op_het_handvoorbeeld() -> None:
     lp = backend.los_lp_op(p, SolverOpties(), 10, warm=True)
     assert lp.warm is not None
     tot = time.perf_counter() + 10
-    grens, punt = solve._warme_grens(lp.warm, p, mm, 0.375, 0.5, tot, 1e-4)
+    grens, punt = mz.warme_grens(lp.warm, p, mm, 0.375, 0.5, tot, 1e-4)
     assert grens == 0.5 and punt is None
     # From the poor start 0.75 the point below it is returned and the bound still reaches 0.5.
-    grens, punt = solve._warme_grens(lp.warm, p, mm, 0.375, 0.75, tot, 1e-4)
+    grens, punt = mz.warme_grens(lp.warm, p, mm, 0.375, 0.75, tot, 1e-4)
     assert grens == pytest.approx(0.5)
     assert punt is not None and punt.x is not None
     assert np.all(punt.x[mm.y] <= mm.strikt(0.75) + 1e-9)
@@ -297,16 +299,14 @@ def test_warme_grens_nooit_boven_het_optimum(seed: int) -> None:
     waarden, _ = los_niveaus(model, volgorde)
     A, onder, boven = model.A, model.rij_onder, model.rij_boven
     for naam, w in zip(volgorde[:2], waarden[:2], strict=True):
-        A, onder, boven = solve._houd_vast(
-            A, onder, boven, model.doelen[naam], w + 1e-6 * max(1.0, w)
-        )
+        A, onder, boven = dm.houd_vast(A, onder, boven, model.doelen[naam], w + 1e-6 * max(1.0, w))
     mm = minmax(model, "eerlijkheid")
     assert mm is not None
-    p = solve._probleem(model, model.doelen["eerlijkheid"], A, onder, boven, None, "eerlijkheid")
+    p = dm.niveauprobleem(model, model.doelen["eerlijkheid"], A, onder, boven, None, "eerlijkheid")
     lp = kies_backend("highs").los_lp_op(p, SolverOpties(), 30, warm=True)
     assert lp.warm is not None and lp.objectief is not None
     optimum = waarden[2]
-    grens, _ = solve._warme_grens(lp.warm, p, mm, lp.objectief, 1.0, time.perf_counter() + 30, 1e-4)
+    grens, _ = mz.warme_grens(lp.warm, p, mm, lp.objectief, 1.0, time.perf_counter() + 30, 1e-4)
     assert lp.objectief - 1e-9 <= grens <= optimum + 1e-9
     # On these two rounds whole persons lift the bound from the LP (0.0204 and 0.0556)
     # to the optimum (3/128 and 1/17).

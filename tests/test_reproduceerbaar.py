@@ -21,10 +21,12 @@ from dataclasses import replace
 import pytest
 from test_aggregatie import uit_synthetisch
 
-from allocatie import los_op, solve
+from allocatie import los_op
 from allocatie.result import AllocationResult
-from allocatie.solvers import SolverOpties
+from allocatie.solvers import SolverOpties, kies_backend
 from allocatie.solvers.base import LP_DUALEN, WERKLIMIET
+from allocatie.strategie import Instellingen
+from allocatie.strategie import vangnet as vn
 
 
 def _vingerafdruk(res: AllocationResult) -> str:
@@ -43,23 +45,23 @@ def ronde() -> object:
 
 
 #: Every level's job beside the main one runs, even on this small round.
-ALTIJD_NAAST = solve.Inspanning(naast_vanaf=0)
+ALTIJD_NAAST = Instellingen(naast_vanaf=0)
 
 
 def _met_gestoorde_draden(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
-    """Random sleeps before and after every solve, on every thread."""
+    """Random sleeps before and after every solve (through the backend every solve uses)."""
     rng = random.Random(seed)
     slot = threading.Lock()
-    echt_deel, echt_lp = solve._los_deel, solve._Bewaakt.los_lp_op
+    echt_mip, echt_lp = vn.BewaakteBackend.los_op, vn.BewaakteBackend.los_lp_op
 
     def slaap() -> None:
         with slot:
             s = rng.uniform(0.0, 0.1)
         time.sleep(s)
 
-    def deel(*a: object, **k: object) -> object:
+    def mip(self: object, *a: object, **k: object) -> object:
         slaap()
-        uit = echt_deel(*a, **k)  # type: ignore[arg-type]
+        uit = echt_mip(self, *a, **k)  # type: ignore[arg-type]
         slaap()
         return uit
 
@@ -67,8 +69,8 @@ def _met_gestoorde_draden(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
         slaap()
         return echt_lp(self, *a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(solve, "_los_deel", deel)
-    monkeypatch.setattr(solve._Bewaakt, "los_lp_op", lp)
+    monkeypatch.setattr(vn.BewaakteBackend, "los_op", mip)
+    monkeypatch.setattr(vn.BewaakteBackend, "los_lp_op", lp)
 
 
 def test_zelfde_verdeling_bij_andere_draadtiming_en_strikt_na_elkaar(
@@ -80,10 +82,10 @@ def test_zelfde_verdeling_bij_andere_draadtiming_en_strikt_na_elkaar(
     for seed in (1, 2):
         with monkeypatch.context() as m:
             _met_gestoorde_draden(m, seed)
-            res = los_op(inst, opties, werk=ALTIJD_NAAST)  # type: ignore[arg-type]
+            res = los_op(inst, opties, instellingen=ALTIJD_NAAST)  # type: ignore[arg-type]
         assert res.reproduceerbaar
         vingers.append(_vingerafdruk(res))
-    sequentieel = los_op(inst, replace(opties, threads=1), werk=ALTIJD_NAAST)  # type: ignore[arg-type]
+    sequentieel = los_op(inst, replace(opties, threads=1), instellingen=ALTIJD_NAAST)  # type: ignore[arg-type]
     assert sequentieel.reproduceerbaar
     vingers.append(_vingerafdruk(sequentieel))
     assert len(set(vingers)) == 1, vingers
@@ -92,15 +94,15 @@ def test_zelfde_verdeling_bij_andere_draadtiming_en_strikt_na_elkaar(
 def test_naast_draaien_echt_gebeurt(ronde: object, monkeypatch: pytest.MonkeyPatch) -> None:
     """The test above only means something if jobs really run beside the main one."""
     draden: set[str] = set()
-    echt = solve._los_deel
+    echt = vn.BewaakteBackend.los_op
 
-    def deel(*a: object, **k: object) -> object:
+    def mip(self: object, *a: object, **k: object) -> object:
         draden.add(threading.current_thread().name)
-        return echt(*a, **k)  # type: ignore[arg-type]
+        return echt(self, *a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(solve, "_los_deel", deel)
+    monkeypatch.setattr(vn.BewaakteBackend, "los_op", mip)
     opties = replace(ronde.solver, tijdslimiet_s=300, gap_relatief=0.005, threads=0)  # type: ignore[attr-defined]
-    los_op(ronde, opties, werk=ALTIJD_NAAST)  # type: ignore[arg-type]
+    los_op(ronde, opties, instellingen=ALTIJD_NAAST)  # type: ignore[arg-type]
     assert any(d.startswith("naast") for d in draden), draden
 
 
@@ -131,8 +133,8 @@ def test_cbc_krijgt_de_eenvoudige_strategie_en_dat_staat_erbij() -> None:
     assert res.samenvatting()["strategie"] == list(res.strategie)
     highs = los_op(inst, replace(inst.solver, tijdslimiet_s=120))
     assert highs.strategie == ()
-    assert {LP_DUALEN, WERKLIMIET} <= solve._Bewaakt(
-        solve.kies_backend("highs"), solve._Vangnet(0)
+    assert {LP_DUALEN, WERKLIMIET} <= vn.BewaakteBackend(
+        kies_backend("highs"), vn.Vangnet(0)
     ).vermogens
 
 
@@ -142,6 +144,6 @@ def test_inspanning_wordt_gecontroleerd() -> None:
     for fout in (0, -1, float("nan"), float("inf"), True, 5000):
         with pytest.raises(ConfiguratieFout, match="inspanning"):
             SolverOpties(inspanning=fout)  # type: ignore[arg-type]
-    w = solve.Inspanning.uit(SolverOpties(inspanning=2))
-    assert w.knopen_deel == 2 * solve.Inspanning().knopen_deel
-    assert solve.Inspanning.uit(SolverOpties(inspanning=1e-6)).zoekstappen == 1
+    w = Instellingen.uit(SolverOpties(inspanning=2))
+    assert w.knopen_deel == 2 * Instellingen().knopen_deel
+    assert Instellingen.uit(SolverOpties(inspanning=1e-6)).zoekstappen == 1

@@ -17,12 +17,14 @@ import pytest
 from bouwers import assert_niveaus_gelijk, willekeurige_ronde
 from test_aggregatie import uit_synthetisch
 
-from allocatie import solve
 from allocatie.instance import Instance
 from allocatie.model.bouw import AllocatieModel, bouw_model, verfijn
 from allocatie.model.start import gretige_start
-from allocatie.solve import _lp_met_kolomgeneratie, _probleem, los_op
+from allocatie.solve import los_op
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
+from allocatie.strategie import Instellingen
+from allocatie.strategie import deelmip as dm
+from allocatie.strategie.lp import lp_met_kolomgeneratie
 
 ZONDER_KOSTEN = ("onbediend", "tekort", "eerlijkheid", "overvulling")
 
@@ -48,12 +50,12 @@ def los_niveaus(model: AllocatieModel, volgorde: tuple[str, ...]) -> tuple[list[
     x = None
     for naam in volgorde:
         c = model.doelen[naam]
-        uit = backend.los_op(_probleem(model, c, A, onder, boven, v), opties, 60)
+        uit = backend.los_op(dm.niveauprobleem(model, c, A, onder, boven, v), opties, 60)
         assert uit.status is Status.OPTIMAAL and uit.x is not None
         x = v = uit.x
         w = float(c @ x)
         waarden.append(w)
-        A, onder, boven = solve._houd_vast(A, onder, boven, c, w + 1e-6 * max(1.0, abs(w)))
+        A, onder, boven = dm.houd_vast(A, onder, boven, c, w + 1e-6 * max(1.0, abs(w)))
     assert x is not None
     return waarden, x
 
@@ -119,13 +121,13 @@ def test_kolomgeneratie_geeft_de_volle_lp() -> None:
     v = gretige_start(model, opgave)
     # Hold "onbediend" at the greedy start: without it the LP places nobody at cost 0.
     c_onb = model.doelen["onbediend"]
-    A, onder, boven = solve._houd_vast(
+    A, onder, boven = dm.houd_vast(
         model.A, model.rij_onder, model.rij_boven, c_onb, float(c_onb @ v) + 1e-6
     )
-    p: MipProbleem = _probleem(model, model.doelen["kosten"], A, onder, boven, v)
+    p: MipProbleem = dm.niveauprobleem(model, model.doelen["kosten"], A, onder, boven, v)
     vol = backend.los_lp_op(p, opties, 60)  # type: ignore[attr-defined]
     assert vol.objectief is not None and vol.objectief > 10
-    kg = _lp_met_kolomgeneratie(backend, p, opties, 60, model.kolommen["x"])
+    kg = lp_met_kolomgeneratie(backend, p, opties, 60, model.kolommen["x"], Instellingen())
     assert vol.objectief is not None and kg.objectief is not None
     assert kg.objectief == pytest.approx(vol.objectief, rel=1e-7, abs=1e-6)
     assert kg.kolomduaal is not None and kg.x is not None
@@ -138,8 +140,7 @@ def test_kolomgeneratie_geeft_de_volle_lp() -> None:
 def test_slim_pad_en_kale_mip_gelijk(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     inst = uit_synthetisch(8, 120, seed)
     # Force column generation on this small round too.
-    monkeypatch.setattr(solve, "KOLOMGENERATIE_VANAF", 10)
-    slim = los_op(inst, formulering="types")
+    slim = los_op(inst, formulering="types", instellingen=Instellingen(kolomgeneratie_vanaf=10))
     kaal = los_op(inst, formulering="huishoudens")
     assert slim.status is Status.OPTIMAAL and kaal.status is Status.OPTIMAAL
     assert_niveaus_gelijk(slim, kaal)

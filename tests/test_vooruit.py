@@ -25,40 +25,47 @@ import scipy.sparse as sp
 from test_aggregatie import uit_synthetisch
 from test_minmax import _twee_gemeenten
 
-from allocatie import los_op, solve
+from allocatie import los_op
 from allocatie.model.bouw import bouw_model
 from allocatie.result import NiveauUitkomst
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.solvers.base import BackendUitkomst, LpUitkomst
+from allocatie.strategie import Instellingen
+from allocatie.strategie import deelmip as dm
+from allocatie.strategie import lp as slp
+from allocatie.strategie import minmaxzoek as mz
+from allocatie.strategie import niveau as nv
+from allocatie.strategie import uitvoerder as uv
+from allocatie.strategie import vangnet as vn
 
 
 def test_gehele_waarde_per_niveau() -> None:
     inst = uit_synthetisch(8, 120, 3)
     model = bouw_model(inst)
     d = model.doelen
-    assert solve._gehele_waarde(model, d["onbediend"])
-    assert solve._gehele_waarde(model, d["tekort"])
-    assert not solve._gehele_waarde(model, d["eerlijkheid"])  # a ratio
-    assert not solve._gehele_waarde(model, d["overvulling"])
+    assert dm.gehele_waarde(model, d["onbediend"])
+    assert dm.gehele_waarde(model, d["tekort"])
+    assert not dm.gehele_waarde(model, d["eerlijkheid"])  # a ratio
+    assert not dm.gehele_waarde(model, d["overvulling"])
     # Whole weights on a continuous column that is not whole persons: not whole.
     c = np.zeros(model.n_kolommen)
     c[model.kolommen["zmax"]] = 1.0
-    assert not solve._gehele_waarde(model, c)
+    assert not dm.gehele_waarde(model, c)
     # Whole columns with a fractional weight: not whole.
     c = d["onbediend"] * 0.5
-    assert not solve._gehele_waarde(model, c)
+    assert not dm.gehele_waarde(model, c)
 
 
 def test_verwachte_waarde() -> None:
     inst = uit_synthetisch(8, 120, 3)
     model = bouw_model(inst)
     d = model.doelen
-    assert solve._verwachte_waarde(model, d["tekort"], 2949.88, 0.005, None) == 2950.0
-    assert solve._verwachte_waarde(model, d["onbediend"], 142.0, 0.005, None) == 142.0
-    assert solve._verwachte_waarde(model, d["onbediend"], 141.9999999, 0.005, None) == 142.0
+    assert dm.verwachte_waarde(model, d["tekort"], 2949.88, 0.005, None) == 2950.0
+    assert dm.verwachte_waarde(model, d["onbediend"], 142.0, 0.005, None) == 142.0
+    assert dm.verwachte_waarde(model, d["onbediend"], 141.9999999, 0.005, None) == 142.0
     # Not whole-valued: the edge of the gap.
-    g = solve._verwachte_waarde(model, d["eerlijkheid"], 0.2132, 0.005, None)
-    assert g == solve._doelwaarde(0.2132, 0.005)
+    g = dm.verwachte_waarde(model, d["eerlijkheid"], 0.2132, 0.005, None)
+    assert g == dm.doelwaarde(0.2132, 0.005)
 
 
 def _lp_klein(seed: int) -> MipProbleem:
@@ -85,7 +92,7 @@ def test_duale_grens(seed: int) -> None:
     lp = backend.los_lp_op(p, opties, 10)  # type: ignore[attr-defined]
     assert lp.status is Status.OPTIMAAL and lp.rijduaal is not None
     # The LP's own duals: its value.
-    grens, _, _ = solve._duale_grens(p, lp.rijduaal)
+    grens, _, _ = slp.duale_grens(p, lp.rijduaal)
     assert grens == pytest.approx(lp.objectief, rel=1e-7, abs=1e-7)
     # Bounds of the rows moved both ways: the old duals still bound the new LP,
     # and the bound is tight where the LP stays at the same basis.
@@ -95,11 +102,11 @@ def test_duale_grens(seed: int) -> None:
         nieuw = backend.los_lp_op(q, opties, 10)  # type: ignore[attr-defined]
         if nieuw.status is not Status.OPTIMAAL:
             continue
-        g2, _, _ = solve._duale_grens(q, lp.rijduaal)
+        g2, _, _ = slp.duale_grens(q, lp.rijduaal)
         assert g2 <= nieuw.objectief + 1e-7
     # Any duals at all give a bound (never above the LP).
     for _ in range(5):
-        g3, _, _ = solve._duale_grens(p, rng.normal(size=p.n_rijen))
+        g3, _, _ = slp.duale_grens(p, rng.normal(size=p.n_rijen))
         assert g3 <= lp.objectief + 1e-7
 
 
@@ -113,7 +120,7 @@ def test_vooruit_geeft_de_duale_grens_voor_het_echte_probleem() -> None:
     backend = kies_backend("highs")
     p = _lp_klein(1)
     lp = backend.los_lp_op(p, SolverOpties(), 10)  # type: ignore[attr-defined]
-    v = solve._Vooruit(_klaar(lp), threading.Event())
+    v = slp.Vooruit(_klaar(lp), threading.Event())
     zelfde = v.uitkomst(p)
     assert zelfde is not None and zelfde.objectief == pytest.approx(lp.objectief, abs=1e-7)
     losser = replace(p, rij_boven=p.rij_boven + 5.0)
@@ -127,7 +134,7 @@ def test_vooruit_geeft_de_duale_grens_voor_het_echte_probleem() -> None:
     )
     # An LP that did not finish is never handed over.
     half = LpUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.1)
-    assert solve._Vooruit(_klaar(half), threading.Event()).uitkomst(p) is None
+    assert slp.Vooruit(_klaar(half), threading.Event()).uitkomst(p) is None
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -136,11 +143,11 @@ def test_vooruit_zelfde_waarden_en_geldige_grenzen(
 ) -> None:
     inst = uit_synthetisch(10, 200, seed)
     opties = replace(inst.solver, tijdslimiet_s=60, gap_relatief=0.0)
-    with caplog.at_level(logging.INFO, logger="allocatie.solve"):
+    with caplog.at_level(logging.INFO, logger="allocatie"):
         met = los_op(inst, opties)
     assert "eigen waarde" in caplog.text  # the early LPs really ran and were used
     with monkeypatch.context() as m:
-        m.setattr(solve._Vooruitloper, "start", lambda *a, **k: False)
+        m.setattr(slp.Vooruitloper, "start", lambda *a, **k: False)
         zonder = los_op(inst, opties)
     for a, b in zip(met.niveaus, zonder.niveaus, strict=True):
         assert a.naam == b.naam
@@ -158,8 +165,8 @@ def test_vooruit_met_te_krappe_gok_blijft_geldig(
     valid (never above the level's value)."""
     inst = uit_synthetisch(10, 200, seed)
     opties = replace(inst.solver, tijdslimiet_s=60, gap_relatief=0.2)
-    monkeypatch.setattr(solve, "_verwachte_waarde", lambda model, c, grens, gap, mm: grens)
-    with caplog.at_level(logging.INFO, logger="allocatie.solve"):
+    monkeypatch.setattr(slp, "verwachte_waarde", lambda model, c, grens, gap, mm: grens)
+    with caplog.at_level(logging.INFO, logger="allocatie"):
         res = los_op(inst, opties)
     assert "eigen waarde" in caplog.text
     for a in res.niveaus:
@@ -175,7 +182,7 @@ def test_bewijzer_bewijst_alleen_een_optimum() -> None:
     p, mm = _twee_gemeenten()  # LP 0.375; the best whole split 2 + 1 gives 0.5
     backend = kies_backend("highs")
     opties = SolverOpties()
-    b = solve._Bewijzer(backend, opties, deadline=float("inf"))
+    b = mz.Bewijzer(backend, opties, deadline=float("inf"))
     try:
         b.start("overvulling", p, mm, 0.5)
         (n,) = b.pas_toe([_niveau(0.5)])
@@ -207,7 +214,7 @@ def _haalbaar(
     )
     backend = kies_backend("highs")
     lp = backend.los_lp_op(p, SolverOpties(), 10, warm=True) if warm else None  # type: ignore[attr-defined]
-    return solve._minmax_haalbaar(
+    return mz.minmax_haalbaar(
         backend,
         p,
         SolverOpties(),
@@ -219,8 +226,7 @@ def _haalbaar(
         slice(0, 0),
         np.zeros(0, dtype=np.int64),
         time.perf_counter() + 10,
-        stappen,
-        100,
+        Instellingen(zoekstappen=stappen, knopen_deel=100),
         warm=None if lp is None else lp.warm,
         genoeg=genoeg,
     )
@@ -276,13 +282,13 @@ def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
     first target 0.25, the plain descent runs three sub-MIPs (0.25 out of reach, 0.5 found,
     nothing below 0.5), the warm one only the one that finds 2 + 1."""
     oproepen: list[int] = []
-    echt = solve._los_deel
+    echt = dm.los_deel
 
     def tel(*a: object, **k: object) -> BackendUitkomst:
         oproepen.append(1)
         return echt(*a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(solve, "_los_deel", tel)
+    monkeypatch.setattr(mz, "los_deel", tel)
     aantallen = []
     for warm in (False, True):
         oproepen.clear()
@@ -295,7 +301,7 @@ def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
 def test_bewijzer_begint_niet_na_de_deadline() -> None:
     """A test that only gets its turn after the deadline does not run (no overrun)."""
     p, mm = _twee_gemeenten()
-    b = solve._Bewijzer(kies_backend("highs"), SolverOpties(), deadline=time.perf_counter() - 1)
+    b = mz.Bewijzer(kies_backend("highs"), SolverOpties(), deadline=time.perf_counter() - 1)
     try:
         b.start("overvulling", p, mm, 0.5)
         (n,) = b.pas_toe([_niveau(0.5)])
@@ -317,8 +323,8 @@ def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> N
     is better or equal, whatever finishes first (the beside job here ends at once or late)."""
     p, _ = _twee_gemeenten()  # the best whole split 2 + 1 gives 0.5
     backend, opties = kies_backend("highs"), SolverOpties()
-    net = solve._Vangnet(time.perf_counter() + 30)
-    werk = solve.Inspanning()
+    net = vn.Vangnet(time.perf_counter() + 30)
+    werk = Instellingen()
     x_goed = np.array([0.5, 2.0, 1.0])
     x_slecht = np.array([0.75, 3.0, 0.0])
 
@@ -327,18 +333,14 @@ def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> N
         return _vertraagd(vertraging, uit)
 
     # Beside reaches the target 0.5: taken, even though the main sub-MIP reaches it too.
-    uit, van_naast = solve._samen(
-        backend, replace(p, doel=0.5), opties, net, werk, naast(x_goed), 0.5
-    )
+    uit, van_naast = nv.samen(backend, replace(p, doel=0.5), opties, net, werk, naast(x_goed), 0.5)
     assert van_naast and uit.solver == "naast"
     # Beside does not reach the target 0.4 (nothing does): the main one ran to its end and,
     # at least as good, wins.
-    uit, van_naast = solve._samen(
-        backend, replace(p, doel=0.4), opties, net, werk, naast(x_goed), 0.4
-    )
+    uit, van_naast = nv.samen(backend, replace(p, doel=0.4), opties, net, werk, naast(x_goed), 0.4)
     assert not van_naast and uit.objectief == pytest.approx(0.5)
     # Beside worse and short of the target: the main one.
-    uit, van_naast = solve._samen(
+    uit, van_naast = nv.samen(
         backend, replace(p, doel=0.4), opties, net, werk, naast(x_slecht), 0.4
     )
     assert not van_naast and uit.objectief == pytest.approx(0.5)
@@ -346,7 +348,7 @@ def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> N
 
 def test_direct_voert_meteen_uit_en_geeft_fouten_door() -> None:
     """`_Direct` (threads = 1) runs each job at once on the calling thread."""
-    d = solve._Direct()
+    d = uv.Direct()
     draad: list[str] = []
     f = d.submit(lambda: draad.append(threading.current_thread().name) or 7)
     assert f.done() and f.result() == 7 and draad == [threading.current_thread().name]

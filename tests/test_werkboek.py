@@ -240,6 +240,7 @@ def test_samenvatting_parameters_solver(wb: Any, voorbeeld: Voorbeeld) -> None:
     assert waarde[("Limieten", "reistijd werk")] == inst.preset.limieten.werk_min
     assert waarde[("Kosten", "per minuut reistijd werk")] == inst.preset.kosten.per_minuut_werk
     assert waarde[("Solver", "tijdslimiet")] == inst.solver.tijdslimiet_s
+    assert waarde[("Solver", "inspanning")] == inst.solver.inspanning
     assert waarde[("Harde criteria", "werk")] == "ja"
     assert waarde[("Invoer (SHA-256)", "huishoudens")] == inst.hashes["huishoudens"]
 

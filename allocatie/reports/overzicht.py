@@ -389,7 +389,7 @@ def parameters(inst: Instance) -> pd.DataFrame:
         ),
         ("Kosten", "per persoon in een flexwoning", p.kosten.flex_per_persoon, "kostenpunten"),
         ("Solver", "backend", s.backend, ""),
-        ("Solver", "tijdslimiet (vangnet)", float(s.tijdslimiet_s), "seconden"),
+        ("Solver", "tijdslimiet", float(s.tijdslimiet_s), "seconden (vangnet)"),
         ("Solver", "inspanning", float(s.inspanning), "veelvoud van de standaard"),
         ("Solver", "relatieve gap", float(s.gap_relatief), "aandeel"),
         ("Solver", "threads", s.threads, "0 = automatisch"),

@@ -1,0 +1,124 @@
+"""The solve strategy of the lexicographic levels: LP first, sub-MIPs, min-max in whole persons.
+
+Each level is solved with the solution of the previous level as a start (it
+stays feasible, because earlier levels are held as constraints), then held at
+its value plus the preset's tolerance. A level stopped at the time limit is held
+at the value of its best solution found, so later levels stay feasible and the
+gap is reported honestly per level.
+
+With the aggregated formulation (``types``) these devices keep national
+rounds small and fast:
+
+1. *Coarse types.* The levels before ``kosten`` do not look at pair costs, so
+   they are solved on the coarse model (`bouw_model(kosten=False)`: households
+   with the same size and admissible options are one type). Its solution is
+   split into the full model (`allocatie.model.bouw.verfijn`) and those levels
+   are held there with the same values.
+2. *LP first* (backends with an LP interface: HiGHS). Each level's LP
+   relaxation is solved by an interior point method with crossover; its value
+   is a proven bound. A small sub-MIP around the LP point (each count between
+   the floor and ceiling of its LP value, "RENS") sometimes yields a solution
+   within the gap at once. Then *neighbourhood sub-MIPs* from the best point:
+   free are the counts the LP or the best point use, per type the k counts of
+   smallest LP reduced cost (k = 4, doubling while the sub-MIPs finish; k = 1
+   first on the cost level, whose start ignores costs: 30,000 households 0.47%
+   where k = 4 never left the start), on a min-max level every count into the
+   gemeenten that set the best value, and after the first one ``tekort`` and
+   ``over`` (fixed at 0 they pin a gemeente's persons from one side: national
+   kosten stuck at 0.8% with them fixed, 0.34-0.38% free). On
+   the national round the LP's own support alone left ``tekort`` at 2976
+   against the bound 2950; with k = 4 it reaches 2950 in 2.7 s, and the
+   gemeente neighbourhood brings ``eerlijkheid`` from 0.5 to 0.2133 (bound
+   0.2132) where the k counts alone needed 35 s (measured). Sub-MIPs stop at
+   the first solution that closes the level's gap (`MipProbleem.doel`). The
+   LP of the ``kosten`` level (fine model) is solved by column generation in
+   one live HiGHS LP (`lp_met_kolomgeneratie`): national round 2.1 s against
+   26 s for the whole LP.
+3. *Min-max levels in whole persons* (`allocatie.model.minmax`). ``tekort`` and
+   ``over`` are whole persons, so a min-max value is equivalent to integer
+   bounds per gemeente: a held ``eerlijkheid``/``overvulling`` is also held as
+   those bounds (much tighter LPs later on), and a gap left on such a level is
+   closed from below by an LP test of "strictly better" (`minmax_bewijs`).
+   The LP of a min-max level is kept *warm* at its optimal basis
+   (`allocatie.solvers.base.WarmeLp`): with changed bounds dual simplex
+   re-solves it in a fraction of a second (30,000 households: 0.3 s against a
+   cold LP of 50 s). So the test runs at every new best value, a bisection over
+   targets in whole persons lifts the bound itself (`warme_grens`: national
+   overvulling 0.2253 -> 0.25 = optimal at once; 30,000 households overvulling
+   1.125 -> 1.136 = optimal), and the feasibility search below adds the support
+   of the LP at its target to its neighbourhood.
+   Solutions are normalised after each level (`normaliseer`: whole counts,
+   ``tekort`` and ``over`` not both positive).
+4. *Reduced-cost fixing.* If the gap is still open, every count whose LP
+   reduced cost exceeds (best value - LP bound) is fixed at its LP bound: no
+   solution better than the best one can move it. The full MIP then runs on
+   what is left, from the best solution, for the rest of the level's time.
+
+5. *The second core.* The interior point method and HiGHS's MIP each use one
+   core, so two things run at once (`Vooruitloper`): as soon as a level has
+   its LP bound, the next level's LP starts on a second thread with this level
+   held at the value it will probably reach (`verwachte_waarde`: the bound
+   rounded up on a whole-valued level). Its row duals bound the next level's
+   own LP whatever the level ends at (`duale_grens`: exact when it ends at the
+   guess, weaker above it); only when that costs more than the gap and the
+   model is small (`Instellingen.volle_mip_nnz`) is the LP solved again. A
+   min-max level left with a gap that its warm test (item 3) did not reach is
+   tested in the background (`Bewijzer`) while the later levels run. National round: every LP after
+   the first is ready when its level starts. Sub-MIPs are passed their free
+   columns only (`los_deel`). On a min-max level a descent of feasibility
+   searches (no objective, bounds at falling targets) runs beside each
+   neighbourhood sub-MIP (`minmax_haalbaar`): HiGHS spends
+   a min-max sub-MIP in root cut rounds and sometimes never leaves its start
+   (national overvulling: 1.3 in three of four runs); with the descent beside
+   it 0.25, proven optimal, in eight of eight. On the cost level a sub-MIP
+   with a wider neighbourhood runs beside the narrow one.
+
+Work, not time (`Instellingen`, `Vangnet`): every sub-MIP stops at a node
+limit, every descent and test after a fixed number of steps, the full MIP runs
+only up to a model size, and whatever runs beside the main line (the next
+level's LP, the search, the wide neighbourhood; `maak_uitvoerder`) runs to its own
+budget while the main line waits for it and decides by what it found, never by
+which finished first (`niveau.samen`). HiGHS runs one thread per object. So the
+same round, options and package versions give the same allocation on a busy and
+an idle machine, with ``threads`` 1 (strictly sequential, `Direct`) or more.
+The time limit is only a safety net: the backend stops at the deadline with its
+best point, the `Vangnet` counts the cut, and the result says it is not
+reproducible (`AllocationResult.reproduceerbaar`). A backend without LP duals
+or a work limit (CBC) gets one plain MIP per level in a share of the time, and
+the result says so (`strategie_zinnen`).
+
+Modules: `instellingen` (the one settings object), `vangnet` (the clock as a
+safety net, the backend that reports to it, capabilities), `uitvoerder` (where
+jobs beside the main line run), `deelmip` (a level's problem and its sub-MIPs),
+`lp` (column generation, dual bounds, the next level's LP), `minmaxzoek` (min-max
+levels in whole persons), `niveau` (one level: `NiveauZoektocht`), `niveaus`
+(the levels in order).
+"""
+
+from __future__ import annotations
+
+from allocatie.strategie.instellingen import Instellingen
+from allocatie.strategie.minmaxzoek import Bewijzer
+from allocatie.strategie.niveau import NiveauZoektocht, los_niveau
+from allocatie.strategie.niveaus import los_niveaus
+from allocatie.strategie.uitvoerder import Direct, maak_uitvoerder
+from allocatie.strategie.vangnet import (
+    BewaakteBackend,
+    Vangnet,
+    kan_lp_eerst,
+    strategie_zinnen,
+)
+
+__all__ = [
+    "BewaakteBackend",
+    "Bewijzer",
+    "Direct",
+    "Instellingen",
+    "NiveauZoektocht",
+    "Vangnet",
+    "kan_lp_eerst",
+    "los_niveau",
+    "los_niveaus",
+    "maak_uitvoerder",
+    "strategie_zinnen",
+]

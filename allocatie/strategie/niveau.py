@@ -1,0 +1,489 @@
+"""One level: LP bound, RENS, neighbourhood sub-MIPs with a job beside them, the full MIP."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from allocatie.model.minmax import MinMax
+from allocatie.solvers.base import (
+    Backend,
+    BackendUitkomst,
+    LpUitkomst,
+    MipProbleem,
+    SolverOpties,
+    Status,
+    WarmeLp,
+    relatieve_gap,
+)
+from allocatie.strategie.deelmip import doelwaarde, goedkoopste, los_deel, type_van
+from allocatie.strategie.instellingen import Instellingen
+from allocatie.strategie.lp import lp_met_kolomgeneratie, met_kolomgeneratie
+from allocatie.strategie.minmaxzoek import minmax_bewijs, minmax_haalbaar, warme_grens
+from allocatie.strategie.vangnet import Vangnet
+
+log = logging.getLogger(__name__)
+
+
+def bereikt(uit: BackendUitkomst, c: np.ndarray, doel: float) -> bool:
+    """Whether ``uit`` has a point whose value closes the level's gap (at most ``doel``)."""
+    return uit.x is not None and float(c @ uit.x) <= doel
+
+
+def samen(
+    backend: Backend,
+    buurt: MipProbleem,
+    opties: SolverOpties,
+    net: Vangnet,
+    werk: Instellingen,
+    naast: Future[BackendUitkomst] | None,
+    doel: float,
+) -> tuple[BackendUitkomst, bool]:
+    """The neighbourhood sub-MIP ``buurt`` with the job ``naast`` beside it; which point counts.
+
+    The rule depends only on what each job finds within its own work budget,
+    never on which finishes first: the job beside has priority. If it reaches
+    ``doel`` its point is taken, and the main sub-MIP is stopped as soon as that
+    is known (whatever the main one found is discarded, so stopping it early
+    changes nothing). Otherwise the main one ran to its own end (nothing stopped
+    it) and the better point wins, the main one's on a tie. With `Direct` the
+    job beside has already run, so the main one is skipped when it reached
+    ``doel``: the same outcome, strictly sequential. Returns the point and
+    whether it came from the job beside.
+    """
+    c = buurt.c
+    stop = threading.Event()
+    if naast is not None:
+        naast.add_done_callback(
+            lambda f: stop.set() if f.exception() is None and bereikt(f.result(), c, doel) else None
+        )
+    if stop.is_set():
+        hoofd = BackendUitkomst(Status.GEEN_OPLOSSING, None, None, None, None, 0.0, "")
+    else:
+        hoofd = los_deel(backend, buurt, opties, net.rest(), stop, knopen=werk.knopen_deel)
+    if naast is None:
+        return hoofd, False
+    ander = naast.result()
+    wa = float(c @ ander.x) if ander.x is not None else np.inf
+    log.info("Zoektocht naast de buurt-MIP: %s, waarde %.6g", ander.status.value, wa)
+    if bereikt(ander, c, doel):
+        return ander, True
+    if ander.x is not None and (hoofd.x is None or wa < float(c @ hoofd.x) - 1e-9):
+        return ander, True
+    return hoofd, False
+
+
+class NiveauZoektocht:
+    """One level: LP bound, RENS and neighbourhood sub-MIPs, then the full MIP.
+
+    The state of the search is explicit: the LP (``lp``: bound, point, reduced
+    costs, for a min-max level its warm LP), the best point and its value
+    (``beste``, ``beste_w``), the bound (``grens``), the target that closes the
+    gap (``doel``) and the best values at which the min-max test ran
+    (``geprobeerd``). `los_op` runs the steps in order: `lp_oplossen`, `rens`,
+    `warme_grens` (min-max), `buurten` (with `toets` after each), and
+    `volle_mip` if the gap is still open and the model small enough.
+
+    ``probleem.start`` must be feasible (the previous level's solution). Every
+    step has a deterministic work budget (``instellingen``, `Instellingen`): node
+    limits for the sub-MIPs, at most ``buurt_k_max`` widths, at most
+    ``zoekstappen`` feasibility searches; no decision reads the clock, so a level
+    ends the same on a busy and an idle machine. The clock ``net`` (`Vangnet`)
+    only stops what overruns the time limit (and the result then says so). For a
+    min-max level (``mm``) a gap left after the sub-MIPs is closed from below with
+    `minmax_bewijs`.
+
+    ``lp``: the LP relaxation solved already (of this problem or of a relaxation
+    of it: its value is then still a bound and its reduced costs still valid
+    for fixing). ``na_lp`` is called with the LP bound as soon as it is known
+    (to start the next level's LP beside this level, `los_niveaus`).
+    ``heel``: the level takes whole values only (`gehele_waarde`).
+    ``tweede``: where a job beside the main one runs (a one-thread pool, or
+    `Direct` when ``threads`` is 1): a min-max level's feasibility search, the
+    cost level's wide sub-MIP (`samen` decides which point counts).
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        probleem: MipProbleem,
+        opties: SolverOpties,
+        instellingen: Instellingen,
+        net: Vangnet,
+        kolommen_x: slice | None = None,
+        *,
+        mm: MinMax | None = None,
+        lp: LpUitkomst | None = None,
+        na_lp: Callable[[float], bool] | None = None,
+        heel: bool = False,
+        tweede: Executor | None = None,
+    ) -> None:
+        self.backend, self.probleem, self.opties = backend, probleem, opties
+        self.ins, self.net, self.kolommen_x = instellingen, net, kolommen_x
+        self.mm, self.lp, self.na_lp, self.heel, self.tweede = mm, lp, na_lp, heel, tweede
+        self.beste: np.ndarray | None = probleem.start
+        self.beste_w = float(probleem.c @ self.beste) if self.beste is not None else np.inf
+        self.grens = -np.inf
+        self.lp_grens = -np.inf
+        self.doel = np.inf
+        self.solver = ""
+        self.geprobeerd: list[float] = []
+        self.warm: WarmeLp | None = None
+        # Integer count columns (``tekort``/``over`` are integer on later levels, not counts).
+        self.telling = probleem.geheel.copy()
+        if kolommen_x is not None:
+            self.telling[: kolommen_x.start] = False
+            self.telling[kolommen_x.stop :] = False
+        self.typ = type_van(probleem.A, kolommen_x) if kolommen_x is not None else None
+        self.t0 = time.perf_counter()
+
+    # --- state ---
+
+    def gap(self) -> float | None:
+        """The relative gap of the best value against the bound (None without a point)."""
+        return relatieve_gap(self.beste_w, self.grens) if np.isfinite(self.beste_w) else None
+
+    def gesloten(self) -> bool:
+        """Whether the level is solved to its gap."""
+        gap = self.gap()
+        return gap is not None and (
+            gap <= self.opties.gap_relatief or self.beste_w <= self.grens + 1e-9
+        )
+
+    def neem(self, uit: BackendUitkomst) -> bool:
+        """Take the point of ``uit`` when it is strictly better; whether it was."""
+        if uit.x is None:
+            return False
+        w = float(self.probleem.c @ uit.x)
+        if w >= self.beste_w - 1e-9:
+            return False
+        self.beste, self.beste_w = uit.x, w
+        return True
+
+    def uitkomst(self, status: Status, **extra: Any) -> BackendUitkomst:
+        """The level's outcome from the current state."""
+        return BackendUitkomst(
+            status,
+            self.beste,
+            self.beste_w if self.beste is not None else None,
+            self.grens,
+            self.gap(),
+            time.perf_counter() - self.t0,
+            extra.pop("solver", self.solver),
+            **extra,
+        )
+
+    # --- steps ---
+
+    def lp_oplossen(self) -> LpUitkomst:
+        """The LP relaxation (given, by column generation, or one LP; warm on a min-max level)."""
+        p, ins = self.probleem, self.ins
+        if self.lp is not None:
+            return self.lp
+        if met_kolomgeneratie(p.c, self.kolommen_x, ins.kolomgeneratie_vanaf):
+            assert self.kolommen_x is not None
+            return lp_met_kolomgeneratie(
+                self.backend, p, self.opties, self.net.rest(), self.kolommen_x, ins
+            )
+        return self.backend.los_lp_op(  # type: ignore[attr-defined,no-any-return]
+            p, self.opties, self.net.rest(), warm=self.mm is not None
+        )
+
+    def rens(self, xs: np.ndarray) -> None:
+        """RENS: each integer count between the floor and ceiling of its LP value
+        (``tekort``/``over`` free)."""
+        p, t = self.probleem, self.telling
+        onder = np.where(t, np.maximum(p.kol_onder, np.floor(xs + 1e-6)), p.kol_onder)
+        boven = np.where(t, np.minimum(p.kol_boven, np.ceil(xs - 1e-6)), p.kol_boven)
+        rens = los_deel(
+            self.backend,
+            replace(p, kol_onder=onder, kol_boven=boven, start=None),
+            self.opties,
+            self.net.rest(),
+            knopen=self.ins.knopen_deel,
+        )
+        self.solver = rens.solver
+        if rens.x is not None and float(p.c @ rens.x) < self.beste_w:
+            self.beste, self.beste_w = rens.x, float(p.c @ rens.x)
+        log.info("LP-grens %.6g; RENS %s, beste %.6g", self.grens, rens.status.value, self.beste_w)
+
+    def warme_grens(self) -> None:
+        """A min-max level with its LP kept warm: the LP in whole persons, by bisection,
+        often lifts the bound at once (cheap: a dual simplex per step)."""
+        if self.warm is None or self.mm is None or not np.isfinite(self.beste_w):
+            return
+        self.grens, _ = warme_grens(
+            self.warm,
+            self.probleem,
+            self.mm,
+            self.grens,
+            self.beste_w,
+            self.net.deadline,
+            self.opties.gap_relatief,
+            self.ins.warme_stappen,
+        )
+        log.info("Min-max-grens in hele personen: %.6g (LP %.6g)", self.grens, self.lp_grens)
+
+    def toets(self, xs: np.ndarray, rc: np.ndarray) -> None:
+        """The min-max test (`minmax_bewijs`), once per best value, when it can succeed."""
+        mm = self.mm
+        if (
+            mm is None
+            or self.gesloten()
+            or self.beste is None
+            or self.beste_w in self.geprobeerd
+            # The LP point below the best value already: the elastic test cannot succeed.
+            or (self.warm is None and not np.any(xs[mm.y] > mm.strikt(self.beste_w) + 1e-6))
+        ):
+            return
+        self.geprobeerd.append(self.beste_w)
+        self.beste, self.beste_w, self.grens = minmax_bewijs(
+            self.backend,
+            self.probleem,
+            self.opties,
+            mm,
+            self.beste,
+            self.beste_w,
+            self.grens,
+            self.net,
+            rc,
+            self.kolommen_x,
+            self.typ,
+            self.warm,
+            instellingen=self.ins,
+        )
+
+    def buurten(self, xs: np.ndarray, rc: np.ndarray, volle_mip: bool) -> None:
+        """Neighbourhood sub-MIPs from the best point, k doubling while they pay off.
+
+        Free are the counts the LP or the best solution use, plus the k counts of
+        smallest reduced cost per type. The LP point has at most one basic count
+        per row, so the LP's own support is often too narrow to move whole
+        households (national tekort: support alone 2976, with k = 2 the LP bound
+        2950 in 1.7 s). The first neighbourhood fixes ``tekort``/``over``
+        (integer on the later levels) where the LP and the best point have them
+        at 0, the later ones leave them free. Fixed, a gemeente is pinned to its
+        opgave from one side (national kosten: k = 1 to 64 all stuck at 0.8%;
+        free 0.34-0.38%); free, the first sub-MIP of 30,000 households found
+        nothing in 40 s where fixed it reached 0.45% in 20 s.
+        """
+        p, ins, mm, typ, kx = self.probleem, self.ins, self.mm, self.typ, self.kolommen_x
+        geheel = p.geheel
+        k = k_eerst = ins.buurt_k if self.heel or mm is not None else ins.buurt_k_kosten
+        while not self.gesloten() and self.beste is not None and not self.net.voorbij():
+            beste = self.beste
+            steun = (~geheel if k == k_eerst else ~self.telling) | (xs > 1e-6) | (beste > 0.5)
+            vrij = steun.copy()
+            if typ is not None and kx is not None:
+                vrij |= goedkoopste(rc, kx, typ, k)
+                if mm is not None:
+                    # Min-max: every count into the gemeenten that set the best value.
+                    vrij[kx] |= mm.ergste(beste, ins.ergste_aantal(len(mm.y), k))
+            buurt = replace(
+                p,
+                kol_boven=np.where(vrij, p.kol_boven, p.kol_onder),
+                start=beste,
+                doel=self.doel,
+            )
+            naast = self._naast(buurt, steun, vrij, k, k_eerst, rc)
+            drager, van_naast = samen(
+                self.backend, buurt, self.opties, self.net, ins, naast, self.doel
+            )
+            verbeterd = self.neem(drager)
+            log.info(
+                "Buurt-MIP (k=%d, %d vrije gehele kolommen) %s, beste %.6g",
+                k,
+                int((vrij & geheel).sum()),
+                drager.status.value,
+                self.beste_w,
+            )
+            # A proof is cheaper than wider neighbourhoods (province overvulling: 0.06
+            # s against 0.5 s for k = 8 to 32, none better).
+            self.toets(xs, rc)
+            # Wider only while the last one was searched to the end and paid off, or
+            # while the model is too large for the full MIP.
+            if (
+                typ is None
+                or (not verbeterd and volle_mip)
+                or (drager.status is not Status.OPTIMAAL and not van_naast)
+                or k >= ins.buurt_k_max
+            ):
+                break
+            k *= 2
+
+    def _naast(
+        self,
+        buurt: MipProbleem,
+        steun: np.ndarray,
+        vrij: np.ndarray,
+        k: int,
+        k_eerst: int,
+        rc: np.ndarray,
+    ) -> Future[BackendUitkomst] | None:
+        """The job beside the neighbourhood sub-MIP, submitted to ``tweede`` (or none).
+
+        On a min-max level a descent of feasibility searches (`minmax_haalbaar`)
+        from a target near the LP bound: two different searches fail together far
+        less often than one. On the cost level a sub-MIP with a wider
+        neighbourhood (``tekort``/``over`` free): which one pays differs per size
+        (national round: the wide one reached 0.35% at once; 30,000 households:
+        only the narrow one finds anything).
+        """
+        p, ins, mm, typ, kx, tweede = (
+            self.probleem,
+            self.ins,
+            self.mm,
+            self.typ,
+            self.kolommen_x,
+            self.tweede,
+        )
+        if tweede is None or typ is None or kx is None or p.n_kolommen < ins.naast_vanaf:
+            return None
+        if mm is not None:
+            assert self.beste is not None
+            # Aim at the gap at once when whole persons lifted the bound (it is then
+            # close: national overvulling 0.25 against the LP's 0.2253); from the
+            # plain LP bound a looser first target.
+            eerste = (
+                self.doel
+                if self.grens > self.lp_grens
+                else max(self.doel, ins.haalbaar_doel * self.grens)
+            )
+            return tweede.submit(
+                minmax_haalbaar,
+                self.backend,
+                p,
+                self.opties,
+                mm,
+                self.beste,
+                self.grens,
+                eerste if k == k_eerst else None,
+                steun,
+                kx,
+                typ,
+                self.net.deadline,
+                ins,
+                warm=self.warm,
+                genoeg=self.doel,
+            )
+        if self.heel:
+            return None
+        breed = vrij | ~self.telling | goedkoopste(rc, kx, typ, ins.breed * k)
+        return tweede.submit(
+            los_deel,
+            self.backend,
+            replace(buurt, kol_boven=np.where(breed, p.kol_boven, p.kol_onder)),
+            self.opties,
+            self.net.rest(),
+            knopen=ins.knopen_deel,
+        )
+
+    def volle_mip(self, xs: np.ndarray, d: np.ndarray) -> BackendUitkomst:
+        """Reduced-cost fixing, then the MIP on what is left, from the best point.
+
+        A count at an LP bound whose reduced cost exceeds the gap cannot move in
+        any solution better than the best one.
+        """
+        p, geheel = self.probleem, self.probleem.geheel
+        ruimte = self.beste_w - self.grens + 1e-7 * max(1.0, abs(self.beste_w))
+        vast_onder = geheel & np.isclose(xs, p.kol_onder) & (d > ruimte)
+        vast_boven = geheel & np.isclose(xs, p.kol_boven) & (-d > ruimte)
+        if self.beste is not None:  # the best solution must stay feasible (barring round-off)
+            vast_onder &= np.isclose(self.beste, p.kol_onder)
+            vast_boven &= np.isclose(self.beste, p.kol_boven)
+        log.info(
+            "Gereduceerde kosten zetten %d van %d gehele kolommen vast",
+            int((vast_onder | vast_boven).sum()),
+            int(geheel.sum()),
+        )
+        mip = los_deel(
+            self.backend,
+            replace(
+                p,
+                kol_onder=np.where(vast_boven, p.kol_boven, p.kol_onder),
+                kol_boven=np.where(vast_onder, p.kol_onder, p.kol_boven),
+                start=self.beste,
+            ),
+            self.opties,
+            self.net.rest(),
+            knopen=self.ins.knopen_vol,
+        )
+        self.neem(mip)
+        if mip.grens is not None:
+            self.grens = max(self.grens, min(mip.grens, self.beste_w))
+        return mip
+
+    def los_op(self) -> BackendUitkomst:
+        """Run the steps; the level's outcome (status, best point, value, bound, gap)."""
+        lp = self.lp_oplossen()
+        if lp.x is None or lp.objectief is None or lp.kolomduaal is None:
+            log.info("LP-relaxatie niet binnen de tijd; gewone MIP")
+            return los_deel(
+                self.backend,
+                self.probleem,
+                self.opties,
+                self.net.rest(),
+                knopen=self.ins.knopen_vol,
+            )
+        xs, rc = lp.x, lp.kolomduaal
+        self.grens = self.lp_grens = float(lp.objectief)
+        # The next level's LP, if started now, runs beside this level's heuristics.
+        if self.na_lp is not None:
+            self.na_lp(self.grens)
+        self.rens(xs)
+        self.warm = lp.warm if self.mm is not None else None
+        self.warme_grens()
+        # Sub-MIPs stop at the first solution that closes the level's gap; on a
+        # whole-valued level only at the bound rounded up: every person more there
+        # loosens the later levels (national round: tekort 2954 instead of 2950 let the
+        # eerlijkheid LP bound drop from 0.213 to 0.182, and its sub-MIPs stuck at 0.61).
+        self.doel = doelwaarde(self.grens, self.opties.gap_relatief)
+        if self.heel:
+            self.doel = min(self.doel, float(np.ceil(self.grens - 1e-6)))
+        volle_mip = self.probleem.A.nnz <= self.ins.volle_mip_nnz
+        self.buurten(xs, rc, volle_mip)
+        self.toets(xs, rc)
+        # The warm test ran at the final value: a background test would repeat it.
+        getoetst = (
+            self.warm is not None and bool(self.geprobeerd) and self.geprobeerd[-1] == self.beste_w
+        )
+        if self.gesloten():
+            return self.uitkomst(Status.OPTIMAAL)
+        if not volle_mip or self.net.voorbij():
+            status = Status.TIJDSLIMIET if self.beste is not None else Status.GEEN_OPLOSSING
+            return self.uitkomst(status, getoetst=getoetst)
+        mip = self.volle_mip(xs, rc)
+        if self.beste is None:
+            status = mip.status
+        elif mip.status is Status.OPTIMAAL or self.gesloten():
+            status = Status.OPTIMAAL
+        else:
+            status = Status.TIJDSLIMIET
+        return self.uitkomst(
+            status,
+            solver=mip.solver or self.solver,
+            bericht=mip.bericht,
+            getoetst=getoetst and self.geprobeerd[-1] == self.beste_w,
+        )
+
+
+def los_niveau(
+    backend: Backend,
+    probleem: MipProbleem,
+    opties: SolverOpties,
+    instellingen: Instellingen,
+    net: Vangnet,
+    kolommen_x: slice | None = None,
+    **kwargs: Any,
+) -> BackendUitkomst:
+    """Solve one level with `NiveauZoektocht` (same arguments)."""
+    return NiveauZoektocht(
+        backend, probleem, opties, instellingen, net, kolommen_x, **kwargs
+    ).los_op()

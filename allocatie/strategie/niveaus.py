@@ -1,0 +1,173 @@
+"""The lexicographic levels of one model, one after the other, each held for the next."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+from functools import partial
+
+import numpy as np
+
+from allocatie.model.bouw import AllocatieModel
+from allocatie.model.minmax import MINMAX, minmax, normaliseer
+from allocatie.presets import Doel
+from allocatie.result import NiveauUitkomst
+from allocatie.solvers.base import Backend, SolverOpties, Status
+from allocatie.strategie.deelmip import (
+    budget,
+    gehele_waarde,
+    houd_minmax,
+    houd_vast,
+    houdwaarde,
+    los_deel,
+    niveauprobleem,
+)
+from allocatie.strategie.instellingen import Instellingen
+from allocatie.strategie.lp import Vooruitloper
+from allocatie.strategie.minmaxzoek import Bewijzer
+from allocatie.strategie.niveau import los_niveau
+from allocatie.strategie.uitvoerder import Direct
+from allocatie.strategie.vangnet import Vangnet, kan_lp_eerst
+from allocatie.voortgang import Voortgang, fase
+
+log = logging.getLogger(__name__)
+
+
+def los_niveaus(
+    model: AllocatieModel,
+    volgorde: tuple[str, ...],
+    v: np.ndarray,
+    gehouden: list[tuple[str, float]],
+    backend: Backend,
+    opties: SolverOpties,
+    doel: Doel,
+    net: Vangnet,
+    *,
+    lp_eerst: bool,
+    later: int,
+    voortgang: Voortgang | None,
+    bewijzer: Bewijzer | None = None,
+    pool: Executor | None = None,
+    instellingen: Instellingen | None = None,
+) -> tuple[np.ndarray, list[NiveauUitkomst], list[tuple[str, float]], str, bool]:
+    """Solve ``volgorde`` on ``model`` from the feasible point ``v``.
+
+    ``gehouden`` are earlier levels (name, held value) to hold as rows first.
+    Returns the last solution, the level outcomes, all held levels, the solver
+    name and whether every level ran (False: stopped at the limit or without
+    a solution). ``bewijzer``: tests min-max levels left with a gap in the
+    background (`Bewijzer`). ``pool``: where jobs beside the main one run
+    (`maak_uitvoerder`). ``net``: the safety net of the time limit; each level's
+    work budget and search shape are ``instellingen`` (default: from ``opties``).
+    """
+    werk = instellingen or Instellingen.uit(opties)
+    A, onder, boven = model.A, model.rij_onder, model.rij_boven
+    kb = model.kol_boven.copy()
+    # The min-max structures, read once per model (normalising and holding need them).
+    mms = {naam: minmax(model, naam) for naam in MINMAX}
+    structuren = [mm for mm in mms.values() if mm is not None]
+    for naam, houd in gehouden:
+        A, onder, boven = houd_vast(A, onder, boven, model.doelen[naam], houd)
+        kb = houd_minmax(mms.get(naam), houd, kb, model.kol_onder)
+    v = normaliseer(model, v, structuren)
+    niveaus: list[NiveauUitkomst] = []
+    gehouden = list(gehouden)
+    solver_naam = backend.naam
+    kan_lp = lp_eerst and kan_lp_eerst(backend)
+    pool = pool or Direct()
+    # The LP of the next level runs beside this level's sub-MIPs (the interior
+    # point method uses one core; HiGHS's MIP one).
+    loper = Vooruitloper(backend, opties, doel, model, net, werk, pool) if kan_lp else None
+    try:
+        for i, naam in enumerate(volgorde):
+            c = model.doelen[naam]
+            if net.voorbij():
+                # The safety net cut in before this level: the point so far (at worst
+                # the greedy start) is its best solution, without a bound.
+                log.warning("Tijdslimiet bereikt vóór niveau %s", naam)
+                waarde = float(c @ v)
+                niveaus.append(
+                    NiveauUitkomst(
+                        naam,
+                        Status.TIJDSLIMIET,
+                        waarde,
+                        None,
+                        None,
+                        houdwaarde(doel, waarde),
+                        0.0,
+                        klok=True,
+                    )
+                )
+                return v, niveaus, gehouden, solver_naam, False
+            na = later + len(volgorde) - i - 1
+            klok_voor = net.keren
+            probleem = niveauprobleem(model, c, A, onder, boven, v, naam, kb)
+            lp = loper.neem(probleem, naam, na) if loper is not None else None
+            na_lp = (
+                partial(loper.start, A, onder, boven, kb, c, mms.get(naam), volgorde[i + 1], na - 1)
+                if loper is not None and i + 1 < len(volgorde)
+                else None
+            )
+
+            with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
+                if kan_lp:
+                    uit = los_niveau(
+                        backend,
+                        probleem,
+                        opties,
+                        werk,
+                        net,
+                        model.kolommen["x"],
+                        mm=mms.get(naam),
+                        lp=lp,
+                        na_lp=na_lp,
+                        heel=mms.get(naam) is None and gehele_waarde(model, c),
+                        tweede=pool,
+                    )
+                else:
+                    uit = los_deel(
+                        backend,
+                        probleem,
+                        opties,
+                        budget(net.rest(), na, werk.aandeel_later),
+                        knopen=werk.knopen_vol,
+                    )
+                uit_niveau.append(uit.status.value)
+            if lp is not None and lp.warm is not None:
+                lp.warm.sluit()
+            solver_naam = uit.solver or solver_naam
+            klok = net.keren > klok_voor
+            if not uit.status.heeft_oplossing or uit.x is None:
+                log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
+                niveaus.append(
+                    NiveauUitkomst(
+                        naam, uit.status, None, uit.grens, None, None, uit.tijd_s, klok=klok
+                    )
+                )
+                return v, niveaus, gehouden, solver_naam, False
+            v = normaliseer(model, uit.x, structuren)
+            waarde = float(c @ v)
+            houd = houdwaarde(doel, waarde)
+            niveaus.append(
+                NiveauUitkomst(
+                    naam, uit.status, waarde, uit.grens, uit.gap, houd, uit.tijd_s, klok=klok
+                )
+            )
+            log.info(
+                "Niveau %s: %s, waarde %.6g, grens %s", naam, uit.status.value, waarde, uit.grens
+            )
+            mm = mms.get(naam)
+            if (
+                bewijzer is not None
+                and mm is not None
+                and uit.status is not Status.OPTIMAAL
+                and not uit.getoetst
+            ):
+                bewijzer.start(naam, probleem, mm, waarde)
+            A, onder, boven = houd_vast(A, onder, boven, c, houd)
+            kb = houd_minmax(mm, houd, kb, model.kol_onder)
+            gehouden.append((naam, houd))
+        return v, niveaus, gehouden, solver_naam, True
+    finally:
+        if loper is not None:
+            loper.sluit()
