@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import drivers, planning, rapport
-from benchmarks.registry import BACKENDS, FORMULERINGEN, PROJECT, TIERS, Familie, families
+from benchmarks.registry import (
+    BACKENDS,
+    FORMULERINGEN,
+    NL2024_ENV,
+    PROJECT,
+    TIERS,
+    Familie,
+    families,
+    zet_nl2024,
+)
 
 
 def _lijst(tekst: str | None) -> list[str] | None:
@@ -71,6 +80,38 @@ def parser() -> argparse.ArgumentParser:
         help="adresruimtelimiet per run in MB (standaard 80%% van het RAM; 0 = geen)",
     )
     p.add_argument("--zonder-cli", action="store_true", help="sla de end-to-end CLI-runs over")
+    p.add_argument(
+        "--herhalingen",
+        type=int,
+        default=3,
+        help="aantal runs per lid van een benchmarkfamilie (bv. nationaal-familie); de rapport "
+        "zegt of ze byte-identiek zijn (standaard 3)",
+    )
+    p.add_argument(
+        "--onder-belasting",
+        action="store_true",
+        help="per lid van een benchmarkfamilie nog één run terwijl er een CPU-verbrandend "
+        "proces naast draait (daarna gestopt); vergeleken met de eerste run",
+    )
+    p.add_argument(
+        "--belasting-processen",
+        type=int,
+        default=1,
+        help="aantal CPU-verbrandende processen bij --onder-belasting (standaard 1)",
+    )
+    p.add_argument(
+        "--belasting-cpu",
+        type=int,
+        default=None,
+        help="zet de belastingprocessen vast op deze CPU (standaard: niet vastgezet)",
+    )
+    p.add_argument(
+        "--nl2024",
+        type=Path,
+        default=None,
+        help="map met de echte geografie 2024 (cbsgebiedsindelingen_2024.gpkg en "
+        f"cbs_inwoners_2024.csv); standaard ../shared/data/nl2024 of ${NL2024_ENV}",
+    )
     return p
 
 
@@ -81,8 +122,15 @@ def _meld(tekst: str) -> None:
 def _regel(r: dict[str, Any]) -> str:
     opl = (r.get("fasen") or {}).get("oplossen_s")
     piek = r.get("peak_mb")
+    soort = ""
+    if r.get("herhaling") is not None:
+        soort = f" run {r['herhaling']}"
+    if r.get("onder_belasting"):
+        soort = " onder belasting"
+    if r.get("hashes"):
+        soort += f" [{r['hashes']['plaatsingen'][:10]}]"
     return (
-        f"  {r['driver']:3} {r['formulation']:11} {r['backend']:5} -> {r.get('status')}, "
+        f"  {r['driver']:3} {r['formulation']:11} {r['backend']:5}{soort} -> {r.get('status')}, "
         f"oplossen {'-' if opl is None else format(opl, '.2f')} s, wall {r['wall_s']:.2f} s, "
         f"piek {'-' if piek is None else format(piek, '.0f')} MB, "
         f"doel {r.get('objective')}, gap {r.get('gap')}"
@@ -135,10 +183,50 @@ def voer_uit(
                     }
                 )
                 continue
-            r = drivers.run_api(fam, ronde, formulering, backend, instelling)
-            records.append(r)
-            rapport.voeg_toe_jsonl(r, jsonl)
-            _meld(_regel(r))
+            if fam.groep is None or formulering == "huishoudens":
+                # A family on its own, or the naive baseline of a member: one run.
+                r = drivers.run_api(fam, ronde, formulering, backend, instelling)
+                records.append(r)
+                rapport.voeg_toe_jsonl(r, jsonl)
+                _meld(_regel(r))
+                continue
+            vorige = None
+            if fam.vorige_van is not None:
+                vorige = drivers.uitkomstmap(instelling, fam.vorige_van)
+                if not (vorige / "plaatsingen.csv").is_file():
+                    reden = f"geen uitkomst van {fam.vorige_van} om als vorige uitkomst te nemen"
+                    _meld(f"[{fam.naam}] overgeslagen: {reden}")
+                    overgeslagen.append(
+                        {"wat": f"{fam.naam} {formulering} {backend}", "reden": reden}
+                    )
+                    continue
+            for i in range(1, instelling.herhalingen + 1):
+                r = drivers.run_api(
+                    fam,
+                    ronde,
+                    formulering,
+                    backend,
+                    instelling,
+                    herhaling=i,
+                    vorige=vorige,
+                    bewaar=drivers.uitkomstmap(instelling, fam.naam) if i == 1 else None,
+                )
+                records.append(r)
+                rapport.voeg_toe_jsonl(r, jsonl)
+                _meld(_regel(r))
+            if instelling.onder_belasting:
+                r = drivers.run_api(
+                    fam,
+                    ronde,
+                    formulering,
+                    backend,
+                    instelling,
+                    onder_belasting=True,
+                    vorige=vorige,
+                )
+                records.append(r)
+                rapport.voeg_toe_jsonl(r, jsonl)
+                _meld(_regel(r))
         if not met_cli:
             continue
         for backend in fam.cli_backends:
@@ -165,6 +253,11 @@ def mislukte_run(r: dict[str, Any]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the suite and write the report; returns the exit code."""
     args = parser().parse_args(argv)
+    if args.herhalingen < 1:
+        print("Fout: --herhalingen moet minstens 1 zijn", file=sys.stderr)
+        return 2
+    if args.nl2024 is not None:
+        zet_nl2024(args.nl2024)
     stempel = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     uitvoer = args.uitvoer or PROJECT / "uitvoer" / "benchmarks" / f"{args.tier}-{stempel}"
     uitvoer = uitvoer.resolve()
@@ -187,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         gap=args.gap,
         geheugenlimiet_mb=args.geheugenlimiet_mb,
+        herhalingen=args.herhalingen,
+        onder_belasting=args.onder_belasting,
+        belasting_processen=args.belasting_processen,
+        belasting_cpu=args.belasting_cpu,
     )
     alle_namen = [f.naam for f in gekozen] + [f.naam for f in plan_gekozen]
     _meld(f"Benchmarks: {', '.join(alle_namen)}; uitvoer in {uitvoer}")
@@ -213,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
         "formuleringen": list(drivers.beschikbare_formuleringen()),
         "standaard_formulering": drivers.standaard_formulering(),
         "geheugenlimiet_mb": instelling.geheugenlimiet_mb,
+        "herhalingen": instelling.herhalingen,
+        "onder_belasting": instelling.onder_belasting,
+        "belasting_processen": instelling.belasting_processen,
+        "belasting_cpu": instelling.belasting_cpu,
     }
     rapport.schrijf_json(
         records + plan_records, uitvoer / "rapport.json", meta=meta, overgeslagen=overgeslagen
