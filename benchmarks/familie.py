@@ -225,7 +225,8 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Summary of one member over its runs (records of one ``instance``).
 
     Per level the worst gap over the runs without load (``math.inf`` when a run
-    did not reach the level; None when no run did), whether it was proven optimal
+    did not reach the level or has no bound for it; the counts of such runs are
+    ``niet_bereikt`` and ``zonder_grens``; None without runs), whether it was proven optimal
     in every such run, the worst and median solve time, the peak memory over all
     runs, whether the runs are identical (``identiek_over_runs``: the runs without
     load; ``identiek_onder_belasting``: the run under load against the first run
@@ -244,9 +245,12 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     for naam in volgorde:
         gaps: list[float] = []
         bewezen = gehaald = bool(gewoon)
+        niet_bereikt = zonder_grens = 0
         for r in gewoon:
             n = next((n for n in r.get("niveaus") or [] if n["naam"] == naam), None)
             gap, bew = niveau_gap(n) if n is not None else (None, False)
+            niet_bereikt += n is None
+            zonder_grens += n is not None and gap is None
             gaps.append(math.inf if gap is None else gap)
             bewezen = bewezen and bew
             gehaald = gehaald and niveau_gehaald(gap, bew)
@@ -255,6 +259,8 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "gap": _grootste(gaps),
             "bewezen": bewezen,
             "gehaald": gehaald,
+            "niet_bereikt": niet_bereikt,  # runs that stopped before this level
+            "zonder_grens": zonder_grens,  # runs with a value but no bound for it
         }
     tijden = [(r.get("fasen") or {}).get("oplossen_s") for r in gewoon]
     tijden_ok = [t for t in tijden if t is not None]
@@ -287,6 +293,7 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         else [],
         "reproduceerbaar": None if all(x is None for x in repro) else all(x is True for x in repro),
         "verschuivingen": eerste.get("verschuivingen"),
+        "tijdslimiet_s": eerste.get("tijdslimiet_s"),
         "reproduceerbaar_runs": [x for x in repro],
         "baseline": [
             {
@@ -340,8 +347,9 @@ def familie_overzicht(overzichten: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Worst and median over the members, per level and for time and memory.
 
     Per level: the worst and the median of the members' worst gaps (``math.inf``
-    for a member that did not reach the level), the number of members that have
-    the level, proved it optimal and met the target.
+    for a member that did not reach the level or has no bound), the number of
+    members that have the level, did not reach it (``niet_bereikt``), reached it
+    without a bound (``zonder_grens``), proved it optimal and met the target.
     """
     namen: list[str] = []
     for lid in overzichten:
@@ -358,6 +366,8 @@ def familie_overzicht(overzichten: Sequence[dict[str, Any]]) -> dict[str, Any]:
         niveaus[naam] = {
             "soort": "absoluut" if is_minmax(naam) else "relatief",
             "leden": len(mee),
+            "niet_bereikt": sum(1 for n in mee if n["niet_bereikt"]),
+            "zonder_grens": sum(1 for n in mee if n["zonder_grens"] and not n["niet_bereikt"]),
             "slechtst": _grootste(gaps),
             "mediaan": _mediaan(gaps),
             "bewezen": sum(1 for n in mee if n["bewezen"]),
@@ -418,9 +428,10 @@ def doelen(overzichten: Sequence[dict[str, Any]]) -> dict[str, str]:
 
 
 def json_veilig(x: Any) -> Any:
-    """``x`` with every infinite float replaced by the string ``"niet bereikt"`` (valid JSON)."""
+    """``x`` with every infinite gap replaced by None (valid JSON; the counts ``niet_bereikt``
+    and ``zonder_grens`` say why)."""
     if isinstance(x, float) and math.isinf(x):
-        return "niet bereikt"
+        return None
     if isinstance(x, dict):
         return {k: json_veilig(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
@@ -446,11 +457,13 @@ def _nl(x: float, decimalen: int) -> str:
     return nl_getal(x, decimalen)
 
 
-def _gap_tekst(gap: float | None, soort: str, bewezen: bool = False) -> str:
+def _gap_tekst(
+    gap: float | None, soort: str, bewezen: bool = False, niet_bereikt: bool = True
+) -> str:
     if gap is None:
         return "-"
     if math.isinf(gap):
-        return "niet bereikt"
+        return "niet bereikt" if niet_bereikt else "geen grens"
     tekst = f"{_nl(100 * gap, 3)}%" if soort == "relatief" else _nl(gap, 4)
     return tekst + (" (bewezen)" if bewezen else "")
 
@@ -495,6 +508,15 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
     fam = familie_overzicht(ov)
     d = fam["doelen"]
     regels = [f"## Familie {groep}: {fam['leden']} rondes", ""]
+    limieten = sorted({lid["tijdslimiet_s"] for lid in ov if lid["tijdslimiet_s"] is not None})
+    runs = sorted({lid["runs"] for lid in ov})
+    belast = sum(1 for lid in ov if lid["runs_onder_belasting"])
+    regels += [
+        f"Tijdslimiet per run: {', '.join(_nl(t, 0) for t in limieten) or '-'} s; "
+        f"{'/'.join(str(r) for r in runs)} run(s) per lid zonder belasting, "
+        f"{belast} van {len(ov)} leden ook onder belasting.",
+        "",
+    ]
     regels += [
         f"**Doelen** (elk lid op elk niveau binnen 0,5% — min-max-niveaus absoluut ≤ 0,005 of "
         f"bewezen optimaal — binnen {_nl(DOEL_TIJD_S, 0)} s oplossen, piek ≤ 2 GB, alle runs "
@@ -504,13 +526,19 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
         "### Per niveau over de leden",
         "",
     ]
-    kop = "| niveau | gap | leden | slechtst | mediaan | bewezen optimaal | binnen doel |"
+    kop = (
+        "| niveau | gap | leden | slechtst | mediaan | bewezen optimaal | binnen doel "
+        "| niet bereikt | zonder grens |"
+    )
     regels += [kop, _scheiding(kop)]
     for naam, n in fam["niveaus"].items():
+        nb = n["niet_bereikt"] > 0
         regels.append(
-            f"| {naam} | {n['soort']} | {n['leden']} | {_gap_tekst(n['slechtst'], n['soort'])} "
-            f"| {_gap_tekst(n['mediaan'], n['soort'])} | {n['bewezen']} van {n['leden']} "
-            f"| {n['gehaald']} van {n['leden']} |"
+            f"| {naam} | {n['soort']} | {n['leden']} "
+            f"| {_gap_tekst(n['slechtst'], n['soort'], niet_bereikt=nb)} "
+            f"| {_gap_tekst(n['mediaan'], n['soort'], niet_bereikt=nb)} "
+            f"| {n['bewezen']} van {n['leden']} | {n['gehaald']} van {n['leden']} "
+            f"| {n['niet_bereikt']} | {n['zonder_grens']} |"
         )
     io, ib = fam["identiek_over_runs"], fam["identiek_onder_belasting"]
     regels += [
@@ -549,7 +577,11 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
         ]
         for naam in namen:
             n = lid["niveaus"].get(naam)
-            cellen.append("n.v.t." if n is None else _gap_tekst(n["gap"], n["soort"], n["bewezen"]))
+            cellen.append(
+                "n.v.t."
+                if n is None
+                else _gap_tekst(n["gap"], n["soort"], n["bewezen"], n["niet_bereikt"] > 0)
+            )
         gemist = [k for k, v in lid["doelen"].items() if v is False]
         ongemeten = [k for k, v in lid["doelen"].items() if v is None]
         doeltekst = "alle" if not gemist and not ongemeten else ""
@@ -576,7 +608,9 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
         "*gap* per lid is de slechtste over de runs zonder belasting: relatief "
         "(|waarde − grens| / max(1, |waarde|)) voor tel- en kostenniveaus, absoluut (waarde − "
         "grens) voor `eerlijkheid` en `overvulling`; *bewezen*: de grens is gelijk aan de "
-        "waarde (optimaal in hele personen). *niet bereikt*: een run stopte vóór dit niveau. "
+        "waarde (optimaal in hele personen). *niet bereikt*: een run stopte vóór dit niveau; "
+        "*geen grens*: een run had een waarde maar geen bewezen grens (beide halen het doel "
+        "niet). "
         "*identiek*: de SHA-256 van plaatsingen, per_gemeente en per_optie (gesorteerde CSV) "
         "en van de niveauwaarden is in elke run gelijk; onder belasting draaide er een "
         "CPU-verbrandend proces (`while True: pass`) naast de oplossing, vergeleken met de "

@@ -25,6 +25,7 @@ from benchmarks.registry import (
     PROJECT,
     TIERS,
     Familie,
+    familie,
     families,
     zet_nl2024,
 )
@@ -112,7 +113,46 @@ def parser() -> argparse.ArgumentParser:
         help="map met de echte geografie 2024 (cbsgebiedsindelingen_2024.gpkg en "
         f"cbs_inwoners_2024.csv); standaard ../shared/data/nl2024 of ${NL2024_ENV}",
     )
+    p.add_argument(
+        "--opnieuw-rapport",
+        type=Path,
+        default=None,
+        metavar="MAP",
+        help="draai niets: maak rapport.md en rapport.json opnieuw uit MAP/resultaten.jsonl "
+        "(bv. van een afgebroken familierun)",
+    )
     return p
+
+
+def opnieuw_rapport(map_: Path) -> int:
+    """Rewrite ``rapport.md`` and ``rapport.json`` from ``map_/resultaten.jsonl``; no runs."""
+    import json
+
+    jsonl = map_ / "resultaten.jsonl"
+    if not jsonl.is_file():
+        print(f"Fout: {jsonl} bestaat niet", file=sys.stderr)
+        return 2
+    records = [json.loads(r) for r in jsonl.read_text(encoding="utf-8").splitlines() if r.strip()]
+    records = [r for r in records if "instance" in r and "driver" in r]  # no plan records
+    vorig = map_ / "rapport.json"
+    meta: dict[str, Any] = {}
+    overgeslagen: list[dict[str, str]] = []
+    if vorig.is_file():
+        oud = json.loads(vorig.read_text(encoding="utf-8"))
+        meta, overgeslagen = oud.get("meta") or {}, oud.get("overgeslagen") or []
+    meta = meta or {"tier": "?", "machine": rapport.machine_info()}
+    meta["opnieuw_gemaakt"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    rapport.schrijf_json(records, vorig, meta=meta, overgeslagen=overgeslagen)
+    beschrijvingen = []
+    for naam in dict.fromkeys(r["instance"] for r in records):
+        try:
+            beschrijvingen.append({"naam": naam, "beschrijving": familie(naam).beschrijving})
+        except KeyError:
+            pass
+    tekst = rapport.markdown(records, meta=meta, families=beschrijvingen, overgeslagen=overgeslagen)
+    rapport.schrijf_markdown(tekst, map_ / "rapport.md")
+    _meld(f"Rapport opnieuw gemaakt uit {len(records)} runs: {map_ / 'rapport.md'}")
+    return 0
 
 
 def _meld(tekst: str) -> None:
@@ -253,6 +293,8 @@ def mislukte_run(r: dict[str, Any]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the suite and write the report; returns the exit code."""
     args = parser().parse_args(argv)
+    if args.opnieuw_rapport is not None:
+        return opnieuw_rapport(args.opnieuw_rapport)
     if args.herhalingen < 1:
         print("Fout: --herhalingen moet minstens 1 zijn", file=sys.stderr)
         return 2
