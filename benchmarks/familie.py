@@ -221,6 +221,16 @@ def _soort(r: dict[str, Any]) -> str:
     return "belast" if r.get("onder_belasting") else "gewoon"
 
 
+def _vergelijk(hashes: Sequence[dict[str, str] | None]) -> bool | None:
+    """`identiek` for the runs of a member: a run without an outcome (an error, killed)
+    among two or more makes them not identical, instead of "not measured"."""
+    if len(hashes) < 2:
+        return None
+    if any(not h for h in hashes):
+        return False
+    return identiek(hashes)
+
+
 def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Summary of one member over its runs (records of one ``instance``).
 
@@ -230,7 +240,9 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     in every such run, the worst and median solve time, the peak memory over all
     runs, whether the runs are identical (``identiek_over_runs``: the runs without
     load; ``identiek_onder_belasting``: the run under load against the first run
-    without), ``reproduceerbaar`` as the solver reported it, and the targets met.
+    without; a run without hashes, e.g. an error, makes them not identical),
+    ``reproduceerbaar`` as the solver reported it, and the targets met. The naive
+    baseline is summarised on its own (``baseline``) and counts for no target.
     """
     gewoon = [r for r in runs if _soort(r) == "gewoon"]
     belast = [r for r in runs if _soort(r) == "belast"]
@@ -264,10 +276,13 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         }
     tijden = [(r.get("fasen") or {}).get("oplossen_s") for r in gewoon]
     tijden_ok = [t for t in tijden if t is not None]
-    pieken = [r.get("peak_mb") for r in runs if r.get("peak_mb") is not None]
+    # The naive baseline is a measurement beside the target, not part of it.
+    pieken = [r["peak_mb"] for r in [*gewoon, *belast] if r.get("peak_mb") is not None]
     hashes = [r.get("hashes") for r in gewoon]
-    over_runs = identiek(hashes)
-    onder_belasting = identiek([hashes[0], belast[0].get("hashes")]) if gewoon and belast else None
+    over_runs = _vergelijk(hashes)
+    onder_belasting = (
+        _vergelijk([hashes[0], belast[0].get("hashes")]) if gewoon and belast else None
+    )
     repro = [r.get("reproduceerbaar") for r in [*gewoon, *belast]]
     fouten = [r for r in [*gewoon, *belast] if r.get("status") in ("fout", "afgebroken")]
     uit: dict[str, Any] = {
@@ -556,7 +571,7 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
     kop = (
         "| lid | seed | VG | huishoudens | flex | preset | regio | vorige | runs | "
         + " | ".join(namen)
-        + " | oplossen max (s) | oplossen mediaan (s) | onder belasting (s) | piek (MB) "
+        + " | status | oplossen max (s) | oplossen mediaan (s) | onder belasting (s) | piek (MB) "
         "| identiek over runs | identiek onder belasting | reproduceerbaar | doelen |"
     )
     regels += [kop, _scheiding(kop)]
@@ -592,7 +607,13 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
         onder = _jn(lid["identiek_onder_belasting"])
         if lid["verschil_onder_belasting"]:
             onder += f" ({', '.join(lid['verschil_onder_belasting'])})"
+        status = ", ".join(lid["status"]) or "-"
+        if lid["fouten"]:
+            status += f" ({lid['fouten']} fout/afgebroken)"
+        if lid["runs"] and not lid["geverifieerd"]:
+            status += ", NIET GEVERIFIEERD"
         cellen += [
+            status,
             _s(lid["tijd_s_max"]),
             _s(lid["tijd_s_mediaan"]),
             _s(lid["tijd_onder_belasting_s"]),

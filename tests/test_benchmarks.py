@@ -363,6 +363,14 @@ def test_lid_faalt_op_elk_doel_afzonderlijk() -> None:
     assert lid["identiek_onder_belasting"] is False
     assert lid["verschil_onder_belasting"] == ["plaatsingen"]
     assert lid["doelen"]["identiek"] is False
+    # A run without an outcome (error, killed) among them: not identical, not "not measured".
+    fout = {**_run("a", herhaling=2), "hashes": None, "status": "fout"}
+    lid = bf.lid_overzicht([_run("a"), fout])
+    assert lid["identiek_over_runs"] is False and lid["fouten"] == 1
+    # The naive baseline's memory counts for no target.
+    baseline = {**_run("a"), "formulation": "huishoudens", "peak_mb": 9000.0}
+    lid = bf.lid_overzicht([_run("a"), baseline])
+    assert lid["doelen"]["geheugen"] is True and lid["baseline"][0]["peak_mb"] == 9000.0
     # The solver's own flag, read when present.
     lid = bf.lid_overzicht([_run("a", repro=True), _run("a", repro=False, herhaling=2)])
     assert lid["reproduceerbaar"] is False
