@@ -448,6 +448,8 @@ def test_familie_smoke_van_generator_tot_rapport(tmp_path: Path) -> None:
     assert all(r["vorige_uitkomst"].endswith("fs-01") for r in tweede)
     assert all("stabiliteit" in [n["naam"] for n in r["niveaus"]] for r in tweede)
     assert all("ruil" in [n["naam"] for n in r["niveaus"]] for r in tweede)  # preset ruil
+    assert all(isinstance(r["verschuivingen"], int) for r in tweede)
+    assert (tmp_path / "uitkomsten" / "fs-01" / "plaatsingen.csv").is_file()
     leden = bf.leden(records, "familie-smoke")
     assert all(lid["identiek_over_runs"] and lid["identiek_onder_belasting"] for lid in leden)
     fam = bf.familie_overzicht(leden)
