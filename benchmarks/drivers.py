@@ -16,6 +16,13 @@ this order:
 ``controleren``
     `allocatie.verify` (non-strict: violations are counted, not raised).
 
+Right after the solve the child records the SHA-256 hashes of the result's tables
+and level values (`benchmarks.familie.uitkomst_hashes`), ``reproduceerbaar`` when
+the result has that field, and for a member of a benchmark family optionally
+keeps ``plaatsingen.csv``/``onbediend.csv`` for a re-run of another member
+(``vorige``). A run ``onder_belasting`` has CPU-burning processes beside it
+(`benchmarks.familie.belasting`), started before the child and killed after it.
+
 The end-to-end CLI run is its own child process:
 ``python -c "from allocatie.cli import app; app()" ronde MAP --uitvoer ... --json ...``.
 
