@@ -16,6 +16,13 @@ this order:
 ``controleren``
     `allocatie.verify` (non-strict: violations are counted, not raised).
 
+Right after the solve the child records the SHA-256 hashes of the result's tables
+and level values (`benchmarks.familie.uitkomst_hashes`), ``reproduceerbaar`` when
+the result has that field, and for a member of a benchmark family optionally
+keeps ``plaatsingen.csv``/``onbediend.csv`` for a re-run of another member
+(``vorige``). A run ``onder_belasting`` has CPU-burning processes beside it
+(`benchmarks.familie.belasting`), started before the child and killed after it.
+
 The end-to-end CLI run is its own child process:
 ``python -c "from allocatie.cli import app; app()" ronde MAP --uitvoer ... --json ...``.
 
@@ -42,10 +49,12 @@ The child entry point is ``python -m benchmarks.drivers SPEC.json``.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -55,6 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.familie import belasting, uitkomst_hashes
 from benchmarks.registry import FORMULERINGEN, PROJECT, Familie
 
 CLI_CODE = (
@@ -146,14 +156,18 @@ def fase_laden(
     threads: int,
     seed: int,
     gap: float | None = None,
+    model: str | None = None,
 ) -> tuple[Any, float]:
     """Read and validate the round folder; returns the `Instance` and the seconds taken.
 
     ``gap``: the relative MIP gap per level (None: the round's own setting).
+    ``model``: a preset replacing that of ``ronde.toml`` (None: keep it).
     """
     from allocatie import laad_ronde
 
     extra: dict[str, Any] = {} if gap is None else {"gap_relatief": gap}
+    if model is not None:
+        extra["model"] = model
     t0 = time.perf_counter()
     inst = laad_ronde(
         map_, backend=backend, tijdslimiet_s=tijdslimiet_s, threads=threads, seed=seed, **extra
@@ -185,13 +199,19 @@ def fase_bouwen(inst: Any, formulering: str) -> tuple[dict[str, int] | None, flo
     return grootte, s
 
 
-def fase_oplossen(inst: Any, formulering: str) -> tuple[Any, float]:
-    """`los_op` without the built-in check, with the instance's solver options."""
+def fase_oplossen(inst: Any, formulering: str, vorige: str | None = None) -> tuple[Any, float]:
+    """`los_op` without the built-in check, with the instance's solver options.
+
+    ``vorige``: the previous outcome (an output folder with ``plaatsingen.csv``) of a
+    re-run, passed as ``los_op(..., vorige=...)``.
+    """
     from allocatie import los_op
 
-    kwargs = _formulering_kwargs(los_op, formulering)
+    kwargs: dict[str, Any] | None = _formulering_kwargs(los_op, formulering)
     if kwargs is None:
         raise RuntimeError(f"formulering '{formulering}' bestaat niet in deze versie van los_op")
+    if vorige is not None:
+        kwargs["vorige"] = vorige
     t0 = time.perf_counter()
     res = los_op(inst, controleer=False, **kwargs)
     return res, time.perf_counter() - t0
@@ -317,11 +337,29 @@ def _kind_api(spec: dict[str, Any]) -> dict[str, Any]:
             spec["threads"],
             spec["seed"],
             spec.get("gap"),
+            spec.get("preset"),
         )
+        vorige = spec.get("vorige")
+        uit["volgorde"] = [
+            n for n in inst.preset.doel.volgorde if vorige is not None or n != "stabiliteit"
+        ]
         # Solve before the separate build, so `los_op` runs cold, like a user's first call.
         fase = "oplossen"
-        res, fasen["oplossen_s"] = fase_oplossen(inst, spec["formulering"])
+        res, fasen["oplossen_s"] = fase_oplossen(inst, spec["formulering"], vorige)
         fasen["bouwen_in_los_op_s"] = float(res.bouw_s)
+        fase = "hashen"
+        uit["hashes"] = uitkomst_hashes(res)
+        # Set by the deterministic solve (False when the wall clock cut in); None before.
+        repro = getattr(res, "reproduceerbaar", None)
+        uit["reproduceerbaar"] = None if repro is None else bool(repro)
+        if spec.get("bewaar"):  # the outcome a re-run of another member starts from
+            bewaar = Path(spec["bewaar"])
+            bewaar.mkdir(parents=True, exist_ok=True)
+            res.plaatsingen.to_csv(bewaar / "plaatsingen.csv", index=False)
+            res.onbediend.to_csv(bewaar / "onbediend.csv", index=False)
+        if vorige is not None and getattr(res, "vorige", None) is not None:
+            v = res.verschuivingen
+            uit["verschuivingen"] = int(v["telt_mee"].astype(bool).sum()) if len(v) else 0
         fase = "bouwen"
         grootte, fasen["bouwen_s"] = fase_bouwen(inst, spec["formulering"])
         fase = "controleren"
@@ -476,6 +514,10 @@ class Instelling:
     seed: int = 0
     gap: float | None = None  # None: each round's own [solver] gap
     geheugenlimiet_mb: int = field(default_factory=geheugenlimiet_standaard_mb)
+    herhalingen: int = 3  # runs per member of a benchmark family (groep)
+    onder_belasting: bool = False  # one more run per member with a CPU burner beside it
+    belasting_processen: int = 1
+    belasting_cpu: int | None = None  # pin the burners to this CPU (None: not pinned)
 
     def limiet(self, fam: Familie) -> float:
         """The solver time limit of a run on ``fam``."""
@@ -536,7 +578,29 @@ def _basisrecord(fam: Familie, ronde: dict[str, Any], inst: Instelling) -> dict[
         "harde_timeout_s": inst.hard(fam),
         "threads": inst.threads,
         "geheugenlimiet_mb": inst.geheugenlimiet_mb,
+        **(
+            {}
+            if fam.groep is None
+            else {
+                "groep": fam.groep,
+                "lid_parameters": {
+                    "seed": fam.seed,
+                    "vg": fam.vg,
+                    "huishoudens": fam.huishoudens,
+                    "flex": fam.flex,
+                    "preset": fam.preset,
+                    "regiocapaciteit": fam.regiocapaciteit,
+                    "vorige_van": fam.vorige_van,
+                    "uitgehouden": fam.uitgehouden,
+                },
+            }
+        ),
     }
+
+
+def uitkomstmap(inst: Instelling, naam: str) -> Path:
+    """Where the first run of member ``naam`` keeps its outcome for a re-run of another member."""
+    return inst.uitvoer / "uitkomsten" / naam
 
 
 def _afsluiten(record: dict[str, Any], k: KindUitkomst) -> dict[str, Any]:
@@ -567,10 +631,30 @@ def _afsluiten(record: dict[str, Any], k: KindUitkomst) -> dict[str, Any]:
 
 
 def run_api(
-    fam: Familie, ronde: dict[str, Any], formulering: str, backend: str, inst: Instelling
+    fam: Familie,
+    ronde: dict[str, Any],
+    formulering: str,
+    backend: str,
+    inst: Instelling,
+    *,
+    herhaling: int | None = None,
+    onder_belasting: bool = False,
+    vorige: Path | None = None,
+    bewaar: Path | None = None,
 ) -> dict[str, Any]:
-    """One API run (load, build, solve, verify) in a fresh child; returns its record."""
+    """One API run (load, build, solve, verify) in a fresh child; returns its record.
+
+    ``herhaling``: the number of this run among the repetitions of a member (None:
+    a single run). ``onder_belasting``: run it while CPU-burning processes
+    (`benchmarks.familie.belasting`) run beside it, killed afterwards. ``vorige``:
+    the previous outcome for a re-run (``los_op(..., vorige=...)``). ``bewaar``:
+    write this run's ``plaatsingen.csv`` and ``onbediend.csv`` there.
+    """
     naam = f"{fam.naam}-{formulering}-{backend}"
+    if herhaling is not None:
+        naam += f"-r{herhaling}"
+    if onder_belasting:
+        naam += "-belast"
     werk = inst.uitvoer / "werk"
     werk.mkdir(parents=True, exist_ok=True)
     resultaat = werk / f"{naam}.json"
@@ -585,16 +669,28 @@ def run_api(
         "seed": inst.seed,
         "gap": inst.gap,
         "resultaat": str(resultaat),
+        "preset": fam.preset,
+        "vorige": None if vorige is None else str(vorige),
+        "bewaar": None if bewaar is None else str(bewaar),
     }
-    k = draai_kind(
-        _kind_opdracht(spec, werk),
-        harde_timeout_s=inst.hard(fam),
-        log=inst.uitvoer / "logs" / f"{naam}.log",
-        resultaat=resultaat,
-        geheugenlimiet_mb=inst.geheugenlimiet_mb,
-    )
+    if bewaar is not None and bewaar.exists():  # never leave an outcome of an earlier suite
+        shutil.rmtree(bewaar)
+    with contextlib.ExitStack() as stapel:
+        if onder_belasting:
+            stapel.enter_context(belasting(inst.belasting_processen, inst.belasting_cpu))
+        k = draai_kind(
+            _kind_opdracht(spec, werk),
+            harde_timeout_s=inst.hard(fam),
+            log=inst.uitvoer / "logs" / f"{naam}.log",
+            resultaat=resultaat,
+            geheugenlimiet_mb=inst.geheugenlimiet_mb,
+        )
     record = _basisrecord(fam, ronde, inst)
     record.update(driver="api", formulation=formulering, backend=backend)
+    if herhaling is not None or onder_belasting:
+        record.update(herhaling=herhaling, onder_belasting=onder_belasting)
+    if vorige is not None:
+        record["vorige_uitkomst"] = str(vorige)
     record.update(k.data or {})
     oplossen = (record.get("fasen") or {}).get("oplossen_s")
     if oplossen is not None:

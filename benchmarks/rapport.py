@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from allocatie.taal import nl_getal
+from benchmarks import familie
 
 VEREISTE_VELDEN = (
     "instance",
@@ -87,6 +88,7 @@ def schrijf_json(
         "meta": meta,
         "runs": records,
         "versnelling": versnellingen(records),
+        "families": familie.overzicht_json(records),
         "overgeslagen": overgeslagen,
     }
     pad.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -132,9 +134,10 @@ def versnellingen(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     api = [r for r in records if r.get("driver") == "api"]
     sleutels = list(dict.fromkeys((r["instance"], r["backend"]) for r in api))
     for inst, backend in sleutels:
-        paar = {
-            r["formulation"]: r for r in api if r["instance"] == inst and r["backend"] == backend
-        }
+        paar: dict[str, dict[str, Any]] = {}
+        for r in api:  # the first run of each formulation (a member has repetitions)
+            if r["instance"] == inst and r["backend"] == backend and not r.get("onder_belasting"):
+                paar.setdefault(r["formulation"], r)
         t, h = paar.get("types"), paar.get("huishoudens")
         if t is None or h is None:
             continue
@@ -246,11 +249,16 @@ def _familietabel(runs: list[dict[str, Any]]) -> list[str]:
         doel = "-"
         if r.get("objective") is not None:
             doel = f"{_getal(r['objective'])} ({r.get('laatste_niveau')})"
+        driver = str(r.get("driver", "-"))
+        if r.get("herhaling") is not None:
+            driver += f" #{r['herhaling']}"
+        if r.get("onder_belasting"):
+            driver += " belast"
         regels.append(
             "| "
             + " | ".join(
                 [
-                    r.get("driver", "-"),
+                    driver,
                     r.get("formulation", "-"),
                     r.get("backend", "-"),
                     _status(r),
@@ -316,6 +324,7 @@ def markdown(
         "het laatst opgeloste lexicografische niveau; *gap* is de grootste over de niveaus.",
         "",
     ]
+    regels += familie.markdown(records)  # the benchmark families of many rounds first
     info = {f["naam"]: f for f in families}
     for inst in dict.fromkeys(r["instance"] for r in records):
         runs = [r for r in records if r["instance"] == inst]

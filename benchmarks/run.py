@@ -18,7 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import drivers, planning, rapport
-from benchmarks.registry import BACKENDS, FORMULERINGEN, PROJECT, TIERS, Familie, families
+from benchmarks.registry import (
+    BACKENDS,
+    FORMULERINGEN,
+    NL2024_ENV,
+    PROJECT,
+    TIERS,
+    Familie,
+    familie,
+    families,
+    zet_nl2024,
+)
 
 
 def _lijst(tekst: str | None) -> list[str] | None:
@@ -71,7 +81,78 @@ def parser() -> argparse.ArgumentParser:
         help="adresruimtelimiet per run in MB (standaard 80%% van het RAM; 0 = geen)",
     )
     p.add_argument("--zonder-cli", action="store_true", help="sla de end-to-end CLI-runs over")
+    p.add_argument(
+        "--herhalingen",
+        type=int,
+        default=3,
+        help="aantal runs per lid van een benchmarkfamilie (bv. nationaal-familie); de rapport "
+        "zegt of ze byte-identiek zijn (standaard 3)",
+    )
+    p.add_argument(
+        "--onder-belasting",
+        action="store_true",
+        help="per lid van een benchmarkfamilie nog één run terwijl er een CPU-verbrandend "
+        "proces naast draait (daarna gestopt); vergeleken met de eerste run",
+    )
+    p.add_argument(
+        "--belasting-processen",
+        type=int,
+        default=1,
+        help="aantal CPU-verbrandende processen bij --onder-belasting (standaard 1)",
+    )
+    p.add_argument(
+        "--belasting-cpu",
+        type=int,
+        default=None,
+        help="zet de belastingprocessen vast op deze CPU (standaard: niet vastgezet)",
+    )
+    p.add_argument(
+        "--nl2024",
+        type=Path,
+        default=None,
+        help="map met de echte geografie 2024 (cbsgebiedsindelingen_2024.gpkg en "
+        f"cbs_inwoners_2024.csv); standaard ../shared/data/nl2024 of ${NL2024_ENV}",
+    )
+    p.add_argument(
+        "--opnieuw-rapport",
+        type=Path,
+        default=None,
+        metavar="MAP",
+        help="draai niets: maak rapport.md en rapport.json opnieuw uit MAP/resultaten.jsonl "
+        "(bv. van een afgebroken familierun)",
+    )
     return p
+
+
+def opnieuw_rapport(map_: Path) -> int:
+    """Rewrite ``rapport.md`` and ``rapport.json`` from ``map_/resultaten.jsonl``; no runs."""
+    import json
+
+    jsonl = map_ / "resultaten.jsonl"
+    if not jsonl.is_file():
+        print(f"Fout: {jsonl} bestaat niet", file=sys.stderr)
+        return 2
+    records = [json.loads(r) for r in jsonl.read_text(encoding="utf-8").splitlines() if r.strip()]
+    records = [r for r in records if "instance" in r and "driver" in r]  # no plan records
+    vorig = map_ / "rapport.json"
+    meta: dict[str, Any] = {}
+    overgeslagen: list[dict[str, str]] = []
+    if vorig.is_file():
+        oud = json.loads(vorig.read_text(encoding="utf-8"))
+        meta, overgeslagen = oud.get("meta") or {}, oud.get("overgeslagen") or []
+    meta = meta or {"tier": "?", "machine": rapport.machine_info()}
+    meta["opnieuw_gemaakt"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    rapport.schrijf_json(records, vorig, meta=meta, overgeslagen=overgeslagen)
+    beschrijvingen = []
+    for naam in dict.fromkeys(r["instance"] for r in records):
+        try:
+            beschrijvingen.append({"naam": naam, "beschrijving": familie(naam).beschrijving})
+        except KeyError:
+            pass
+    tekst = rapport.markdown(records, meta=meta, families=beschrijvingen, overgeslagen=overgeslagen)
+    rapport.schrijf_markdown(tekst, map_ / "rapport.md")
+    _meld(f"Rapport opnieuw gemaakt uit {len(records)} runs: {map_ / 'rapport.md'}")
+    return 0
 
 
 def _meld(tekst: str) -> None:
@@ -81,8 +162,15 @@ def _meld(tekst: str) -> None:
 def _regel(r: dict[str, Any]) -> str:
     opl = (r.get("fasen") or {}).get("oplossen_s")
     piek = r.get("peak_mb")
+    soort = ""
+    if r.get("herhaling") is not None:
+        soort = f" run {r['herhaling']}"
+    if r.get("onder_belasting"):
+        soort = " onder belasting"
+    if r.get("hashes"):
+        soort += f" [{r['hashes']['plaatsingen'][:10]}]"
     return (
-        f"  {r['driver']:3} {r['formulation']:11} {r['backend']:5} -> {r.get('status')}, "
+        f"  {r['driver']:3} {r['formulation']:11} {r['backend']:5}{soort} -> {r.get('status')}, "
         f"oplossen {'-' if opl is None else format(opl, '.2f')} s, wall {r['wall_s']:.2f} s, "
         f"piek {'-' if piek is None else format(piek, '.0f')} MB, "
         f"doel {r.get('objective')}, gap {r.get('gap')}"
@@ -135,10 +223,50 @@ def voer_uit(
                     }
                 )
                 continue
-            r = drivers.run_api(fam, ronde, formulering, backend, instelling)
-            records.append(r)
-            rapport.voeg_toe_jsonl(r, jsonl)
-            _meld(_regel(r))
+            if fam.groep is None or formulering == "huishoudens":
+                # A family on its own, or the naive baseline of a member: one run.
+                r = drivers.run_api(fam, ronde, formulering, backend, instelling)
+                records.append(r)
+                rapport.voeg_toe_jsonl(r, jsonl)
+                _meld(_regel(r))
+                continue
+            vorige = None
+            if fam.vorige_van is not None:
+                vorige = drivers.uitkomstmap(instelling, fam.vorige_van)
+                if not (vorige / "plaatsingen.csv").is_file():
+                    reden = f"geen uitkomst van {fam.vorige_van} om als vorige uitkomst te nemen"
+                    _meld(f"[{fam.naam}] overgeslagen: {reden}")
+                    overgeslagen.append(
+                        {"wat": f"{fam.naam} {formulering} {backend}", "reden": reden}
+                    )
+                    continue
+            for i in range(1, instelling.herhalingen + 1):
+                r = drivers.run_api(
+                    fam,
+                    ronde,
+                    formulering,
+                    backend,
+                    instelling,
+                    herhaling=i,
+                    vorige=vorige,
+                    bewaar=drivers.uitkomstmap(instelling, fam.naam) if i == 1 else None,
+                )
+                records.append(r)
+                rapport.voeg_toe_jsonl(r, jsonl)
+                _meld(_regel(r))
+            if instelling.onder_belasting:
+                r = drivers.run_api(
+                    fam,
+                    ronde,
+                    formulering,
+                    backend,
+                    instelling,
+                    onder_belasting=True,
+                    vorige=vorige,
+                )
+                records.append(r)
+                rapport.voeg_toe_jsonl(r, jsonl)
+                _meld(_regel(r))
         if not met_cli:
             continue
         for backend in fam.cli_backends:
@@ -165,6 +293,13 @@ def mislukte_run(r: dict[str, Any]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the suite and write the report; returns the exit code."""
     args = parser().parse_args(argv)
+    if args.opnieuw_rapport is not None:
+        return opnieuw_rapport(args.opnieuw_rapport)
+    if args.herhalingen < 1:
+        print("Fout: --herhalingen moet minstens 1 zijn", file=sys.stderr)
+        return 2
+    if args.nl2024 is not None:
+        zet_nl2024(args.nl2024)
     stempel = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     uitvoer = args.uitvoer or PROJECT / "uitvoer" / "benchmarks" / f"{args.tier}-{stempel}"
     uitvoer = uitvoer.resolve()
@@ -187,6 +322,10 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         gap=args.gap,
         geheugenlimiet_mb=args.geheugenlimiet_mb,
+        herhalingen=args.herhalingen,
+        onder_belasting=args.onder_belasting,
+        belasting_processen=args.belasting_processen,
+        belasting_cpu=args.belasting_cpu,
     )
     alle_namen = [f.naam for f in gekozen] + [f.naam for f in plan_gekozen]
     _meld(f"Benchmarks: {', '.join(alle_namen)}; uitvoer in {uitvoer}")
@@ -213,6 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         "formuleringen": list(drivers.beschikbare_formuleringen()),
         "standaard_formulering": drivers.standaard_formulering(),
         "geheugenlimiet_mb": instelling.geheugenlimiet_mb,
+        "herhalingen": instelling.herhalingen,
+        "onder_belasting": instelling.onder_belasting,
+        "belasting_processen": instelling.belasting_processen,
+        "belasting_cpu": instelling.belasting_cpu,
     }
     rapport.schrijf_json(
         records + plan_records, uitvoer / "rapport.json", meta=meta, overgeslagen=overgeslagen
