@@ -319,8 +319,9 @@ def _vertraagd(seconden: float, uit: BackendUitkomst) -> Future[BackendUitkomst]
 
 @pytest.mark.parametrize("vertraging", [0.0, 0.3])
 def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> None:
-    """`_samen`: the job beside that reaches the target wins, the main one otherwise when it
-    is better or equal, whatever finishes first (the beside job here ends at once or late)."""
+    """`samen`: the main sub-MIP that reaches the target wins and stops the job beside;
+    otherwise the better point, the main one's on a tie, whatever finishes first (the
+    job beside here ends at once or late)."""
     p, _ = _twee_gemeenten()  # the best whole split 2 + 1 gives 0.5
     backend, opties = kies_backend("highs"), SolverOpties()
     net = vn.Vangnet(time.perf_counter() + 30)
@@ -328,22 +329,25 @@ def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> N
     x_goed = np.array([0.5, 2.0, 1.0])
     x_slecht = np.array([0.75, 3.0, 0.0])
 
-    def naast(x: np.ndarray) -> Future[BackendUitkomst]:
+    def naast(x: np.ndarray) -> tuple[Future[BackendUitkomst], threading.Event]:
         uit = BackendUitkomst(Status.TIJDSLIMIET, x, float(p.c @ x), None, None, 0.0, "naast")
-        return _vertraagd(vertraging, uit)
+        return _vertraagd(vertraging, uit), threading.Event()
 
-    # Beside reaches the target 0.5: taken, even though the main sub-MIP reaches it too.
-    uit, van_naast = nv.samen(backend, replace(p, doel=0.5), opties, net, werk, naast(x_goed), 0.5)
+    # The main one reaches the target 0.5: taken, the job beside is told to stop.
+    job = naast(x_goed)
+    uit, van_naast = nv.samen(backend, replace(p, doel=0.5), opties, net, werk, job, 0.5)
+    assert not van_naast and uit.objectief == pytest.approx(0.5) and job[1].is_set()
+    # Target 0.4 (nothing reaches it): the job beside runs to its end; equal value, so
+    # the main one's point.
+    job = naast(x_goed)
+    uit, van_naast = nv.samen(backend, replace(p, doel=0.4), opties, net, werk, job, 0.4)
+    assert not van_naast and uit.objectief == pytest.approx(0.5) and not job[1].is_set()
+    # The job beside better than the main one (a main one that found nothing: a
+    # neighbourhood without free columns stays at its start 0.75).
+    vast = replace(p, kol_boven=p.kol_onder.copy(), start=x_slecht, doel=0.4)
+    vast = replace(vast, kol_onder=x_slecht.copy(), kol_boven=x_slecht.copy())
+    uit, van_naast = nv.samen(backend, vast, opties, net, werk, naast(x_goed), 0.4)
     assert van_naast and uit.solver == "naast"
-    # Beside does not reach the target 0.4 (nothing does): the main one ran to its end and,
-    # at least as good, wins.
-    uit, van_naast = nv.samen(backend, replace(p, doel=0.4), opties, net, werk, naast(x_goed), 0.4)
-    assert not van_naast and uit.objectief == pytest.approx(0.5)
-    # Beside worse and short of the target: the main one.
-    uit, van_naast = nv.samen(
-        backend, replace(p, doel=0.4), opties, net, werk, naast(x_slecht), 0.4
-    )
-    assert not van_naast and uit.objectief == pytest.approx(0.5)
 
 
 def test_direct_voert_meteen_uit_en_geeft_fouten_door() -> None:

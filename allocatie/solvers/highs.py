@@ -168,6 +168,10 @@ class HighsWarmeLp:
                 lo, hi = _grenzen(ro[anders], rb[anders])
                 h.changeRowsBounds(len(anders), anders.astype(np.int32), lo, hi)  # type: ignore[attr-defined]
             self._bounds = [ko.copy(), kb.copy(), ro.copy(), rb.copy()]
+            # From the first solve's basis with nothing else kept (factorisation, edge
+            # weights): a solve then depends only on these bounds, not on which solves
+            # ran before it, so jobs stopped at different points leave no trace.
+            h.clearSolver()
             h.setBasis(self._basis)
             self._stop.deadline, self._stop.afbreken = t0 + tijdslimiet_s, afbreken
             self._stop.klok = False

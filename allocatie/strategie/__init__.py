@@ -99,7 +99,7 @@ from __future__ import annotations
 
 from allocatie.strategie.instellingen import Instellingen
 from allocatie.strategie.minmaxzoek import Bewijzer
-from allocatie.strategie.niveau import NiveauZoektocht, los_niveau
+from allocatie.strategie.niveau import NiveauZoektocht
 from allocatie.strategie.niveaus import los_niveaus
 from allocatie.strategie.uitvoerder import Direct, maak_uitvoerder
 from allocatie.strategie.vangnet import (
@@ -117,7 +117,6 @@ __all__ = [
     "NiveauZoektocht",
     "Vangnet",
     "kan_lp_eerst",
-    "los_niveau",
     "los_niveaus",
     "maak_uitvoerder",
     "strategie_zinnen",

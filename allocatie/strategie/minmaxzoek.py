@@ -7,6 +7,7 @@ means the best value is optimal (`allocatie.model.minmax`).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -47,6 +48,7 @@ def minmax_haalbaar(
     instellingen: Instellingen,
     warm: WarmeLp | None = None,
     genoeg: float = -np.inf,
+    afbreken: threading.Event | None = None,
 ) -> BackendUitkomst:
     """A descent of feasibility searches on a min-max level near ``beste`` (beside a sub-MIP).
 
@@ -71,7 +73,8 @@ def minmax_haalbaar(
     the best finds nothing, when a search is not proven infeasible but finds nothing, after
     ``instellingen.zoekstappen`` searches (each at most ``knopen_deel`` nodes: deterministic),
     once a point is at most ``genoeg`` (it closes the level's gap), or at the safety deadline
-    ``tot``. Returns the last point, its level column set to the smallest value it allows, or none.
+    ``tot``, or when ``afbreken`` is set (its result then does not count). Returns the last
+    point, its level column set to the smallest value it allows, or none.
 
     ``warm``: the level's warm LP (`WarmeLp`). Before each search the LP with the same bounds
     in whole persons: infeasible, the target is out of reach for every solution (no MIP);
@@ -82,6 +85,8 @@ def minmax_haalbaar(
     uit = BackendUitkomst(Status.GEEN_OPLOSSING, None, None, None, None, 0.0, "")
     doel = doelwaarde  # None: the next target follows from ``onder`` and the best value
     for _ in range(instellingen.zoekstappen):
+        if afbreken is not None and afbreken.is_set():
+            break
         # Past the deadline the next solve stops at once and says so (`BackendUitkomst.klok`).
         tijd = tot - time.perf_counter()
         waarde = mm.waarde(beste)
@@ -117,7 +122,7 @@ def minmax_haalbaar(
         kb = np.where(vrij, probleem.kol_boven, probleem.kol_onder)
         kb[mm.y] = np.minimum(kb[mm.y], np.maximum(boven, probleem.kol_onder[mm.y]))
         zoek = replace(probleem, c=np.zeros_like(c), kol_boven=kb, start=None, doel=0.5)
-        uit = los_deel(backend, zoek, opties, tijd, knopen=instellingen.knopen_deel)
+        uit = los_deel(backend, zoek, opties, tijd, afbreken, knopen=instellingen.knopen_deel)
         log.debug(
             "Haalbaarheid onder %.6g: %s in %.1f s",
             waarde if alleen_strikt else doel,

@@ -25,7 +25,7 @@ from allocatie.strategie.deelmip import (
 from allocatie.strategie.instellingen import Instellingen
 from allocatie.strategie.lp import Vooruitloper
 from allocatie.strategie.minmaxzoek import Bewijzer
-from allocatie.strategie.niveau import los_niveau
+from allocatie.strategie.niveau import NiveauZoektocht
 from allocatie.strategie.uitvoerder import Direct
 from allocatie.strategie.vangnet import Vangnet, kan_lp_eerst
 from allocatie.voortgang import Voortgang, fase
@@ -111,7 +111,7 @@ def los_niveaus(
 
             with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
                 if kan_lp:
-                    uit = los_niveau(
+                    uit = NiveauZoektocht(
                         backend,
                         probleem,
                         opties,
@@ -123,7 +123,7 @@ def los_niveaus(
                         na_lp=na_lp,
                         heel=mms.get(naam) is None and gehele_waarde(model, c),
                         tweede=pool,
-                    )
+                    ).los_op()
                 else:
                     uit = los_deel(
                         backend,
