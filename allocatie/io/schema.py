@@ -49,6 +49,7 @@ __all__ = [
     "TABELSCHEMA",
     "VRIJE_KOLOMMEN",
     "Tabelschema",
+    "bedoelde_u",
     "beschermd_kenmerk",
     "controleer_kolommen",
     "suggestie",
@@ -225,14 +226,25 @@ def _bestandsnaam(bron: str) -> str:
     return PurePath(bron).name or bron
 
 
+def bedoelde_u(naam: str, bekend: Iterable[str]) -> str:
+    """``"; bedoelde u `x`?"`` for a near miss of a known name (`suggestie`), else ``""``.
+
+    Examples
+    --------
+    >>> bedoelde_u("Periode", ["naam", "periode"])
+    '; bedoelde u `periode`? (hoofdletters tellen mee)'
+    """
+    beter = suggestie(naam, bekend)
+    if beter is None:
+        return ""
+    hint = " (hoofdletters tellen mee)" if beter.lower() == naam.strip().lower() else ""
+    return f"; bedoelde u `{beter}`?{hint}"
+
+
 def onbekend_bericht(naam: str, bekend: Iterable[str], waar: str, soort: str = "kolom") -> str:
     """Dutch message for an unknown column or key, with a suggestion when one is near."""
     namen = list(dict.fromkeys(bekend))
-    bericht = f"onbekende {soort} `{naam}` in {waar}"
-    beter = suggestie(naam, namen)
-    if beter is not None:
-        hint = " (hoofdletters tellen mee)" if beter.lower() == naam.strip().lower() else ""
-        bericht += f"; bedoelde u `{beter}`?{hint}"
+    bericht = f"onbekende {soort} `{naam}` in {waar}{bedoelde_u(naam, namen)}"
     return bericht + f". Geldig zijn: {', '.join(namen)}"
 
 
