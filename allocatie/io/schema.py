@@ -244,8 +244,10 @@ def bedoelde_u(naam: str, bekend: Iterable[str]) -> str:
 def onbekend_bericht(naam: str, bekend: Iterable[str], waar: str, soort: str = "kolom") -> str:
     """Dutch message for an unknown column or key, with a suggestion when one is near."""
     namen = list(dict.fromkeys(bekend))
-    bericht = f"onbekende {soort} `{naam}` in {waar}{bedoelde_u(naam, namen)}"
-    return bericht + f". Geldig zijn: {', '.join(namen)}"
+    hint = bedoelde_u(naam, namen)
+    return f"onbekende {soort} `{naam}` in {waar}{hint}{' ' if hint else '. '}Geldig zijn: " + (
+        ", ".join(namen)
+    )
 
 
 # --------------------------------------------------------------------------- protected attributes

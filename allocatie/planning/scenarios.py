@@ -99,7 +99,7 @@ import pandas as pd
 
 from allocatie.errors import ConfiguratieFout, InvoerFout
 from allocatie.io.atomisch import schrijf_csv_atomisch
-from allocatie.io.kolommen import rijnummer
+from allocatie.io.kolommen import onzichtbaar_teken, rijnummer
 from allocatie.io.schema import bedoelde_u, beschermd_kenmerk, is_vrije_kolom
 from allocatie.planning.gegevens import KLASSEN, Scenarioset
 
@@ -609,6 +609,9 @@ def lees_scenarios(
         for naam, w in cel.items():
             if w == "":
                 fout("lege cel; waarde verplicht", naam)
+            probleem = onzichtbaar_teken(w)
+            if probleem is not None:
+                fout(f"{probleem}; verwijder het (de waarde is met escapes getoond)", naam, w)
         index: dict[str, int] = {}
         for naam, bekend in assen.items():
             if cel[naam] not in bekend:
