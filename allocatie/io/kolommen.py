@@ -300,6 +300,8 @@ def onzichtbaar_teken(waarde: str, *, vrij: bool = False) -> str | None:
     >>> onzichtbaar_teken("Súdwest-Fryslân") is None
     True
     """
+    if waarde.isascii() and waarde.isprintable():
+        return None  # the common case, without a look-up per character
     for i, c in enumerate(waarde):
         soort = unicodedata.category(c)
         if vrij:
