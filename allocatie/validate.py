@@ -17,7 +17,8 @@ import pandas as pd
 from allocatie.errors import InvoerFout
 from allocatie.instance import Instance, Periode, lege_vastleggingen
 from allocatie.io import kolommen as k
-from allocatie.io.schema import _BESCHERMD_STAMMEN, TABELSCHEMA, controleer_kolommen
+from allocatie.io.schema import BESCHERMDE_STAMMEN, controleer_kolommen
+from allocatie.io.schema import HUISHOUDEN_KOLOMMEN as HUISHOUDEN_KOLOMMEN
 from allocatie.io.schema import weiger_beschermde_kenmerken as weiger_beschermde_kenmerken
 from allocatie.presets import VERVOERSWIJZEN, ModelPreset
 from allocatie.solvers.base import SolverOpties
@@ -26,28 +27,14 @@ from allocatie.spatial.grenzen import controleer_rd as _controleer_rd
 from allocatie.spatial.grenzen import naar_rd as _naar_rd
 from allocatie.spatial.punten import koppel_aan_gemeenten
 from allocatie.spatial.reistijd import Reistijden, reistijden_uit_tabel, reistijdmatrix
-from allocatie.tabellen import RondeTabellen
+from allocatie.tabellen import TABELNAMEN, RondeTabellen
 
 log = logging.getLogger(__name__)
 
-#: The columns of ``huishoudens`` in file order (from `allocatie.io.schema.TABELSCHEMA`).
-HUISHOUDEN_KOLOMMEN: tuple[str, ...] = (
-    "huishouden_id",
-    "personen",
-    "nareizigers",
-    "azc_gemeente",
-    "gereed_datum",
-    "werk_gemeente",
-    "studie_gemeente",
-    "familie_gemeente",
-    "zorg_gemeente",
-    "vervoer",
-)
-assert set(HUISHOUDEN_KOLOMMEN) == set(TABELSCHEMA["huishoudens"].kolommen)
 ANKERS = ("werk_gemeente", "studie_gemeente", "familie_gemeente", "zorg_gemeente")
 
 #: Name stems of protected attributes (matching: `allocatie.io.schema.beschermd_kenmerk`).
-BESCHERMD: tuple[str, ...] = tuple(_BESCHERMD_STAMMEN)
+BESCHERMD: tuple[str, ...] = tuple(BESCHERMDE_STAMMEN)
 REGIOSOORTEN = {
     "provincie": "provincie_code",
     "arbeidsmarktregio": "arbeidsmarktregio_code",
@@ -62,8 +49,8 @@ def controleer_tabellen(tabellen: RondeTabellen) -> None:
     attribute or an unknown column (a typo such as ``max_aandeel_vg``) stops
     the load instead of being silently ignored.
     """
-    for tabel in TABELSCHEMA:
-        df = getattr(tabellen, tabel, None)
+    for tabel in TABELNAMEN:
+        df = getattr(tabellen, tabel)
         if df is not None:
             controleer_kolommen(df, tabel, tabellen.bron(tabel))
 

@@ -6,6 +6,11 @@ silently: ``"2.5"`` for an integer column is an error, not ``2``; an empty cell
 is only accepted where the column is optional. Row numbers in messages are
 positional (`rijnummer`): the reader (`allocatie.io.lezen.lees_csv`) keeps every
 data row in place, so position ``i`` is spreadsheet row ``i + 2``.
+
+Which columns a table may have is `allocatie.io.schema` (checked before any
+cell is parsed); the bounds of counts and the code formats are here
+(`MAX_INWONERS`, ..., `PROVINCIECODE`), as is the refusal of invisible
+characters in ids and codes (`onzichtbaar_teken`).
 """
 
 from __future__ import annotations

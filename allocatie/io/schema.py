@@ -46,6 +46,8 @@ import pandas as pd
 from allocatie.errors import ConfiguratieFout, InvoerFout
 
 __all__ = [
+    "BESCHERMDE_STAMMEN",
+    "HUISHOUDEN_KOLOMMEN",
     "TABELSCHEMA",
     "VRIJE_KOLOMMEN",
     "Tabelschema",
@@ -101,6 +103,20 @@ class Tabelschema:
 #: Free note columns: exactly these names, or these names followed by ``_``.
 VRIJE_KOLOMMEN: tuple[str, ...] = ("opmerking", "notitie")
 
+#: The columns of ``huishoudens`` in the order allocatie writes them (archive, workbook).
+HUISHOUDEN_KOLOMMEN: tuple[str, ...] = (
+    "huishouden_id",
+    "personen",
+    "nareizigers",
+    "azc_gemeente",
+    "gereed_datum",
+    "werk_gemeente",
+    "studie_gemeente",
+    "familie_gemeente",
+    "zorg_gemeente",
+    "vervoer",
+)
+_HH_VERPLICHT = ("huishouden_id", "personen", "azc_gemeente", "gereed_datum")
 _GEMEENTE = ("gemeente_code", "gemeente_naam", "provincie_code", "arbeidsmarktregio_code")
 _GEMEENTE_REST = ("coa_regio", "inwoners")
 _TAAK = ("gemeente_code", "taakstelling")
@@ -124,15 +140,8 @@ TABELSCHEMA: dict[str, Tabelschema] = {
         _TAAK, _OVERLOOP, ook=(*_GEMEENTE[1:], *_GEMEENTE_REST, *_PUNT, *_BASIS)
     ),
     "huishoudens": Tabelschema(
-        ("huishouden_id", "personen", "azc_gemeente", "gereed_datum"),
-        (
-            "nareizigers",
-            "werk_gemeente",
-            "studie_gemeente",
-            "familie_gemeente",
-            "zorg_gemeente",
-            "vervoer",
-        ),
+        _HH_VERPLICHT,
+        tuple(k for k in HUISHOUDEN_KOLOMMEN if k not in _HH_VERPLICHT),
         vrij=False,
     ),
     "woningaanbod": Tabelschema(
@@ -254,7 +263,7 @@ def onbekend_bericht(naam: str, bekend: Iterable[str], waar: str, soort: str = "
 
 #: Protected attributes (Dutch and English stems), matched against the start of each
 #: token of a name: never a criterion or a cost, never read.
-_BESCHERMD_STAMMEN: dict[str, str] = {
+BESCHERMDE_STAMMEN: dict[str, str] = {
     "nationalit": "nationaliteit",
     "nationalite": "nationaliteit",
     "staatsburger": "nationaliteit",
@@ -325,7 +334,7 @@ def beschermd_kenmerk(naam: object) -> str | None:
     for t in delen:
         if t in _BESCHERMD_WOORDEN:
             return _BESCHERMD_WOORDEN[t]
-        for stam, kenmerk in _BESCHERMD_STAMMEN.items():
+        for stam, kenmerk in BESCHERMDE_STAMMEN.items():
             if t.startswith(stam):
                 return kenmerk
     samen = "".join(delen)
