@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from allocatie.errors import ConfiguratieFout
+from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
 
 #: The objective levels of every preset, in the default order.
 DOELNIVEAUS: tuple[str, ...] = (
@@ -181,7 +182,8 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
     onbekend = sorted(set(waarden) - set(velden))
     if onbekend:
         raise ConfiguratieFout(
-            f"onbekende sleutel in [{naam}]; geldig zijn: {', '.join(velden)}",
+            f"onbekende sleutel in [{naam}]; geldig zijn: {', '.join(velden)}"
+            + bedoelde_u(onbekend[0], velden),
             bestand=bron,
             kolom=f"{naam}.{onbekend[0]}",
         )
@@ -271,7 +273,7 @@ def _afwijkende_limieten(
         if sleutel not in AFWIJKENDE_GROEPEN:
             raise ConfiguratieFout(
                 f"onbekende groep [limieten.{sleutel}]; geldig zijn: "
-                f"{', '.join(AFWIJKENDE_GROEPEN)}",
+                f"{', '.join(AFWIJKENDE_GROEPEN)}" + bedoelde_u(sleutel, AFWIJKENDE_GROEPEN),
                 bestand=bron,
                 kolom=f"limieten.{sleutel}",
             )
@@ -279,7 +281,8 @@ def _afwijkende_limieten(
             kolom = f"limieten.{sleutel}.{limiet}"
             if limiet not in AFWIJKENDE_LIMIETEN:
                 raise ConfiguratieFout(
-                    f"onbekende sleutel; geldig zijn: {', '.join(AFWIJKENDE_LIMIETEN)}",
+                    f"onbekende sleutel; geldig zijn: {', '.join(AFWIJKENDE_LIMIETEN)}"
+                    + bedoelde_u(limiet, AFWIJKENDE_LIMIETEN),
                     bestand=bron,
                     kolom=kolom,
                 )
@@ -308,11 +311,13 @@ def preset_uit_dict(data: dict[str, Any], bron: str = "<dict>") -> ModelPreset:
     >>> p.doel.volgorde[0]
     'onbediend'
     """
+    weiger_beschermde_sleutels(data, bron)
     toegestaan = {"naam", "beschrijving", "ruil", *_SECTIES}
     onbekend = sorted(set(data) - toegestaan)
     if onbekend:
         raise ConfiguratieFout(
-            f"onbekende sleutel; geldig zijn: {', '.join(sorted(toegestaan))}",
+            f"onbekende sleutel; geldig zijn: {', '.join(sorted(toegestaan))}"
+            + bedoelde_u(onbekend[0], sorted(toegestaan)),
             bestand=bron,
             kolom=onbekend[0],
         )

@@ -40,6 +40,7 @@ import pandas as pd
 from allocatie.errors import InvoerFout
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import lees_csv
+from allocatie.io.schema import controleer_kolommen
 
 __all__ = [
     "KOLOMMEN_INWONERS",
@@ -152,11 +153,12 @@ def lees_inwoners(pad: PadLike) -> pd.DataFrame:
     """
     bron = str(pad)
     df = lees_csv(pad, kolommen=KOLOMMEN_INWONERS)
+    controleer_kolommen(df, "inwoners", bron)
     k.eis_kolommen(df, KOLOMMEN_INWONERS, bron)
     if len(df) == 0:
         raise InvoerFout("het bestand bevat geen gemeenten (alleen een kopregel)", bestand=bron)
     codes = k.gemeentecodes(df, "gemeente_code", bron)
-    namen = k.tekst(df, "gemeente_naam", bron)
+    namen = k.tekst(df, "gemeente_naam", bron, vrij=True)
     aantallen = _aantallen(df, "inwoners", bron, minimum=1)
     uit = pd.DataFrame(
         {
@@ -197,6 +199,7 @@ def lees_vorige(pad: PadLike) -> pd.DataFrame:
     df = lees_csv(
         pad, kolommen=[*KOLOMMEN_TAAKSTELLING[:2], *(f"{o} (optioneel)" for o in _OVERLOOP)]
     )
+    controleer_kolommen(df, "taakstelling", bron)
     k.eis_kolommen(df, KOLOMMEN_TAAKSTELLING[:2], bron, optioneel=_OVERLOOP)
     if "gerealiseerd" not in df.columns:
         logger.warning("%s heeft geen kolom 'gerealiseerd': gerealiseerd telt als 0", pad)

@@ -17,6 +17,9 @@ import pandas as pd
 from allocatie.errors import InvoerFout
 from allocatie.instance import Instance, Periode, lege_vastleggingen
 from allocatie.io import kolommen as k
+from allocatie.io.schema import BESCHERMDE_STAMMEN, controleer_kolommen
+from allocatie.io.schema import HUISHOUDEN_KOLOMMEN as HUISHOUDEN_KOLOMMEN
+from allocatie.io.schema import weiger_beschermde_kenmerken as weiger_beschermde_kenmerken
 from allocatie.presets import VERVOERSWIJZEN, ModelPreset
 from allocatie.solvers.base import SolverOpties
 from allocatie.spatial.grenzen import RD, RD_X, RD_Y  # noqa: F401  (re-exported)
@@ -24,41 +27,14 @@ from allocatie.spatial.grenzen import controleer_rd as _controleer_rd
 from allocatie.spatial.grenzen import naar_rd as _naar_rd
 from allocatie.spatial.punten import koppel_aan_gemeenten
 from allocatie.spatial.reistijd import Reistijden, reistijden_uit_tabel, reistijdmatrix
-from allocatie.tabellen import RondeTabellen
+from allocatie.tabellen import TABELNAMEN, RondeTabellen
 
 log = logging.getLogger(__name__)
 
-HUISHOUDEN_KOLOMMEN = (
-    "huishouden_id",
-    "personen",
-    "nareizigers",
-    "azc_gemeente",
-    "gereed_datum",
-    "werk_gemeente",
-    "studie_gemeente",
-    "familie_gemeente",
-    "zorg_gemeente",
-    "vervoer",
-)
 ANKERS = ("werk_gemeente", "studie_gemeente", "familie_gemeente", "zorg_gemeente")
 
-#: Column-name fragments of protected attributes: never a criterion or a cost.
-BESCHERMD = (
-    "nationalit",
-    "geboorteland",
-    "herkomst",
-    "afkomst",
-    "etnic",
-    "etnisch",
-    "ethnic",
-    "religi",
-    "geloof",
-    "geslacht",
-    "gender",
-    "sekse",
-    "country_of_birth",
-    "sex",
-)
+#: Name stems of protected attributes (matching: `allocatie.io.schema.beschermd_kenmerk`).
+BESCHERMD: tuple[str, ...] = tuple(BESCHERMDE_STAMMEN)
 REGIOSOORTEN = {
     "provincie": "provincie_code",
     "arbeidsmarktregio": "arbeidsmarktregio_code",
@@ -66,26 +42,17 @@ REGIOSOORTEN = {
 }
 
 
-def weiger_beschermde_kenmerken(df: pd.DataFrame, bron: str) -> None:
-    """Refuse any column that names a protected attribute.
+def controleer_tabellen(tabellen: RondeTabellen) -> None:
+    """Check the column names of every table given (`allocatie.io.schema.controleer_kolommen`).
 
-    Examples
-    --------
-    >>> weiger_beschermde_kenmerken(pd.DataFrame(columns=["Nationaliteit"]), "h.csv")
-    Traceback (most recent call last):
-    ...
-    allocatie.errors.InvoerFout: bestand 'h.csv', rij 1, kolom 'Nationaliteit': ...
+    Runs before any cell is parsed, for files and DataFrames alike: a protected
+    attribute or an unknown column (a typo such as ``max_aandeel_vg``) stops
+    the load instead of being silently ignored.
     """
-    for kolom in df.columns:
-        naam = str(kolom).lower().replace(" ", "_")
-        if any(frag in naam for frag in BESCHERMD):
-            raise InvoerFout(
-                "beschermd kenmerk (nationaliteit, herkomst, etniciteit, religie, geslacht) "
-                "mag geen criterium of kosten zijn en wordt niet ingelezen; verwijder deze kolom",
-                bestand=bron,
-                rij=1,
-                kolom=str(kolom),
-            )
+    for tabel in TABELNAMEN:
+        df = getattr(tabellen, tabel)
+        if df is not None:
+            controleer_kolommen(df, tabel, tabellen.bron(tabel))
 
 
 def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.GeoSeries | None]:
@@ -110,17 +77,18 @@ def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.Ge
 
 def _gemeenten(t: RondeTabellen) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
     df, bron = t.gemeenten, t.bron("gemeenten")
-    weiger_beschermde_kenmerken(df, bron)
     codes = k.gemeentecodes(df, "gemeente_code", bron)
     x, y, vlak = _punten(df, bron)
     uit = pd.DataFrame(
         {
             "gemeente_code": codes,
-            "gemeente_naam": k.tekst(df, "gemeente_naam", bron),
-            "provincie_code": k.tekst(df, "provincie_code", bron),
-            "arbeidsmarktregio_code": k.tekst(df, "arbeidsmarktregio_code", bron),
+            "gemeente_naam": k.tekst(df, "gemeente_naam", bron, vrij=True),
+            "provincie_code": k.regiocodes(df, "provincie_code", bron, k.PROVINCIECODE, "PV27"),
+            "arbeidsmarktregio_code": k.regiocodes(
+                df, "arbeidsmarktregio_code", bron, k.ARBEIDSMARKTREGIOCODE, "AM12"
+            ),
             "coa_regio": k.tekst(df, "coa_regio", bron),
-            "inwoners": k.geheel(df, "inwoners", bron, minimum=1),
+            "inwoners": k.geheel(df, "inwoners", bron, minimum=1, maximum=k.MAX_INWONERS),
             "x": x,
             "y": y,
         }
@@ -145,10 +113,11 @@ def _taakstelling(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
             bestand=bron,
             kolom="gemeente_code",
         )
-    taak = k.geheel(df, "taakstelling", bron)
-    achter = k.geheel(df, "achterstand", bron, standaard=0)
-    voor = k.geheel(df, "voorsprong", bron, standaard=0)
-    real = k.geheel(df, "gerealiseerd", bron, standaard=0)
+    grens = k.MAX_PERSONEN_TELLING
+    taak = k.geheel(df, "taakstelling", bron, maximum=grens)
+    achter = k.geheel(df, "achterstand", bron, maximum=grens, standaard=0)
+    voor = k.geheel(df, "voorsprong", bron, maximum=grens, standaard=0)
+    real = k.geheel(df, "gerealiseerd", bron, maximum=grens, standaard=0)
     for i in np.flatnonzero((achter > 0) & (voor > 0)).tolist():
         raise InvoerFout(
             "een gemeente heeft achterstand óf voorsprong, niet allebei; verreken ze tot één saldo",
@@ -170,20 +139,11 @@ def _taakstelling(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
 
 def _huishoudens(t: RondeTabellen, gidx: dict[str, int], vervoer: str) -> pd.DataFrame:
     df, bron = t.huishoudens, t.bron("huishoudens")
-    weiger_beschermde_kenmerken(df, bron)
-    onbekend = [c for c in df.columns if c not in HUISHOUDEN_KOLOMMEN]
-    if onbekend:
-        raise InvoerFout(
-            "onbekende kolom in huishoudens; uit dataminimalisatie worden alleen de kolommen "
-            f"van het schema ingelezen: {', '.join(HUISHOUDEN_KOLOMMEN)}",
-            bestand=bron,
-            rij=1,
-            kolom=str(onbekend[0]),
-        )
     ids = k.tekst(df, "huishouden_id", bron)
     k.uniek(ids, "huishouden_id", bron)
-    personen = k.geheel(df, "personen", bron, minimum=1)
-    nareizigers = k.geheel(df, "nareizigers", bron, standaard=0)
+    grootte = k.MAX_HUISHOUDGROOTTE
+    personen = k.geheel(df, "personen", bron, minimum=1, maximum=grootte)
+    nareizigers = k.geheel(df, "nareizigers", bron, maximum=grootte, standaard=0)
     azc = k.tekst(df, "azc_gemeente", bron)
     k.bekende_codes(azc, gidx, "azc_gemeente", bron)
     uit = pd.DataFrame(
@@ -241,8 +201,9 @@ def _grootteklasse(
     df: pd.DataFrame, bron: str, *, min_standaard: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """``min_personen`` and ``max_personen`` of each row, with ``min <= max`` checked."""
-    mn = k.geheel(df, "min_personen", bron, minimum=1, standaard=min_standaard)
-    mx = k.geheel(df, "max_personen", bron, minimum=1)
+    grens = k.MAX_PER_EENHEID
+    mn = k.geheel(df, "min_personen", bron, minimum=1, maximum=grens, standaard=min_standaard)
+    mx = k.geheel(df, "max_personen", bron, minimum=1, maximum=grens)
     for i in np.flatnonzero(mx < mn).tolist():
         raise InvoerFout(
             f"max_personen is kleiner dan min_personen ({mn[i]})",
@@ -259,8 +220,8 @@ def _regulier(t: RondeTabellen, gem: pd.DataFrame, gidx: dict[str, int]) -> pd.D
     codes = k.tekst(df, "gemeente_code", bron)
     g = k.bekende_codes(codes, gidx, "gemeente_code", bron)
     mn, mx = _grootteklasse(df, bron, min_standaard=None)
-    woningen = k.geheel(df, "woningen", bron)
-    delen = k.geheel(df, "max_per_woning", bron, minimum=1, standaard=1)
+    woningen = k.geheel(df, "woningen", bron, maximum=k.MAX_EENHEDEN)
+    delen = k.geheel(df, "max_per_woning", bron, minimum=1, maximum=k.MAX_PER_EENHEID, standaard=1)
     return pd.DataFrame(
         {
             "aanbod_id": k.tekst(df, "aanbod_id", bron),
@@ -303,7 +264,7 @@ def _flex(
             bron=bron,
             tolerantie_m=FLEX_GRENS_TOLERANTIE_M,
         )
-    eenheden = k.geheel(df, "eenheden", bron)
+    eenheden = k.geheel(df, "eenheden", bron, maximum=k.MAX_EENHEDEN)
     aandeel = k.getal(
         df, "max_aandeel_vh", bron, minimum=0.0, minimum_exclusief=True, maximum=1.0, standaard=1.0
     )
@@ -323,7 +284,7 @@ def _flex(
     vh = np.array(
         [math.floor(a * e + 1e-9) for a, e in zip(aandeel, eenheden, strict=True)], dtype=np.int64
     )
-    namen = k.tekst(df, "naam", bron, verplicht=False)
+    namen = k.tekst(df, "naam", bron, verplicht=False, vrij=True)
     return pd.DataFrame(
         {
             "aanbod_id": k.tekst(df, "aanbod_id", bron),
@@ -336,8 +297,12 @@ def _flex(
             "max_personen": mx,
             "eenheden_totaal": eenheden,
             "eenheden": vh,
-            "max_per_eenheid": k.geheel(df, "max_per_eenheid", bron, minimum=1, standaard=1),
-            "capaciteit_personen": k.geheel(df, "capaciteit_personen", bron),
+            "max_per_eenheid": k.geheel(
+                df, "max_per_eenheid", bron, minimum=1, maximum=k.MAX_PER_EENHEID, standaard=1
+            ),
+            "capaciteit_personen": k.geheel(
+                df, "capaciteit_personen", bron, maximum=k.MAX_PERSONEN_TELLING
+            ),
             "max_aandeel_vh": aandeel,
             "beschikbaar_vanaf": vanaf,
             "beschikbaar_tot": tot,
@@ -367,7 +332,7 @@ def _regiocapaciteit(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
         {
             "regio_soort": soort,
             "regio_code": code,
-            "max_personen": k.geheel(df, "max_personen", bron),
+            "max_personen": k.geheel(df, "max_personen", bron, maximum=k.MAX_PERSONEN_TELLING),
         }
     )
 
@@ -388,7 +353,6 @@ def _vastleggingen(
     df, bron = t.vastleggingen, t.bron("vastleggingen")
     if df is None:
         return lege_vastleggingen()
-    weiger_beschermde_kenmerken(df, bron)
     k.eis_kolommen(
         df,
         ["huishouden_id", "soort"],
@@ -475,7 +439,7 @@ def _vastleggingen(
             "gemeente_code": pd.Series(gemeente, dtype=object),
             "soort": pd.Series(soort, dtype=object),
             "toelichting": pd.Series(
-                k.tekst(df, "toelichting", bron, verplicht=False), dtype=object
+                k.tekst(df, "toelichting", bron, verplicht=False, vrij=True), dtype=object
             ),
         }
     )
@@ -497,6 +461,7 @@ def valideer(
     InvoerFout
         On the first problem found, naming file, row, column and value.
     """
+    controleer_tabellen(tabellen)
     gem, grenzen = _gemeenten(tabellen)
     gidx = {c: i for i, c in enumerate(gem["gemeente_code"])}
     gem = _taakstelling(tabellen, gem)

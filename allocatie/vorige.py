@@ -13,7 +13,9 @@ moved and why.
 
 Only ``huishouden_id`` and ``aanbod_id`` are read: a previous placement whose
 option or household is no longer in the round is not an error (it is a reason
-for a move, reported as such).
+for a move, reported as such). The other columns allocatie writes into
+``plaatsingen.csv`` are accepted and not read; any other column is an error
+(`allocatie.io.schema.TABELSCHEMA`, ``plaatsingen`` and ``onbediend``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import pandas as pd
 from allocatie.errors import InvoerFout
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import lees_csv
+from allocatie.io.schema import controleer_kolommen
 from allocatie.reports.tekst import csv_terug
 from allocatie.taal import huishoudens
 
@@ -80,6 +83,7 @@ def _uit_tabel(
     df: pd.DataFrame, bron: str, onbediend: pd.DataFrame | None = None, onbediend_bron: str = ""
 ) -> VorigeUitkomst:
     """Validate a placements table (and optionally an unplaced table) into a `VorigeUitkomst`."""
+    controleer_kolommen(df, "plaatsingen", bron)
     k.eis_kolommen(df, ("huishouden_id", "aanbod_id"), bron, optioneel=("gemeente_code",))
     hid = k.tekst(df, "huishouden_id", bron)
     k.uniek(hid, "huishouden_id", bron, uitleg="een huishouden heeft hoogstens één plaatsing")
@@ -87,6 +91,7 @@ def _uit_tabel(
     code = k.tekst(df, "gemeente_code", bron, verplicht=False)
     niet: frozenset[str] = frozenset()
     if onbediend is not None:
+        controleer_kolommen(onbediend, "onbediend", onbediend_bron)
         k.eis_kolommen(onbediend, ("huishouden_id",), onbediend_bron)
         ids = k.tekst(onbediend, "huishouden_id", onbediend_bron)
         dubbel = sorted(set(ids.tolist()) & set(hid.tolist()))

@@ -184,10 +184,11 @@ def test_ongeldige_dataframe(wijzig, fragment: str, rij: int | None, kolom: str 
 
 
 def test_lees_inwoners_geldig(tmp_path: Path) -> None:
-    # BOM, spaces, an extra column, a quoted name with a comma and blank rows at the end
+    # BOM, spaces, an extra column of the gemeenten schema (an unknown one is an error:
+    # tests/test_invoer_corpus.py), a quoted name with a comma and blank rows at the end
     # are fine (a blank row between data rows is not: see test_lees_inwoners_bestandsfouten).
     tekst = (
-        "\ufeffgemeente_code , gemeente_naam,inwoners,provincie\n"
+        "\ufeffgemeente_code , gemeente_naam,inwoners,provincie_code\n"
         "GM0014, Groningen ,243768,PV20\n"
         'GM0034,"Almere, stad",226500,PV24\n'
         ",,,\n"

@@ -1106,7 +1106,7 @@ GEVALLEN: dict[str, Geval] = {
         1,
         "Huishouden_id",
         None,
-        "onbekende kolom in huishoudens",
+        "onbekende kolom `Huishouden_id` in huishoudens.csv; bedoelde u `huishouden_id`?",
     ),
     # --- regiocapaciteit -----------------------------------------------------------------
     "onbekende_regio_soort": Geval(

@@ -6,6 +6,11 @@ silently: ``"2.5"`` for an integer column is an error, not ``2``; an empty cell
 is only accepted where the column is optional. Row numbers in messages are
 positional (`rijnummer`): the reader (`allocatie.io.lezen.lees_csv`) keeps every
 data row in place, so position ``i`` is spreadsheet row ``i + 2``.
+
+Which columns a table may have is `allocatie.io.schema` (checked before any
+cell is parsed); the bounds of counts and the code formats are here
+(`MAX_INWONERS`, ..., `PROVINCIECODE`), as is the refusal of invisible
+characters in ids and codes (`onzichtbaar_teken`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +28,24 @@ import pandas as pd
 from allocatie.errors import InvoerFout
 
 GEMEENTECODE = re.compile(r"^GM[0-9]{4}$")  # use fullmatch: "$" also matches before "\n"
+PROVINCIECODE = re.compile(r"PV[0-9]{2}")  # fullmatch; CBS: PV20 ... PV31
+ARBEIDSMARKTREGIOCODE = re.compile(r"AM[0-9]{2}")  # fullmatch; CBS: AM01 ... AM35
+
+# Plausibility bounds of counts (stated in data/SCHEMA.md, "Strikte invoer"). They keep every
+# product and sum the model forms far inside int64 and catch typing errors (an extra 0, a
+# pasted id) before they become a wrong allocation.
+MAX_INWONERS = 20_000_000
+"""Inhabitants of one gemeente (the Netherlands has about 18 million in all)."""
+MAX_PERSONEN_TELLING = 1_000_000
+"""Persons in one count: taakstelling, achterstand, voorsprong, gerealiseerd, capacities."""
+MAX_EENHEDEN = 1_000_000
+"""Homes or units in one row (woningen, eenheden)."""
+MAX_HUISHOUDGROOTTE = 30
+"""Persons in one household (personen, nareizigers)."""
+MAX_PER_EENHEID = 100
+"""Persons per home or unit (min_personen, max_personen, max_per_woning, max_per_eenheid)."""
+MAX_MINUTEN = 10_000.0
+"""A travel time in minutes (about a week)."""
 _INT = re.compile(r"[+-]?[0-9]+")  # fullmatch; ASCII digits only: no "٣" -> 3
 _INT64_MAX = 2**63 - 1
 _GEHEEL_TEKST = (
@@ -108,10 +132,11 @@ def geheel(
     bron: str,
     *,
     minimum: int = 0,
+    maximum: int | None = None,
     standaard: int | None = None,
     exact: bool = False,
 ) -> np.ndarray:
-    """Parse an integer column with a lower bound; ``standaard`` fills empty cells.
+    """Parse an integer column within bounds; ``standaard`` fills empty cells.
 
     Parameters
     ----------
@@ -119,6 +144,8 @@ def geheel(
         The table, the column and the file (or table name) for messages.
     minimum
         The smallest valid value.
+    maximum
+        The largest valid value (a plausibility bound), or None for int64's.
     standaard
         Value of an empty cell and of a missing column; ``None`` makes both errors.
     exact
@@ -155,6 +182,12 @@ def geheel(
             n = f"getal te groot; verwacht hoogstens {_INT64_MAX}"
         elif isinstance(n, int) and n < minimum:
             n = f"moet minstens {minimum} zijn"
+        elif isinstance(n, int) and maximum is not None and n > maximum:
+            n = (
+                f"getal te groot; verwacht hoogstens {maximum:_}".replace("_", ".")
+                + " (bovengrens van deze kolom, zie data/SCHEMA.md); een tikfout of een "
+                "verkeerde kolom?"
+            )
         if isinstance(n, str):
             raise InvoerFout(n, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde)
         uit[i] = n
@@ -251,8 +284,50 @@ def datum(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) ->
     return uit
 
 
-def tekst(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) -> np.ndarray:
-    """Parse a text column (stripped); empty optional cells become ``""``."""
+#: Characters refused in free text too: controls other than tab and line breaks, and the
+#: bidirectional overrides and isolates that make text display in another order.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def onzichtbaar_teken(waarde: str, *, vrij: bool = False) -> str | None:
+    """Describe the first invisible or control character in ``waarde`` (Dutch), or None.
+
+    In an id or code (``vrij=False``) every control, format (zero-width, bidi),
+    private-use, unassigned or separator character other than the plain space
+    is refused: two ids that look the same must be the same. In free text
+    (``vrij=True``) only controls other than tab and line breaks, and bidi
+    overrides, are refused.
+
+    Examples
+    --------
+    >>> onzichtbaar_teken("HH-1\u200b")
+    'onzichtbaar teken of stuurteken U+200B (ZERO WIDTH SPACE) op positie 5'
+    >>> onzichtbaar_teken("Súdwest-Fryslân") is None
+    True
+    """
+    if waarde.isascii() and waarde.isprintable():
+        return None  # the common case, without a look-up per character
+    for i, c in enumerate(waarde):
+        soort = unicodedata.category(c)
+        if vrij:
+            fout = (soort == "Cc" and c not in "\t\n\r") or c in _BIDI
+        else:
+            fout = soort[0] == "C" or (soort[0] == "Z" and c != " ")
+        if fout:
+            naam = unicodedata.name(c, "stuurteken")
+            return f"onzichtbaar teken of stuurteken U+{ord(c):04X} ({naam}) op positie {i + 1}"
+    return None
+
+
+def tekst(
+    df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True, vrij: bool = False
+) -> np.ndarray:
+    """Parse a text column (stripped); empty optional cells become ``""``.
+
+    ``vrij`` marks free text (a name, an explanation); without it the column
+    holds ids or codes and every invisible character is refused
+    (`onzichtbaar_teken`).
+    """
     if kolom not in df.columns:
         if verplicht:
             eis_kolommen(df, [kolom], bron)
@@ -265,9 +340,45 @@ def tekst(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) ->
                     "lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom
                 )
             uit[i] = ""
-        else:
-            uit[i] = str(waarde).strip()
+            continue
+        t = str(waarde).strip()
+        probleem = onzichtbaar_teken(t, vrij=vrij)
+        if probleem is not None:
+            soort = "tekst" if vrij else "id of code"
+            raise InvoerFout(
+                f"{probleem} in deze {soort}; verwijder het (de waarde is hier met "
+                "escapes getoond, zodat het teken zichtbaar is)",
+                bestand=bron,
+                rij=rijnummer(i),
+                kolom=kolom,
+                waarde=t,
+            )
+        uit[i] = t
     return uit
+
+
+def regiocodes(
+    df: pd.DataFrame, kolom: str, bron: str, patroon: re.Pattern[str], voorbeeld: str
+) -> np.ndarray:
+    """Parse a column of CBS region codes (``PV27``, ``AM12``) against ``patroon``.
+
+    Examples
+    --------
+    >>> regiocodes(pd.DataFrame({"p": ["PV27"]}), "p", "g.csv", PROVINCIECODE, "PV27")
+    array(['PV27'], dtype=object)
+    """
+    codes = tekst(df, kolom, bron)
+    for i, c in enumerate(codes.tolist()):
+        if not patroon.fullmatch(c):
+            raise InvoerFout(
+                f"ongeldige code; verwacht '{voorbeeld[:2]}' gevolgd door 2 cijfers, de "
+                f"CBS-code (bijv. {voorbeeld})",
+                bestand=bron,
+                rij=rijnummer(i),
+                kolom=kolom,
+                waarde=c,
+            )
+    return codes
 
 
 def keuze(

@@ -25,6 +25,7 @@ import pandas as pd
 from allocatie.errors import ConfiguratieFout, InvoerFout
 from allocatie.instance import Periode
 from allocatie.io.kolommen import rijnummer
+from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
 from allocatie.tabellen import RondeTabellen
 
 GEO_EXTENSIES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".topojson", ".gml"}
@@ -290,17 +291,28 @@ def lees_config(pad: str | Path) -> RondeConfig:
         data = tomllib.loads(pad.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfiguratieFout(f"geen geldige TOML: {exc}", bestand=pad) from exc
-    onbekend = sorted(set(data) - {"ronde", "bestanden", "solver"})
+    weiger_beschermde_sleutels(data, pad)
+    secties = ("ronde", "bestanden", "solver")
+    onbekend = sorted(set(data) - set(secties))
     if onbekend:
         raise ConfiguratieFout(
-            "onbekende sectie; geldig zijn [ronde], [bestanden], [solver]",
+            "onbekende sectie; geldig zijn [ronde], [bestanden], [solver]"
+            + bedoelde_u(onbekend[0], secties),
             bestand=pad,
             kolom=onbekend[0],
         )
+    for sectie in secties:
+        if not isinstance(data.get(sectie, {}), dict):
+            raise ConfiguratieFout(
+                f"verwacht een sectie [{sectie}] met sleutels, geen losse waarde",
+                bestand=pad,
+                kolom=sectie,
+            )
     ronde = data.get("ronde", {})
     for sleutel in sorted(set(ronde) - {"naam", "periode", "model"}):
         raise ConfiguratieFout(
-            "onbekende sleutel in [ronde]; geldig zijn naam, periode, model",
+            "onbekende sleutel in [ronde]; geldig zijn naam, periode, model"
+            + bedoelde_u(sleutel, ("naam", "periode", "model")),
             bestand=pad,
             kolom=f"ronde.{sleutel}",
         )
@@ -319,7 +331,8 @@ def lees_config(pad: str | Path) -> RondeConfig:
     toegestaan = set(VERPLICHTE_BESTANDEN) | set(OPTIONELE_BESTANDEN)
     for sleutel in sorted(set(bestanden) - toegestaan):
         raise ConfiguratieFout(
-            f"onbekende tabel in [bestanden]; geldig zijn {', '.join(sorted(toegestaan))}",
+            f"onbekende tabel in [bestanden]; geldig zijn {', '.join(sorted(toegestaan))}"
+            + bedoelde_u(sleutel, sorted(toegestaan)),
             bestand=pad,
             kolom=f"bestanden.{sleutel}",
         )
@@ -340,7 +353,8 @@ def lees_config(pad: str | Path) -> RondeConfig:
     solver = data.get("solver", {})
     for sleutel in sorted(set(solver) - SOLVER_SLEUTELS):
         raise ConfiguratieFout(
-            f"onbekende sleutel in [solver]; geldig zijn {', '.join(sorted(SOLVER_SLEUTELS))}",
+            f"onbekende sleutel in [solver]; geldig zijn {', '.join(sorted(SOLVER_SLEUTELS))}"
+            + bedoelde_u(sleutel, sorted(SOLVER_SLEUTELS)),
             bestand=pad,
             kolom=f"solver.{sleutel}",
         )

@@ -33,8 +33,10 @@ from typing import Any
 import numpy as np
 
 from allocatie.errors import ConfiguratieFout
+from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
 from allocatie.planning.gegevens import (
     KLASSEN,
+    MAX_PERIODEN,
     Flextype,
     Kosten,
     Planinstantie,
@@ -106,6 +108,41 @@ _SECTIES = {
     "gevoeligheid": {"parameter", "flextype", "factoren", "waarden"},
 }
 _LIJSTEN = {"flextype", "regio", "gevoeligheid"}  # arrays of tables: [[...]]
+
+#: Largest scenario set a plan holds: scenarios x periods x regions x classes. Inflow and
+#: supply take 16 bytes per cell (about 32 MB here) and the model grows with it; beyond
+#: this the generator and the solver would run for many minutes or run out of memory.
+MAX_SCENARIOCELLEN = 2_000_000
+
+
+def _getal_nl_geheel(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def controleer_omvang(
+    aantal: int, perioden: int, regios: int, klassen: int, *, pad: Path | None, sleutel: str
+) -> None:
+    """Refuse a scenario set larger than `MAX_SCENARIOCELLEN`, with the estimate.
+
+    Raises
+    ------
+    ConfiguratieFout
+        Naming the file and ``sleutel`` (``scenarios.aantal`` or ``scenarios.bestand``).
+    """
+    cellen = aantal * perioden * regios * klassen
+    if cellen <= MAX_SCENARIOCELLEN:
+        return
+    mb = cellen * 16 / 1e6
+    raise ConfiguratieFout(
+        f"te groot om door te rekenen: {_getal_nl_geheel(aantal)} scenario's × {perioden} "
+        f"perioden × {regios} regio's × {klassen} klassen = {_getal_nl_geheel(cellen)} "
+        f"waarden (alleen instroom en aanbod al ca. {_getal_nl_geheel(round(mb))} MB, het model "
+        f"nog veel meer); het maximum is {_getal_nl_geheel(MAX_SCENARIOCELLEN)}. Neem minder "
+        "scenario's, perioden of regio's",
+        bestand=pad,
+        kolom=sleutel,
+        waarde=aantal,
+    )
 
 
 @dataclass(frozen=True)
@@ -229,7 +266,9 @@ class _Lezer:
         for k in waarde:
             if geldig is not None and k not in geldig:
                 raise self.fout(
-                    f"onbekende sleutel; geldig zijn {', '.join(sorted(geldig))}", f"{sleutel}.{k}"
+                    f"onbekende sleutel; geldig zijn {', '.join(sorted(geldig))}"
+                    + bedoelde_u(k, sorted(geldig)),
+                    f"{sleutel}.{k}",
                 )
         return waarde
 
@@ -432,8 +471,14 @@ def _scenarios(
                     )
         csv = lz.pad.parent / lz.tekst(tabel["bestand"], "scenarios.bestand")
         set_ = lees_scenarios(csv, regios=regios, perioden=labels, klassen=klassen)
+        controleer_omvang(
+            set_.n, len(labels), len(regios), len(klassen), pad=lz.pad, sleutel="scenarios.bestand"
+        )
         return set_, None, csv
     aantal = lz.geheel(lz.verplicht(tabel, "aantal", "scenarios"), "scenarios.aantal", minimum=1)
+    controleer_omvang(
+        aantal, len(labels), len(regios), len(klassen), pad=lz.pad, sleutel="scenarios.aantal"
+    )
     seed = lz.geheel(lz.verplicht(tabel, "seed", "scenarios"), "scenarios.seed")
     instroom = lz.tabel(
         lz.verplicht(tabel, "instroom", "scenarios"),
@@ -536,9 +581,14 @@ def lees_planconfig(pad: str | os.PathLike[str]) -> Planconfig:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfiguratieFout(f"geen geldige TOML (UTF-8): {exc}", bestand=bestand) from exc
     lz = _Lezer(bestand)
+    weiger_beschermde_sleutels(data, bestand)
     for sectie, waarde in data.items():
         if sectie not in _SECTIES:
-            raise lz.fout(f"onbekende sectie; geldig zijn {', '.join(_SECTIES)}", sectie)
+            raise lz.fout(
+                f"onbekende sectie; geldig zijn {', '.join(_SECTIES)}"
+                + bedoelde_u(sectie, _SECTIES),
+                sectie,
+            )
         if sectie in _LIJSTEN:
             if not isinstance(waarde, list):
                 raise lz.fout(f"schrijf de tabellen als [[{sectie}]] (een lijst)", sectie)
@@ -550,6 +600,12 @@ def lees_planconfig(pad: str | os.PathLike[str]) -> Planconfig:
     plan = lz.verplicht(data, "plan")
     naam = lz.tekst(lz.verplicht(plan, "naam", "plan"), "plan.naam")
     aantal = lz.geheel(lz.verplicht(plan, "perioden", "plan"), "plan.perioden", minimum=1)
+    if aantal > MAX_PERIODEN:
+        raise lz.fout(
+            f"verwacht hoogstens {MAX_PERIODEN} perioden ({MAX_PERIODEN // 2} jaar)",
+            "plan.perioden",
+            aantal,
+        )
     with _in(bestand, "plan.eerste_periode"):
         labels = perioden(lz.verplicht(plan, "eerste_periode", "plan"), aantal)
     klassen = lz.namen(plan["klassen"], "plan.klassen", None) if "klassen" in plan else KLASSEN

@@ -27,18 +27,34 @@ KLASSEN: tuple[str, ...] = ("alleenstaand", "klein", "groot")
 RISICOMATEN: tuple[str, ...] = ("verwachting", "cvar")
 
 
-def _getal(waarde: object, kolom: str, *, minimum: float = 0.0, geheel: bool = False) -> None:
-    """Raise a `ConfiguratieFout` unless ``waarde`` is a finite number >= ``minimum``."""
+#: Largest amount of money (euro) in one setting: a trillion; beyond it a typing error.
+MAX_BEDRAG = 1e12
+#: Largest number of persons one flex module houses.
+MAX_PLAATSEN = 100_000.0
+#: Largest number of periods (half-years) in a lead time, a running time or a horizon.
+MAX_PERIODEN = 100
+
+
+def _getal(
+    waarde: object,
+    kolom: str,
+    *,
+    minimum: float = 0.0,
+    maximum: float = math.inf,
+    geheel: bool = False,
+) -> None:
+    """Raise a `ConfiguratieFout` unless ``waarde`` is a finite number in [minimum, maximum]."""
     ok = (
         not isinstance(waarde, bool)
         and isinstance(waarde, int | float | np.integer | np.floating)
         and math.isfinite(float(waarde))
-        and float(waarde) >= minimum
+        and minimum <= float(waarde) <= maximum
         and (not geheel or float(waarde) == int(waarde))
     )
     if not ok:
         soort = "een geheel getal" if geheel else "een eindig getal"
-        raise ConfiguratieFout(f"verwacht {soort} >= {minimum:g}", kolom=kolom, waarde=waarde)
+        grens = f">= {minimum:g}" + (f" en <= {maximum:g}" if math.isfinite(maximum) else "")
+        raise ConfiguratieFout(f"verwacht {soort} {grens}", kolom=kolom, waarde=waarde)
 
 
 @dataclass(frozen=True)
@@ -81,11 +97,20 @@ class Flextype:
 
     def __post_init__(self) -> None:
         pre = f"flextype.{self.naam}"
-        _getal(self.plaatsen, f"{pre}.plaatsen", minimum=1e-9)
+        _getal(self.plaatsen, f"{pre}.plaatsen", minimum=1e-9, maximum=MAX_PLAATSEN)
         for naam in ("openen", "exploitatie", "sluiten", "restwaarde"):
-            _getal(getattr(self, naam), f"{pre}.{naam}")
+            _getal(getattr(self, naam), f"{pre}.{naam}", maximum=MAX_BEDRAG)
         for naam in ("levertijd", "minimale_looptijd"):
-            _getal(getattr(self, naam), f"{pre}.{naam}", geheel=True)
+            _getal(getattr(self, naam), f"{pre}.{naam}", maximum=MAX_PERIODEN, geheel=True)
+        if self.restwaarde > self.openen:
+            # Ordering a module would earn money: the plan has no optimum (unbounded).
+            raise ConfiguratieFout(
+                f"restwaarde is hoger dan de kosten van openen ({self.openen:g}); dan levert "
+                "elke extra module geld op en heeft het plan geen optimum. Een module is aan "
+                "het eind hoogstens zoveel waard als een nieuwe kost",
+                kolom=f"{pre}.restwaarde",
+                waarde=self.restwaarde,
+            )
         if not self.klassen:
             raise ConfiguratieFout("noem minstens één klasse", kolom=f"{pre}.klassen", waarde=[])
 
@@ -147,8 +172,8 @@ class Verplaatsing:
     paren: tuple[tuple[str, str], ...] | None = None
 
     def __post_init__(self) -> None:
-        _getal(self.kosten, "verplaatsing.kosten")
-        _getal(self.duur, "verplaatsing.duur", geheel=True)
+        _getal(self.kosten, "verplaatsing.kosten", maximum=MAX_BEDRAG)
+        _getal(self.duur, "verplaatsing.duur", maximum=MAX_PERIODEN, geheel=True)
 
     def mag(self, van: str, naar: str) -> bool:
         """Whether a module may move from ``van`` to ``naar``."""
@@ -179,9 +204,9 @@ class Kosten:
 
     def __post_init__(self) -> None:
         for klasse, waarde in self.wachten.items():
-            _getal(waarde, f"kosten.wachten.{klasse}")
-        _getal(self.verdringing, "kosten.verdringing")
-        _getal(self.eind_achterstand, "kosten.eind_achterstand")
+            _getal(waarde, f"kosten.wachten.{klasse}", maximum=MAX_BEDRAG)
+        _getal(self.verdringing, "kosten.verdringing", maximum=MAX_BEDRAG)
+        _getal(self.eind_achterstand, "kosten.eind_achterstand", maximum=MAX_BEDRAG)
 
 
 @dataclass(frozen=True)

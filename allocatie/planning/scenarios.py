@@ -99,7 +99,8 @@ import pandas as pd
 
 from allocatie.errors import ConfiguratieFout, InvoerFout
 from allocatie.io.atomisch import schrijf_csv_atomisch
-from allocatie.io.kolommen import rijnummer
+from allocatie.io.kolommen import onzichtbaar_teken, rijnummer
+from allocatie.io.schema import bedoelde_u, beschermd_kenmerk, is_vrije_kolom
 from allocatie.planning.gegevens import KLASSEN, Scenarioset
 
 __all__ = [
@@ -608,6 +609,9 @@ def lees_scenarios(
         for naam, w in cel.items():
             if w == "":
                 fout("lege cel; waarde verplicht", naam)
+            probleem = onzichtbaar_teken(w)
+            if probleem is not None:
+                fout(f"{probleem}; verwijder het (de waarde is met escapes getoond)", naam, w)
         index: dict[str, int] = {}
         for naam, bekend in assen.items():
             if cel[naam] not in bekend:
@@ -671,9 +675,21 @@ def _kolommen(kop: list[str], bestand: Path) -> dict[str, int]:
     """Column name -> position; unknown, repeated and missing columns raise."""
     kolom: dict[str, int] = {}
     for j, naam in enumerate(kop):
+        kenmerk = beschermd_kenmerk(naam)
+        if kenmerk is not None:
+            raise InvoerFout(
+                f"beschermd kenmerk ({kenmerk}) in {bestand.name}: nationaliteit, herkomst, "
+                "etniciteit, religie en geslacht worden nergens ingelezen; verwijder deze kolom",
+                bestand=bestand,
+                rij=1,
+                kolom=naam,
+            )
+        if is_vrije_kolom(naam):
+            continue  # a note for people (data/SCHEMA.md, "Strikte invoer"): never read
         if naam not in KOLOMMEN:
             raise InvoerFout(
-                f"onbekende kolom; geldig zijn {', '.join(KOLOMMEN)} (kans is optioneel)",
+                f"onbekende kolom `{naam}` in {bestand.name}{bedoelde_u(naam, KOLOMMEN)}; geldig "
+                f"zijn {', '.join(KOLOMMEN)} (kans is optioneel)",
                 bestand=bestand,
                 rij=1,
                 kolom=naam,

@@ -385,7 +385,9 @@ def lees_grenzen(
             )
     code = k.tekst(gdf, bron.code_kolom, naam)
     k.uniek(code, bron.code_kolom, naam)
-    namen = k.tekst(gdf, bron.naam_kolom, naam, verplicht=False) if bron.naam_kolom else None
+    namen = (
+        k.tekst(gdf, bron.naam_kolom, naam, verplicht=False, vrij=True) if bron.naam_kolom else None
+    )
     if gdf.crs is None and driver == "TopoJSON":
         logger.info("%s: TopoJSON zonder CRS, gelezen als WGS84 (EPSG:4326)", naam)
         gdf = gdf.set_crs("EPSG:4326")

@@ -433,7 +433,7 @@ def reistijden_uit_tabel(
     k.eis_kolommen(df, ["van", "naar", "minuten"], bron)
     van = k.bekende_codes(k.tekst(df, "van", bron), index, "van", bron)
     naar = k.bekende_codes(k.tekst(df, "naar", bron), index, "naar", bron)
-    minuten = k.getal(df, "minuten", bron, minimum=0.0)
+    minuten = k.getal(df, "minuten", bron, minimum=0.0, maximum=k.MAX_MINUTEN)
     if "modus" in df.columns:
         modi = k.keuze(df, "modus", bron, MODI, wat="vervoerswijze")
         rijen = np.flatnonzero(modi == modus)
