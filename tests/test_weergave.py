@@ -363,17 +363,22 @@ def test_plaatsingen_csv_terug(
 
 @pytest.fixture(scope="module")
 def vijandige_ronde(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str, str]:
-    """A copy of the example with hostile names and formula-like ids, run by the CLI."""
+    """A copy of the example with hostile names and formula-like ids, run by the CLI.
+
+    Bidi overrides and zero-width characters are refused by the input validator
+    (`allocatie.io.schema`); here only what the input accepts: mathtext, a very long
+    name, formula-like ids. The renderers get the invisible characters directly above.
+    """
     basis = tmp_path_factory.mktemp("weergave")
     map_ = basis / "ronde"
     shutil.copytree(VOORBEELD, map_)
     gj = json.loads((map_ / "gemeenten.geojson").read_text(encoding="utf-8"))
-    naam = f"Ede $x^2$ $x_$ {BIDI}edE\u200b"
+    naam = "Ede $x^2$ $x_$ [/red] edE"
     gj["features"][0]["properties"]["gemeente_naam"] = naam
     gj["features"][1]["properties"]["gemeente_naam"] = LANG
     (map_ / "gemeenten.geojson").write_text(json.dumps(gj, ensure_ascii=False), encoding="utf-8")
     toml = (map_ / "ronde.toml").read_text(encoding="utf-8")
-    ronde = f"Ronde $x^2$ $x_$ {BIDI}I-5202"
+    ronde = "Ronde $x^2$ $x_$ [bold]I-5202"
     toml = toml.replace('naam = "Voorbeeldprovincie 2025-I"', f'naam = "{ronde}"')
     (map_ / "ronde.toml").write_text(toml, encoding="utf-8")
     hh = (map_ / "huishoudens.csv").read_text(encoding="utf-8")
@@ -404,7 +409,7 @@ def test_ronde_vijandige_namen(vijandige_ronde: tuple[Path, Path, str, str]) -> 
     for naam in bestanden:
         assert (uit / naam).stat().st_size > 0, naam
     html = (uit / "rapport.html").read_text(encoding="utf-8")
-    assert BIDI not in html and "$x_$" in html
+    assert "$x_$" in html
     openpyxl.load_workbook(uit / "allocatie.xlsx").close()
 
 
