@@ -133,7 +133,7 @@ def bewaar(
     *,
     overschrijf: bool,
     reden: str,
-    plekken: Callable[[Path], list[Path]] = _plekken,
+    plekken: Callable[[Path], list[Path]] | None = None,
 ) -> Path | None:
     """Save the objects ``inhoud`` of a solved run as a recovery folder.
 
@@ -164,7 +164,7 @@ def bewaar(
         logger.exception("resultaat niet te bewaren (pickle)")
         return None
     naam = f"{doel.name}.herstel"
-    for plek in plekken(doel):
+    for plek in (plekken or _plekken)(doel):
         map_: Path | None = None
         try:
             map_ = _nieuwe_map(plek, naam if plek == doel.parent else f"allocatie-{naam}")

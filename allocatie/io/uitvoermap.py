@@ -247,8 +247,9 @@ def controleer_invoer(doel: Path, invoer: Iterable[str | os.PathLike[str]]) -> N
     InvoerFout
         When ``doel`` equals or contains a path of ``invoer`` (symlinks resolved).
     """
-    for p in invoer:
-        echt = Path(p).resolve()
+    paden = [(p, Path(p).resolve()) for p in invoer]
+    paden.sort(key=lambda pe: pe[1] != doel)  # "is the input folder" first: the clearest
+    for p, echt in paden:
         if _bevat(doel, echt):
             wat = "is de invoermap" if echt == doel else f"bevat de invoer '{p}'"
             raise InvoerFout(
