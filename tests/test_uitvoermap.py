@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 import allocatie
+import allocatie.io.slot as slot
 import allocatie.io.uitvoermap as uitvoermap
 from allocatie.cli import app
 from allocatie.errors import InvoerFout
@@ -364,7 +365,7 @@ def test_zonder_fcntl_verlopen_slot_op_pid_herkend(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Fallback without ``fcntl`` (exclusive create): a dead pid's lock is stale."""
-    monkeypatch.setattr(uitvoermap, "fcntl", None)
+    monkeypatch.setattr(slot, "fcntl", None)
     doel = (tmp_path / "uit").resolve()
     slotbestand(doel).write_text(f"{_dode_pid()}\n", encoding="ascii")
     with atomische_map(doel) as tmp:
@@ -375,7 +376,7 @@ def test_zonder_fcntl_verlopen_slot_op_pid_herkend(
 def test_zonder_fcntl_slot_van_een_levend_proces_weigert(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(uitvoermap, "fcntl", None)
+    monkeypatch.setattr(slot, "fcntl", None)
     doel = (tmp_path / "uit").resolve()
     p = subprocess.Popen(
         [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE

@@ -14,18 +14,15 @@ holds the rules it (and the CLI, before it starts solving) applies:
 * **Symlinks.** The output path is resolved first: a symlink to a folder is
   written *through* (the link stays, its target gets the new result); a
   symlink that points nowhere is refused (`doelpad`).
-* **Lock.** One writer per folder: a lock file ``.<naam>.allocatie-slot`` next
-  to the folder, held with an OS lock (``fcntl.flock``; elsewhere an exclusive
-  create with a check on the pid inside). The lock dies with its process, so a
-  killed run never blocks the next one (`vergrendel`).
+* **Lock.** One writer per folder: a lock file next to the folder
+  (`allocatie.io.slot.vergrendel`).
 * **Leftovers.** A killed run can leave its temporary folder
   (``.<naam>.<hex>.tmp``) or the previous result it had just moved aside
   (``.<naam>.<pid>.oud``). The next run into the same place removes the first
   and puts the second back when the new result never arrived
   (`ruim_resten`).
-* **Signals.** SIGTERM and SIGHUP raise `allocatie.errors.Onderbreking` (a
-  `KeyboardInterrupt`) while an output folder is held, so the same clean-up
-  runs as for Ctrl-C (`onderbreekbaar`).
+* **Signals.** SIGTERM and SIGHUP clean up like Ctrl-C
+  (`allocatie.io.slot.onderbreekbaar`).
 
 `uitvoerplek` combines these for a whole run: take the lock, clean up, check,
 and keep the lock until the output is written.
@@ -34,27 +31,17 @@ and keep the lock until the output is written.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import signal
-import sys
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
-from allocatie.errors import InvoerFout, Onderbreking
-
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+from allocatie.errors import InvoerFout
+from allocatie.io.slot import leesbare_oorzaak, onderbreekbaar, slotbestand, vergrendel
 
 __all__ = [
     "MERK",
@@ -63,6 +50,7 @@ __all__ = [
     "controleer_ruimte",
     "controleer_uitvoermap",
     "doelpad",
+    "leesbare_oorzaak",
     "onderbreekbaar",
     "ruim_resten",
     "schat_ruimte",
@@ -106,11 +94,6 @@ def doelpad(pad: str | os.PathLike[str]) -> Path:
     if not doel.name:
         raise InvoerFout("kies een uitvoermap met een naam, niet de hoofdmap", bestand=p)
     return doel
-
-
-def slotbestand(doel: Path) -> Path:
-    """The lock file of the output folder ``doel`` (next to it, hidden)."""
-    return doel.with_name(f".{doel.name}.allocatie-slot")
 
 
 def _umask() -> int:
@@ -411,173 +394,6 @@ def controleer_uitvoermap(
     return gevraagd
 
 
-# --------------------------------------------------------------------------- lock
-
-
-_SLOTEN: dict[tuple[Path, int], list[int]] = {}  # (folder, thread) -> [fd, depth]
-_SLOTEN_LOK = threading.Lock()
-
-
-def _lees_pid(pad: Path) -> int | None:
-    try:
-        tekst = pad.read_text(encoding="ascii").strip()
-    except (OSError, ValueError):
-        return None
-    return int(tekst) if tekst.isdigit() else None
-
-
-def _leeft(pid: int) -> bool:
-    """Whether process ``pid`` runs (POSIX; elsewhere assumed, so a lock is never stolen)."""
-    if sys.platform == "win32":  # pragma: no cover - os.kill would terminate it
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _bezet(doel: Path, slot: Path, pid: int | None) -> InvoerFout:
-    wie = f"proces {pid}" if pid is not None else "een ander proces"
-    return InvoerFout(
-        f"in deze uitvoermap schrijft nu een andere allocatie-run ({wie}); twee runs in "
-        "dezelfde map zouden elkaars uitvoer vervangen. Wacht tot die run klaar is, of kies een "
-        f"andere map (het slot is '{slot.name}')",
-        bestand=doel,
-    )
-
-
-def _neem_flock(doel: Path, slot: Path) -> int:
-    assert fcntl is not None
-    for _ in range(100):
-        fd = os.open(slot, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise _bezet(doel, slot, _lees_pid(slot)) from None
-        try:
-            nu = os.stat(slot)
-        except FileNotFoundError:
-            nu = None
-        eigen = os.fstat(fd)
-        if nu is None or (nu.st_dev, nu.st_ino) != (eigen.st_dev, eigen.st_ino):
-            os.close(fd)  # the previous holder removed the file after we opened it
-            continue
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        return fd
-    raise _bezet(doel, slot, None)  # pragma: no cover
-
-
-def _neem_exclusief(doel: Path, slot: Path) -> int:
-    """Lock without ``fcntl``: create the lock file exclusively; a dead pid's file is stale."""
-    for _ in range(100):
-        try:
-            fd = os.open(slot, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pid = _lees_pid(slot)
-            if pid is not None and pid != os.getpid() and not _leeft(pid):
-                logger.warning("verlopen slot van proces %s opgeruimd: %s", pid, slot)
-                with contextlib.suppress(FileNotFoundError):
-                    slot.unlink()
-                continue
-            raise _bezet(doel, slot, pid) from None
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        return fd
-    raise _bezet(doel, slot, None)  # pragma: no cover
-
-
-def _schrijffout(doel: Path, exc: OSError) -> InvoerFout:
-    return InvoerFout(
-        f"kan niet schrijven op de plek van de uitvoermap ({leesbare_oorzaak(exc)}); kies een "
-        "map waarin je mag schrijven",
-        bestand=doel,
-    )
-
-
-def leesbare_oorzaak(exc: BaseException) -> str:
-    """A short Dutch reason for an error while writing (disk full, no rights, ...)."""
-    if isinstance(exc, OSError):
-        teksten = {
-            errno.ENOSPC: "de schijf is vol",
-            errno.EFBIG: "bestand te groot voor de grens op de bestandsgrootte (ulimit -f)",
-            errno.EACCES: "geen schrijfrechten",
-            errno.EPERM: "niet toegestaan",
-            errno.EROFS: "alleen-lezen bestandssysteem",
-            errno.EDQUOT: "schijfquotum bereikt",
-        }
-        tekst = teksten.get(exc.errno or -1)
-        if tekst is not None:
-            plek = f": '{exc.filename}'" if exc.filename else ""
-            return f"{tekst}{plek}"
-    return f"{type(exc).__name__}: {exc}"
-
-
-@contextlib.contextmanager
-def vergrendel(doel: Path) -> Iterator[Path]:
-    """Hold the lock of output folder ``doel`` (absolute, resolved) for the block.
-
-    Re-entrant within one thread (the CLI holds it for the whole run, the
-    writer takes it again). The lock file is removed when the lock is released;
-    a lock file left by a killed process is taken over.
-
-    Raises
-    ------
-    InvoerFout
-        When another process holds the lock (its pid is named) or the lock
-        file cannot be created (no rights, read-only, ...).
-    """
-    sleutel = (doel, threading.get_ident())
-    with _SLOTEN_LOK:
-        bestaand = _SLOTEN.get(sleutel)
-        if bestaand is not None:
-            bestaand[1] += 1
-    if bestaand is not None:
-        try:
-            yield slotbestand(doel)
-        finally:
-            with _SLOTEN_LOK:
-                bestaand[1] -= 1
-        return
-    slot = slotbestand(doel)
-    gemaakt: list[Path] = []
-    try:
-        p = doel.parent
-        while not p.exists():
-            gemaakt.append(p)
-            p = p.parent
-        doel.parent.mkdir(parents=True, exist_ok=True)
-        fd = _neem_flock(doel, slot) if fcntl is not None else _neem_exclusief(doel, slot)
-    except OSError as exc:
-        _ruim_mappen(gemaakt)
-        raise _schrijffout(doel, exc) from None
-    except InvoerFout:
-        _ruim_mappen(gemaakt)
-        raise
-    with _SLOTEN_LOK:
-        _SLOTEN[sleutel] = [fd, 1]
-    try:
-        yield slot
-    finally:
-        with _SLOTEN_LOK:
-            del _SLOTEN[sleutel]
-        with contextlib.suppress(OSError):
-            slot.unlink()  # while still holding it: see _neem_flock
-        os.close(fd)
-        if not doel.exists():
-            _ruim_mappen(gemaakt)
-
-
-def _ruim_mappen(gemaakt: list[Path]) -> None:
-    """Remove the (still empty) parent folders a refused run created."""
-    for p in gemaakt:
-        with contextlib.suppress(OSError):
-            p.rmdir()
-
-
 # --------------------------------------------------------------------------- leftovers
 
 
@@ -629,49 +445,6 @@ def ruim_resten(doel: Path) -> list[str]:
     for m in meldingen:
         logger.warning("%s: %s", doel, m)
     return meldingen
-
-
-# --------------------------------------------------------------------------- signals
-
-
-_SIGNALEN = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
-
-
-@contextlib.contextmanager
-def onderbreekbaar() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into `Onderbreking` (a `KeyboardInterrupt`) in the block.
-
-    Then the clean-up of ``finally`` and ``except BaseException`` blocks runs
-    on ``kill`` or a closed terminal as it does on Ctrl-C. Only in the main
-    thread, only for signals whose handler is still the default, and only in
-    this process (a forked worker gets the default back). A second signal
-    during the clean-up is ignored.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    eigen_pid = os.getpid()
-    ontvangen: list[int] = []
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        if os.getpid() != eigen_pid:  # a forked child: behave as if nothing was installed
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        if ontvangen:
-            return  # already stopping: let the clean-up finish
-        ontvangen.append(signum)
-        raise Onderbreking(signum)
-
-    vorige: dict[int, Any] = {}
-    for s in _SIGNALEN:
-        if signal.getsignal(s) == signal.SIG_DFL:
-            vorige[s] = signal.signal(s, handler)
-    try:
-        yield
-    finally:
-        for s, h in vorige.items():
-            signal.signal(s, h)
 
 
 # --------------------------------------------------------------------------- a whole run
