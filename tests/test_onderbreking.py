@@ -51,7 +51,9 @@ def pauze():
         time.sleep(0.01)
 
 
-if punt == "schrijven":  # the tables (plaatsingen.csv) are in the temporary folder
+if punt == "rekenen":  # holding the output folder, solving
+    ronde.los_op = lambda inst, **kw: (pauze(), res)[1]
+elif punt == "schrijven":  # the tables (plaatsingen.csv) are in the temporary folder
     werkboek = uitvoer.schrijf_werkboek
 
     def traag(*a, **k):
@@ -159,6 +161,21 @@ def test_signaal_tijdens_het_schrijven_laat_niets_achter(
     assert rc == code, fout
     assert "Afgebroken" in fout and "Traceback" not in fout
     assert _alles(tmp_path) == [kind.sein.name]  # no output, no .tmp, no lock file
+
+
+@pytest.mark.parametrize("signaal", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_signaal_tijdens_het_rekenen_stopt_meteen_en_ruimt_het_slot_op(
+    resultaat: Path, tmp_path: Path, signaal: int
+) -> None:
+    """While solving (solver threads may run) the run stops at once, as without a handler,
+    and removes its lock file; nothing was written yet."""
+    kind = Kind(resultaat, tmp_path, "rekenen", "--uitvoer", "uit")
+    kind.wacht_op_pauze()
+    assert slotbestand((tmp_path / "uit").resolve()).exists()
+    os.kill(kind.proces.pid, signaal)
+    rc, fout = kind.einde()
+    assert rc == -signaal, fout
+    assert _alles(tmp_path) == [kind.sein.name]
 
 
 def test_sigterm_bij_overschrijven_laat_de_vorige_uitvoer_staan(
@@ -272,8 +289,8 @@ def test_achtergebleven_oud_naast_nieuwe_uitvoer_wordt_opgeruimd(tmp_path: Path)
     """Killed after the new output arrived but before the old was removed."""
     doel = tmp_path / "uit"
     _eerdere_uitvoer(doel)
-    (tmp_path / ".uit.4242.oud").mkdir()
-    (tmp_path / ".uit.4242.oud" / "plaatsingen.csv").write_text("oud", encoding="utf-8")
+    _eerdere_uitvoer(tmp_path / "x")
+    (tmp_path / "x").rename(tmp_path / ".uit.4242.oud")
     with atomische_map(doel, overschrijf=True) as tmp:
         (tmp / "nieuw.txt").write_text("nieuw", encoding="utf-8")
     assert _alles(tmp_path) == ["uit"]
@@ -283,9 +300,9 @@ def test_achtergebleven_oud_naast_nieuwe_uitvoer_wordt_opgeruimd(tmp_path: Path)
 def test_van_meerdere_oud_mappen_komt_de_nieuwste_terug(tmp_path: Path) -> None:
     doel = tmp_path / "uit"
     for i, pid in enumerate((111, 222)):
-        p = tmp_path / f".uit.{pid}.oud"
-        p.mkdir()
-        (p / "wie.txt").write_text(str(pid), encoding="utf-8")
+        with atomische_map(tmp_path / f"x{pid}") as tmp:
+            (tmp / "wie.txt").write_text(str(pid), encoding="utf-8")
+        p = (tmp_path / f"x{pid}").rename(tmp_path / f".uit.{pid}.oud")
         os.utime(p, ns=(10**18 + i, 10**18 + i))
     ruim_resten(doel)
     assert _alles(tmp_path) == ["uit"]
@@ -313,3 +330,30 @@ def test_keyboardinterrupt_bij_het_wisselen_zet_de_oude_map_terug(
     monkeypatch.undo()
     assert {p.name: p.read_bytes() for p in doel.iterdir()} == voor
     assert _alles(tmp_path) == ["uit"]
+
+
+def test_bestand_dat_tijdens_het_schrijven_in_de_oude_map_kwam_blijft_bewaard(
+    tmp_path: Path,
+) -> None:
+    """Someone saves a file in the old output folder after the check, while the new output
+    is written: the old folder is not deleted but kept visibly as ``uit.vorige``."""
+    doel = tmp_path / "uit"
+    _eerdere_uitvoer(doel)
+    with atomische_map(doel, overschrijf=True) as tmp:
+        (doel / "nagekomen.txt").write_text("belangrijk", encoding="utf-8")
+        (tmp / "nieuw.txt").write_text("nieuw", encoding="utf-8")
+    assert _alles(tmp_path) == ["uit", "uit.vorige"]
+    assert _alles(doel) == [MERK, "nieuw.txt"]
+    assert (tmp_path / "uit.vorige" / "nagekomen.txt").read_text(encoding="utf-8") == "belangrijk"
+
+
+def test_oud_zonder_merk_naast_nieuwe_uitvoer_wordt_niet_gewist(tmp_path: Path) -> None:
+    """A leftover ``.oud`` with files allocatie did not write is kept visibly, not deleted."""
+    doel = tmp_path / "uit"
+    _eerdere_uitvoer(doel)
+    (tmp_path / ".uit.4242.oud").mkdir()
+    (tmp_path / ".uit.4242.oud" / "brief.txt").write_text("x", encoding="utf-8")
+    meldingen = ruim_resten(doel)
+    assert "uit.vorige" in meldingen[0]
+    assert _alles(tmp_path) == ["uit", "uit.vorige"]
+    assert _alles(tmp_path / "uit.vorige") == ["brief.txt"]

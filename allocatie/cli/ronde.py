@@ -366,7 +366,8 @@ def ronde(
             controleer_uitvoerbestand(json_pad)
         pad = rondebestand or VOORBEELD
         if uitvoer is not None:
-            controleer_uitvoermap(uitvoer, overschrijf=overschrijf, invoer=[_rondemap(pad)])
+            invoermap = [_rondemap(pad)] if pad.exists() else []
+            controleer_uitvoermap(uitvoer, overschrijf=overschrijf, invoer=invoermap)
         vorige = None if vorige_uitkomst is None else lees_vorige_uitkomst(vorige_uitkomst)
         inst = laad_ronde(
             pad,

@@ -46,6 +46,7 @@ from allocatie.io.uitvoermap import (
     doelpad,
     gewone_modus,
     onderbreekbaar,
+    ruim_oud,
     ruim_resten,
     schrijf_merk,
     uitvoerplek,
@@ -339,5 +340,5 @@ def atomische_map(
                 os.replace(oud, doel)
             raise
         if oud is not None:
-            shutil.rmtree(oud, ignore_errors=True)
+            ruim_oud(oud, doel)
     logger.debug("map atomisch geschreven: %s", doel)

@@ -4,9 +4,10 @@
   to the folder, held with an OS lock (``fcntl.flock``; where that is missing,
   an exclusive create with a check on the pid inside). The lock dies with its
   process, so a killed run never blocks the next one (`vergrendel`).
-* **Signals.** SIGTERM and SIGHUP raise `allocatie.errors.Onderbreking` (a
-  `KeyboardInterrupt`) while an output folder is held, so the same clean-up
-  runs as for Ctrl-C (`onderbreekbaar`).
+* **Signals.** While an output folder is written, SIGTERM and SIGHUP raise
+  `allocatie.errors.Onderbreking` (a `KeyboardInterrupt`), so the same
+  clean-up runs as for Ctrl-C; while a run only holds its folder (solving),
+  they remove the lock file and end the process at once (`onderbreekbaar`).
 
 See `allocatie.io.uitvoermap` for the rules these serve.
 """
@@ -215,38 +216,73 @@ def _ruim_mappen(gemaakt: list[Path]) -> None:
 _SIGNALEN = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 
 
-@contextlib.contextmanager
-def onderbreekbaar() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into `Onderbreking` (a `KeyboardInterrupt`) in the block.
+class _Signalen:
+    """The installed handler and what the process is doing (main thread only)."""
 
-    Then the clean-up of ``finally`` and ``except BaseException`` blocks runs
-    on ``kill`` or a closed terminal as it does on Ctrl-C. Only in the main
-    thread, only for signals whose handler is still the default, and only in
-    this process (a forked worker gets the default back). A second signal
-    during the clean-up is ignored.
+    def __init__(self) -> None:
+        self.diepte = 0  # nested `onderbreekbaar` blocks
+        self.schrijvend = 0  # of which writing an output folder
+        self.pid = os.getpid()
+        self.vorige: dict[int, Any] = {}
+        self.ontvangen = False
+
+    def handler(self, signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != self.pid:  # a forked child: as if nothing was installed
+            self._sterf(signum)
+        if self.schrijvend:
+            if self.ontvangen:
+                return  # already stopping: let the clean-up finish
+            self.ontvangen = True
+            raise Onderbreking(signum)
+        # Not writing (e.g. solving, possibly with solver threads that an exception would
+        # wait for): nothing is half-written. Release our lock files and stop at once.
+        with _SLOTEN_LOK:
+            mappen = [doel for doel, _ in _SLOTEN]
+        for doel in mappen:
+            with contextlib.suppress(OSError):
+                slotbestand(doel).unlink()
+        self._sterf(signum)
+
+    @staticmethod
+    def _sterf(signum: int) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+
+_STAAT = _Signalen()
+
+
+@contextlib.contextmanager
+def onderbreekbaar(*, schrijven: bool = True) -> Iterator[None]:
+    """Handle SIGTERM and SIGHUP in the block so that they leave nothing behind.
+
+    While writing (``schrijven``; `allocatie.io.atomisch.atomische_map`) the
+    signal raises `Onderbreking` (a `KeyboardInterrupt`), so the clean-up of
+    ``finally`` and ``except BaseException`` blocks runs as it does on Ctrl-C;
+    a second signal during that clean-up is ignored. Otherwise (a run that
+    holds its output folder while it solves) the lock files are removed and
+    the process ends by the signal at once, as without a handler.
+
+    Only in the main thread, only for signals whose handler is the default,
+    and only in this process (a forked worker gets the default back). Blocks
+    nest; the previous handlers return when the outermost ends.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    eigen_pid = os.getpid()
-    ontvangen: list[int] = []
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        if os.getpid() != eigen_pid:  # a forked child: behave as if nothing was installed
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        if ontvangen:
-            return  # already stopping: let the clean-up finish
-        ontvangen.append(signum)
-        raise Onderbreking(signum)
-
-    vorige: dict[int, Any] = {}
-    for s in _SIGNALEN:
-        if signal.getsignal(s) == signal.SIG_DFL:
-            vorige[s] = signal.signal(s, handler)
+    if _STAAT.diepte == 0:
+        _STAAT.pid, _STAAT.ontvangen = os.getpid(), False
+        _STAAT.vorige = {}
+        for s in _SIGNALEN:
+            if signal.getsignal(s) == signal.SIG_DFL:
+                _STAAT.vorige[s] = signal.signal(s, _STAAT.handler)
+    _STAAT.diepte += 1
+    _STAAT.schrijvend += int(schrijven)
     try:
         yield
     finally:
-        for s, h in vorige.items():
-            signal.signal(s, h)
+        _STAAT.schrijvend -= int(schrijven)
+        _STAAT.diepte -= 1
+        if _STAAT.diepte == 0:
+            for s, h in _STAAT.vorige.items():
+                signal.signal(s, h)

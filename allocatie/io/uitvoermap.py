@@ -52,6 +52,7 @@ __all__ = [
     "doelpad",
     "leesbare_oorzaak",
     "onderbreekbaar",
+    "ruim_oud",
     "ruim_resten",
     "schat_ruimte",
     "schrijf_merk",
@@ -440,11 +441,39 @@ def ruim_resten(doel: Path) -> list[str]:
             f"weer op '{doel.name}'"
         )
     for p in oud:
-        shutil.rmtree(p, ignore_errors=True)
-        meldingen.append(f"oude uitvoer '{p.name}' van een afgebroken run opgeruimd")
+        meldingen.append(ruim_oud(p, doel))
     for m in meldingen:
         logger.warning("%s: %s", doel, m)
     return meldingen
+
+
+def ruim_oud(oud: Path, doel: Path) -> str:
+    """Remove the previous output ``oud`` that a new ``doel`` replaced.
+
+    Only what allocatie wrote is deleted: when a file appeared in it after
+    the check (or it holds one allocatie did not write), the folder is kept,
+    visibly, as ``<naam>.vorige`` (numbered if taken) next to ``doel``.
+
+    Returns
+    -------
+    str
+        What happened (Dutch).
+    """
+    try:
+        controleer_eigen_uitvoer(oud)
+    except InvoerFout:
+        for i in range(1, 1000):
+            bewaard = doel.with_name(f"{doel.name}.vorige" + ("" if i == 1 else f"-{i}"))
+            if not bewaard.exists():
+                os.replace(oud, bewaard)
+                bericht = (
+                    f"de vorige uitvoer bevatte bestanden die allocatie niet schreef; die map is "
+                    f"bewaard als '{bewaard.name}'"
+                )
+                logger.warning("%s: %s", doel, bericht)
+                return bericht
+    shutil.rmtree(oud, ignore_errors=True)
+    return f"oude uitvoer '{oud.name}' opgeruimd"
 
 
 # --------------------------------------------------------------------------- a whole run
@@ -461,9 +490,10 @@ def uitvoerplek(
     """Hold the output folder ``pad`` for a whole run, before solving starts.
 
     Takes the lock (`vergrendel`), cleans up a killed run's leftovers
-    (`ruim_resten`), checks that the folder may be written
-    (`controleer_uitvoermap`) and turns SIGTERM/SIGHUP into `Onderbreking`
-    (`onderbreekbaar`) until the block ends. Write the output inside the
+    (`ruim_resten`) and checks that the folder may be written
+    (`controleer_uitvoermap`). On SIGTERM/SIGHUP in the block (while solving)
+    the lock file is removed and the process ends at once
+    (`allocatie.io.slot.onderbreekbaar`). Write the output inside the
     block with `allocatie.io.atomisch.atomische_map` (it reuses the lock).
 
     Yields
@@ -478,7 +508,7 @@ def uitvoerplek(
         `controleer_uitvoermap` refuses.
     """
     doel = doelpad(pad)
-    with onderbreekbaar(), vergrendel(doel):
+    with onderbreekbaar(schrijven=False), vergrendel(doel):
         ruim_resten(doel)
         controleer_uitvoermap(doel, overschrijf=overschrijf, invoer=invoer, ruimte=ruimte)
         yield doel
