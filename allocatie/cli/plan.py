@@ -347,9 +347,8 @@ def plan(
         if json_pad is not None and not json_stdout:
             controleer_uitvoerbestand(json_pad)
         if uitvoer is not None:
-            controleer_uitvoermap(
-                uitvoer, overschrijf=overschrijf, invoer=[configbestand, configbestand.parent]
-            )
+            invoer = [configbestand, configbestand.parent] if configbestand.exists() else []
+            controleer_uitvoermap(uitvoer, overschrijf=overschrijf, invoer=invoer)
         with fase(voortgang, "plan:laden", "Plan inlezen") as details:
             config = pas_aan(
                 lees_planconfig(configbestand),

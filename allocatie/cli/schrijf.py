@@ -91,8 +91,7 @@ def schrijf(
     ] = False,
     stil: StilOptie = False,
 ) -> None:
-    """Schrijf de uitvoer van een opgeloste ronde of plan uit de herstelmap, zonder opnieuw te
-    rekenen.
+    """Schrijf de uitvoer uit een herstelmap, zonder opnieuw te rekenen.
 
     Lukt het schrijven na het oplossen niet (schijf vol, geen rechten, een fout in een
     rapport), dan bewaart allocatie ronde (of plan) het opgeloste resultaat in een herstelmap
