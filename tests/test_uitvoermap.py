@@ -518,3 +518,20 @@ def test_een_bestand_als_uitvoermap_geweigerd(tmp_path: Path) -> None:
     with pytest.raises(InvoerFout, match="is een bestand"):
         controleer_uitvoermap(tmp_path / "uit", overschrijf=True)
     assert (tmp_path / "uit").read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_overschrijf_weigert_een_symlink_in_de_uitvoermap(tmp_path: Path) -> None:
+    """A listed file replaced by a symlink (to a document elsewhere) is not allocatie's:
+    refused, and the link's target is never read as output nor deleted."""
+    doel = tmp_path / "uit"
+    with atomische_map(doel) as tmp:
+        (tmp / "a.txt").write_text("a", encoding="utf-8")
+    elders = tmp_path / "belangrijk.txt"
+    elders.write_text("niet weggooien", encoding="utf-8")
+    (doel / "a.txt").unlink()
+    (doel / "a.txt").symlink_to(elders)
+    with pytest.raises(InvoerFout, match=r"niet door allocatie geschreven: 'a\.txt'"):
+        controleer_uitvoermap(doel, overschrijf=True)
+    assert (doel / "a.txt").is_symlink()
+    assert elders.read_text(encoding="utf-8") == "niet weggooien"

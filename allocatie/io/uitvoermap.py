@@ -134,16 +134,14 @@ def _sha256(pad: Path) -> str:
     return h.hexdigest()
 
 
-def _inhoud(map_: Path) -> tuple[list[Path], list[Path]]:
-    """Files (and other non-folder entries, symlinks included) and folders under ``map_``."""
+def _inhoud(map_: Path) -> list[Path]:
+    """Every entry under ``map_`` that is not a folder (symlinks included, not followed)."""
     bestanden: list[Path] = []
-    mappen: list[Path] = []
     for wortel, dirs, files in os.walk(map_, followlinks=False):
         w = Path(wortel)
-        for d in dirs:
-            (bestanden if (w / d).is_symlink() else mappen).append(w / d)
+        bestanden.extend(w / d for d in dirs if (w / d).is_symlink())
         bestanden.extend(w / f for f in files)
-    return bestanden, mappen
+    return bestanden
 
 
 def schrijf_merk(map_: Path) -> Path:
@@ -154,7 +152,7 @@ def schrijf_merk(map_: Path) -> Path:
     """
     from allocatie import __version__
 
-    bestanden, _ = _inhoud(map_)
+    bestanden = _inhoud(map_)
     lijst = {
         _relatief(map_, p): _sha256(p) for p in sorted(bestanden) if _relatief(map_, p) != MERK
     }
@@ -186,7 +184,7 @@ def controleer_eigen_uitvoer(doel: Path) -> None:
         When ``doel`` has no valid `MERK`, or holds a file that is not listed
         there or whose contents changed since; the message names them.
     """
-    bestanden, _ = _inhoud(doel)
+    bestanden = _inhoud(doel)
     namen = sorted(_relatief(doel, p) for p in bestanden if _relatief(doel, p) != MERK)
     if not namen:
         return  # only (empty) folders: nothing to lose
@@ -199,8 +197,11 @@ def controleer_eigen_uitvoer(doel: Path) -> None:
             "Er is niets verwijderd; kies een nieuwe map, of ruim deze map zelf op",
             bestand=doel,
         )
-    vreemd = [n for n in namen if n not in lijst]
-    gewijzigd = [n for n in namen if n in lijst and _sha256(doel / n) != lijst[n]]
+    # allocatie never writes a symlink: one in the folder is not its own (and is not followed)
+    vreemd = [n for n in namen if n not in lijst or (doel / n).is_symlink()]
+    gewijzigd = [
+        n for n in namen if n not in vreemd and n in lijst and _sha256(doel / n) != lijst[n]
+    ]
     if vreemd or gewijzigd:
         delen = []
         if vreemd:
