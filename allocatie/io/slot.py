@@ -71,12 +71,17 @@ def _leeft(pid: int) -> bool:
     return True
 
 
-def _bezet(doel: Path, slot: Path, pid: int | None) -> InvoerFout:
+def _bezet(doel: Path, slot: Path, pid: int | None, *, handmatig: bool = False) -> InvoerFout:
     wie = f"proces {pid}" if pid is not None else "een ander proces"
+    tip = (
+        "; loopt die run niet meer, verwijder dan dat slotbestand"
+        if handmatig  # without an OS lock a stale lock cannot always be recognised
+        else ""
+    )
     return InvoerFout(
         f"in deze uitvoermap schrijft nu een andere allocatie-run ({wie}); twee runs in "
         "dezelfde map zouden elkaars uitvoer vervangen. Wacht tot die run klaar is, of kies een "
-        f"andere map (het slot is '{slot.name}')",
+        f"andere map (het slot is '{slot.name}'{tip})",
         bestand=doel,
     )
 
@@ -116,7 +121,7 @@ def _neem_exclusief(doel: Path, slot: Path) -> int:
                 with contextlib.suppress(FileNotFoundError):
                     slot.unlink()
                 continue
-            raise _bezet(doel, slot, pid) from None
+            raise _bezet(doel, slot, pid, handmatig=True) from None
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         return fd
     raise _bezet(doel, slot, None)  # pragma: no cover
