@@ -112,6 +112,44 @@ class SweepFout(AllocatieFout):
         super().__init__(bericht)
 
 
+class SchrijfFout(AllocatieFout):
+    """The output of a solved and verified run could not be written.
+
+    The solved result is not lost: when it could be kept, ``herstel`` is the
+    recovery folder from which ``allocatie schrijf`` writes the output without
+    solving again. The original error is chained as ``__cause__``.
+
+    Attributes
+    ----------
+    doel
+        The output folder that could not be written.
+    herstel
+        The recovery folder, or None when even that could not be written.
+    """
+
+    def __init__(self, bericht: str, *, doel: Path, herstel: Path | None) -> None:
+        self.doel = doel
+        self.herstel = herstel
+        super().__init__(bericht)
+
+
+class Onderbreking(KeyboardInterrupt):
+    """A run was stopped by a signal (SIGTERM, SIGHUP) while it held an output folder.
+
+    Raised from the signal handler of `allocatie.io.uitvoermap.onderbreekbaar`
+    so that the same clean-up runs as for Ctrl-C (a `KeyboardInterrupt`).
+
+    Attributes
+    ----------
+    signaal
+        The signal number.
+    """
+
+    def __init__(self, signaal: int) -> None:
+        self.signaal = signaal
+        super().__init__(f"onderbroken door signaal {signaal}")
+
+
 class AllocatieWaarschuwing(UserWarning):
     """Base class of allocatie's warnings."""
 

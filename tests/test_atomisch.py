@@ -21,6 +21,7 @@ from allocatie.io.atomisch import (
     controleer_uitvoermap,
     schrijf_csv_atomisch,
 )
+from allocatie.io.uitvoermap import MERK
 
 
 def _bestanden(map_: Path) -> list[str]:
@@ -155,19 +156,19 @@ def test_atomische_map_verschijnt_in_een_keer(tmp_path: Path) -> None:
         (tmp / "a.txt").write_text("a", encoding="utf-8")
         assert not doel.exists()
     assert _bestanden(tmp_path) == ["uit"]
-    assert _bestanden(doel) == ["a.txt"]
+    assert _bestanden(doel) == [MERK, "a.txt"]
 
 
 @pytest.mark.parametrize("fout", [RuntimeError("halverwege"), KeyboardInterrupt()], ids=repr)
 def test_atomische_map_onderbroken(tmp_path: Path, fout: BaseException) -> None:
     doel = tmp_path / "uit"
-    doel.mkdir()
-    (doel / "oud.txt").write_text("oud", encoding="utf-8")
+    with atomische_map(doel) as tmp:
+        (tmp / "oud.txt").write_text("oud", encoding="utf-8")
     with pytest.raises(type(fout)), atomische_map(doel, overschrijf=True) as tmp:
         (tmp / "nieuw.txt").write_text("half", encoding="utf-8")
         raise fout
     assert _bestanden(tmp_path) == ["uit"]
-    assert _bestanden(doel) == ["oud.txt"]
+    assert _bestanden(doel) == [MERK, "oud.txt"]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX-rechten")
@@ -186,12 +187,12 @@ def test_atomische_map_rechten_als_mkdir(tmp_path: Path, masker: int, modus: int
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX-rechten")
 def test_atomische_map_houdt_rechten_van_bestaande_map(tmp_path: Path) -> None:
     doel = tmp_path / "uit"
-    doel.mkdir()
-    (doel / "oud.txt").write_text("oud", encoding="utf-8")
+    with atomische_map(doel) as tmp:
+        (tmp / "oud.txt").write_text("oud", encoding="utf-8")
     doel.chmod(0o711)
     with atomische_map(doel, overschrijf=True) as tmp:
         (tmp / "nieuw.txt").write_text("nieuw", encoding="utf-8")
-    assert _bestanden(doel) == ["nieuw.txt"]
+    assert _bestanden(doel) == [MERK, "nieuw.txt"]
     assert stat.S_IMODE(doel.stat().st_mode) == 0o711
 
 
@@ -203,7 +204,9 @@ def test_controles_vooraf(tmp_path: Path) -> None:
     (leeg / "x").write_text("x", encoding="utf-8")
     with pytest.raises(InvoerFout, match="--overschrijf"):
         controleer_uitvoermap(leeg)
-    assert controleer_uitvoermap(leeg, overschrijf=True) == leeg
+    # Issue 17: --overschrijf no longer deletes a folder allocatie did not write.
+    with pytest.raises(InvoerFout, match="'x'"):
+        controleer_uitvoermap(leeg, overschrijf=True)
     with pytest.raises(InvoerFout, match="is een bestand"):
         controleer_uitvoermap(leeg / "x", overschrijf=True)
     assert controleer_uitvoerbestand(tmp_path / "s.json") == tmp_path / "s.json"

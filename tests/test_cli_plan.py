@@ -20,6 +20,7 @@ from planbouwers import KLEIN, schrijf_klein
 from typer.testing import CliRunner
 
 from allocatie.cli import app
+from allocatie.io.uitvoermap import MERK
 from allocatie.planning.uitvoer import BESTANDEN
 
 PLAN = Path(__file__).resolve().parents[1] / "data" / "plan"
@@ -63,7 +64,7 @@ def test_overzicht_in_het_nederlands(run: tuple[Path, Path, Path, str]) -> None:
 
 def test_uitvoerbestanden_consistent(run: tuple[Path, Path, Path, str]) -> None:
     toml, uit, js, _ = run
-    assert sorted(p.name for p in uit.iterdir()) == sorted(BESTANDEN)
+    assert sorted(p.name for p in uit.iterdir()) == sorted([*BESTANDEN, MERK])
     # plan.csv: beschikbaar is the stock balance of besteld / gesloten / moves
     plan = pd.read_csv(uit / "plan.csv")
     levertijd = {"studio": 1, "gezinswoning": 2}

@@ -28,6 +28,7 @@ from PIL import Image
 from planbouwers import schrijf_klein
 
 from allocatie.errors import InvoerFout, VerificatieFout
+from allocatie.io.uitvoermap import MERK
 from allocatie.planning import rapport as rapport_mod
 from allocatie.planning import tabellen as tb
 from allocatie.planning.config import Planconfig, lees_planconfig, varianten
@@ -329,7 +330,7 @@ def test_werkboek(opgelost: Opgelost, tmp_path: Path) -> None:
 
 def test_uitvoermap_compleet_en_atomisch(uitvoer: Path, opgelost: Opgelost) -> None:
     config, vgl, var = opgelost
-    assert sorted(p.name for p in uitvoer.iterdir()) == sorted(BESTANDEN)
+    assert sorted(p.name for p in uitvoer.iterdir()) == sorted([*BESTANDEN, MERK])
     assert not list(uitvoer.parent.glob(".*.tmp"))
     beleid = pd.read_csv(uitvoer / "beleid.csv")
     data = json.loads((uitvoer / "samenvatting.json").read_text(encoding="utf-8"))

@@ -25,6 +25,7 @@ import pytest
 from PIL import Image
 
 import allocatie
+from allocatie.io.uitvoermap import MERK
 from allocatie.reports import svgkaart
 from allocatie.reports.html import CSP, SECTIES, rapport_html, schrijf_rapport
 from allocatie.reports.kaart import KLASSEN, vervullingsklasse
@@ -369,7 +370,7 @@ def test_schrijf_uitvoer_met_rapport(voorbeeld: Voorbeeld, tmp_path: Path) -> No
     assert rapport.exists()
     src = next(a["src"] for t, a in _lees(rapport.read_text()).tags if t == "img")
     assert base64.b64decode(src.split(",", 1)[1]) == (uit / "kaart.png").read_bytes()
-    assert not list(uit.glob(".*"))
+    assert [p.name for p in uit.glob(".*")] == [MERK]  # only the output marker
 
 
 # --------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ import pytest
 
 from allocatie.errors import InvoerFout
 from allocatie.instance import Instance
+from allocatie.io.atomisch import atomische_map
+from allocatie.io.uitvoermap import MERK
 from allocatie.laden import laad_ronde
 from allocatie.reports import uitvoer
 from allocatie.reports.archief import LAGEN, lees_archief
@@ -76,7 +78,7 @@ def test_rondearchief_in_de_uitvoermap(
 ) -> None:
     inst, res = voorbeeld
     uit = uitvoer.schrijf_uitvoer(inst, res, tmp_path / "uit")
-    assert set(_alles(uit)) == BESTANDEN  # and no temporary files
+    assert set(_alles(uit)) == BESTANDEN | {MERK}  # and no temporary files
     pad = uit / uitvoer.ARCHIEF
     for laag in LAGEN:  # every layer opens with geopandas
         df = gpd.read_file(pad, layer=laag)
@@ -127,9 +129,9 @@ def test_onderbroken_uitvoer_laat_niets_achter(
     """A writer that fails half-way: no folder appears, an existing one is untouched."""
     inst, res = voorbeeld
     doel = tmp_path / "uit"
-    if bestaand:
-        doel.mkdir()
-        (doel / "oud.txt").write_text("vorige ronde", encoding="utf-8")
+    if bestaand:  # an earlier output folder (--overschrijf replaces only allocatie's own)
+        with atomische_map(doel) as tmp:
+            (tmp / "oud.txt").write_text("vorige ronde", encoding="utf-8")
     echt = getattr(uitvoer, schrijver)
     geroepen: list[Path] = []
 
@@ -145,7 +147,7 @@ def test_onderbroken_uitvoer_laat_niets_achter(
     assert not geroepen[0].exists()  # written into the temporary folder, which is gone
     assert _alles(tmp_path) == (["uit"] if bestaand else [])
     if bestaand:
-        assert _alles(doel) == ["oud.txt"]
+        assert _alles(doel) == [MERK, "oud.txt"]
         assert (doel / "oud.txt").read_text(encoding="utf-8") == "vorige ronde"
 
 
@@ -182,8 +184,8 @@ def test_rechten_volgen_de_umask(
     uit = uitvoer.schrijf_uitvoer(inst, res, tmp_path / "uit")
     assert stat.S_IMODE(uit.stat().st_mode) == map_modus
     modi = {p.name: stat.S_IMODE(p.stat().st_mode) for p in uit.iterdir()}
-    assert set(modi) == BESTANDEN
-    assert modi == dict.fromkeys(BESTANDEN, bestand_modus)
+    assert set(modi) == BESTANDEN | {MERK}
+    assert modi == dict.fromkeys(BESTANDEN | {MERK}, bestand_modus)
 
 
 def test_voortgang_per_schrijver(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from typing import Annotated
@@ -12,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from allocatie.errors import AllocatieFout, VerificatieFout
+from allocatie.errors import AllocatieFout, Onderbreking, SchrijfFout, VerificatieFout
 from allocatie.taal import huishoudens, nl_getal, personen
 
 #: The ``--json PAD|-`` option shared by the commands that write a JSON summary.
@@ -40,6 +41,7 @@ StilOptie = Annotated[
 
 __all__ = [
     "EXIT_INVOER",
+    "EXIT_SCHRIJVEN",
     "EXIT_VERIFICATIE",
     "STDOUT",
     "huishoudens",
@@ -50,9 +52,13 @@ __all__ = [
     "personen",
 ]
 
-#: Exit codes: 2 = bad input or configuration, 3 = a result failed verification.
+#: Exit codes: 2 = bad input or configuration (also an output folder that may not be
+#: written), 3 = a result failed verification, 4 = a verified result whose output could
+#: not be written (it is kept in a recovery folder, see `allocatie.io.herstel`); an
+#: interrupted run exits with 128 + the signal number (Ctrl-C 130, SIGTERM 143).
 EXIT_INVOER = 2
 EXIT_VERIFICATIE = 3
+EXIT_SCHRIJVEN = 4
 
 #: ``--json -``: the JSON summary goes to stdout.
 STDOUT = "-"
@@ -130,6 +136,20 @@ def meld_fouten() -> Iterator[None]:
     """Turn allocatie's errors into a red Dutch message on stderr and an exit code."""
     try:
         yield
+    except KeyboardInterrupt as exc:
+        signaal = exc.signaal if isinstance(exc, Onderbreking) else signal.SIGINT
+        naam = signal.Signals(signaal).name if signaal in set(signal.Signals) else str(signaal)
+        Console(stderr=True).print(
+            f"[bold red]Afgebroken[/bold red] ({naam}); wat half geschreven was is opgeruimd, "
+            "een bestaande uitvoermap blijft zoals hij was.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=128 + int(signaal)) from None
+    except SchrijfFout as exc:
+        Console(stderr=True).print(
+            "[bold red]Uitvoer niet geschreven:[/bold red] " + escape(str(exc)), soft_wrap=True
+        )
+        raise typer.Exit(code=EXIT_SCHRIJVEN) from None
     except VerificatieFout as exc:
         Console(stderr=True).print(
             "[bold red]Resultaat geweigerd:[/bold red] " + escape(str(exc)), soft_wrap=True

@@ -116,7 +116,9 @@ def genereer(
     overschrijf: Annotated[
         bool,
         typer.Option(
-            "--overschrijf", help="Vervang een bestaande rondemap (alleen een map met ronde.toml)."
+            "--overschrijf",
+            help="Vervang een bestaande rondemap (alleen een rondemap die allocatie genereer "
+            "schreef en waarin sindsdien niets is toegevoegd of gewijzigd).",
         ),
     ] = False,
     stil: Annotated[

@@ -35,7 +35,14 @@ from allocatie.cli.gemeenschappelijk import (
 )
 from allocatie.cli.voortgang import TerminalVoortgang
 from allocatie.errors import ConfiguratieFout
-from allocatie.io.atomisch import controleer_uitvoerbestand, controleer_uitvoermap
+from allocatie.io.atomisch import controleer_uitvoerbestand
+from allocatie.io.herstel import bewaar_bij_fout
+from allocatie.io.uitvoermap import (
+    controleer_buiten,
+    controleer_uitvoermap,
+    schat_ruimte,
+    uitvoerplek,
+)
 from allocatie.planning import tabellen as tb
 from allocatie.planning.config import Planconfig, lees_planconfig, varianten
 from allocatie.planning.rapport import UITLEG, euro, scenarios_tekst, solverregel
@@ -340,7 +347,8 @@ def plan(
         if json_pad is not None and not json_stdout:
             controleer_uitvoerbestand(json_pad)
         if uitvoer is not None:
-            controleer_uitvoermap(uitvoer, overschrijf=overschrijf)
+            invoer = [configbestand, configbestand.parent] if configbestand.exists() else []
+            controleer_uitvoermap(uitvoer, overschrijf=overschrijf, invoer=invoer)
         with fase(voortgang, "plan:laden", "Plan inlezen") as details:
             config = pas_aan(
                 lees_planconfig(configbestand),
@@ -353,8 +361,14 @@ def plan(
             var = [] if zonder_gevoeligheid else varianten(config)
             details.append(scenarios_tekst(config.instantie.scenarios.n))
         doel = uitvoer or Path("uitvoer") / f"plan-{_slug(config.naam)}"
-        if uitvoer is None:  # now that the default folder is known
-            controleer_uitvoermap(doel, overschrijf=overschrijf)
+        # Hold the output folder from here on (see `allocatie.io.uitvoermap.uitvoerplek`).
+        invoer = [config.pad, config.pad.parent]
+        if config.scenariobestand is not None:
+            invoer.append(config.scenariobestand)
+        stapel.enter_context(
+            uitvoerplek(doel, overschrijf=overschrijf, invoer=invoer, ruimte=schat_ruimte(invoer))
+        )
+        controleer_buiten(doel, {"--json": None if json_stdout else json_pad})
         n_workers = workers if workers is not None else config.sweep.workers
         beleid = () if zonder_vergelijking else config.beleid
         console.print(_kop_regel(config, len(var), n_workers or None, beleid), highlight=False)
@@ -372,18 +386,22 @@ def plan(
         with fase(voortgang, "plan:controle", "Onafhankelijke controle") as details:
             controle = controleer_vergelijking(vgl, paren)  # VerificatieFout: exit 3
             details.append("geslaagd")
-        gev = tb.gevoeligheid_tabel(vgl, dict(paren))
-        if not stil:
-            toon_plan(console, vgl, controle, gev)
-        schrijf_planuitvoer(
-            vgl,
-            doel,
-            config=config,
-            varianten=paren,
-            controle=controle,
-            overschrijf=overschrijf,
-            voortgang=voortgang,
-        )
+        # From here until the output folder is written a failure must not lose the solved
+        # plan: it is kept in a recovery folder for `allocatie schrijf`.
+        bewaard = {"vgl": vgl, "config": config, "varianten": paren, "controle": controle}
+        with bewaar_bij_fout("plan", bewaard, doel, overschrijf=overschrijf):
+            gev = tb.gevoeligheid_tabel(vgl, dict(paren))
+            if not stil:
+                toon_plan(console, vgl, controle, gev)
+            schrijf_planuitvoer(
+                vgl,
+                doel,
+                config=config,
+                varianten=paren,
+                controle=controle,
+                overschrijf=overschrijf,
+                voortgang=voortgang,
+            )
         console.print(
             f"Uitvoer geschreven naar [bold]{escape(str(doel))}[/bold] ({', '.join(BESTANDEN)})."
         )

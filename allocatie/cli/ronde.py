@@ -29,7 +29,15 @@ from allocatie.cli.gemeenschappelijk import (
 from allocatie.cli.voortgang import TerminalVoortgang
 from allocatie.explain import verklaar
 from allocatie.instance import Instance
-from allocatie.io.atomisch import controleer_uitvoerbestand, controleer_uitvoermap
+from allocatie.io.atomisch import controleer_uitvoerbestand
+from allocatie.io.herstel import bewaar_bij_fout
+from allocatie.io.lezen import lees_config
+from allocatie.io.uitvoermap import (
+    controleer_buiten,
+    controleer_uitvoermap,
+    schat_ruimte,
+    uitvoerplek,
+)
 from allocatie.laden import laad_ronde
 from allocatie.reports.archief import controleer_archiefpad, kopieer_archief
 from allocatie.reports.tekst import console_tekst as _t
@@ -52,6 +60,27 @@ VOORBEELD = Path(__file__).resolve().parents[2] / "data" / "voorbeeld" / "ronde.
 
 def _slug(tekst: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", tekst.lower()).strip("-") or "ronde"
+
+
+def _rondemap(pad: Path) -> Path:
+    """The round folder of ``pad`` (a ``ronde.toml`` or its folder)."""
+    return pad if pad.is_dir() else pad.parent
+
+
+def invoerpaden(pad: Path, model: str | None, vorige: Path | None) -> list[Path]:
+    """Every input of a round run: its folder, ``ronde.toml``, the files it names, a preset
+    file and the previous outcome; the output folder may not be or contain any of them."""
+    config = lees_config(pad)
+    paden = [config.map, *config.bestanden.values()]
+    if config.rondebestand is not None:
+        paden.append(config.rondebestand)
+    if model is not None and model.endswith(".toml"):
+        paden.append(Path(model))
+    elif model is None and config.model.endswith(".toml"):
+        paden.append(config.map / config.model)
+    if vorige is not None:
+        paden.append(vorige)
+    return paden
 
 
 def toon_resultaat(
@@ -369,9 +398,10 @@ def ronde(
             controleer_archiefpad(archief, overschrijf=overschrijf)
         if json_pad is not None and not json_stdout:
             controleer_uitvoerbestand(json_pad)
-        if uitvoer is not None:
-            controleer_uitvoermap(uitvoer, overschrijf=overschrijf)
         pad = rondebestand or VOORBEELD
+        if uitvoer is not None:
+            invoermap = [_rondemap(pad)] if pad.exists() else []
+            controleer_uitvoermap(uitvoer, overschrijf=overschrijf, invoer=invoermap)
         vorige = None if vorige_uitkomst is None else lees_vorige_uitkomst(vorige_uitkomst)
         inst = laad_ronde(
             pad,
@@ -385,8 +415,13 @@ def ronde(
             inspanning=inspanning,
         )
         doel = uitvoer or Path("uitvoer") / f"{inst.periode.label}-{_slug(inst.naam)}"
-        if uitvoer is None:  # now that the default folder is known
-            controleer_uitvoermap(doel, overschrijf=overschrijf)
+        # Hold the output folder from here on: no other run writes there, leftovers of a
+        # killed run are cleaned up, and whatever cannot be written is refused now.
+        invoer = invoerpaden(pad, model, vorige_uitkomst)
+        stapel.enter_context(
+            uitvoerplek(doel, overschrijf=overschrijf, invoer=invoer, ruimte=schat_ruimte(invoer))
+        )
+        controleer_buiten(doel, {"--archief": archief, "--json": None if json_stdout else json_pad})
         console.print(
             f"Ronde [bold]{_t(inst.naam)}[/bold]: {len(inst.gemeenten)} gemeenten, "
             f"{huishoudens(inst.n_huishoudens)} "
@@ -403,23 +438,27 @@ def ronde(
         )
         res = los_op(inst, voortgang=voortgang, vorige=vorige)  # verified before it is returned
         klaar = dt.datetime.now().astimezone()
-        for signaal in res.signalen:
-            console.print(f"[yellow]Signaal:[/yellow] {_t(signaal, None)}")
-        # Once for the overview and the output (a national round takes seconds).
-        with fase(voortgang, "verklaring", "Verklaringen opstellen"):
-            verklaring = verklaringen(inst, res)
-        if not stil:
-            toon_resultaat(console, inst, res, verklaring["verklaring"])
-        schrijf_uitvoer(
-            inst,
-            res,
-            doel,
-            overschrijf=overschrijf,
-            gestart=gestart,
-            klaar=klaar,
-            verklaring=verklaring,
-            voortgang=voortgang,
-        )
+        # From here until the output folder is written a failure must not lose the solved
+        # result: it is kept in a recovery folder for `allocatie schrijf`.
+        bewaard = {"inst": inst, "res": res, "gestart": gestart, "klaar": klaar}
+        with bewaar_bij_fout("ronde", bewaard, doel, overschrijf=overschrijf):
+            for signaal in res.signalen:
+                console.print(f"[yellow]Signaal:[/yellow] {_t(signaal, None)}")
+            # Once for the overview and the output (a national round takes seconds).
+            with fase(voortgang, "verklaring", "Verklaringen opstellen"):
+                verklaring = verklaringen(inst, res)
+            if not stil:
+                toon_resultaat(console, inst, res, verklaring["verklaring"])
+            schrijf_uitvoer(
+                inst,
+                res,
+                doel,
+                overschrijf=overschrijf,
+                gestart=gestart,
+                klaar=klaar,
+                verklaring=verklaring,
+                voortgang=voortgang,
+            )
         console.print(
             f"Uitvoer geschreven naar [bold]{_t(doel, None)}[/bold] (CSV, allocatie.xlsx, "
             "rapport.html, "

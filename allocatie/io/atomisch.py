@@ -6,6 +6,14 @@ temporary file in the *same* folder as the target and then moved into place with
 writing fails, the temporary file is removed and an existing target is left
 untouched.
 
+Temporary files and folders are readable by their owner only (``0600`` /
+``0700``: they may hold household ids) until the final rename; then they get
+the ordinary permissions (the umask applies, as for ``open`` and ``mkdir``;
+a replaced file or folder keeps its permission bits).
+
+Output folders follow the rules of `allocatie.io.uitvoermap` (marker file,
+inputs, symlinks, one writer at a time, leftovers of killed runs, signals).
+
 Examples
 --------
 >>> import tempfile
@@ -33,6 +41,17 @@ from typing import Any
 import pandas as pd
 
 from allocatie.errors import InvoerFout
+from allocatie.io.uitvoermap import (
+    controleer_uitvoermap,
+    doelpad,
+    gewone_modus,
+    onderbreekbaar,
+    ruim_oud,
+    ruim_resten,
+    schrijf_merk,
+    uitvoerplek,
+    vergrendel,
+)
 
 __all__ = [
     "atomisch_pad",
@@ -40,6 +59,7 @@ __all__ = [
     "controleer_uitvoerbestand",
     "controleer_uitvoermap",
     "schrijf_csv_atomisch",
+    "uitvoerplek",
 ]
 
 logger = logging.getLogger(__name__)
@@ -50,13 +70,13 @@ _POGINGEN = 100
 def _maak_tijdelijk(doel: Path) -> Path:
     """Create an empty, uniquely named temporary file next to ``doel``.
 
-    The file is created with mode ``0o666`` so the process umask applies, as for
-    any ordinary new file (``tempfile.mkstemp`` would force ``0o600``).
+    The file is readable by its owner only (``0o600``) until it is renamed;
+    `atomisch_pad` then gives it the ordinary mode.
     """
     for _ in range(_POGINGEN):
         kandidaat = doel.with_name(f".{doel.name}.{secrets.token_hex(6)}.tmp")
         try:
-            fd = os.open(kandidaat, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            fd = os.open(kandidaat, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             continue
         os.close(fd)
@@ -67,14 +87,13 @@ def _maak_tijdelijk(doel: Path) -> Path:
 def _maak_tijdelijke_map(doel: Path) -> Path:
     """Create an empty, uniquely named temporary folder next to ``doel``.
 
-    The folder is created with mode ``0o777`` so the process umask applies, as
-    for ``mkdir`` (``tempfile.mkdtemp`` would force ``0o700``, and the folder
-    keeps its mode when it is renamed to ``doel``).
+    The folder is readable by its owner only (``0o700``) while it is written;
+    `atomische_map` gives it the ordinary mode just before the rename.
     """
     for _ in range(_POGINGEN):
         kandidaat = doel.with_name(f".{doel.name}.{secrets.token_hex(6)}.tmp")
         try:
-            os.mkdir(kandidaat, 0o777)
+            os.mkdir(kandidaat, 0o700)
         except FileExistsError:
             continue
         return kandidaat
@@ -146,7 +165,8 @@ def atomisch_pad(pad: str | os.PathLike[str], *, fsync: bool = False) -> Iterato
 
     Notes
     -----
-    If ``pad`` already exists, its permission bits are copied to the new file.
+    The temporary file is ``0o600``; on success it gets the mode of the
+    existing ``pad``, or the ordinary mode of a new file (umask applied).
 
     Examples
     --------
@@ -165,9 +185,9 @@ def atomisch_pad(pad: str | os.PathLike[str], *, fsync: bool = False) -> Iterato
         yield tijdelijk
         if not tijdelijk.exists():
             raise FileNotFoundError(f"het tijdelijke bestand {tijdelijk} is verdwenen")
-        if doel.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tijdelijk, stat.S_IMODE(doel.stat().st_mode))
+        modus = stat.S_IMODE(doel.stat().st_mode) if doel.exists() else None
+        with contextlib.suppress(OSError):
+            os.chmod(tijdelijk, gewone_modus(map_=False) if modus is None else modus)
         if fsync:
             _fsync_bestand(tijdelijk)
         os.replace(tijdelijk, doel)
@@ -225,25 +245,6 @@ def schrijf_csv_atomisch(
     return doel
 
 
-def controleer_uitvoermap(pad: str | os.PathLike[str], *, overschrijf: bool = False) -> Path:
-    """Check, before any work, that `atomische_map` may write the folder ``pad``.
-
-    Raises
-    ------
-    InvoerFout
-        When ``pad`` is a file, or exists, is not empty and ``overschrijf`` is False.
-    """
-    doel = Path(pad)
-    if doel.exists() and not doel.is_dir():
-        raise InvoerFout("uitvoermap is een bestand; kies een map", bestand=doel)
-    if doel.is_dir() and any(doel.iterdir()) and not overschrijf:
-        raise InvoerFout(
-            "uitvoermap bestaat al en is niet leeg; kies een andere map of gebruik --overschrijf",
-            bestand=doel,
-        )
-    return doel
-
-
 def controleer_uitvoerbestand(pad: str | os.PathLike[str]) -> Path:
     """Check, before any work, that `atomisch_pad` may write the file ``pad``.
 
@@ -258,29 +259,47 @@ def controleer_uitvoerbestand(pad: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def atomische_map(pad: str | os.PathLike[str], *, overschrijf: bool = False) -> Iterator[Path]:
+def atomische_map(
+    pad: str | os.PathLike[str],
+    *,
+    overschrijf: bool = False,
+) -> Iterator[Path]:
     """Yield a temporary sibling folder that becomes ``pad`` on success.
 
     Everything written inside the block appears at ``pad`` at once, or not at
-    all: on an exception the temporary folder is removed and an existing
-    ``pad`` is left untouched.
+    all: on an exception (or Ctrl-C, SIGTERM, SIGHUP) the temporary folder is
+    removed and an existing ``pad`` is left untouched.
 
-    The new folder gets the permissions ``mkdir`` would give it (the process
-    umask applies); when it replaces an existing folder, that folder's
-    permission bits are kept.
+    The rules of `allocatie.io.uitvoermap` apply: the folder gets a marker
+    file `MERK` listing every file written (with SHA-256); an existing
+    non-empty ``pad`` is replaced only with ``overschrijf`` and only when
+    allocatie wrote all of it; a symlink is written through to its target; one
+    writer at a time (a lock file next to ``pad``); the leftovers of a killed
+    run are cleaned up first.
+
+    The temporary folder is readable by its owner only while it is written;
+    the final folder gets the permissions ``mkdir`` would give it (the process
+    umask applies), or those of the folder it replaces.
 
     Parameters
     ----------
     pad
         The final folder. Its parent is created if needed.
     overschrijf
-        Replace an existing non-empty ``pad``; without it that is an error, so
-        earlier output is never lost silently.
+        Replace an existing non-empty ``pad`` that allocatie wrote; without
+        it that is an error, so earlier output is never lost silently.
 
     Raises
     ------
     InvoerFout
-        When ``pad`` exists, is not empty and ``overschrijf`` is False, or is a file.
+        When ``pad`` may not be written (see
+        `allocatie.io.uitvoermap.controleer_uitvoermap`) or another run
+        writes there.
+
+    Notes
+    -----
+    To keep a solved result when writing fails, wrap the call in
+    `allocatie.io.herstel.bewaar_bij_fout`.
 
     Examples
     --------
@@ -290,25 +309,36 @@ def atomische_map(pad: str | os.PathLike[str], *, overschrijf: bool = False) -> 
     >>> with atomische_map(doel) as tmp:
     ...     _ = (tmp / "a.txt").write_text("klaar")
     >>> sorted(p.name for p in doel.iterdir())
-    ['a.txt']
+    ['.allocatie-uitvoer.json', 'a.txt']
     """
-    doel = controleer_uitvoermap(pad, overschrijf=overschrijf)
-    doel.parent.mkdir(parents=True, exist_ok=True)
-    tijdelijk = _maak_tijdelijke_map(doel)
-    oud: Path | None = None
+    doel = doelpad(pad)
+    stapel = contextlib.ExitStack()
     try:
-        yield tijdelijk
-        if doel.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tijdelijk, stat.S_IMODE(doel.stat().st_mode))
-            oud = doel.with_name(f".{doel.name}.{os.getpid()}.oud")
-            os.replace(doel, oud)
-        os.replace(tijdelijk, doel)
+        stapel.enter_context(onderbreekbaar())
+        stapel.enter_context(vergrendel(doel))
+        ruim_resten(doel)
+        controleer_uitvoermap(doel, overschrijf=overschrijf)
+        tijdelijk = _maak_tijdelijke_map(doel)
     except BaseException:
-        shutil.rmtree(tijdelijk, ignore_errors=True)
-        if oud is not None and not doel.exists():
-            os.replace(oud, doel)
+        stapel.close()
         raise
-    if oud is not None:
-        shutil.rmtree(oud, ignore_errors=True)
+    oud: Path | None = None
+    with stapel:
+        try:
+            yield tijdelijk
+            schrijf_merk(tijdelijk)
+            bestaat = doel.exists()
+            modus = stat.S_IMODE(doel.stat().st_mode) if bestaat else gewone_modus(map_=True)
+            os.chmod(tijdelijk, modus)
+            if bestaat:
+                oud = doel.with_name(f".{doel.name}.{os.getpid()}.oud")
+                os.replace(doel, oud)
+            os.replace(tijdelijk, doel)
+        except BaseException:
+            shutil.rmtree(tijdelijk, ignore_errors=True)
+            if oud is not None and not doel.exists():
+                os.replace(oud, doel)
+            raise
+        if oud is not None:
+            ruim_oud(oud, doel)
     logger.debug("map atomisch geschreven: %s", doel)

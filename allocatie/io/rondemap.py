@@ -12,8 +12,8 @@ Examples
 >>> doel = Path(tempfile.mkdtemp()) / "ronde"
 >>> pad = schrijf_rondemap(genereer_ronde(4, 10, seed=3), doel, naam="Proef", periode="2025-I")
 >>> sorted(p.name for p in pad.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-['flexlocaties.csv', 'gemeenten.geojson', 'huishoudens.csv', 'ronde.toml',
- 'taakstelling.csv', 'woningaanbod.csv']
+['.allocatie-uitvoer.json', 'flexlocaties.csv', 'gemeenten.geojson', 'huishoudens.csv',
+ 'ronde.toml', 'taakstelling.csv', 'woningaanbod.csv']
 """
 
 from __future__ import annotations
@@ -215,9 +215,10 @@ def schrijf_rondemap(
     solver
         Optional ``[solver]`` section, e.g. ``{"backend": "highs", "tijdslimiet_s": 60}``.
     overschrijf
-        Replace an existing, non-empty round folder (one with a ``ronde.toml``).
-        Without it such a folder is never touched. A non-empty folder without a
-        ``ronde.toml`` is never replaced.
+        Replace an existing, non-empty round folder (one with a ``ronde.toml``)
+        that allocatie wrote, with no file added or changed since (see
+        `allocatie.io.uitvoermap`). Without it such a folder is never touched.
+        A non-empty folder without a ``ronde.toml`` is never replaced.
 
     Returns
     -------
@@ -247,7 +248,9 @@ def schrijf_rondemap(
     _controleer_doel(doel, overschrijf)
     try:
         # Write to a temporary sibling folder that replaces ``doel`` at once.
-        with atomische_map(doel, overschrijf=True) as tijdelijk:
+        # The rules of an output folder apply: only a round folder allocatie wrote (and
+        # nobody changed since) is replaced.
+        with atomische_map(doel, overschrijf=overschrijf) as tijdelijk:
             _schrijf_inhoud(
                 tabellen, tijdelijk, naam=naam, periode=periode, model=model, solver=solver
             )

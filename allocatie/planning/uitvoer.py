@@ -232,7 +232,8 @@ def schrijf_planuitvoer(
     controle
         The Dutch line of `controleer_vergelijking`.
     overschrijf
-        Replace an existing non-empty folder; without it that is an error.
+        Replace an existing non-empty folder that allocatie wrote (see
+        `allocatie.io.uitvoermap`); without it that is an error.
     voortgang
         Receiver of progress events: one phase ``plan:uitvoer``.
 
@@ -240,7 +241,8 @@ def schrijf_planuitvoer(
     ------
     InvoerFout
         When ``map_`` is a file, or exists, is not empty and ``overschrijf`` is
-        False. When any writer fails the folder does not appear.
+        False, or holds files allocatie did not write. When any writer fails the
+        folder does not appear.
     """
     kop = plan_kop(config)
     ruw = {} if config is None else config.ruw
