@@ -33,6 +33,9 @@ class Instellingen:
     # --- work budget (scaled by ``inspanning``) ---
     #: Nodes of a RENS, neighbourhood or feasibility sub-MIP (HiGHS ``mip_max_nodes``).
     knopen_deel: int = 500
+    #: Nodes times free columns of such a sub-MIP (a node costs an LP of its width): a
+    #: sub-MIP of 10,000 free columns gets 100 nodes, one of 1,000 the full 500.
+    knoopwerk: int = 1_000_000
     #: Nodes of the full MIP after reduced-cost fixing (and of a level without LP first).
     knopen_vol: int = 5_000
     #: Feasibility searches in one descent of a min-max level (`minmax_haalbaar`).
@@ -107,5 +110,12 @@ class Instellingen:
 
 
 #: The fields that are work budget (scaled by ``inspanning``).
-WERKVELDEN = ("knopen_deel", "knopen_vol", "zoekstappen", "toetsrondes", "volle_mip_nnz")
+WERKVELDEN = (
+    "knopen_deel",
+    "knoopwerk",
+    "knopen_vol",
+    "zoekstappen",
+    "toetsrondes",
+    "volle_mip_nnz",
+)
 assert set(WERKVELDEN) <= {f.name for f in fields(Instellingen)}

@@ -122,7 +122,15 @@ def minmax_haalbaar(
         kb = np.where(vrij, probleem.kol_boven, probleem.kol_onder)
         kb[mm.y] = np.minimum(kb[mm.y], np.maximum(boven, probleem.kol_onder[mm.y]))
         zoek = replace(probleem, c=np.zeros_like(c), kol_boven=kb, start=None, doel=0.5)
-        uit = los_deel(backend, zoek, opties, tijd, afbreken, knopen=instellingen.knopen_deel)
+        uit = los_deel(
+            backend,
+            zoek,
+            opties,
+            tijd,
+            afbreken,
+            knopen=instellingen.knopen_deel,
+            knoopwerk=instellingen.knoopwerk,
+        )
         log.debug(
             "Haalbaarheid onder %.6g: %s in %.1f s",
             waarde if alleen_strikt else doel,
@@ -302,6 +310,7 @@ def minmax_bewijs(
             opties,
             net.rest(),
             knopen=instellingen.knopen_deel,
+            knoopwerk=instellingen.knoopwerk,
         )
         if uit.x is None and not net.voorbij():
             vrij = ~geheel | (xe > 1e-6)
@@ -313,6 +322,7 @@ def minmax_bewijs(
                 opties,
                 net.rest(),
                 knopen=instellingen.knopen_deel,
+                knoopwerk=instellingen.knoopwerk,
             )
         w = float(c @ uit.x) if uit.x is not None else np.inf
         log.info("Min-max-toets onder %.6g: LP haalbaar (grens %.6g); afgerond %.6g", U, grens, w)

@@ -62,7 +62,9 @@ def samen(
     beside.
     """
     c = buurt.c
-    hoofd = los_deel(backend, buurt, opties, net.rest(), knopen=werk.knopen_deel)
+    hoofd = los_deel(
+        backend, buurt, opties, net.rest(), knopen=werk.knopen_deel, knoopwerk=werk.knoopwerk
+    )
     if naast is None:
         return hoofd, False
     toekomst, stop = naast
@@ -206,6 +208,7 @@ class NiveauZoektocht:
             self.opties,
             self.net.rest(),
             knopen=self.ins.knopen_deel,
+            knoopwerk=self.ins.knoopwerk,
         )
         self.solver = rens.solver
         if rens.x is not None and float(p.c @ rens.x) < self.beste_w:
@@ -386,6 +389,7 @@ class NiveauZoektocht:
             self.net.rest(),
             stop,
             knopen=ins.knopen_deel,
+            knoopwerk=ins.knoopwerk,
         ), stop
 
     def volle_mip(self, xs: np.ndarray, d: np.ndarray) -> BackendUitkomst:
