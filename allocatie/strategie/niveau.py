@@ -278,6 +278,7 @@ class NiveauZoektocht:
         p, ins, mm, typ, kx = self.probleem, self.ins, self.mm, self.typ, self.kolommen_x
         geheel = p.geheel
         k = k_eerst = ins.buurt_k if self.heel or mm is not None else ins.buurt_k_kosten
+        zonder_winst = 0  # widths in a row that found nothing better
         while not self.gesloten() and self.beste is not None and not self.net.voorbij():
             beste = self.beste
             steun = (~geheel if k == k_eerst else ~self.telling) | (xs > 1e-6) | (beste > 0.5)
@@ -308,11 +309,15 @@ class NiveauZoektocht:
             # A proof is cheaper than wider neighbourhoods (province overvulling: 0.06
             # s against 0.5 s for k = 8 to 32, none better).
             self.toets(xs, rc)
-            # Wider only while the last one was searched to the end and paid off, or
-            # while the model is too large for the full MIP.
+            # Wider only while the last one was searched to the end and paid off, or,
+            # on a model too large for the full MIP, once more after one that did not
+            # (family member nf-02, kosten: k = 2 to 32 all ended at the value of k = 1,
+            # about 50 s of 64 for nothing, measured under load).
+            zonder_winst = 0 if verbeterd else zonder_winst + 1
             if (
                 typ is None
                 or (not verbeterd and volle_mip)
+                or zonder_winst >= 2
                 or (drager.status is not Status.OPTIMAAL and not van_naast)
                 or k >= ins.buurt_k_max
             ):
