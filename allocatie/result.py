@@ -89,9 +89,11 @@ class AllocationResult:
     Attributes
     ----------
     status
-        ``OPTIMAAL`` when every level was solved to the gap; ``TIJDSLIMIET``
-        when a level stopped at the limit with a solution; ``GEEN_OPLOSSING``
-        when the first level found none.
+        ``OPTIMAAL`` when every level was solved to the gap; ``WERKBUDGET``
+        when a level used up its work budget with its gap open (reproducible);
+        ``TIJDSLIMIET`` when the time limit cut a level short (not
+        reproducible, see ``reproduceerbaar``); ``GEEN_OPLOSSING`` when the
+        first level found none.
     backend, solver
         Backend name and solver version string.
     niveaus

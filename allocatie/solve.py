@@ -256,7 +256,8 @@ def los_op(
         or len(niveaus) < len(volgorde)
         or any(n.status is not Status.OPTIMAAL for n in niveaus)
     ):
-        status = Status.TIJDSLIMIET
+        # The clock cut in somewhere, or only work budgets ended with a gap open.
+        status = Status.TIJDSLIMIET if not reproduceerbaar else Status.WERKBUDGET
     else:
         status = Status.OPTIMAAL
     plaatsingen, onbediend, per_gemeente, per_optie, doelwaarden = maak_tabellen(inst, model, v)

@@ -26,6 +26,9 @@ class Status(enum.Enum):
 
     OPTIMAAL = "optimaal"
     TIJDSLIMIET = "tijdslimiet"  # stopped at the limit with a feasible solution
+    #: A level (or a round) that used up its work budget (`SolverOpties.inspanning`)
+    #: with its gap still open: a feasible solution, reproducible (no clock involved).
+    WERKBUDGET = "werkbudget_op"
     GEEN_OPLOSSING = "geen_oplossing"  # stopped at the limit without any solution
     ONHAALBAAR = "onhaalbaar"
     FOUT = "fout"
@@ -33,7 +36,7 @@ class Status(enum.Enum):
     @property
     def heeft_oplossing(self) -> bool:
         """True when the outcome carries a feasible solution."""
-        return self in (Status.OPTIMAAL, Status.TIJDSLIMIET)
+        return self in (Status.OPTIMAAL, Status.TIJDSLIMIET, Status.WERKBUDGET)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -137,6 +138,9 @@ def los_niveaus(
                 lp.warm.sluit()
             solver_naam = uit.solver or solver_naam
             klok = net.keren > klok_voor
+            if uit.status is Status.TIJDSLIMIET and not klok:
+                # Stopped by its own work budget, not by the clock: say so.
+                uit = replace(uit, status=Status.WERKBUDGET)
             if not uit.status.heeft_oplossing or uit.x is None:
                 log.warning("Niveau %s: geen oplossing (%s)", naam, uit.bericht)
                 niveaus.append(
