@@ -16,8 +16,8 @@ import pandas as pd
 import pyogrio
 
 from allocatie.errors import InvoerFout
-from allocatie.instance import Periode
 from allocatie.io import kolommen as k
+from allocatie.periode import Periode
 from allocatie.reports.archiefformaat import ARCHIEF_VERSIE, INVOER_CIJFERS, LAGEN, PadLike
 from allocatie.solvers.base import Status
 from allocatie.taakstelling import KOLOMMEN_TAAKSTELLING, lees_vorige
