@@ -20,8 +20,8 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from allocatie.archief.formaat import ARCHIEF_VERSIE, INVOER_CIJFERS, LAGEN
 from allocatie.instance import Instance
-from allocatie.reports.archiefformaat import ARCHIEF_VERSIE, INVOER_CIJFERS, LAGEN
 from allocatie.result import AllocationResult
 from allocatie.spatial.grenzen import RD
 from allocatie.validate import HUISHOUDEN_KOLOMMEN
