@@ -17,6 +17,7 @@ from allocatie.presets import ModelPreset
 from allocatie.solvers.base import SolverOpties
 
 __all__ = [
+    "REGIOSOORTEN",
     "VASTLEGGING_KOLOMMEN",
     "Instance",
     "Periode",
@@ -32,6 +33,15 @@ VASTLEGGING_KOLOMMEN: tuple[str, ...] = (
     "soort",
     "toelichting",
 )
+
+
+#: Region kind (``regiocapaciteit.regio_soort``) -> the column of `Instance.gemeenten`
+#: that holds each gemeente's region of that kind.
+REGIOSOORTEN: dict[str, str] = {
+    "provincie": "provincie_code",
+    "arbeidsmarktregio": "arbeidsmarktregio_code",
+    "coa_regio": "coa_regio",
+}
 
 
 def lege_vastleggingen() -> pd.DataFrame:

@@ -22,6 +22,7 @@ import pytest
 import scipy.sparse as sp
 
 from allocatie.instance import Instance
+from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
 from allocatie.laden import maak_instance
 from allocatie.model.bouw import AllocatieModel
 from allocatie.model.minmax import MinMax
@@ -31,7 +32,6 @@ from allocatie.solve import los_op
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.strategie import deelmip as dm
 from allocatie.synthetic import genereer_ronde
-from allocatie.validate import HUISHOUDEN_KOLOMMEN
 from allocatie.verify import verify
 
 BACKENDS = ("highs", "cbc")

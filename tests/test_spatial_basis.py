@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from allocatie.cli import app
 from allocatie.errors import InvoerFout
 from allocatie.io.lezen import lees_tabel
+from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
 from allocatie.laden import maak_instance
 from allocatie.spatial import (
     COA_REGIO_PER_PROVINCIE,
@@ -32,7 +33,6 @@ from allocatie.spatial import (
     wijs_toe,
 )
 from allocatie.spatial.lidmaatschap import BASIS_KOLOMMEN, schrijf_basistabel
-from allocatie.validate import HUISHOUDEN_KOLOMMEN
 
 NL2024 = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nl2024"
 GPKG = NL2024 / "cbsgebiedsindelingen_2024.gpkg"

@@ -89,7 +89,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from allocatie.instance import Instance
+from allocatie.instance import REGIOSOORTEN, Instance
 from allocatie.model.onhaalbaar import diagnoseer_onhaalbaar
 from allocatie.model.toelaatbaar import (
     Paren,
@@ -100,7 +100,6 @@ from allocatie.model.toelaatbaar import (
     optie_gemeente,
 )
 from allocatie.model.vastlegging import VastAnalyse, analyseer_vastleggingen, geen_vastleggingen
-from allocatie.validate import REGIOSOORTEN
 from allocatie.vorige import NIET_GEPLAATST, OPTIE_VERDWENEN, VorigeUitkomst, vorige_posities
 
 #: Column families of taakstelling swaps (present only when the preset allows them).

@@ -22,9 +22,9 @@ import shapely
 
 from allocatie.archief.formaat import ARCHIEF_VERSIE, INVOER_CIJFERS, LAGEN
 from allocatie.instance import Instance
+from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
 from allocatie.result import AllocationResult
 from allocatie.spatial.grenzen import RD
-from allocatie.validate import HUISHOUDEN_KOLOMMEN
 from allocatie.versie import VERSIE
 
 __all__ = ["archief_lagen"]
