@@ -1,4 +1,4 @@
-# Twee commando's doen alles: `make demo` (voorbeeldronde) en `make test` (lint + tests).
+# Twee commando's doen alles: `make demo` (voorbeeldronde) en `make test` (lint, lagen + tests).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -31,6 +31,7 @@ plan-demo: $(VENV)/.geinstalleerd
 test: $(VENV)/.dev
 	$(BIN)/ruff check allocatie tests benchmarks
 	$(BIN)/mypy allocatie
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 ## bench-smoke: kleine benchmarkronde (ook in CI); bench: volledige suite (met de hand, lang)
@@ -49,4 +50,4 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix allocatie tests benchmarks
 
 clean:
-	rm -rf $(VENV) uitvoer .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) uitvoer .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

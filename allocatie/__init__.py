@@ -23,9 +23,10 @@ from allocatie.result import AllocationResult
 from allocatie.solve import los_op
 from allocatie.solvers.base import SolverOpties, Status
 from allocatie.verify import verify
+from allocatie.versie import VERSIE
 from allocatie.vorige import VorigeUitkomst, lees_vorige_uitkomst
 
-__version__ = "0.1.0"
+__version__ = VERSIE
 
 __all__ = [
     "AllocationResult",

@@ -66,13 +66,6 @@ class ConfiguratieFout(InvoerFout):
     """Invalid round configuration (ronde.toml) or model preset."""
 
 
-class OnhaalbaarFout(AllocatieFout):
-    """The instance is infeasible in a way visible before solving.
-
-    The message carries the numbers (e.g. persons to place versus capacity).
-    """
-
-
 class SolverFout(AllocatieFout):
     """A solver backend failed or is not available."""
 
@@ -152,7 +145,3 @@ class Onderbreking(KeyboardInterrupt):
 
 class AllocatieWaarschuwing(UserWarning):
     """Base class of allocatie's warnings."""
-
-
-class CapaciteitWaarschuwing(AllocatieWaarschuwing):
-    """Visible before solving: not every household can be housed or a need cannot be met."""

@@ -6,21 +6,24 @@ that call it). Its tables are typed and checked; treat them as read-only.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from allocatie.errors import ConfiguratieFout
+from allocatie.periode import Periode
 from allocatie.presets import ModelPreset
 from allocatie.solvers.base import SolverOpties
 
-if TYPE_CHECKING:  # reistijd reads files through allocatie.io, which needs Periode
-    from allocatie.spatial.reistijd import Reistijden
+__all__ = [
+    "REGIOSOORTEN",
+    "VASTLEGGING_KOLOMMEN",
+    "Instance",
+    "Periode",
+    "Reistijden",
+    "lege_vastleggingen",
+]
 
 #: Columns of `Instance.vastleggingen`, in order.
 VASTLEGGING_KOLOMMEN: tuple[str, ...] = (
@@ -32,42 +35,40 @@ VASTLEGGING_KOLOMMEN: tuple[str, ...] = (
 )
 
 
+#: Region kind (``regiocapaciteit.regio_soort``) -> the column of `Instance.gemeenten`
+#: that holds each gemeente's region of that kind.
+REGIOSOORTEN: dict[str, str] = {
+    "provincie": "provincie_code",
+    "arbeidsmarktregio": "arbeidsmarktregio_code",
+    "coa_regio": "coa_regio",
+}
+
+
 def lege_vastleggingen() -> pd.DataFrame:
     """An empty, typed `Instance.vastleggingen` table."""
     return pd.DataFrame({k: pd.Series([], dtype=object) for k in VASTLEGGING_KOLOMMEN})
 
 
-_PERIODE = re.compile(r"^(\d{4})-(I|II)$")
-
-
 @dataclass(frozen=True)
-class Periode:
-    """A half-year period of the taakstelling, e.g. ``2025-I`` (January to June).
+class Reistijden:
+    """Travel times (minutes) of one mode, aligned with the gemeenten and options.
 
-    Examples
-    --------
-    >>> Periode.parse("2025-II").eind
-    datetime.date(2025, 12, 31)
+    Attributes
+    ----------
+    modus
+        ``"auto"`` or ``"ov"``.
+    gemeente_gemeente
+        Shape ``(G, G)``: from gemeente ``i`` to gemeente ``j``.
+    optie_gemeente
+        Shape ``(O, G)``: from option ``o`` to gemeente ``j``.
+    bron
+        ``"schatting"`` or the path of the origin-destination file.
     """
 
-    label: str
-    start: dt.date
-    eind: dt.date
-
-    @classmethod
-    def parse(cls, label: str) -> Periode:
-        """Parse ``JJJJ-I`` or ``JJJJ-II``."""
-        m = _PERIODE.match(label.strip())
-        if not m:
-            raise ConfiguratieFout(
-                "ongeldige periode; verwacht JJJJ-I of JJJJ-II (bijv. 2025-I)",
-                kolom="ronde.periode",
-                waarde=label,
-            )
-        jaar = int(m.group(1))
-        if m.group(2) == "I":
-            return cls(label.strip(), dt.date(jaar, 1, 1), dt.date(jaar, 6, 30))
-        return cls(label.strip(), dt.date(jaar, 7, 1), dt.date(jaar, 12, 31))
+    modus: str
+    gemeente_gemeente: np.ndarray
+    optie_gemeente: np.ndarray
+    bron: str = field(default="schatting")
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from allocatie.instance import Instance
-from allocatie.validate import REGIOSOORTEN
+from allocatie.instance import REGIOSOORTEN, Instance
 
 #: Columns of `AllocationResult.ruilingen`, in order.
 RUILING_KOLOMMEN: tuple[str, ...] = (

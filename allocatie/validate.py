@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from allocatie.errors import InvoerFout
+from allocatie.instance import REGIOSOORTEN as REGIOSOORTEN
 from allocatie.instance import Instance, Periode, lege_vastleggingen
 from allocatie.io import kolommen as k
 from allocatie.io.schema import BESCHERMDE_STAMMEN, controleer_kolommen
@@ -35,11 +36,6 @@ ANKERS = ("werk_gemeente", "studie_gemeente", "familie_gemeente", "zorg_gemeente
 
 #: Name stems of protected attributes (matching: `allocatie.io.schema.beschermd_kenmerk`).
 BESCHERMD: tuple[str, ...] = tuple(BESCHERMDE_STAMMEN)
-REGIOSOORTEN = {
-    "provincie": "provincie_code",
-    "arbeidsmarktregio": "arbeidsmarktregio_code",
-    "coa_regio": "coa_regio",
-}
 
 
 def controleer_tabellen(tabellen: RondeTabellen) -> None:

@@ -23,21 +23,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias, Union
+from typing import Protocol, TypeAlias
 
 import numpy as np
 import pandas as pd
 
+from allocatie.archief.lezen import lees_archief
 from allocatie.errors import InvoerFout
+from allocatie.instance import Instance
 from allocatie.io import kolommen as k
+from allocatie.io.csvcel import csv_terug
 from allocatie.io.lezen import lees_csv
 from allocatie.io.schema import controleer_kolommen
-from allocatie.reports.tekst import csv_terug
 from allocatie.taal import huishoudens
-
-if TYPE_CHECKING:  # the result module imports the model, which imports this module
-    from allocatie.instance import Instance
-    from allocatie.result import AllocationResult
 
 #: Columns of `VorigeUitkomst.plaatsingen`, in order.
 VORIGE_KOLOMMEN: tuple[str, ...] = ("huishouden_id", "aanbod_id", "gemeente_code")
@@ -45,6 +43,22 @@ VORIGE_KOLOMMEN: tuple[str, ...] = ("huishouden_id", "aanbod_id", "gemeente_code
 NIET_GEPLAATST = -1
 #: Position in `vorige_posities` of a household placed at an option no longer in the round.
 OPTIE_VERDWENEN = -2
+
+
+class MetPlaatsingen(Protocol):
+    """What `vorige_uit_resultaat` reads of a result (an `allocatie.result.AllocationResult`).
+
+    A protocol rather than the result class itself: the result imports this
+    module (for `VorigeUitkomst`), so this module does not import the result.
+    """
+
+    @property
+    def plaatsingen(self) -> pd.DataFrame:
+        """One row per placed household: ``huishouden_id``, ``aanbod_id``, ``gemeente_code``."""
+
+    @property
+    def onbediend(self) -> pd.DataFrame:
+        """One row per unplaced household: ``huishouden_id``."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +128,7 @@ def _uit_tabel(
     )
 
 
-def vorige_uit_resultaat(res: AllocationResult) -> VorigeUitkomst:
+def vorige_uit_resultaat(res: MetPlaatsingen) -> VorigeUitkomst:
     """The previous outcome held by a result (its placements and unplaced households)."""
     pl = res.plaatsingen
     return VorigeUitkomst(
@@ -165,8 +179,6 @@ def lees_vorige_uitkomst(pad: str | os.PathLike[str]) -> VorigeUitkomst:
     if not pad.exists():
         raise InvoerFout("vorige uitkomst bestaat niet", bestand=pad)
     if pad.suffix.lower() == ".gpkg":
-        from allocatie.reports.archief import lees_archief  # reports import the model
-
         archief = lees_archief(pad)
         return _uit_tabel(
             _als_tekst(archief.lagen["resultaat_plaatsingen"]),
@@ -188,9 +200,7 @@ def _als_tekst(df: pd.DataFrame) -> pd.DataFrame:
 
 
 #: What `allocatie.solve.los_op` accepts as ``vorige`` (see `als_vorige`).
-VorigeLike: TypeAlias = Union[  # a forward reference needs Union
-    VorigeUitkomst, "AllocationResult", pd.DataFrame, str, "os.PathLike[str]"
-]
+VorigeLike: TypeAlias = VorigeUitkomst | MetPlaatsingen | pd.DataFrame | str | os.PathLike[str]
 
 
 def als_vorige(vorige: VorigeLike | None) -> VorigeUitkomst | None:

@@ -1,4 +1,4 @@
-"""Builders for tiny allocation rounds in tests (a plain module: ``from bouwers import ...``).
+"""Builders for tiny allocation rounds in tests (a helper module, see ``conftest.py``).
 
 Gemeenten are placed on a km grid around an RD origin inside the Netherlands,
 and `ronde` passes an origin-destination table in which **one km on the grid is
@@ -19,13 +19,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from allocatie.instance import Instance
+from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
 from allocatie.laden import maak_instance
+from allocatie.model.bouw import AllocatieModel
+from allocatie.model.minmax import MinMax
 from allocatie.presets import ModelPreset, laad_preset
 from allocatie.result import AllocationResult
 from allocatie.solve import los_op
-from allocatie.validate import HUISHOUDEN_KOLOMMEN
+from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
+from allocatie.strategie import deelmip as dm
+from allocatie.synthetic import genereer_ronde
 from allocatie.verify import verify
 
 BACKENDS = ("highs", "cbc")
@@ -388,3 +394,73 @@ def willekeurige_ronde(
         backend=backend,
         **solver,
     )
+
+
+# -- generated rounds and plain solves (shared by the strategy tests) --------------------
+
+
+def uit_synthetisch(n_gemeenten: int, n_huishoudens: int, seed: int, **solver: object) -> Instance:
+    """A generated round (`genereer_ronde`) as an `Instance` (travel times estimated)."""
+    r = genereer_ronde(n_gemeenten, n_huishoudens, seed=seed)
+    return maak_instance(
+        gemeenten=r.gemeenten,
+        taakstelling=r.taakstelling,
+        huishoudens=r.huishoudens,
+        woningaanbod=r.woningaanbod,
+        flexlocaties=r.flexlocaties,
+        regiocapaciteit=r.regiocapaciteit,
+        **solver,
+    )
+
+
+def haalbaar(model: AllocatieModel, v: np.ndarray, tol: float = 1e-6) -> None:
+    """Every row and column bound of ``model`` holds at ``v``; counts are integral."""
+    r = model.A @ v
+    assert np.all(r >= model.rij_onder - tol)
+    assert np.all(r <= model.rij_boven + tol)
+    assert np.all(v >= model.kol_onder - tol)
+    assert np.all(v <= model.kol_boven + tol)
+    g = model.geheel
+    assert np.allclose(v[g], np.round(v[g]), atol=tol)
+
+
+def los_niveaus(model: AllocatieModel, volgorde: tuple[str, ...]) -> tuple[list[float], np.ndarray]:
+    """Plain lexicographic MIP over ``volgorde`` (HiGHS, to optimality); values and point."""
+    backend = kies_backend("highs")
+    opties = SolverOpties(tijdslimiet_s=60, gap_relatief=0.0)
+    A, onder, boven = model.A, model.rij_onder, model.rij_boven
+    v: np.ndarray | None = None
+    waarden = []
+    x = None
+    for naam in volgorde:
+        c = model.doelen[naam]
+        uit = backend.los_op(dm.niveauprobleem(model, c, A, onder, boven, v), opties, 60)
+        assert uit.status is Status.OPTIMAAL and uit.x is not None
+        x = v = uit.x
+        w = float(c @ x)
+        waarden.append(w)
+        A, onder, boven = dm.houd_vast(A, onder, boven, c, w + 1e-6 * max(1.0, abs(w)))
+    assert x is not None
+    return waarden, x
+
+
+def twee_gemeenten() -> tuple[MipProbleem, MinMax]:
+    """min z: y1 - 4z <= 0, y2 - 4z <= 0, y1 + y2 = 3; y integer in [0, 3]."""
+    A = sp.csr_array(np.array([[-4.0, 1.0, 0.0], [-4.0, 0.0, 1.0], [0.0, 1.0, 1.0]]))
+    p = MipProbleem(
+        c=np.array([1.0, 0.0, 0.0]),
+        A=A,
+        rij_onder=np.array([-np.inf, -np.inf, 3.0]),
+        rij_boven=np.array([0.0, 0.0, 3.0]),
+        kol_onder=np.zeros(3),
+        kol_boven=np.array([np.inf, 3.0, 3.0]),
+        geheel=np.array([False, True, True]),
+    )
+    mm = MinMax(
+        z=0,
+        y=np.array([1, 2]),
+        a=np.zeros(2),
+        b=np.full(2, 4.0),
+        x_rij=np.array([], dtype=np.int64),
+    )
+    return p, mm

@@ -25,21 +25,20 @@ from bouwers import (
     huishouden,
     plaatsing,
     ronde,
+    uit_synthetisch,
     willekeurige_ronde,
     woning,
 )
 from bouwers import flex as flexlocatie
-from test_model import GEVALLEN
+from gevallen import GEVALLEN
 
 from allocatie.instance import Instance
-from allocatie.laden import maak_instance
 from allocatie.model import toelaatbaar
 from allocatie.model.bouw import bouw_model
 from allocatie.model.toelaatbaar import Typen, bouw_paren, bouw_typen
 from allocatie.result import AllocationResult, maak_tabellen
 from allocatie.solve import los_op
 from allocatie.solvers import Status
-from allocatie.synthetic import genereer_ronde
 from allocatie.verify import verify
 
 FORMULERINGEN = ("types", "huishoudens")
@@ -55,20 +54,6 @@ def los_beide(inst: Instance) -> dict[str, AllocationResult]:
         assert res.samenvatting()["formulering"] == f
         uit[f] = res
     return uit
-
-
-def uit_synthetisch(n_gemeenten: int, n_huishoudens: int, seed: int, **solver: object) -> Instance:
-    """A generated round (`genereer_ronde`) as an `Instance` (travel times estimated)."""
-    r = genereer_ronde(n_gemeenten, n_huishoudens, seed=seed)
-    return maak_instance(
-        gemeenten=r.gemeenten,
-        taakstelling=r.taakstelling,
-        huishoudens=r.huishoudens,
-        woningaanbod=r.woningaanbod,
-        flexlocaties=r.flexlocaties,
-        regiocapaciteit=r.regiocapaciteit,
-        **solver,
-    )
 
 
 def controleer_typen(inst: Instance, typen: Typen, *, maximaal: bool = True) -> None:

@@ -29,6 +29,7 @@ import allocatie
 from allocatie.cli import app
 from allocatie.errors import InvoerFout
 from allocatie.instance import Instance
+from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
 from allocatie.laden import laad_ronde
 from allocatie.reports import archief as archief_mod
 from allocatie.reports import archiefformaat, archieflagen, archieflezen
@@ -43,7 +44,6 @@ from allocatie.reports.archief import (
 from allocatie.result import AllocationResult
 from allocatie.solve import los_op
 from allocatie.taakstelling import lees_vorige, pas_overloop_toe
-from allocatie.validate import HUISHOUDEN_KOLOMMEN
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 runner = CliRunner()

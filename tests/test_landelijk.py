@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from test_aggregatie import uit_synthetisch
+from bouwers import uit_synthetisch
 
 from allocatie.model.bouw import bouw_model
 from allocatie.model.start import gretige_start

@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 import pytest
 from bouwers import BACKENDS, gemeente, huishouden, los, plaatsing, ronde, woning
-from test_model import paren
+from gevallen import paren
 
 from allocatie.errors import ConfiguratieFout
 from allocatie.instance import Instance

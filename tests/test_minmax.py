@@ -19,15 +19,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
-from bouwers import willekeurige_ronde
-from test_aggregatie import uit_synthetisch
-from test_strategie import haalbaar, los_niveaus
+from bouwers import haalbaar, los_niveaus, twee_gemeenten, uit_synthetisch, willekeurige_ronde
 
 from allocatie.model.bouw import bouw_model
 from allocatie.model.minmax import MinMax, minmax, normaliseer
 from allocatie.model.start import gretige_start
-from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
+from allocatie.solvers import SolverOpties, Status, kies_backend
 from allocatie.strategie import deelmip as dm
 from allocatie.strategie import minmaxzoek as mz
 from allocatie.strategie import vangnet as vn
@@ -144,30 +141,8 @@ def test_afgeronde_grenzen_snijden_geen_oplossing_af(i: int) -> None:
         haalbaar(replace(model, A=A, rij_onder=onder, rij_boven=boven, kol_boven=kb), v)
 
 
-def _twee_gemeenten() -> tuple[MipProbleem, MinMax]:
-    """min z: y1 - 4z <= 0, y2 - 4z <= 0, y1 + y2 = 3; y integer in [0, 3]."""
-    A = sp.csr_array(np.array([[-4.0, 1.0, 0.0], [-4.0, 0.0, 1.0], [0.0, 1.0, 1.0]]))
-    p = MipProbleem(
-        c=np.array([1.0, 0.0, 0.0]),
-        A=A,
-        rij_onder=np.array([-np.inf, -np.inf, 3.0]),
-        rij_boven=np.array([0.0, 0.0, 3.0]),
-        kol_onder=np.zeros(3),
-        kol_boven=np.array([np.inf, 3.0, 3.0]),
-        geheel=np.array([False, True, True]),
-    )
-    mm = MinMax(
-        z=0,
-        y=np.array([1, 2]),
-        a=np.zeros(2),
-        b=np.full(2, 4.0),
-        x_rij=np.array([], dtype=np.int64),
-    )
-    return p, mm
-
-
 def test_elastisch_nul_precies_als_de_grenzen_passen() -> None:
-    p, mm = _twee_gemeenten()
+    p, mm = twee_gemeenten()
     backend = kies_backend("highs")
     opties = SolverOpties()
     onder_half = backend.los_lp_op(mz.elastisch(p, mm.y, mm.strikt(0.5)), opties, 10)
@@ -177,7 +152,7 @@ def test_elastisch_nul_precies_als_de_grenzen_passen() -> None:
 
 
 def test_minmax_bewijs_sluit_de_gap_die_de_lp_openlaat() -> None:
-    p, mm = _twee_gemeenten()
+    p, mm = twee_gemeenten()
     backend = kies_backend("highs")
     opties = SolverOpties()
     lp = backend.los_lp_op(p, opties, 10)
@@ -202,7 +177,7 @@ def test_minmax_bewijs_sluit_de_gap_die_de_lp_openlaat() -> None:
 
 def test_minmax_bewijs_vindt_een_beter_punt() -> None:
     """From a poor start (3 + 0: 0.75) the test finds 2 + 1 (0.5) and then proves it."""
-    p, mm = _twee_gemeenten()
+    p, mm = twee_gemeenten()
     backend = kies_backend("highs")
     opties = SolverOpties()
     lp = backend.los_lp_op(p, opties, 10)
@@ -276,7 +251,7 @@ def test_warme_lp_gelijk_aan_koude_lp() -> None:
 
 def test_warme_grens_bewijst_op_het_handvoorbeeld() -> None:
     """LP bound 0.375; in whole persons nothing below 0.5, so the bound rises to the optimum 0.5."""
-    p, mm = _twee_gemeenten()
+    p, mm = twee_gemeenten()
     backend = kies_backend("highs")
     lp = backend.los_lp_op(p, SolverOpties(), 10, warm=True)
     assert lp.warm is not None

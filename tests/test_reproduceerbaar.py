@@ -19,7 +19,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from test_aggregatie import uit_synthetisch
+from bouwers import uit_synthetisch
 
 from allocatie import los_op
 from allocatie.result import AllocationResult

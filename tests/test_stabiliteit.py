@@ -26,14 +26,15 @@ import pytest
 from bouwers import (
     BACKENDS,
     gemeente,
+    haalbaar,
     huishouden,
     los,
+    los_niveaus,
     plaatsing,
     ronde,
     willekeurige_ronde,
     woning,
 )
-from test_strategie import haalbaar, los_niveaus
 from typer.testing import CliRunner
 
 from allocatie.cli import app

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from bouwers import assert_niveaus_gelijk, willekeurige_ronde
-from test_aggregatie import uit_synthetisch
+from bouwers import (
+    assert_niveaus_gelijk,
+    haalbaar,
+    los_niveaus,
+    uit_synthetisch,
+    willekeurige_ronde,
+)
 
 from allocatie.instance import Instance
-from allocatie.model.bouw import AllocatieModel, bouw_model, verfijn
+from allocatie.model.bouw import bouw_model, verfijn
 from allocatie.model.start import gretige_start
 from allocatie.solve import los_op
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
@@ -27,37 +32,6 @@ from allocatie.strategie import deelmip as dm
 from allocatie.strategie.lp import lp_met_kolomgeneratie
 
 ZONDER_KOSTEN = ("onbediend", "tekort", "eerlijkheid", "overvulling")
-
-
-def haalbaar(model: AllocatieModel, v: np.ndarray, tol: float = 1e-6) -> None:
-    """Every row and column bound of ``model`` holds at ``v``; counts are integral."""
-    r = model.A @ v
-    assert np.all(r >= model.rij_onder - tol)
-    assert np.all(r <= model.rij_boven + tol)
-    assert np.all(v >= model.kol_onder - tol)
-    assert np.all(v <= model.kol_boven + tol)
-    g = model.geheel
-    assert np.allclose(v[g], np.round(v[g]), atol=tol)
-
-
-def los_niveaus(model: AllocatieModel, volgorde: tuple[str, ...]) -> tuple[list[float], np.ndarray]:
-    """Plain lexicographic MIP over ``volgorde`` (HiGHS, to optimality); values and point."""
-    backend = kies_backend("highs")
-    opties = SolverOpties(tijdslimiet_s=60, gap_relatief=0.0)
-    A, onder, boven = model.A, model.rij_onder, model.rij_boven
-    v: np.ndarray | None = None
-    waarden = []
-    x = None
-    for naam in volgorde:
-        c = model.doelen[naam]
-        uit = backend.los_op(dm.niveauprobleem(model, c, A, onder, boven, v), opties, 60)
-        assert uit.status is Status.OPTIMAAL and uit.x is not None
-        x = v = uit.x
-        w = float(c @ x)
-        waarden.append(w)
-        A, onder, boven = dm.houd_vast(A, onder, boven, c, w + 1e-6 * max(1.0, abs(w)))
-    assert x is not None
-    return waarden, x
 
 
 def rondes() -> list[Instance]:

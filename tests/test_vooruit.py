@@ -22,8 +22,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from test_aggregatie import uit_synthetisch
-from test_minmax import _twee_gemeenten
+from bouwers import twee_gemeenten, uit_synthetisch
 
 from allocatie import los_op
 from allocatie.model.bouw import bouw_model
@@ -179,7 +178,7 @@ def _niveau(waarde: float) -> NiveauUitkomst:
 
 
 def test_bewijzer_bewijst_alleen_een_optimum() -> None:
-    p, mm = _twee_gemeenten()  # LP 0.375; the best whole split 2 + 1 gives 0.5
+    p, mm = twee_gemeenten()  # LP 0.375; the best whole split 2 + 1 gives 0.5
     backend = kies_backend("highs")
     opties = SolverOpties()
     b = mz.Bewijzer(backend, opties, deadline=float("inf"))
@@ -205,7 +204,7 @@ def _haalbaar(
 ) -> BackendUitkomst:
     """`_minmax_haalbaar` on the two-gemeenten example with ``personen``, every column free;
     ``warm``: with the level's warm LP."""
-    p, mm = _twee_gemeenten()
+    p, mm = twee_gemeenten()
     p = replace(
         p,
         rij_onder=np.array([-np.inf, -np.inf, personen]),
@@ -300,7 +299,7 @@ def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
 
 def test_bewijzer_begint_niet_na_de_deadline() -> None:
     """A test that only gets its turn after the deadline does not run (no overrun)."""
-    p, mm = _twee_gemeenten()
+    p, mm = twee_gemeenten()
     b = mz.Bewijzer(kies_backend("highs"), SolverOpties(), deadline=time.perf_counter() - 1)
     try:
         b.start("overvulling", p, mm, 0.5)
@@ -322,7 +321,7 @@ def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> N
     """`samen`: the main sub-MIP that reaches the target wins and stops the job beside;
     otherwise the better point, the main one's on a tie, whatever finishes first (the
     job beside here ends at once or late)."""
-    p, _ = _twee_gemeenten()  # the best whole split 2 + 1 gives 0.5
+    p, _ = twee_gemeenten()  # the best whole split 2 + 1 gives 0.5
     backend, opties = kies_backend("highs"), SolverOpties()
     net = vn.Vangnet(time.perf_counter() + 30)
     werk = Instellingen()

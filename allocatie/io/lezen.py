@@ -23,9 +23,9 @@ import geopandas as gpd
 import pandas as pd
 
 from allocatie.errors import ConfiguratieFout, InvoerFout
-from allocatie.instance import Periode
 from allocatie.io.kolommen import rijnummer
 from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
+from allocatie.periode import Periode
 from allocatie.tabellen import RondeTabellen
 
 GEO_EXTENSIES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".topojson", ".gml"}

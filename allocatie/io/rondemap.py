@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from allocatie.errors import ConfiguratieFout, InvoerFout
-from allocatie.instance import Periode
 from allocatie.io.atomisch import atomische_map
+from allocatie.periode import Periode
 from allocatie.tabellen import RondeTabellen
 
 __all__ = ["schrijf_rondemap"]

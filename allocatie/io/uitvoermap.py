@@ -42,6 +42,7 @@ from pathlib import Path
 
 from allocatie.errors import InvoerFout
 from allocatie.io.slot import leesbare_oorzaak, onderbreekbaar, slotbestand, vergrendel
+from allocatie.versie import VERSIE
 
 __all__ = [
     "MERK",
@@ -150,13 +151,11 @@ def schrijf_merk(map_: Path) -> Path:
     Called on the complete temporary folder, just before it becomes the
     output folder.
     """
-    from allocatie import __version__
-
     bestanden = _inhoud(map_)
     lijst = {
         _relatief(map_, p): _sha256(p) for p in sorted(bestanden) if _relatief(map_, p) != MERK
     }
-    data = {"programma": "allocatie", "versie": __version__, "bestanden": lijst}
+    data = {"programma": "allocatie", "versie": VERSIE, "bestanden": lijst}
     pad = map_ / MERK
     pad.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return pad

@@ -89,7 +89,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from allocatie.instance import Instance
+from allocatie.instance import REGIOSOORTEN, Instance
 from allocatie.model.onhaalbaar import diagnoseer_onhaalbaar
 from allocatie.model.toelaatbaar import (
     Paren,
@@ -100,7 +100,6 @@ from allocatie.model.toelaatbaar import (
     optie_gemeente,
 )
 from allocatie.model.vastlegging import VastAnalyse, analyseer_vastleggingen, geen_vastleggingen
-from allocatie.validate import REGIOSOORTEN
 from allocatie.vorige import NIET_GEPLAATST, OPTIE_VERDWENEN, VorigeUitkomst, vorige_posities
 
 #: Column families of taakstelling swaps (present only when the preset allows them).
@@ -185,23 +184,6 @@ class AllocatieModel:
     def n_kolommen(self) -> int:
         """Number of variables."""
         return int(self.kol_onder.shape[0])
-
-    def kolomnamen(self) -> list[str]:
-        """Names ``[A-Za-z0-9_]`` for LP/MPS export (results never parse them)."""
-        namen = [f"x_{t}_{o}" for t, o in zip(self.typen.t, self.typen.o, strict=True)]
-        for fam in ("onbediend", "tekort", "over", "zmax", "omax", *RUILKOLOMMEN):
-            if fam not in self.kolommen:
-                continue
-            s = self.kolommen[fam]
-            namen += [f"{fam}_{i}" for i in range(s.stop - s.start)]
-        return namen
-
-    def rijnamen(self) -> list[str]:
-        """Row names by family and position within the family."""
-        namen: list[str] = []
-        for fam, s in self.rijen.items():
-            namen += [f"{fam}_{i}" for i in range(s.stop - s.start)]
-        return namen
 
     def startoplossing(self, opgave: np.ndarray) -> np.ndarray:
         """A feasible point: only the fixed locked households placed, every other need short.

@@ -24,7 +24,6 @@ from typing import Any
 
 import pandas as pd
 
-import allocatie
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.planning import tabellen as tb
 from allocatie.planning.uitkomst import BELEIDSTITELS
@@ -42,6 +41,7 @@ from allocatie.reports.htmlopmaak import (
     tabel,
 )
 from allocatie.taal import aantal, nl_getal
+from allocatie.versie import VERSIE
 
 __all__ = [
     "ONDERDELEN",
@@ -390,15 +390,12 @@ def rapport_html(
         controle=controle,
         gevoeligheid=gevoeligheid,
     )
-    voet = (
-        f"<footer>Gemaakt met allocatie {esc(allocatie.__version__)} op "
-        f"{gemaakt:%d-%m-%Y %H:%M}.</footer>"
-    )
+    voet = f"<footer>Gemaakt met allocatie {esc(VERSIE)} op {gemaakt:%d-%m-%Y %H:%M}.</footer>"
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="allocatie {esc(allocatie.__version__)}">'
+        f'<meta name="generator" content="allocatie {esc(VERSIE)}">'
         f"<title>{esc(titel)}</title><style>{lees_bron('rapport.css')}</style></head>"
         f"<body>{kop}<main>{sectie}</main>{voet}"
         f"<script>{lees_bron('rapport.js')}</script></body></html>\n"

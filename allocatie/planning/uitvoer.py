@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import allocatie
 from allocatie.errors import VerificatieFout
 from allocatie.io.atomisch import atomische_map, schrijf_csv_atomisch
 from allocatie.planning import tabellen as tb
@@ -38,6 +37,7 @@ from allocatie.planning.waaier import teken_capaciteit, teken_waaier
 from allocatie.planning.werkboek import schrijf_planwerkboek
 from allocatie.reports.uitvoer import schrijf_json
 from allocatie.taal import aantal
+from allocatie.versie import VERSIE
 from allocatie.voortgang import Voortgang, fase
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def _json_waarde(v: Any) -> Any:
 
 
 def _versies() -> dict[str, str]:
-    uit = {"allocatie": allocatie.__version__, "python": platform.python_version()}
+    uit = {"allocatie": VERSIE, "python": platform.python_version()}
     for pakket in ("numpy", "scipy", "pandas", "highspy", "matplotlib", "openpyxl"):
         try:
             uit[pakket] = metadata.version(pakket)

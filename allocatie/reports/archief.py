@@ -8,10 +8,10 @@ one place only. `allocatie ronde` writes the archive as ``ronde.gpkg`` into its
 output folder (`allocatie.reports.uitvoer.schrijf_uitvoer`).
 
 The code is split along the archive's life: its format (layer names, version:
-`allocatie.reports.archiefformaat`), building the layers
+`allocatie.archief.formaat`), building the layers
 (`allocatie.reports.archieflagen`), writing (this module) and reading with the
-carry-over (`allocatie.reports.archieflezen`). Everything public is importable
-from here.
+carry-over (`allocatie.archief.lezen`, on the input side: a round reads the
+previous round's archive). Everything public is importable from here.
 
 Layers, in the order QGIS lists them (names sort as input, result, round):
 
@@ -62,12 +62,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from allocatie.errors import InvoerFout
-from allocatie.instance import Instance
-from allocatie.io.atomisch import atomisch_pad
-from allocatie.reports.archiefformaat import ARCHIEF_VERSIE, GEOMETRIE, LAGEN, PadLike
-from allocatie.reports.archieflagen import archief_lagen
-from allocatie.reports.archieflezen import (
+from allocatie.archief.formaat import ARCHIEF_VERSIE, GEOMETRIE, LAGEN, PadLike
+from allocatie.archief.lezen import (
     RondeArchief,
     is_geopackage,
     lees_archief,
@@ -75,6 +71,10 @@ from allocatie.reports.archieflezen import (
     volgende_periode,
     vorige_uit_archief,
 )
+from allocatie.errors import InvoerFout
+from allocatie.instance import Instance
+from allocatie.io.atomisch import atomisch_pad
+from allocatie.reports.archieflagen import archief_lagen
 from allocatie.result import AllocationResult
 
 __all__ = [

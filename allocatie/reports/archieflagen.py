@@ -20,11 +20,12 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from allocatie.archief.formaat import ARCHIEF_VERSIE, INVOER_CIJFERS, LAGEN
 from allocatie.instance import Instance
-from allocatie.reports.archiefformaat import ARCHIEF_VERSIE, INVOER_CIJFERS, LAGEN
+from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
 from allocatie.result import AllocationResult
 from allocatie.spatial.grenzen import RD
-from allocatie.validate import HUISHOUDEN_KOLOMMEN
+from allocatie.versie import VERSIE
 
 __all__ = ["archief_lagen"]
 
@@ -181,7 +182,6 @@ def _tijd(t: dt.datetime) -> str:
 def _metadata(
     inst: Instance, res: AllocationResult, gestart: dt.datetime, klaar: dt.datetime
 ) -> pd.DataFrame:
-    import allocatie  # the package's version; imported here, the package imports reports
 
     rijen: list[tuple[str, Any]] = [
         ("archief_versie", ARCHIEF_VERSIE),
@@ -237,7 +237,7 @@ def _metadata(
             (f"invoer.{naam}.sha256", inst.hashes.get(naam)),
         ]
     rijen += [
-        ("software.allocatie", allocatie.__version__),
+        ("software.allocatie", VERSIE),
         ("software.python", platform.python_version()),
         ("software.gdal", pyogrio.__gdal_version_string__),
         ("tijd.gestart", _tijd(gestart)),

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pandas as pd
 
-import allocatie
 from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.reports import overzicht as ov
@@ -48,6 +47,7 @@ from allocatie.reports.htmlverantwoording import (
 from allocatie.reports.kaart import teken_kaart
 from allocatie.reports.tekst import MAX_TITEL, veilige_tekst
 from allocatie.result import AllocationResult
+from allocatie.versie import VERSIE
 
 __all__ = [
     "CSP",
@@ -126,7 +126,7 @@ def rapport_html(
         sectie_solver(res),
     ]
     voet = (
-        f"<footer>Gemaakt met allocatie {esc(allocatie.__version__)} op "
+        f"<footer>Gemaakt met allocatie {esc(VERSIE)} op "
         f"{gemaakt:%d-%m-%Y %H:%M}. Huishoudens staan er alleen met hun pseudoniem en wat "
         "de plaatsing nodig heeft.</footer>"
     )
@@ -134,7 +134,7 @@ def rapport_html(
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="allocatie {esc(allocatie.__version__)}">'
+        f'<meta name="generator" content="allocatie {esc(VERSIE)}">'
         f"<title>{esc(titel)}</title><style>{lees_bron('rapport.css')}</style></head>"
         f"<body>{kop}<main>{''.join(secties)}</main>{voet}"
         f"<script>{lees_bron('rapport.js')}</script></body></html>\n"

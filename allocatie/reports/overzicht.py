@@ -20,11 +20,10 @@ import numpy as np
 import pandas as pd
 
 from allocatie.explain import verklaar, verklaar_gemeenten
-from allocatie.instance import Instance
+from allocatie.instance import REGIOSOORTEN, Instance
 from allocatie.reports.kaartstijl import KLASSEN, vervullingsklasse
 from allocatie.result import AllocationResult
 from allocatie.taal import nl_getal, personen
-from allocatie.validate import REGIOSOORTEN
 
 __all__ = [
     "NIVEAUS",

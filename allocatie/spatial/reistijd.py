@@ -34,19 +34,16 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from allocatie.errors import ConfiguratieFout, InvoerFout
+from allocatie.instance import Instance, Reistijden  # Reistijden lives with the Instance
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import lees_tabel
-
-if TYPE_CHECKING:
-    from allocatie.instance import Instance
 
 __all__ = [
     "MODI",
@@ -269,28 +266,6 @@ def schat_reistijden(
     opp = np.nan if oppervlak_km2 is None else np.asarray(oppervlak_km2, dtype=float)
     intra = np.broadcast_to(intra_reistijd(opp, modus=modus, parameters=parameters), t.shape)
     return np.where(z, intra, t)
-
-
-@dataclass(frozen=True)
-class Reistijden:
-    """Travel times (minutes) of one mode, aligned with the gemeenten and options.
-
-    Attributes
-    ----------
-    modus
-        ``"auto"`` or ``"ov"``.
-    gemeente_gemeente
-        Shape ``(G, G)``: from gemeente ``i`` to gemeente ``j``.
-    optie_gemeente
-        Shape ``(O, G)``: from option ``o`` to gemeente ``j``.
-    bron
-        ``"schatting"`` or the path of the origin-destination file.
-    """
-
-    modus: str
-    gemeente_gemeente: np.ndarray
-    optie_gemeente: np.ndarray
-    bron: str = field(default="schatting")
 
 
 def reistijdmatrix(

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from allocatie.errors import InvoerFout
-from allocatie.instance import Periode
+from allocatie.periode import Periode
 from allocatie.synthetic.aanbod import (
     genereer_flexlocaties,
     genereer_woningaanbod,
