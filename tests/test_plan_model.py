@@ -16,6 +16,7 @@ import pytest
 from distributed import LocalCluster
 from planbouwers import planinstantie
 
+from allocatie.errors import ConfiguratieFout
 from allocatie.planning.benders import los_benders_op
 from allocatie.planning.model import Beperking, Plan, bouw_planmodel
 from allocatie.planning.oplossen import evalueer, los_plan_op
@@ -150,6 +151,14 @@ def test_methode_kiest_op_grootte() -> None:
     groot = planinstantie(0, regios=2, perioden=6, scenarios=400)
     assert kies_methode(groot) == "benders"
     assert kies_methode(groot, "extensief") == "extensief"
+    # A backend without live LP sessions (CBC): auto takes the extensive form, and an
+    # explicit Benders is refused naming the option (it used to run HiGHS anyway).
+    cbc = SolverOpties(backend="cbc")
+    assert kies_methode(groot, "auto", cbc) == "extensief"
+    assert kies_methode(groot, "auto", SolverOpties()) == "benders"
+    with pytest.raises(ConfiguratieFout, match="Benders") as fout:
+        kies_methode(groot, "benders", cbc)
+    assert fout.value.kolom == "solver.backend"
     with pytest.raises(ValueError):
         kies_methode(groot, "simplex")
 

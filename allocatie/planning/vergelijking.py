@@ -22,12 +22,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from allocatie.errors import ConfiguratieFout
 from allocatie.planning.benders import Bendersuitkomst, los_benders_op
 from allocatie.planning.gegevens import Planinstantie, Risico
 from allocatie.planning.model import Beperking, Plan
 from allocatie.planning.oplossen import batches, evalueer_batch, los_plan_op, voeg_samen
 from allocatie.planning.uitkomst import BELEIDSTITELS, Planuitkomst
-from allocatie.solvers import SolverOpties, Status
+from allocatie.solvers import SolverOpties, Status, kies_backend
+from allocatie.solvers.base import LP_SESSIE
 from allocatie.voortgang import Voortgang
 
 #: Policies compared with the stochastic plan by default.
@@ -47,13 +49,31 @@ def tweede_fase_kolommen(inst: Planinstantie) -> int:
     return sc.n * len(inst.regios) * len(inst.perioden) * len(inst.klassen) * per_klasse
 
 
-def kies_methode(inst: Planinstantie, methode: str = "auto") -> str:
-    """``"extensief"`` or ``"benders"``; ``auto`` picks by the size of the extensive form."""
+def kies_methode(
+    inst: Planinstantie, methode: str = "auto", opties: SolverOpties | None = None
+) -> str:
+    """``"extensief"`` or ``"benders"``; ``auto`` picks by the size of the extensive form.
+
+    Benders needs live LPs that gain rows and keep their basis (`LP_SESSIE`); with a
+    backend without them (CBC) ``auto`` takes the extensive form (the outcome says
+    so in its ``methode``) and an explicit ``"benders"`` is refused, instead of
+    running HiGHS whatever the solver option says.
+    """
     if methode not in ("auto", "extensief", "benders"):
         raise ValueError(f"onbekende methode {methode!r}")
+    sessie = opties is None or LP_SESSIE in kies_backend(opties.backend).vermogens
+    if methode == "benders" and not sessie:
+        assert opties is not None
+        raise ConfiguratieFout(
+            "Benders-decompositie heeft een levende LP met warme herstart nodig; die heeft "
+            f"solver {opties.backend} niet. Kies solver highs, of methode extensief",
+            kolom="solver.backend",
+            waarde=opties.backend,
+        )
     if methode != "auto":
         return methode
-    return "extensief" if tweede_fase_kolommen(inst) <= EXTENSIEF_TOT else "benders"
+    groot = tweede_fase_kolommen(inst) > EXTENSIEF_TOT
+    return "benders" if groot and sessie else "extensief"
 
 
 @dataclass(frozen=True)
@@ -83,7 +103,7 @@ class _Oplostaak:
 
 def _los(taak: _Oplostaak) -> Opgelost:
     """Solve one policy's first stage (a sweep task)."""
-    methode = kies_methode(taak.inst, taak.methode)
+    methode = kies_methode(taak.inst, taak.methode, taak.opties)
     if methode == "benders":
         b = los_benders_op(taak.inst, taak.beperking, opties=taak.opties)
         if b.plan is None:
