@@ -13,13 +13,42 @@ a test file (no test file imports another; ``test_huisregels`` checks it):
 
 This folder is put on ``sys.path`` here, so ``from bouwers import ...`` works
 whatever import mode pytest runs in.
+
+Shared fixtures: ``opgelost`` (the example round solved once per test module) and
+``zonder_rekenen`` (``allocatie ronde`` gets that result without solving; the list
+counts the calls), for the tests of output folders and recovery.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 _HIER = str(Path(__file__).resolve().parent)
 if _HIER not in sys.path:
     sys.path.insert(0, _HIER)
+
+
+@pytest.fixture(scope="module")
+def opgelost() -> tuple[Any, Any]:
+    """The example round (data/voorbeeld) and its solved result, once per module."""
+    import allocatie
+
+    inst = allocatie.laad_ronde(Path(_HIER).parent / "data" / "voorbeeld")
+    return inst, allocatie.los_op(inst)
+
+
+@pytest.fixture
+def zonder_rekenen(opgelost: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """``allocatie ronde`` gets the example's result without solving; counts the calls."""
+    geroepen: list[int] = []
+
+    def los_op(inst: Any, **_: Any) -> Any:
+        geroepen.append(1)
+        return opgelost[1]
+
+    monkeypatch.setattr("allocatie.cli.ronde.los_op", los_op)
+    return geroepen

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import allocatie
 import allocatie.io.herstel as herstel
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import EXIT_SCHRIJVEN
@@ -30,27 +29,6 @@ from allocatie.result import AllocationResult
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 PLAN = VOORBEELD.parent / "plan" / "plan.toml"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def opgelost() -> tuple[Instance, AllocationResult]:
-    inst = allocatie.laad_ronde(VOORBEELD)
-    return inst, allocatie.los_op(inst)
-
-
-@pytest.fixture
-def rekenen(
-    opgelost: tuple[Instance, AllocationResult], monkeypatch: pytest.MonkeyPatch
-) -> list[int]:
-    """``allocatie ronde`` gets the example's result without solving; counts the calls."""
-    geroepen: list[int] = []
-
-    def los_op(inst: Instance, **_: Any) -> AllocationResult:
-        geroepen.append(1)
-        return opgelost[1]
-
-    monkeypatch.setattr("allocatie.cli.ronde.los_op", los_op)
-    return geroepen
 
 
 def _kapot(monkeypatch: pytest.MonkeyPatch, module: str, naam: str, fout: Exception) -> None:
@@ -91,7 +69,7 @@ def _schrijf(*args: str) -> Any:
 def test_mislukt_schrijven_na_het_rekenen_bewaart_het_resultaat(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    rekenen: list[int],
+    zonder_rekenen: list[int],
     naam: str,
     fout: Exception,
     tekst: str,
@@ -119,11 +97,11 @@ def test_mislukt_schrijven_na_het_rekenen_bewaart_het_resultaat(
         p.name for p in uit.iterdir()
     }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["uit"]  # recovery folder removed
-    assert rekenen == [1]
+    assert zonder_rekenen == [1]
 
 
 def test_geschreven_uitvoer_uit_herstel_gelijk_aan_gewone_uitvoer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rekenen: list[int]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zonder_rekenen: list[int]
 ) -> None:
     """The tables written from the recovery folder equal those of an undisturbed run."""
     gewoon = tmp_path / "gewoon"
@@ -163,7 +141,7 @@ def test_weigering_pas_bij_het_schrijven_bewaart_het_resultaat(
 
 
 def test_herstelmap_elders_als_naast_de_uitvoer_niet_kan(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rekenen: list[int]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zonder_rekenen: list[int]
 ) -> None:
     """Next to the output folder nothing can be written (disk full): the recovery folder
     goes to the next place (here: a stand-in for the current folder), named in the error."""
@@ -180,7 +158,7 @@ def test_herstelmap_elders_als_naast_de_uitvoer_niet_kan(
 
 
 def test_resultaat_nergens_te_bewaren_zegt_dat_eerlijk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rekenen: list[int]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zonder_rekenen: list[int]
 ) -> None:
     monkeypatch.setattr(herstel, "_plekken", lambda doel: [tmp_path / "x" / "y"])
     _kapot(monkeypatch, "allocatie.reports.uitvoer", "schrijf_json", OSError(errno.ENOSPC, "vol"))

@@ -21,12 +21,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import allocatie
 import allocatie.io.slot as slot
 import allocatie.io.uitvoermap as uitvoermap
 from allocatie.cli import app
 from allocatie.errors import InvoerFout
-from allocatie.instance import Instance
 from allocatie.io.atomisch import atomische_map
 from allocatie.io.uitvoermap import MERK, controleer_uitvoermap, slotbestand, vergrendel
 from allocatie.result import AllocationResult
@@ -46,27 +44,6 @@ def _inhoud(map_: Path) -> dict[str, bytes]:
 
 def _alles(map_: Path) -> list[str]:
     return sorted(p.name for p in map_.iterdir())
-
-
-@pytest.fixture(scope="module")
-def opgelost() -> tuple[Instance, AllocationResult]:
-    inst = allocatie.laad_ronde(VOORBEELD)
-    return inst, allocatie.los_op(inst)
-
-
-@pytest.fixture
-def zonder_rekenen(
-    opgelost: tuple[Instance, AllocationResult], monkeypatch: pytest.MonkeyPatch
-) -> list[int]:
-    """``allocatie ronde`` gets the example's result without solving; counts the calls."""
-    geroepen: list[int] = []
-
-    def los_op(inst: Instance, **_: Any) -> AllocationResult:
-        geroepen.append(1)
-        return opgelost[1]
-
-    monkeypatch.setattr("allocatie.cli.ronde.los_op", los_op)
-    return geroepen
 
 
 @pytest.fixture
