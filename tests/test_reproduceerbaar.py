@@ -147,3 +147,25 @@ def test_inspanning_wordt_gecontroleerd() -> None:
     w = Instellingen.uit(SolverOpties(inspanning=2))
     assert w.knopen_deel == 2 * Instellingen().knopen_deel
     assert Instellingen.uit(SolverOpties(inspanning=1e-6)).zoekstappen == 1
+
+
+def test_werkbudget_op_is_geen_tijdslimiet(ronde: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A level that ends with its gap open because its work budget is used up (not the
+    clock) is `werkbudget_op`, and so is the round; it stays reproducible."""
+    from allocatie.solvers import Status
+    from allocatie.strategie.niveau import NiveauZoektocht
+
+    echt = NiveauZoektocht.los_op
+
+    def gap_open(self: NiveauZoektocht) -> object:
+        uit = echt(self)
+        return replace(uit, status=Status.TIJDSLIMIET)  # as if the budget ran out
+
+    monkeypatch.setattr(NiveauZoektocht, "los_op", gap_open)
+    res = los_op(ronde, replace(ronde.solver, tijdslimiet_s=300))  # type: ignore[attr-defined]
+    assert res.reproduceerbaar
+    # (a min-max level may still be proven optimal afterwards by the background test)
+    statussen = {n.status for n in res.niveaus}
+    assert Status.WERKBUDGET in statussen and statussen <= {Status.WERKBUDGET, Status.OPTIMAAL}
+    assert res.status is Status.WERKBUDGET and res.status.heeft_oplossing
+    assert res.samenvatting()["status"] == "werkbudget_op"
