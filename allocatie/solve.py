@@ -139,6 +139,7 @@ def los_op(
         On an unknown ``formulering``.
     """
     opties = opties or inst.solver
+    instellingen = instellingen or Instellingen.uit(opties)
     t0 = time.perf_counter()
     # The limit covers the whole call: the levels stop early enough to leave time for
     # the tables and the independent check after them (measured: 3,000 households

@@ -15,7 +15,7 @@ and every CP-SAT point is checked against the original (unscaled) rows.
 Optionally (``--ronde``) it compares a start from ``SimpleMinCostFlow`` with
 `allocatie.model.start.gretige_start` on the first level of that round.
 
-    python -m benchmarks.ortools_meting /work/prof/deel --uitvoer ortools.md
+    python -m benchmarks.ortools_meting deelproblemen/ --uitvoer ortools.md
 
 The results are a Markdown table (``--uitvoer``); `docs/ortools.md` holds the
 measurement and the decision it led to. OR-Tools is not a dependency of

@@ -198,9 +198,9 @@ def controleer_eigen_uitvoer(doel: Path) -> None:
         )
     # allocatie never writes a symlink: one in the folder is not its own (and is not followed)
     vreemd = [n for n in namen if n not in lijst or (doel / n).is_symlink()]
-    gewijzigd = [
-        n for n in namen if n not in vreemd and n in lijst and _sha256(doel / n) != lijst[n]
-    ]
+    vreemd_set = set(vreemd)
+    eigen = [n for n in namen if n not in vreemd_set]
+    gewijzigd = [n for n in eigen if _sha256(doel / n) != lijst[n]]
     if vreemd or gewijzigd:
         delen = []
         if vreemd:

@@ -208,7 +208,6 @@ class Vooruitloper:
         c: np.ndarray,
         mm: MinMax | None,
         volgende: str,
-        later: int,
         grens: float,
     ) -> bool:
         """Start the LP of ``volgende`` with the level ``c`` (LP bound ``grens``) held at its
@@ -237,8 +236,8 @@ class Vooruitloper:
         self.lopend = Vooruit(toekomst, afbreken)
         return True
 
-    def neem(self, probleem: MipProbleem, naam: str, later: int) -> LpUitkomst | None:
-        """The LP started for the level ``naam`` (``probleem``, ``later`` levels after it).
+    def neem(self, probleem: MipProbleem, naam: str) -> LpUitkomst | None:
+        """The LP started for the level ``naam`` (``probleem``).
 
         Its bound for ``probleem`` (`Vooruit.uitkomst`); None (solve the LP
         again) when that bound lost more than the gap against the LP's own value

@@ -103,9 +103,9 @@ def los_niveaus(
             na = later + len(volgorde) - i - 1
             klok_voor = net.keren
             probleem = niveauprobleem(model, c, A, onder, boven, v, naam, kb)
-            lp = loper.neem(probleem, naam, na) if loper is not None else None
+            lp = loper.neem(probleem, naam) if loper is not None else None
             na_lp = (
-                partial(loper.start, A, onder, boven, kb, c, mms.get(naam), volgorde[i + 1], na - 1)
+                partial(loper.start, A, onder, boven, kb, c, mms.get(naam), volgorde[i + 1])
                 if loper is not None and i + 1 < len(volgorde)
                 else None
             )

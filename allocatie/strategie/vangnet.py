@@ -105,9 +105,10 @@ class BewaakteSessie:
 class BewaakteBackend:
     """A backend whose every solve reports to the safety net whether the clock cut it.
 
-    Passes the work limit ``knopen`` only to a backend that declares one
-    (`WERKLIMIET`); the others get the time only (their levels are then
-    reproducible only when they finish by themselves, `BackendUitkomst.klok`).
+    The keyword arguments of a solve (``afbreken``, ``knopen``) are passed on as
+    given: `allocatie.strategie.deelmip.los_deel`, through which every sub-MIP
+    goes, passes ``knopen`` only to a backend that declares a work limit
+    (`WERKLIMIET`).
     """
 
     def __init__(self, backend: Backend, net: Vangnet) -> None:
@@ -120,15 +121,8 @@ class BewaakteBackend:
         probleem: MipProbleem,
         opties: SolverOpties,
         tijdslimiet_s: float,
-        afbreken: threading.Event | None = None,
-        *,
-        knopen: int | None = None,
+        **extra: Any,
     ) -> BackendUitkomst:
-        extra: dict[str, Any] = {}
-        if knopen is not None and WERKLIMIET in self.vermogens:
-            extra["knopen"] = knopen
-        if afbreken is not None:
-            extra["afbreken"] = afbreken
         uit: BackendUitkomst = self._b.los_op(probleem, opties, tijdslimiet_s, **extra)
         self._net.noteer(uit.klok)
         return uit
