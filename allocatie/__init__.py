@@ -16,15 +16,15 @@ Examples
 
 from __future__ import annotations
 
-from allocatie.instance import Instance
-from allocatie.laden import laad_ronde, maak_instance
-from allocatie.presets import laad_preset
-from allocatie.result import AllocationResult
-from allocatie.solve import los_op
+from allocatie.invoer.laden import laad_ronde, maak_instance
+from allocatie.invoer.vorige import VorigeUitkomst, lees_vorige_uitkomst
+from allocatie.kern.versie import VERSIE
+from allocatie.resultaat.result import AllocationResult
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
+from allocatie.ronde.presets import laad_preset
 from allocatie.solvers.base import SolverOpties, Status
-from allocatie.verify import verify
-from allocatie.versie import VERSIE
-from allocatie.vorige import VorigeUitkomst, lees_vorige_uitkomst
+from allocatie.strategie.oplossen import los_op
 
 __version__ = VERSIE
 

@@ -14,7 +14,7 @@ this order:
     `allocatie.model.bouw.bouw_model` alone (with ``formulering=`` when it accepts
     it), after the solve: warm, so a repeat build on the same instance.
 ``controleren``
-    `allocatie.verify` (non-strict: violations are counted, not raised).
+    `allocatie.resultaat.verify` (non-strict: violations are counted, not raised).
 
 Right after the solve the child records the SHA-256 hashes of the result's tables
 and level values (`benchmarks.familie.uitkomst_hashes`), ``reproduceerbaar`` when

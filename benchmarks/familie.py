@@ -467,7 +467,7 @@ def overzicht_json(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _nl(x: float, decimalen: int) -> str:
-    from allocatie.taal import nl_getal
+    from allocatie.kern.taal import nl_getal
 
     return nl_getal(x, decimalen)
 

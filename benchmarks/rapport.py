@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from allocatie.taal import nl_getal
+from allocatie.kern.taal import nl_getal
 from benchmarks import familie
 
 VEREISTE_VELDEN = (

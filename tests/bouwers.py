@@ -21,18 +21,18 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from allocatie.instance import Instance
+from allocatie.invoer.laden import maak_instance
 from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
-from allocatie.laden import maak_instance
 from allocatie.model.bouw import AllocatieModel
 from allocatie.model.minmax import MinMax
-from allocatie.presets import ModelPreset, laad_preset
-from allocatie.result import AllocationResult
-from allocatie.solve import los_op
+from allocatie.resultaat.result import AllocationResult
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
+from allocatie.ronde.presets import ModelPreset, laad_preset
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.strategie import deelmip as dm
+from allocatie.strategie.oplossen import los_op
 from allocatie.synthetic import genereer_ronde
-from allocatie.verify import verify
 
 BACKENDS = ("highs", "cbc")
 #: RD origin of the test grid (metres); well inside the plausible RD extent.

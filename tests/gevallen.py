@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from bouwers import flex, gemeente, huishouden, ronde, woning
 
-from allocatie.instance import Instance
 from allocatie.model.toelaatbaar import bouw_paren
+from allocatie.ronde.instance import Instance
 
 
 def paren(inst: Instance) -> set[tuple[str, str]]:

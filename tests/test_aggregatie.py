@@ -32,14 +32,15 @@ from bouwers import (
 from bouwers import flex as flexlocatie
 from gevallen import GEVALLEN
 
-from allocatie.instance import Instance
 from allocatie.model import toelaatbaar
 from allocatie.model.bouw import bouw_model
+from allocatie.model.decodeer import maak_tabellen
 from allocatie.model.toelaatbaar import Typen, bouw_paren, bouw_typen
-from allocatie.result import AllocationResult, maak_tabellen
-from allocatie.solve import los_op
+from allocatie.resultaat.result import AllocationResult
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
 from allocatie.solvers import Status
-from allocatie.verify import verify
+from allocatie.strategie.oplossen import los_op
 
 FORMULERINGEN = ("types", "huishoudens")
 

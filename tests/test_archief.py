@@ -27,10 +27,9 @@ from typer.testing import CliRunner
 
 import allocatie
 from allocatie.cli import app
-from allocatie.errors import InvoerFout
-from allocatie.instance import Instance
+from allocatie.invoer.laden import laad_ronde
 from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
-from allocatie.laden import laad_ronde
+from allocatie.kern.errors import InvoerFout
 from allocatie.reports import archief as archief_mod
 from allocatie.reports import archiefformaat, archieflagen, archieflezen
 from allocatie.reports.archief import (
@@ -41,9 +40,10 @@ from allocatie.reports.archief import (
     volgende_periode,
     vorige_uit_archief,
 )
-from allocatie.result import AllocationResult
-from allocatie.solve import los_op
-from allocatie.taakstelling import lees_vorige, pas_overloop_toe
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
+from allocatie.ronde.taakstelling import lees_vorige, pas_overloop_toe
+from allocatie.strategie.oplossen import los_op
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 runner = CliRunner()

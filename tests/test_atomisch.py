@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 import allocatie.io.atomisch as atomisch
-from allocatie.errors import InvoerFout
 from allocatie.io.atomisch import (
     atomisch_pad,
     atomische_map,
@@ -22,6 +21,7 @@ from allocatie.io.atomisch import (
     schrijf_csv_atomisch,
 )
 from allocatie.io.uitvoermap import MERK
+from allocatie.kern.errors import InvoerFout
 
 
 def _bestanden(map_: Path) -> list[str]:

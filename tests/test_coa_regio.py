@@ -15,11 +15,11 @@ from dataclasses import replace
 import pytest
 from bouwers import BACKENDS, gemeente, huishouden, los, plaatsing, ronde, woning
 
-from allocatie.explain import verklaar
-from allocatie.instance import Instance
 from allocatie.model.toelaatbaar import coa_vrijgesteld, criteriummaskers
 from allocatie.reports.overzicht import parameters
-from allocatie.verify import verify
+from allocatie.resultaat.explain import verklaar
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
 
 
 def met_coa(inst: Instance, *, aan: bool = True, werk: bool = True) -> Instance:

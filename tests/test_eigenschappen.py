@@ -30,10 +30,10 @@ from bouwers import (
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from allocatie.instance import Instance
-from allocatie.solve import los_op
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
 from allocatie.solvers import Status
-from allocatie.verify import verify
+from allocatie.strategie.oplossen import los_op
 
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 INSTELLINGEN = settings(

@@ -1,4 +1,4 @@
-"""Explanations (`allocatie.explain`) on tiny hand-built rounds and the example round.
+"""Explanations (`allocatie.resultaat.explain`) on tiny hand-built rounds and the example round.
 
 All rounds use the test preset ``standaard`` (werk <= 40 min, 1 cost per
 minute of work travel, 2 per person on a flex site) and the test grid (one km
@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from bouwers import flex, gemeente, huishouden, los, ronde, willekeurige_ronde, woning
 
-from allocatie.explain import KOLOMMEN, verklaar, verklaar_gemeenten
-from allocatie.laden import laad_ronde
+from allocatie.invoer.laden import laad_ronde
 from allocatie.model.toelaatbaar import criteriummaskers, toelaatbaar
-from allocatie.solve import los_op
+from allocatie.resultaat.explain import KOLOMMEN, verklaar, verklaar_gemeenten
+from allocatie.strategie.oplossen import los_op
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld" / "ronde.toml"
 

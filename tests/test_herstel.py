@@ -20,11 +20,11 @@ from typer.testing import CliRunner
 import allocatie.io.herstel as herstel
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import EXIT_SCHRIJVEN
-from allocatie.instance import Instance
 from allocatie.io.atomisch import atomische_map
 from allocatie.io.herstel import HERSTEL_INFO, HERSTEL_PKL, lees_herstel
 from allocatie.io.uitvoermap import MERK
-from allocatie.result import AllocationResult
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 PLAN = VOORBEELD.parent / "plan" / "plan.toml"

@@ -31,17 +31,17 @@ import pandas as pd
 import pytest
 
 import allocatie.io.schema as schema_mod
-from allocatie.errors import ConfiguratieFout, InvoerFout
+from allocatie.invoer.laden import laad_ronde
+from allocatie.invoer.vorige import lees_vorige_uitkomst
 from allocatie.io.schema import (
     HUISHOUDEN_KOLOMMEN,
     TABELSCHEMA,
     beschermd_kenmerk,
     controleer_kolommen,
 )
-from allocatie.laden import laad_ronde
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 from allocatie.planning.config import lees_planconfig
 from allocatie.spatial.lidmaatschap import BASIS_KOLOMMEN
-from allocatie.vorige import lees_vorige_uitkomst
 
 PROJECT = Path(__file__).resolve().parents[1]
 VOORBEELD = PROJECT / "data" / "voorbeeld"

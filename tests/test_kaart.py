@@ -23,7 +23,7 @@ import pytest
 from PIL import Image
 
 import allocatie
-from allocatie.errors import InvoerFout
+from allocatie.kern.errors import InvoerFout
 from allocatie.reports import kaart, kaartelementen, kaartstijl
 from allocatie.reports.kaart import (
     BRON_CBS,

@@ -1,4 +1,4 @@
-"""Devices of `allocatie.solve` for national rounds, each against a plain computation.
+"""Devices of `allocatie.strategie.oplossen` for national rounds, each against a plain computation.
 
 - `_doelwaarde`: the largest value whose gap to the bound is within the round's gap.
 - `MipProbleem.doel`: HiGHS stops at the first solution at or below it, and the

@@ -16,9 +16,9 @@ import pytest
 
 import allocatie.io.kolommen as kolommen_mod
 import allocatie.io.lezen as lezen_mod
-from allocatie.errors import InvoerFout
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import lees_csv, lees_tabel
+from allocatie.kern.errors import InvoerFout
 
 
 def _csv(tmp_path: Path, tekst: str, naam: str = "t.csv") -> Path:

@@ -15,17 +15,17 @@ import pytest
 from bouwers import BACKENDS, gemeente, huishouden, los, plaatsing, ronde, woning
 from gevallen import paren
 
-from allocatie.errors import ConfiguratieFout
-from allocatie.instance import Instance
-from allocatie.presets import laad_preset, preset_uit_dict
-from allocatie.verify import verify
+from allocatie.kern.errors import ConfiguratieFout
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
+from allocatie.ronde.presets import laad_preset, preset_uit_dict
 
 
 def _data(**limieten_extra: object) -> dict[str, object]:
     """The standaard preset as a dict, with extra entries in [limieten]."""
     import tomllib
 
-    from allocatie.presets import MODELS_MAP
+    from allocatie.ronde.presets import MODELS_MAP
 
     data = tomllib.loads((MODELS_MAP / "standaard.toml").read_text(encoding="utf-8"))
     data["limieten"] = {**data["limieten"], **limieten_extra}

@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 
 import allocatie
 from allocatie.cli import app
-from allocatie.errors import Onderbreking
 from allocatie.io.atomisch import atomisch_pad, atomische_map
 from allocatie.io.uitvoermap import MERK, ruim_resten, slotbestand
+from allocatie.kern.errors import Onderbreking
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX-signalen en -rechten")
 

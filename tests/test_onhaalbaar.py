@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from bouwers import BACKENDS, gemeente, huishouden, los, plaatsing, ronde, woning
 
-from allocatie.explain import verklaar
-from allocatie.instance import Instance
 from allocatie.model import onhaalbaar as onhaalbaar_mod
 from allocatie.model.bouw import bouw_model
 from allocatie.model.onhaalbaar import ONHAALBAAR_KOLOMMEN, minimaal_conflict
+from allocatie.resultaat.explain import verklaar
+from allocatie.ronde.instance import Instance
 
 #: The conflict of the family of six (criteria in the model's order: size first).
 GEZIN = (

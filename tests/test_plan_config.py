@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import allocatie.planning.config as config_mod
-from allocatie.errors import ConfiguratieFout, InvoerFout
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 from allocatie.planning.config import BELEIDEN, lees_planconfig, varianten
 from allocatie.planning.scenarios import genereer_scenarios, schrijf_scenarios
 

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import allocatie.planning.controle as controle_mod
-from allocatie.errors import ConfiguratieFout, VerificatieFout
+from allocatie.kern.errors import ConfiguratieFout, VerificatieFout
 from allocatie.planning.benders import los_benders_op
 from allocatie.planning.controle import controleer_plan, verifieer_plan
 from allocatie.planning.gegevens import (
@@ -184,7 +184,7 @@ def test_beleid_doorstaat_controle(soort: str) -> None:
 
 def test_evalueer_doorstaat_controle() -> None:
     """The batched evaluation (through the sweep engine, serially) passes the check too."""
-    pytest.importorskip("allocatie.sweep")
+    pytest.importorskip("allocatie.kern.sweep")
     from allocatie.planning.oplossen import evalueer
 
     inst = _instantie()

@@ -16,14 +16,14 @@ import pytest
 from distributed import LocalCluster
 from planbouwers import planinstantie
 
-from allocatie.errors import ConfiguratieFout
+from allocatie.kern.errors import ConfiguratieFout
+from allocatie.kern.sweep import SCHEDULER_VARIABELE
 from allocatie.planning.benders import los_benders_op
 from allocatie.planning.model import Beperking, Plan, bouw_planmodel
 from allocatie.planning.oplossen import evalueer, los_plan_op
 from allocatie.planning.vergelijking import kies_methode, plan_flexcapaciteit
 from allocatie.solvers import SolverOpties, Status
 from allocatie.solvers.highs import HighsSessie
-from allocatie.sweep import SCHEDULER_VARIABELE
 
 EXACT = SolverOpties(tijdslimiet_s=60, gap_relatief=1e-9)
 

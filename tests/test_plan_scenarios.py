@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import allocatie.planning.scenarios as scenarios_mod
-from allocatie.errors import ConfiguratieFout, InvoerFout
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 from allocatie.planning.gegevens import Scenarioset
 from allocatie.planning.scenarios import (
     Basispad,

@@ -27,8 +27,8 @@ import pytest
 from PIL import Image
 from planbouwers import schrijf_klein
 
-from allocatie.errors import InvoerFout, VerificatieFout
 from allocatie.io.uitvoermap import MERK
+from allocatie.kern.errors import InvoerFout, VerificatieFout
 from allocatie.planning import rapport as rapport_mod
 from allocatie.planning import tabellen as tb
 from allocatie.planning.config import Planconfig, lees_planconfig, varianten

@@ -1,4 +1,4 @@
-"""Tests for allocatie.presets: the shipped presets load, and loading is strict."""
+"""Tests for allocatie.ronde.presets: the shipped presets load, and loading is strict."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import allocatie.presets as presets_mod
-from allocatie.errors import ConfiguratieFout
-from allocatie.presets import (
+import allocatie.ronde.presets as presets_mod
+from allocatie.kern.errors import ConfiguratieFout
+from allocatie.ronde.presets import (
     DOELNIVEAUS,
     MODELS_MAP,
     ModelPreset,

@@ -26,11 +26,11 @@ from PIL import Image
 
 import allocatie
 from allocatie.io.uitvoermap import MERK
+from allocatie.kern.taal import nl_getal
 from allocatie.reports import svgkaart
 from allocatie.reports.html import CSP, SECTIES, rapport_html, schrijf_rapport
 from allocatie.reports.kaart import KLASSEN, vervullingsklasse
 from allocatie.reports.uitvoer import schrijf_uitvoer
-from allocatie.taal import nl_getal
 
 REPO = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"

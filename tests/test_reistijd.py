@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from allocatie.errors import ConfiguratieFout, InvoerFout
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 from allocatie.spatial.reistijd import (
     SCHIJF_GEMIDDELDE,
     ModusParameters,

@@ -1,4 +1,4 @@
-"""The determinism contract of `allocatie.solve` (issue: one allocation, whatever the machine).
+"""The determinism contract of `strategie.oplossen` (issue: one allocation, whatever the machine).
 
 - The same round solved with the job beside the main one on a worker thread,
   with deliberately different thread timing (random sleeps in every solve on
@@ -22,7 +22,7 @@ import pytest
 from bouwers import uit_synthetisch
 
 from allocatie import los_op
-from allocatie.result import AllocationResult
+from allocatie.resultaat.result import AllocationResult
 from allocatie.solvers import SolverOpties, kies_backend
 from allocatie.solvers.base import LP_DUALEN, WERKLIMIET
 from allocatie.strategie import Instellingen
@@ -139,7 +139,7 @@ def test_cbc_krijgt_de_eenvoudige_strategie_en_dat_staat_erbij() -> None:
 
 
 def test_inspanning_wordt_gecontroleerd() -> None:
-    from allocatie.errors import ConfiguratieFout
+    from allocatie.kern.errors import ConfiguratieFout
 
     for fout in (0, -1, float("nan"), float("inf"), True, 5000):
         with pytest.raises(ConfiguratieFout, match="inspanning"):

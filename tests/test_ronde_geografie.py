@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import allocatie
-from allocatie.errors import InvoerFout
+from allocatie.kern.errors import InvoerFout
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 

@@ -30,15 +30,15 @@ from bouwers import (
 from openpyxl import load_workbook
 
 from allocatie.cli.ronde import ruilregel
-from allocatie.explain import verklaar_gemeenten
-from allocatie.instance import Instance
 from allocatie.model.bouw import bouw_model
-from allocatie.presets import Ruil, laad_preset, preset_uit_dict
 from allocatie.reports.archieflezen import vorige_uit_archief
 from allocatie.reports.uitvoer import schrijf_uitvoer
-from allocatie.solve import los_op
-from allocatie.taakstelling import pas_overloop_toe
-from allocatie.verify import verify
+from allocatie.resultaat.explain import verklaar_gemeenten
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
+from allocatie.ronde.presets import Ruil, laad_preset, preset_uit_dict
+from allocatie.ronde.taakstelling import pas_overloop_toe
+from allocatie.strategie.oplossen import los_op
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS)
 
@@ -182,13 +182,13 @@ def test_preset_zonder_sectie_is_uit(backend: str) -> None:
     """A preset copied before [ruil] existed still loads, with swaps off."""
     import tomllib
 
-    from allocatie.presets import MODELS_MAP
+    from allocatie.ronde.presets import MODELS_MAP
 
     data = tomllib.loads((MODELS_MAP / "standaard.toml").read_text(encoding="utf-8"))
     del data["ruil"]
     assert preset_uit_dict(data).ruil == Ruil()
     assert laad_preset("ruil").ruil.toegestaan
-    from allocatie.errors import ConfiguratieFout
+    from allocatie.kern.errors import ConfiguratieFout
 
     fout = dict(data, ruil={"toegestaan": False, "buren": 1})
     with pytest.raises(ConfiguratieFout, match="onbekende sleutel"):

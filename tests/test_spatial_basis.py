@@ -19,10 +19,10 @@ from shapely.geometry import MultiPolygon, Polygon, box, mapping
 from typer.testing import CliRunner
 
 from allocatie.cli import app
-from allocatie.errors import InvoerFout
+from allocatie.invoer.laden import maak_instance
 from allocatie.io.lezen import lees_tabel
 from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
-from allocatie.laden import maak_instance
+from allocatie.kern.errors import InvoerFout
 from allocatie.spatial import (
     COA_REGIO_PER_PROVINCIE,
     GeografieWaarschuwing,

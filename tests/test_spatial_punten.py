@@ -12,7 +12,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-from allocatie.errors import InvoerFout
+from allocatie.kern.errors import InvoerFout
 from allocatie.spatial import RD, koppel_aan_gemeenten, lees_grenzen, lees_punten
 
 NL2024 = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nl2024"

@@ -38,14 +38,14 @@ from bouwers import (
 from typer.testing import CliRunner
 
 from allocatie.cli import app
-from allocatie.errors import InvoerFout, VerificatieFout
-from allocatie.instance import Instance
-from allocatie.laden import laad_ronde
+from allocatie.invoer.laden import laad_ronde
+from allocatie.invoer.vorige import VorigeUitkomst, als_vorige, lees_vorige_uitkomst
+from allocatie.kern.errors import InvoerFout, VerificatieFout
 from allocatie.model.bouw import bouw_model, verfijn
-from allocatie.result import AllocationResult
-from allocatie.solve import los_op
-from allocatie.verify import verify
-from allocatie.vorige import VorigeUitkomst, als_vorige, lees_vorige_uitkomst
+from allocatie.resultaat.result import AllocationResult
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
+from allocatie.strategie.oplossen import los_op
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 runner = CliRunner()

@@ -1,4 +1,4 @@
-"""The national-scale devices of `allocatie.solve`: coarse types, greedy start, LP first.
+"""The national-scale devices of `strategie.oplossen`: coarse types, greedy start, LP first.
 
 - The coarse model (types that ignore costs) reaches the same optimum as the
   full model on every level before ``kosten``, and `verfijn` splits its
@@ -22,14 +22,14 @@ from bouwers import (
     willekeurige_ronde,
 )
 
-from allocatie.instance import Instance
 from allocatie.model.bouw import bouw_model, verfijn
 from allocatie.model.start import gretige_start
-from allocatie.solve import los_op
+from allocatie.ronde.instance import Instance
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.strategie import Instellingen
 from allocatie.strategie import deelmip as dm
 from allocatie.strategie.lp import lp_met_kolomgeneratie
+from allocatie.strategie.oplossen import los_op
 
 ZONDER_KOSTEN = ("onbediend", "tekort", "eerlijkheid", "overvulling")
 

@@ -18,10 +18,10 @@ import pytest
 from distributed import LocalCluster
 from sweeptaken import deel, trek, wacht_en_geef
 
-import allocatie.sweep
-from allocatie.errors import AllocatieFout, SweepFout
-from allocatie.sweep import SCHEDULER_VARIABELE, taak_seeds, veeg, veeg_uitkomst
-from allocatie.voortgang import Melding
+import allocatie.kern.sweep
+from allocatie.kern.errors import AllocatieFout, SweepFout
+from allocatie.kern.sweep import SCHEDULER_VARIABELE, taak_seeds, veeg, veeg_uitkomst
+from allocatie.kern.voortgang import Melding
 
 PADEN = ["serieel", "processen", "dask"]
 
@@ -56,7 +56,7 @@ def pad(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(allocatie.sweep).failed == 0
+    assert doctest.testmod(allocatie.kern.sweep).failed == 0
 
 
 def test_resultaten_in_taakvolgorde(pad: tuple[str, dict[str, Any]]) -> None:

@@ -18,13 +18,13 @@ from typer.testing import CliRunner
 import allocatie.io.rondemap as rondemap_mod
 import allocatie.synthetic as synthetic_mod
 from allocatie.cli import app
-from allocatie.errors import ConfiguratieFout, InvoerFout
 from allocatie.io.rondemap import SOLVER_SLEUTELS, schrijf_rondemap
 from allocatie.io.uitvoermap import MERK
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
+from allocatie.ronde.taakstelling import bereken_taakstelling
 from allocatie.synthetic import genereer_ronde, kerncijfers, personencapaciteit
 from allocatie.synthetic.gebied import NL_GRENZEN, buren
 from allocatie.synthetic.taak import INWONERS_NL, genereer_taakstelling
-from allocatie.taakstelling import bereken_taakstelling
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 
@@ -363,7 +363,7 @@ def test_schrijven_en_teruglezen(klein, tmp_path: Path) -> None:
 
 
 def test_geschreven_ronde_laadt(klein, tmp_path: Path) -> None:
-    from allocatie.laden import laad_ronde
+    from allocatie.invoer.laden import laad_ronde
 
     inst = laad_ronde(schrijf_rondemap(klein, tmp_path / "r", naam="Proef", periode="2025-I"))
     assert len(inst.huishoudens) == 150 and len(inst.gemeenten) == 12

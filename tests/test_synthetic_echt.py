@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 
 from allocatie import laad_ronde
 from allocatie.cli import app
-from allocatie.errors import InvoerFout
 from allocatie.io.rondemap import schrijf_rondemap
+from allocatie.kern.errors import InvoerFout
+from allocatie.ronde.taakstelling import bereken_taakstelling
 from allocatie.spatial import GeografieWaarschuwing, bouw_basistabel
 from allocatie.synthetic import genereer_ronde, kerncijfers, lees_basis
 from allocatie.synthetic.echt import (
@@ -30,7 +31,6 @@ from allocatie.synthetic.echt import (
     ZORGSTEDEN,
     gemeenten_uit_basis,
 )
-from allocatie.taakstelling import bereken_taakstelling
 
 NL2024 = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nl2024"
 GPKG = NL2024 / "cbsgebiedsindelingen_2024.gpkg"

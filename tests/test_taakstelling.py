@@ -1,4 +1,4 @@
-"""Tests for allocatie.taakstelling and the `allocatie taakstelling` command."""
+"""Tests for allocatie.ronde.taakstelling and the `allocatie taakstelling` command."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import allocatie.taakstelling as taakstelling_mod
+import allocatie.ronde.taakstelling as taakstelling_mod
 from allocatie.cli import app
-from allocatie.errors import InvoerFout
-from allocatie.taakstelling import (
+from allocatie.kern.errors import InvoerFout
+from allocatie.ronde.taakstelling import (
     KOLOMMEN_TAAKSTELLING,
     bereken_taakstelling,
     gecorrigeerde_taakstelling,

@@ -21,16 +21,16 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from allocatie.errors import InvoerFout
-from allocatie.instance import Instance
+from allocatie.invoer.laden import laad_ronde
 from allocatie.io.atomisch import atomische_map
 from allocatie.io.uitvoermap import MERK
-from allocatie.laden import laad_ronde
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.voortgang import Melding
 from allocatie.reports import uitvoer
 from allocatie.reports.archief import LAGEN, lees_archief
-from allocatie.result import AllocationResult
-from allocatie.solve import los_op
-from allocatie.voortgang import Melding
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
+from allocatie.strategie.oplossen import los_op
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 

@@ -24,10 +24,10 @@ from typer.testing import CliRunner
 import allocatie.io.slot as slot
 import allocatie.io.uitvoermap as uitvoermap
 from allocatie.cli import app
-from allocatie.errors import InvoerFout
 from allocatie.io.atomisch import atomische_map
 from allocatie.io.uitvoermap import MERK, controleer_uitvoermap, slotbestand, vergrendel
-from allocatie.result import AllocationResult
+from allocatie.kern.errors import InvoerFout
+from allocatie.resultaat.result import AllocationResult
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 runner = CliRunner()

@@ -1,7 +1,7 @@
 """Tests for loading and validating a round.
 
 Covers `allocatie.io.lezen` (ronde.toml and tables), `allocatie.io.kolommen` (strict
-column parsers), `allocatie.validate` (the frozen `Instance`) and `allocatie.laden`.
+column parsers), `allocatie.invoer.validate` (the frozen `Instance`) and `allocatie.invoer.laden`.
 
 A fixture writes a tiny valid round folder; each error test rewrites ONE file with ONE
 defect and checks that the raised `InvoerFout` names the file, the spreadsheet row
@@ -27,10 +27,10 @@ from shapely.affinity import translate
 from shapely.geometry import Point, box, mapping
 from shapely.ops import unary_union
 
-from allocatie.errors import ConfiguratieFout, InvoerFout
-from allocatie.instance import Instance
+from allocatie.invoer.laden import laad_ronde, maak_instance
 from allocatie.io.lezen import lees_config, lees_tabel
-from allocatie.laden import laad_ronde, maak_instance
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
+from allocatie.ronde.instance import Instance
 
 # --------------------------------------------------------------------------------------
 # A tiny valid round
@@ -1543,7 +1543,7 @@ def test_geldige_ronde_wijzigt_geen_bestanden(ronde: Ronde) -> None:
 def test_preset_als_pad_relatief_aan_de_rondemap(
     ronde: Ronde, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from allocatie.presets import MODELS_MAP
+    from allocatie.ronde.presets import MODELS_MAP
 
     tekst = (MODELS_MAP / "werk-eerst.toml").read_text(encoding="utf-8")
     (ronde.map / "presets").mkdir()
@@ -1597,7 +1597,7 @@ def test_rondebestand_bestaat_niet(tmp_path: Path) -> None:
 @pytest.mark.parametrize("veld", ["tijdslimiet_s", "gap_relatief"])
 @pytest.mark.parametrize("waarde", [float("nan"), float("inf")])
 def test_solveropties_weigeren_niet_eindige_getallen(veld: str, waarde: float) -> None:
-    from allocatie.errors import ConfiguratieFout
+    from allocatie.kern.errors import ConfiguratieFout
     from allocatie.solvers.base import SolverOpties
 
     with pytest.raises(ConfiguratieFout, match="eindig getal"):

@@ -16,14 +16,14 @@ import pandas as pd
 import pytest
 from bouwers import BACKENDS, flex, gemeente, huishouden, los, plaatsing, ronde, woning
 
-from allocatie.errors import InvoerFout
-from allocatie.explain import verklaar
-from allocatie.instance import Instance
-from allocatie.laden import laad_ronde
+from allocatie.invoer.laden import laad_ronde
+from allocatie.kern.errors import InvoerFout
 from allocatie.model.bouw import bouw_model
 from allocatie.model.toelaatbaar import criteriummaskers
-from allocatie.solve import los_op
-from allocatie.verify import verify
+from allocatie.resultaat.explain import verklaar
+from allocatie.resultaat.verify import verify
+from allocatie.ronde.instance import Instance
+from allocatie.strategie.oplossen import los_op
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 

@@ -20,11 +20,11 @@ import pandas as pd
 import pytest
 from bouwers import BACKENDS, flex, gemeente, huishouden, los, plaatsing, ronde, woning
 
-import allocatie.verify as verify_mod
-from allocatie.errors import VerificatieFout
-from allocatie.instance import Instance
-from allocatie.result import AllocationResult
-from allocatie.verify import Controle, verify
+import allocatie.resultaat.verify as verify_mod
+from allocatie.kern.errors import VerificatieFout
+from allocatie.resultaat.result import AllocationResult
+from allocatie.resultaat.verify import Controle, verify
+from allocatie.ronde.instance import Instance
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS)
 

@@ -24,13 +24,13 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import allocatie
-import allocatie.voortgang
+import allocatie.kern.voortgang
 from allocatie.cli import app
 from allocatie.cli import voortgang as cli_voortgang
 from allocatie.cli.voortgang import TerminalVoortgang, duur_tekst
-from allocatie.laden import laad_ronde
-from allocatie.sweep import veeg
-from allocatie.voortgang import Melding, fase
+from allocatie.invoer.laden import laad_ronde
+from allocatie.kern.sweep import veeg
+from allocatie.kern.voortgang import Melding, fase
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 runner = CliRunner()
@@ -57,7 +57,7 @@ def _fasen(stderr: str) -> list[tuple[int, str]]:
 
 def test_doctests() -> None:
     assert doctest.testmod(cli_voortgang).failed == 0
-    assert doctest.testmod(allocatie.voortgang).failed == 0
+    assert doctest.testmod(allocatie.kern.voortgang).failed == 0
 
 
 # --------------------------------------------------------------------------- allocatie ronde
@@ -340,7 +340,7 @@ def test_stil_houdt_ook_logwaarschuwingen_van_stderr(stil: bool, tmp_path: Path)
         "import allocatie.cli.ronde as r\n"
         "echt = r.los_op\n"
         "def los_op(*a, **k):\n"
-        f"    logging.getLogger('allocatie.solve').warning({bericht!r})\n"
+        f"    logging.getLogger('allocatie.strategie.oplossen').warning({bericht!r})\n"
         "    return echt(*a, **k)\n"
         "r.los_op = los_op\n"
         "from allocatie.cli import app\n"

@@ -1,4 +1,4 @@
-"""Work on the second core in `allocatie.solve`, each device against a plain computation.
+"""Work on the second core in `strategie.oplossen`, each device against a plain computation.
 
 - `_gehele_waarde` / `_verwachte_waarde`: which levels take whole values and
   the value a level is expected to reach from its LP bound.
@@ -26,7 +26,7 @@ from bouwers import twee_gemeenten, uit_synthetisch
 
 from allocatie import los_op
 from allocatie.model.bouw import bouw_model
-from allocatie.result import NiveauUitkomst
+from allocatie.resultaat.result import NiveauUitkomst
 from allocatie.solvers import MipProbleem, SolverOpties, Status, kies_backend
 from allocatie.solvers.base import BackendUitkomst, LpUitkomst
 from allocatie.strategie import Instellingen

@@ -57,8 +57,9 @@ from typer.testing import CliRunner
 import allocatie.reports.tekst as tekst_mod
 from allocatie.cli import app
 from allocatie.cli.voortgang import TerminalVoortgang
-from allocatie.instance import Instance
-from allocatie.laden import laad_ronde
+from allocatie.invoer.laden import laad_ronde
+from allocatie.invoer.vorige import lees_vorige_uitkomst
+from allocatie.kern.voortgang import Melding
 from allocatie.reports import kaart as kaart_mod
 from allocatie.reports.archief import lees_archief
 from allocatie.reports.html import rapport_html
@@ -77,10 +78,9 @@ from allocatie.reports.tekst import (
 )
 from allocatie.reports.uitvoer import schrijf_csv
 from allocatie.reports.werkboek import schrijf_werkboek
-from allocatie.result import AllocationResult
-from allocatie.solve import los_op
-from allocatie.voortgang import Melding
-from allocatie.vorige import lees_vorige_uitkomst
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
+from allocatie.strategie.oplossen import los_op
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 runner = CliRunner()

@@ -24,10 +24,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 import allocatie
-from allocatie.explain import verklaar
+from allocatie.kern.taal import personen
 from allocatie.reports import overzicht, uitvoer, werkboek
 from allocatie.reports.werkboek import BEVROREN, BLADEN, FORMATEN, KOLOMMEN, schrijf_werkboek
-from allocatie.taal import personen
+from allocatie.resultaat.explain import verklaar
 
 REPO = Path(__file__).resolve().parents[1]
 Voorbeeld = tuple[allocatie.Instance, allocatie.AllocationResult]

@@ -2,10 +2,10 @@
 
 `lees_archief` reads an archive written by `allocatie.reports.archief.schrijf_archief`;
 `vorige_uit_archief` turns it into the previous-period table that
-`allocatie.taakstelling.pas_overloop_toe` takes, so the carry-over rule lives in
+`allocatie.ronde.taakstelling.pas_overloop_toe` takes, so the carry-over rule lives in
 one place only; `lees_vorige_periode` accepts an archive or a taakstelling CSV.
 
-The reader is input: `allocatie.vorige` and the taakstelling of the next round
+The reader is input: `allocatie.invoer.vorige` and the taakstelling of the next round
 read an archive. It imports nothing of the result or the reports, so the
 writer (`allocatie.reports.archief`) may import it and not the other way round.
 """
@@ -20,11 +20,11 @@ import pandas as pd
 import pyogrio
 
 from allocatie.archief.formaat import ARCHIEF_VERSIE, INVOER_CIJFERS, LAGEN, PadLike
-from allocatie.errors import InvoerFout
 from allocatie.io import kolommen as k
-from allocatie.periode import Periode
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.periode import Periode
+from allocatie.ronde.taakstelling import KOLOMMEN_TAAKSTELLING, lees_vorige
 from allocatie.solvers.base import Status
-from allocatie.taakstelling import KOLOMMEN_TAAKSTELLING, lees_vorige
 
 __all__ = [
     "RondeArchief",
@@ -146,7 +146,7 @@ def volgende_periode(label: str) -> str:
 def vorige_uit_archief(
     archief: RondeArchief | PadLike, *, periode: str | None = None
 ) -> pd.DataFrame:
-    """The previous-period table of `allocatie.taakstelling.pas_overloop_toe`, from an archive.
+    """The previous-period table of `taakstelling.pas_overloop_toe`, from an archive.
 
     Per gemeente: the archived round's ``taakstelling``, ``achterstand`` and
     ``voorsprong``, and as ``gerealiseerd`` what was realised before the round
@@ -244,7 +244,7 @@ def lees_vorige_periode(pad: PadLike) -> pd.DataFrame:
     """The previous period for `pas_overloop_toe`: a round archive or a taakstelling CSV.
 
     A GeoPackage (by content, or any ``.gpkg`` path) is read with
-    `vorige_uit_archief`, anything else with `allocatie.taakstelling.lees_vorige`.
+    `vorige_uit_archief`, anything else with `allocatie.ronde.taakstelling.lees_vorige`.
     """
     archief = is_geopackage(pad) or Path(pad).suffix.lower() == ".gpkg"
     return vorige_uit_archief(pad) if archief else lees_vorige(pad)

@@ -16,7 +16,9 @@ from rich.table import Table
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import meld_fouten
 from allocatie.cli.voortgang import TerminalVoortgang
-from allocatie.errors import AllocatieWaarschuwing, InvoerFout
+from allocatie.kern.errors import AllocatieWaarschuwing, InvoerFout
+from allocatie.kern.taal import nl_getal
+from allocatie.kern.voortgang import fase
 from allocatie.spatial.grenzen import GrensBron
 from allocatie.spatial.lidmaatschap import (
     DREMPEL_TWIJFEL,
@@ -24,8 +26,6 @@ from allocatie.spatial.lidmaatschap import (
     bouw_basis,
     schrijf_basistabel,
 )
-from allocatie.taal import nl_getal
-from allocatie.voortgang import fase
 
 
 def _procent(aandeel: float, decimalen: int = 1) -> str:

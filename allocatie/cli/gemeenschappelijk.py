@@ -13,8 +13,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from allocatie.errors import AllocatieFout, Onderbreking, SchrijfFout, VerificatieFout
-from allocatie.taal import huishoudens, nl_getal, personen
+from allocatie.kern.errors import AllocatieFout, Onderbreking, SchrijfFout, VerificatieFout
+from allocatie.kern.taal import huishoudens, nl_getal, personen
 
 #: The ``--json PAD|-`` option shared by the commands that write a JSON summary.
 JsonOptie = Annotated[

@@ -13,11 +13,11 @@ from rich.table import Table
 
 from allocatie.cli import app
 from allocatie.cli.voortgang import TerminalVoortgang
-from allocatie.errors import AllocatieFout, InvoerFout
 from allocatie.io.rondemap import schrijf_rondemap
+from allocatie.kern.errors import AllocatieFout, InvoerFout
+from allocatie.kern.taal import aantal
+from allocatie.kern.voortgang import fase
 from allocatie.synthetic import genereer_ronde, kerncijfers, lees_basis
-from allocatie.taal import aantal
-from allocatie.voortgang import fase
 
 _LABELS: tuple[tuple[str, str], ...] = (
     ("gemeenten", "Gemeenten"),

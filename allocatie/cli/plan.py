@@ -34,7 +34,6 @@ from allocatie.cli.gemeenschappelijk import (
     stille_meldingen,
 )
 from allocatie.cli.voortgang import TerminalVoortgang
-from allocatie.errors import ConfiguratieFout
 from allocatie.io.atomisch import controleer_uitvoerbestand
 from allocatie.io.herstel import bewaar_bij_fout
 from allocatie.io.uitvoermap import (
@@ -43,6 +42,9 @@ from allocatie.io.uitvoermap import (
     schat_ruimte,
     uitvoerplek,
 )
+from allocatie.kern.errors import ConfiguratieFout
+from allocatie.kern.taal import aantal
+from allocatie.kern.voortgang import fase
 from allocatie.planning import tabellen as tb
 from allocatie.planning.config import Planconfig, lees_planconfig, varianten
 from allocatie.planning.rapport import UITLEG, euro, scenarios_tekst, solverregel
@@ -56,8 +58,6 @@ from allocatie.planning.uitvoer import (
 )
 from allocatie.planning.vergelijking import Planvergelijking, plan_flexcapaciteit
 from allocatie.reports.uitvoer import json_tekst, schrijf_json
-from allocatie.taal import aantal
-from allocatie.voortgang import fase
 
 #: Solution methods of ``--methode``.
 METHODEN = ("auto", "extensief", "benders")

@@ -27,8 +27,8 @@ from allocatie.cli.gemeenschappelijk import (
     stille_meldingen,
 )
 from allocatie.cli.voortgang import TerminalVoortgang
-from allocatie.explain import verklaar
-from allocatie.instance import Instance
+from allocatie.invoer.laden import laad_ronde
+from allocatie.invoer.vorige import lees_vorige_uitkomst
 from allocatie.io.atomisch import controleer_uitvoerbestand
 from allocatie.io.herstel import bewaar_bij_fout
 from allocatie.io.lezen import lees_config
@@ -38,7 +38,7 @@ from allocatie.io.uitvoermap import (
     schat_ruimte,
     uitvoerplek,
 )
-from allocatie.laden import laad_ronde
+from allocatie.kern.voortgang import fase
 from allocatie.reports.archief import controleer_archiefpad, kopieer_archief
 from allocatie.reports.tekst import console_tekst as _t
 from allocatie.reports.uitvoer import (
@@ -49,10 +49,10 @@ from allocatie.reports.uitvoer import (
     schrijf_uitvoer,
     verklaringen,
 )
-from allocatie.result import AllocationResult
-from allocatie.solve import los_op
-from allocatie.voortgang import fase
-from allocatie.vorige import lees_vorige_uitkomst
+from allocatie.resultaat.explain import verklaar
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
+from allocatie.strategie.oplossen import los_op
 
 #: The example round shipped with the project, run when no round is given.
 VOORBEELD = Path(__file__).resolve().parents[2] / "data" / "voorbeeld" / "ronde.toml"
@@ -91,7 +91,7 @@ def toon_resultaat(
 ) -> None:
     """Print the Dutch summary: per gemeente, totals, solver, levels.
 
-    ``verklaring`` is the per-household explanation (`allocatie.explain.verklaar`),
+    ``verklaring`` is the per-household explanation (`allocatie.resultaat.explain.verklaar`),
     computed here when not given.
     """
     tabel = Table(title=f"{_t(inst.naam)} ({inst.periode.label}) — model '{_t(inst.preset.naam)}'")

@@ -20,15 +20,15 @@ from rich.markup import escape
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import StilOptie, maak_console, meld_fouten
 from allocatie.cli.voortgang import TerminalVoortgang
-from allocatie.errors import AllocatieFout, InvoerFout, SchrijfFout
 from allocatie.io.herstel import HERSTEL_PKL, Herstel, lees_herstel
 from allocatie.io.uitvoermap import leesbare_oorzaak, schat_ruimte, uitvoerplek
-from allocatie.voortgang import Voortgang, fase
+from allocatie.kern.errors import AllocatieFout, InvoerFout, SchrijfFout
+from allocatie.kern.voortgang import Voortgang, fase
 
 
 def _schrijf_ronde(h: Herstel, doel: Path, overschrijf: bool, voortgang: Voortgang | None) -> str:
     from allocatie.reports.uitvoer import schrijf_uitvoer
-    from allocatie.verify import verify
+    from allocatie.resultaat.verify import verify
 
     inst, res = h.inhoud["inst"], h.inhoud["res"]
     with fase(voortgang, "controle", "Onafhankelijke controle"):

@@ -13,17 +13,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from allocatie.cli import app
-from allocatie.errors import InvoerFout
 from allocatie.io.atomisch import schrijf_csv_atomisch
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.taal import nl_getal
 from allocatie.reports.archief import lees_vorige_periode
-from allocatie.taakstelling import (
+from allocatie.ronde.taakstelling import (
     TaakstellingUitkomst,
     bereken_taakstelling,
     gecorrigeerde_taakstelling,
     lees_inwoners,
     pas_overloop_toe,
 )
-from allocatie.taal import nl_getal
 
 _TOP = 5
 

@@ -1,4 +1,4 @@
-"""Show progress events (`allocatie.voortgang.Melding`) in the terminal, on stderr.
+"""Show progress events (`allocatie.kern.voortgang.Melding`) in the terminal, on stderr.
 
 `TerminalVoortgang` is the `Voortgang` receiver of the CLI. On a terminal it
 shows a live spinner per running phase with its elapsed seconds (rich), and
@@ -13,7 +13,7 @@ Examples
 --------
 >>> import io
 >>> from rich.console import Console
->>> from allocatie.voortgang import fase
+>>> from allocatie.kern.voortgang import fase
 >>> uit = io.StringIO()
 >>> with TerminalVoortgang(Console(file=uit, width=100)) as v:
 ...     with fase(v, "bouwen", "Model bouwen") as details:
@@ -33,9 +33,9 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
+from allocatie.kern.taal import nl_getal
+from allocatie.kern.voortgang import Melding
 from allocatie.reports.tekst import veilige_tekst
-from allocatie.taal import nl_getal
-from allocatie.voortgang import Melding
 
 __all__ = ["TerminalVoortgang", "duur_tekst"]
 
@@ -118,7 +118,7 @@ class TerminalVoortgang:
         self._stop()
 
     def __call__(self, melding: Melding) -> None:
-        """Receive one event (the `allocatie.voortgang.Voortgang` protocol)."""
+        """Receive one event (the `allocatie.kern.voortgang.Voortgang` protocol)."""
         if melding.tussenstand:
             self._tussenstand(melding)
             return

@@ -40,7 +40,6 @@ from typing import Any
 
 import pandas as pd
 
-from allocatie.errors import InvoerFout
 from allocatie.io.uitvoermap import (
     controleer_uitvoermap,
     doelpad,
@@ -52,6 +51,7 @@ from allocatie.io.uitvoermap import (
     uitvoerplek,
     vergrendel,
 )
+from allocatie.kern.errors import InvoerFout
 
 __all__ = [
     "atomisch_pad",

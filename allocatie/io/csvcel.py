@@ -3,7 +3,7 @@
 The one change allocatie makes to data it writes: a text cell that a
 spreadsheet would run as a formula gets a leading ``'`` (OWASP's advice
 against CSV injection, `csv_veilig`); `csv_terug` undoes it when allocatie reads
-its own CSV back (`allocatie.vorige`). Both sides use it, so it lives with the
+its own CSV back (`allocatie.invoer.vorige`). Both sides use it, so it lives with the
 readers and writers of files; `allocatie.reports.tekst` hands it on.
 """
 

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from allocatie.errors import AllocatieFout, InvoerFout, SchrijfFout, VerificatieFout
 from allocatie.io.uitvoermap import leesbare_oorzaak
+from allocatie.kern.errors import AllocatieFout, InvoerFout, SchrijfFout, VerificatieFout
 
 __all__ = ["HERSTEL_INFO", "HERSTEL_PKL", "Herstel", "bewaar", "bewaar_bij_fout", "lees_herstel"]
 

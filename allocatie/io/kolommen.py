@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from allocatie.errors import InvoerFout
+from allocatie.kern.errors import InvoerFout
 
 GEMEENTECODE = re.compile(r"^GM[0-9]{4}$")  # use fullmatch: "$" also matches before "\n"
 PROVINCIECODE = re.compile(r"PV[0-9]{2}")  # fullmatch; CBS: PV20 ... PV31

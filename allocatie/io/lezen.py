@@ -3,7 +3,7 @@
 Readers return the tables as the user gave them: CSV cells as strings (so that
 validation sees exactly what is in the file, see `lees_csv`), geodata as
 GeoDataFrames in the file's own CRS. Typing and checking happen in
-`allocatie.io.kolommen` and `allocatie.validate`.
+`allocatie.io.kolommen` and `allocatie.invoer.validate`.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from allocatie.errors import ConfiguratieFout, InvoerFout
 from allocatie.io.kolommen import rijnummer
 from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
-from allocatie.periode import Periode
-from allocatie.tabellen import RondeTabellen
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
+from allocatie.kern.periode import Periode
+from allocatie.kern.tabellen import RondeTabellen
 
 GEO_EXTENSIES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".topojson", ".gml"}
 VERPLICHTE_BESTANDEN = ("gemeenten", "taakstelling", "huishoudens", "woningaanbod")

@@ -27,10 +27,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from allocatie.errors import ConfiguratieFout, InvoerFout
 from allocatie.io.atomisch import atomische_map
-from allocatie.periode import Periode
-from allocatie.tabellen import RondeTabellen
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
+from allocatie.kern.periode import Periode
+from allocatie.kern.tabellen import RondeTabellen
 
 __all__ = ["schrijf_rondemap"]
 

@@ -24,7 +24,7 @@ Examples
 ...                     "flexlocaties", "flexlocaties.csv")
 Traceback (most recent call last):
 ...
-allocatie.errors.InvoerFout: bestand 'flexlocaties.csv', rij 1, kolom 'max_aandeel_vg': \
+allocatie.kern.errors.InvoerFout: bestand 'flexlocaties.csv', rij 1, kolom 'max_aandeel_vg': \
 onbekende kolom `max_aandeel_vg` in flexlocaties.csv; bedoelde u `max_aandeel_vh`? ...
 >>> beschermd_kenmerk("voorkeurNationaliteit"), beschermd_kenmerk("geboorte_land")
 ('nationaliteit', 'geboorteland')
@@ -43,7 +43,7 @@ from typing import Any
 
 import pandas as pd
 
-from allocatie.errors import ConfiguratieFout, InvoerFout
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 
 __all__ = [
     "BESCHERMDE_STAMMEN",
@@ -358,7 +358,7 @@ def weiger_beschermde_kenmerken(df: pd.DataFrame, bron: str) -> None:
     >>> weiger_beschermde_kenmerken(pd.DataFrame(columns=["Nationaliteit"]), "h.csv")
     Traceback (most recent call last):
     ...
-    allocatie.errors.InvoerFout: bestand 'h.csv', rij 1, kolom 'Nationaliteit': ...
+    allocatie.kern.errors.InvoerFout: bestand 'h.csv', rij 1, kolom 'Nationaliteit': ...
     """
     for kolom in df.columns:
         kenmerk = beschermd_kenmerk(kolom)

@@ -5,7 +5,7 @@
   an exclusive create with a check on the pid inside). The lock dies with its
   process, so a killed run never blocks the next one (`vergrendel`).
 * **Signals.** While an output folder is written, SIGTERM and SIGHUP raise
-  `allocatie.errors.Onderbreking` (a `KeyboardInterrupt`), so the same
+  `allocatie.kern.errors.Onderbreking` (a `KeyboardInterrupt`), so the same
   clean-up runs as for Ctrl-C; while a run only holds its folder (solving),
   they remove the lock file and end the process at once (`onderbreekbaar`).
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from allocatie.errors import InvoerFout, Onderbreking
+from allocatie.kern.errors import InvoerFout, Onderbreking
 
 try:  # POSIX
     import fcntl

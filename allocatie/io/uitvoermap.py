@@ -40,9 +40,9 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from allocatie.errors import InvoerFout
 from allocatie.io.slot import leesbare_oorzaak, onderbreekbaar, slotbestand, vergrendel
-from allocatie.versie import VERSIE
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.versie import VERSIE
 
 __all__ = [
     "MERK",

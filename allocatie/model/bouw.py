@@ -43,7 +43,7 @@ Constraints (rows), each a named family:
 cannot avoid with its own supply (``aanbod`` in persons, `aanbod_personen`), so a
 gemeente without homes does not pin the fairness level at 100% for everyone.
 
-Swaps (`allocatie.presets.Ruil`). Bounds: ``ruil_af[g] <= min(opgave[g],
+Swaps (`allocatie.ronde.presets.Ruil`). Bounds: ``ruil_af[g] <= min(opgave[g],
 floor(max_aandeel * taakstelling[g]))`` (the adjusted opgave stays >= 0) and
 ``ruil_bij[g] <= floor(max_ontvangen * taakstelling[g])``; a gemeente without a
 region code or alone in its region gets 0. ``tekort[g]`` then shortfalls the
@@ -70,7 +70,7 @@ over-fulfilment is not a level of its own:
 and ``tekort`` are held (swaps balance per region, so they leave the sum of the
 opgaven unchanged), so the level spreads it instead.
 
-On a re-run (``vorige``, `allocatie.vorige`) there is one more level,
+On a re-run (``vorige``, `allocatie.invoer.vorige`) there is one more level,
 ``stabiliteit``: the households placed in the previous outcome that now leave
 their previous option ``p[t]`` or stay unplaced,
 ``sum_{t placed before} (sum_{o != p[t]} x[t,o] + onbediend[t])``; by the
@@ -89,7 +89,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from allocatie.instance import REGIOSOORTEN, Instance
+from allocatie.invoer.vorige import NIET_GEPLAATST, OPTIE_VERDWENEN, VorigeUitkomst, vorige_posities
 from allocatie.model.onhaalbaar import diagnoseer_onhaalbaar
 from allocatie.model.toelaatbaar import (
     Paren,
@@ -100,7 +100,7 @@ from allocatie.model.toelaatbaar import (
     optie_gemeente,
 )
 from allocatie.model.vastlegging import VastAnalyse, analyseer_vastleggingen, geen_vastleggingen
-from allocatie.vorige import NIET_GEPLAATST, OPTIE_VERDWENEN, VorigeUitkomst, vorige_posities
+from allocatie.ronde.instance import REGIOSOORTEN, Instance
 
 #: Column families of taakstelling swaps (present only when the preset allows them).
 RUILKOLOMMEN: tuple[str, ...] = ("ruil_af", "ruil_bij")
@@ -156,7 +156,7 @@ class AllocatieModel:
         The pre-solve analysis of the locks (fixed households, signals).
     vorige
         On a re-run: per household the position of its previous option
-        (`allocatie.vorige.vorige_posities`: -1 not placed before, -2 option
+        (`allocatie.invoer.vorige.vorige_posities`: -1 not placed before, -2 option
         no longer in the round); None otherwise.
     onhaalbaar
         The households without any admissible option and the criteria that
@@ -293,7 +293,7 @@ def bouw_model(
     paren
         The round's admissible pairs (`bouw_paren`), when already computed.
     vorige
-        The previous outcome of a re-run (`allocatie.vorige`): adds the level
+        The previous outcome of a re-run (`allocatie.invoer.vorige`): adds the level
         ``stabiliteit`` and splits types by previous option.
 
     Raises

@@ -23,10 +23,10 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from allocatie.instance import Instance
+from allocatie.kern.taal import aantal, nl_getal, personen
 from allocatie.model.toelaatbaar import ANKER_CRITERIA, criteriummaskers
 from allocatie.model.vastlegging import vastlegteksten
-from allocatie.taal import aantal, nl_getal, personen
+from allocatie.ronde.instance import Instance
 
 #: Columns of the diagnosis table, in order.
 ONHAALBAAR_KOLOMMEN: tuple[str, ...] = (

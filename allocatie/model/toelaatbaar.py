@@ -12,7 +12,7 @@ the same cost on each of them (on a re-run also the same previous option).
 Every constraint and every objective level of the model treats such households
 identically, so the model can count how many of each type go to each option
 instead of deciding household by household (exact, not a heuristic;
-`allocatie.result.maak_tabellen` hands the counts back out deterministically).
+`allocatie.model.decodeer.maak_tabellen` hands the counts back out deterministically).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from allocatie.instance import Instance
 from allocatie.model.vastlegging import analyseer_vastleggingen, vastleggingmasker
+from allocatie.ronde.instance import Instance
 
 #: Hard criteria based on a gemeente the household is tied to: (column, criterion, limit).
 ANKER_CRITERIA: tuple[tuple[str, str, str], ...] = (
@@ -346,7 +346,7 @@ def bouw_typen(
         of (fine) types, so a coarse solution splits into a fine one
         (`allocatie.model.bouw.verfijn`) with the same value on those levels.
     vorige
-        Per household, on a re-run (`allocatie.vorige`): the option where it
+        Per household, on a re-run (`allocatie.invoer.vorige`): the option where it
         can stay (its previous option, when still admissible), -1 without a
         previous placement, -2 when it cannot stay. Part of the key, fine and
         coarse alike: the ``stabiliteit`` level counts a household that leaves

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from allocatie.instance import Instance
-from allocatie.taal import personen
+from allocatie.kern.taal import personen
+from allocatie.ronde.instance import Instance
 
 #: Dutch description of each hard criterion, for the lock signals.
 CRITERIUMTEKST = {

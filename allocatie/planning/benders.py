@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from allocatie.kern.voortgang import Melding, Voortgang
 from allocatie.planning.gegevens import Planinstantie
 from allocatie.planning.model import Beperking, Plan, Planmodel, bouw_planmodel, waarden
 from allocatie.planning.oplossen import BATCH, batches
 from allocatie.planning.uitkomst import cvar
 from allocatie.solvers import SolverOpties, Status
 from allocatie.solvers.base import relatieve_gap
-from allocatie.voortgang import Melding, Voortgang
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from allocatie.errors import ConfiguratieFout
 from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
+from allocatie.kern.errors import ConfiguratieFout
 from allocatie.planning.gegevens import (
     KLASSEN,
     MAX_PERIODEN,

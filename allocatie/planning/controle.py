@@ -54,10 +54,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from allocatie.errors import VerificatieFout
+from allocatie.kern.errors import VerificatieFout
+from allocatie.kern.taal import nl_getal
 from allocatie.planning.gegevens import Planinstantie
 from allocatie.planning.uitkomst import Planuitkomst
-from allocatie.taal import nl_getal
 
 if TYPE_CHECKING:  # the policy's fields only; nothing of the builder
     from allocatie.planning.model import Beperking

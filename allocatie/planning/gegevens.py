@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from allocatie.errors import ConfiguratieFout
+from allocatie.kern.errors import ConfiguratieFout
 
 #: Default household size classes (persons): singles, 2-3 persons, 4 or more.
 KLASSEN: tuple[str, ...] = ("alleenstaand", "klein", "groot")

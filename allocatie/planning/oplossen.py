@@ -4,7 +4,7 @@
 continuous) with a restriction (`Beperking`); `evalueer` takes a fixed plan
 and solves the second stage of every scenario, in fixed-size batches so the
 result is the same whether the batches run serially, in local processes or on
-a Dask cluster (`allocatie.sweep`).
+a Dask cluster (`allocatie.kern.sweep`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from allocatie.errors import SolverFout
+from allocatie.kern.errors import SolverFout
+from allocatie.kern.voortgang import Voortgang
 from allocatie.planning.gegevens import Planinstantie, Risico
 from allocatie.planning.model import Beperking, Plan, Planmodel, bouw_planmodel, waarden
 from allocatie.planning.uitkomst import Planuitkomst
 from allocatie.solvers import SolverOpties, Status, kies_backend
-from allocatie.voortgang import Voortgang
 
 #: Scenarios per evaluation task: fixed, so results do not depend on the worker count.
 BATCH = 25
@@ -211,7 +211,7 @@ def evalueer(
     voortgang: Voortgang | None = None,
 ) -> Planuitkomst:
     """Every scenario's best recourse under the fixed ``plan`` (batches as sweep tasks)."""
-    from allocatie.sweep import veeg
+    from allocatie.kern.sweep import veeg
 
     opties = opties or SolverOpties()
     taak_opties = opties  # no own thread count: HiGHS keeps one thread pool per process

@@ -25,6 +25,8 @@ from typing import Any
 import pandas as pd
 
 from allocatie.io.atomisch import atomisch_pad
+from allocatie.kern.taal import aantal, nl_getal
+from allocatie.kern.versie import VERSIE
 from allocatie.planning import tabellen as tb
 from allocatie.planning.uitkomst import BELEIDSTITELS
 from allocatie.planning.vergelijking import Planvergelijking
@@ -40,8 +42,6 @@ from allocatie.reports.htmlopmaak import (
     seconden,
     tabel,
 )
-from allocatie.taal import aantal, nl_getal
-from allocatie.versie import VERSIE
 
 __all__ = [
     "ONDERDELEN",

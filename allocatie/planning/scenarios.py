@@ -97,10 +97,10 @@ from typing import NoReturn
 import numpy as np
 import pandas as pd
 
-from allocatie.errors import ConfiguratieFout, InvoerFout
 from allocatie.io.atomisch import schrijf_csv_atomisch
 from allocatie.io.kolommen import onzichtbaar_teken, rijnummer
 from allocatie.io.schema import bedoelde_u, beschermd_kenmerk, is_vrije_kolom
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 from allocatie.planning.gegevens import KLASSEN, Scenarioset
 
 __all__ = [

@@ -23,8 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from allocatie.errors import VerificatieFout
 from allocatie.io.atomisch import atomische_map, schrijf_csv_atomisch
+from allocatie.kern.errors import VerificatieFout
+from allocatie.kern.taal import aantal
+from allocatie.kern.versie import VERSIE
+from allocatie.kern.voortgang import Voortgang, fase
 from allocatie.planning import tabellen as tb
 from allocatie.planning.controle import controleer_plan
 from allocatie.planning.gegevens import Planinstantie
@@ -36,9 +39,6 @@ from allocatie.planning.vergelijking import Planvergelijking
 from allocatie.planning.waaier import teken_capaciteit, teken_waaier
 from allocatie.planning.werkboek import schrijf_planwerkboek
 from allocatie.reports.uitvoer import schrijf_json
-from allocatie.taal import aantal
-from allocatie.versie import VERSIE
-from allocatie.voortgang import Voortgang, fase
 
 if TYPE_CHECKING:
     from allocatie.planning.config import Planconfig

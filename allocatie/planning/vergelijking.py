@@ -1,6 +1,6 @@
 """The stochastic plan beside the policies it must beat, and sensitivity variants.
 
-`plan_flexcapaciteit` runs in two sweeps (`allocatie.sweep.veeg`), so every
+`plan_flexcapaciteit` runs in two sweeps (`allocatie.kern.sweep.veeg`), so every
 independent solve can go to its own worker:
 
 1. *solve*: the stochastic plan, the static plan and the mean-value plan (and
@@ -22,7 +22,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from allocatie.errors import ConfiguratieFout
+from allocatie.kern.errors import ConfiguratieFout
+from allocatie.kern.voortgang import Voortgang
 from allocatie.planning.benders import Bendersuitkomst, los_benders_op
 from allocatie.planning.gegevens import Planinstantie, Risico
 from allocatie.planning.model import Beperking, Plan
@@ -30,7 +31,6 @@ from allocatie.planning.oplossen import batches, evalueer_batch, los_plan_op, vo
 from allocatie.planning.uitkomst import BELEIDSTITELS, Planuitkomst
 from allocatie.solvers import SolverOpties, Status, kies_backend
 from allocatie.solvers.base import LP_SESSIE
-from allocatie.voortgang import Voortgang
 
 #: Policies compared with the stochastic plan by default.
 VERGELIJK: tuple[str, ...] = ("gemiddeld", "statisch", "geen_flex", "perfecte_informatie")
@@ -107,7 +107,7 @@ def _los(taak: _Oplostaak) -> Opgelost:
     if methode == "benders":
         b = los_benders_op(taak.inst, taak.beperking, opties=taak.opties)
         if b.plan is None:
-            from allocatie.errors import SolverFout
+            from allocatie.kern.errors import SolverFout
 
             raise SolverFout(f"geen plan gevonden voor '{taak.sleutel}' binnen de tijdslimiet")
         return Opgelost(
@@ -183,7 +183,7 @@ class Planvergelijking:
     tijd_s
         Wall-clock seconds of the whole comparison.
     workers, pad
-        How the sweeps ran (see `allocatie.sweep`).
+        How the sweeps ran (see `allocatie.kern.sweep`).
     """
 
     instantie: Planinstantie
@@ -253,9 +253,9 @@ def plan_flexcapaciteit(
     methode
         ``"auto"``, ``"extensief"`` or ``"benders"``.
     workers, scheduler
-        Where the sweeps run (`allocatie.sweep.veeg`): 1 = serially here.
+        Where the sweeps run (`allocatie.kern.sweep.veeg`): 1 = serially here.
     """
-    from allocatie.sweep import veeg_uitkomst
+    from allocatie.kern.sweep import veeg_uitkomst
 
     onbekend = [b for b in vergelijk if b not in VERGELIJK]
     if onbekend:

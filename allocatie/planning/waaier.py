@@ -28,10 +28,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from allocatie.io.atomisch import atomisch_pad
+from allocatie.kern.taal import aantal, nl_getal
 from allocatie.planning.tabellen import achterstand_tabel
 from allocatie.planning.uitkomst import BELEIDSTITELS
 from allocatie.planning.vergelijking import Planvergelijking
-from allocatie.taal import aantal, nl_getal
 
 __all__ = ["BELEIDSKLEUREN", "TYPEKLEUREN", "teken_capaciteit", "teken_waaier"]
 

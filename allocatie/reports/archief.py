@@ -3,7 +3,7 @@
 `schrijf_archief` writes everything a round used and decided into one
 GeoPackage (EPSG:28992) that QGIS opens; `lees_archief` reads it back and
 `vorige_uit_archief` turns it into the previous-period table that
-`allocatie.taakstelling.pas_overloop_toe` takes, so the carry-over rule lives in
+`allocatie.ronde.taakstelling.pas_overloop_toe` takes, so the carry-over rule lives in
 one place only. `allocatie ronde` writes the archive as ``ronde.gpkg`` into its
 output folder (`allocatie.reports.uitvoer.schrijf_uitvoer`).
 
@@ -71,11 +71,11 @@ from allocatie.archief.lezen import (
     volgende_periode,
     vorige_uit_archief,
 )
-from allocatie.errors import InvoerFout
-from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad
+from allocatie.kern.errors import InvoerFout
 from allocatie.reports.archieflagen import archief_lagen
-from allocatie.result import AllocationResult
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 
 __all__ = [
     "ARCHIEF_VERSIE",

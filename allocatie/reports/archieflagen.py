@@ -21,11 +21,11 @@ import pyogrio
 import shapely
 
 from allocatie.archief.formaat import ARCHIEF_VERSIE, INVOER_CIJFERS, LAGEN
-from allocatie.instance import Instance
 from allocatie.io.schema import HUISHOUDEN_KOLOMMEN
-from allocatie.result import AllocationResult
+from allocatie.kern.versie import VERSIE
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 from allocatie.spatial.grenzen import RD
-from allocatie.versie import VERSIE
 
 __all__ = ["archief_lagen"]
 

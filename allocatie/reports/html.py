@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad
+from allocatie.kern.versie import VERSIE
 from allocatie.reports import overzicht as ov
 from allocatie.reports.htmlopmaak import SECTIES, esc
 from allocatie.reports.htmlresultaat import (
@@ -46,8 +46,8 @@ from allocatie.reports.htmlverantwoording import (
 )
 from allocatie.reports.kaart import teken_kaart
 from allocatie.reports.tekst import MAX_TITEL, veilige_tekst
-from allocatie.result import AllocationResult
-from allocatie.versie import VERSIE
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 
 __all__ = [
     "CSP",

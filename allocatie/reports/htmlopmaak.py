@@ -1,7 +1,7 @@
 """Building blocks of the HTML report: value formatting, tables and sections.
 
 Every figure of `allocatie.reports.html` is formatted here the Dutch way
-(`allocatie.taal.nl_getal`); numeric table cells carry their raw value in
+(`allocatie.kern.taal.nl_getal`); numeric table cells carry their raw value in
 ``data-w`` so the page's script can sort them and tests can read them.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from allocatie.kern.taal import nl_getal
 from allocatie.reports.tekst import MAX_NAAM, veilige_tekst
-from allocatie.taal import nl_getal
 
 __all__ = [
     "SECTIES",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from allocatie.instance import Instance
+from allocatie.kern.taal import huishoudens, nl_getal, personen
 from allocatie.reports import overzicht as ov
 from allocatie.reports.htmlopmaak import (
     Kolom,
@@ -27,8 +27,8 @@ from allocatie.reports.htmlopmaak import (
 )
 from allocatie.reports.kaartstijl import FLEX_KLEUR, KLASSEN
 from allocatie.reports.svgkaart import kaart_svg
-from allocatie.result import AllocationResult
-from allocatie.taal import huishoudens, nl_getal, personen
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 
 __all__ = ["sectie_flexlocaties", "sectie_gemeenten", "sectie_kaart", "sectie_samenvatting"]
 

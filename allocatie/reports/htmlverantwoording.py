@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from allocatie.instance import Instance
+from allocatie.kern.taal import nl_getal
 from allocatie.reports import overzicht as ov
 from allocatie.reports.htmlopmaak import (
     Kolom,
@@ -28,8 +28,8 @@ from allocatie.reports.htmlopmaak import (
     tabel,
 )
 from allocatie.reports.svgkaart import staafdiagram_svg
-from allocatie.result import AllocationResult
-from allocatie.taal import nl_getal
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 
 __all__ = [
     "KLEUR_DOOR_AANBOD",
@@ -163,7 +163,7 @@ def sectie_verklaring(
 ) -> str:
     """Why gemeenten keep a shortfall, why households stay unplaced, all households.
 
-    On a re-run (``verschuivingen``, `allocatie.verschuiving`) also what moved
+    On a re-run (``verschuivingen``, `allocatie.resultaat.verschuiving`) also what moved
     against the previous outcome and why.
     """
     vg = verklaring["verklaring_gemeenten"]

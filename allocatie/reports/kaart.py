@@ -37,6 +37,7 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 
 from allocatie.io.atomisch import atomisch_pad
+from allocatie.kern.taal import nl_getal, personen
 from allocatie.reports.kaartelementen import (
     plaats_labels,
     teken_legenda,
@@ -54,11 +55,10 @@ from allocatie.reports.kaartstijl import (
     vervullingsklasse,
 )
 from allocatie.reports.tekst import MAX_LABEL, MAX_TITEL, mpl_tekst
-from allocatie.taal import nl_getal, personen
 
 if TYPE_CHECKING:
-    from allocatie.instance import Instance
-    from allocatie.result import AllocationResult
+    from allocatie.resultaat.result import AllocationResult
+    from allocatie.ronde.instance import Instance
 
 __all__ = [
     "BRON_CBS",

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from allocatie.explain import verklaar, verklaar_gemeenten
-from allocatie.instance import REGIOSOORTEN, Instance
+from allocatie.kern.taal import nl_getal, personen
 from allocatie.reports.kaartstijl import KLASSEN, vervullingsklasse
-from allocatie.result import AllocationResult
-from allocatie.taal import nl_getal, personen
+from allocatie.resultaat.explain import verklaar, verklaar_gemeenten
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import REGIOSOORTEN, Instance
 
 __all__ = [
     "NIVEAUS",

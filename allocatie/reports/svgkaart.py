@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from allocatie.kern.taal import huishoudens, nl_getal, personen
 from allocatie.reports.kaartstijl import FLEX_KLEUR, GEEN_OPGAVE, KLASSEN, MAX_ALLE_LABELS
 from allocatie.reports.tekst import MAX_LABEL, MAX_NAAM, veilige_tekst
-from allocatie.taal import huishoudens, nl_getal, personen
 
 __all__ = ["BREEDTE", "kaart_svg", "staafdiagram_svg"]
 

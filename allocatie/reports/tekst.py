@@ -19,7 +19,7 @@ The display form is for display only: the data files (CSV, the round archive)
 keep the original values. The one change to data is `csv_veilig`: a text cell
 that a spreadsheet would run as a formula gets a leading ``'`` (OWASP's advice
 against CSV injection); `csv_terug` undoes it when allocatie reads its own
-CSV back (`allocatie.vorige`). That pair lives in `allocatie.io.csvcel` (the
+CSV back (`allocatie.invoer.vorige`). That pair lives in `allocatie.io.csvcel` (the
 input side reads it) and is importable from here.
 """
 
@@ -30,7 +30,7 @@ import unicodedata
 
 from rich.markup import escape as _rich_escape
 
-# The CSV pair is data, read back on the input side (`allocatie.vorige`): it lives in
+# The CSV pair is data, read back on the input side (`allocatie.invoer.vorige`): it lives in
 # `allocatie.io.csvcel` and is handed on from here for the writers.
 from allocatie.io.csvcel import csv_terug, csv_veilig, csv_waarde, csv_waarde_terug
 

@@ -14,17 +14,17 @@ from typing import Any
 
 import pandas as pd
 
-from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad, atomische_map
+from allocatie.kern.taal import aantal
+from allocatie.kern.voortgang import Voortgang, fase
 from allocatie.reports.archief import schrijf_archief
 from allocatie.reports.html import schrijf_rapport
 from allocatie.reports.kaart import teken_kaart
 from allocatie.reports.overzicht import niveaus_tabel, verklaringen
 from allocatie.reports.tekst import csv_veilig
 from allocatie.reports.werkboek import schrijf_werkboek
-from allocatie.result import AllocationResult
-from allocatie.taal import aantal
-from allocatie.voortgang import Voortgang, fase
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 
 __all__ = [
     "ARCHIEF",
@@ -76,7 +76,7 @@ def schrijf_csv(df: pd.DataFrame, pad: Path) -> None:
     A text cell that a spreadsheet would run as a formula (beginning with
     ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading
     ``'`` (`allocatie.reports.tekst.csv_veilig`); numbers, and plain numbers
-    written as text, stay as they are. `allocatie.vorige` takes the ``'`` off
+    written as text, stay as they are. `allocatie.invoer.vorige` takes the ``'`` off
     again when it reads ``plaatsingen.csv`` back.
     """
     csv_veilig(df).to_csv(pad, index=False, encoding="utf-8", lineterminator="\n")
@@ -99,7 +99,7 @@ def schrijf_uitvoer(
     ``onhaalbaar.csv`` the conflicting criteria of households without any
     option, on a re-run ``verschuivingen.csv``: what moved and why, and with
     taakstelling swaps ``ruilingen.csv``: who hands how many to whom), the
-    explanations (`allocatie.explain`: ``verklaring.csv``,
+    explanations (`allocatie.resultaat.explain`: ``verklaring.csv``,
     ``verklaring_gemeenten.csv``),
     ``niveaus.csv``, the workbook ``allocatie.xlsx``, ``samenvatting.json``,
     the map ``kaart.png``, the HTML report ``rapport.html`` (with the map
@@ -122,7 +122,7 @@ def schrijf_uitvoer(
         when already computed; computed here otherwise (for a national round
         that takes a while: compute them once when you also show them).
     voortgang
-        Receiver of progress events (`allocatie.voortgang`): one phase
+        Receiver of progress events (`allocatie.kern.voortgang`): one phase
         ``uitvoer`` with a phase ``uitvoer:<onderdeel>`` per writer (and
         ``uitvoer:verklaring`` when ``verklaring`` is computed here).
 

@@ -7,7 +7,7 @@ explanation, the unplaced households with theirs, the households whose hard
 criteria conflict (`allocatie.model.onhaalbaar`), the explanation per gemeente
 with a shortfall, per housing option, the objective levels, model and solver
 figures, and the parameters of the round. A re-run (``vorige``) adds what moved
-and why (`allocatie.verschuiving`) after the placements.
+and why (`allocatie.resultaat.verschuiving`) after the placements.
 
 Every table sheet has a bold header row that is frozen (with the identifying
 columns where a table is wide), an autofilter over the table, a number format
@@ -36,11 +36,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from allocatie.instance import Instance
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.reports import overzicht as ov
 from allocatie.reports.tekst import MAX_TITEL, veilige_tekst, xml_tekst
-from allocatie.result import AllocationResult
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 
 __all__ = [
     "BLADEN",

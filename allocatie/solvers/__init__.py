@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from allocatie.errors import SolverFout
+from allocatie.kern.errors import SolverFout
 from allocatie.solvers.base import (
     BACKEND_NAMEN,
     Backend,

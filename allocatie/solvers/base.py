@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 
-from allocatie.errors import ConfiguratieFout
+from allocatie.kern.errors import ConfiguratieFout
 
 ONEINDIG = float("inf")
 
@@ -52,7 +52,7 @@ class SolverOpties:
     gap_relatief
         Relative MIP gap at which a level counts as solved.
     threads
-        1: strictly sequential; 0 (auto) or more: `allocatie.solve` may run one
+        1: strictly sequential; 0 (auto) or more: `allocatie.strategie.oplossen` may run one
         job beside the main one. The outcome is the same either way: jobs run to
         their own work budget and the driver waits for all of them.
     seed
@@ -179,7 +179,7 @@ class BackendUitkomst:
     tijd_s: float
     solver: str
     bericht: str = ""
-    #: A min-max level (`allocatie.solve`): the LP test "strictly below the value" ran
+    #: A min-max level (`allocatie.strategie.oplossen`): the LP test "strictly below the value" ran
     #: at the returned value, so a test in the background would add nothing.
     getoetst: bool = False
     #: The wall-clock limit (the safety net) stopped this solve: another run may differ.

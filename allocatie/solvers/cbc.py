@@ -67,7 +67,7 @@ def _gehele_rijgrenzen(probleem: MipProbleem) -> tuple[np.ndarray, np.ndarray]:
 
     A row over integer and implied-integer columns (`_impliciet_geheel`) with
     integral coefficients has an integral activity, so ``<= 5.000005`` is
-    ``<= 5``: the slack `allocatie.solve` adds to a held level (``1e-6 max(1,
+    ``<= 5``: the slack `allocatie.strategie.oplossen` adds to a held level (``1e-6 max(1,
     w)``) goes and nothing else changes. CBC needs it: with that slack the
     continuous ``onbediend`` of ``sum personen onbediend <= w + slack`` keeps a
     room of tolerance size, and CBC 2.10.3's preprocessing (CglPreProcess) then

@@ -42,7 +42,7 @@ def _nieuwe_highs() -> highspy.Highs:
     before any option can be set; it would land in the middle of the CLI's Dutch
     output, so the process's stdout is pointed at /dev/null while that object is
     made. Only then and only on the main thread: a worker thread (the LP of the
-    next level, `allocatie.solve`) must not take the main thread's stdout away.
+    next level, `allocatie.strategie.oplossen`) must not take the main thread's stdout away.
     """
     global _banner_geweest
     fd = None
@@ -73,7 +73,7 @@ def _nieuwe_highs() -> highspy.Highs:
     # One thread inside HiGHS, always: HiGHS keeps one task scheduler per process,
     # fixed by the first object that runs, and its parallel parts may take other
     # paths with another thread count. With one, a solve takes the same path on
-    # every machine; the strategy runs its own jobs side by side (`allocatie.solve`).
+    # every machine; the strategy runs its own jobs side by side (`allocatie.strategie.oplossen`).
     h.setOptionValue("threads", 1)
     return h
 

@@ -38,9 +38,9 @@ import numpy as np
 import pyogrio
 import shapely
 
-from allocatie.errors import AllocatieWaarschuwing, InvoerFout
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import splits_laag
+from allocatie.kern.errors import AllocatieWaarschuwing, InvoerFout
 
 __all__ = [
     "RD",

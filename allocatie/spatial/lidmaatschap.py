@@ -30,8 +30,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from allocatie.errors import InvoerFout
 from allocatie.io.atomisch import atomisch_pad
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.taal import aantal
+from allocatie.kern.voortgang import Voortgang, fase
+from allocatie.ronde.taakstelling import lees_inwoners
 from allocatie.spatial.grenzen import (
     RD,
     STANDAARD_LAGEN,
@@ -40,9 +43,6 @@ from allocatie.spatial.grenzen import (
     lees_grenzen,
     naar_rd,
 )
-from allocatie.taakstelling import lees_inwoners
-from allocatie.taal import aantal
-from allocatie.voortgang import Voortgang, fase
 
 __all__ = [
     "BASIS_KOLOMMEN",
@@ -336,7 +336,7 @@ def bouw_basis(
         Warn about twijfelgevallen (set ``False`` when showing ``Basis.twijfel``
         yourself; repaired geometries always warn).
     voortgang
-        Receiver of progress events (`allocatie.voortgang`): reading the files
+        Receiver of progress events (`allocatie.kern.voortgang`): reading the files
         (``laden``) and assigning the regions by overlap (``toewijzen``).
 
     Returns

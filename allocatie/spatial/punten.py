@@ -13,7 +13,7 @@ checks it against the gemeente the row claims. Decisions:
   result never depends on row or file order.
 - **All problems at once.** Every point outside all gemeenten, in another
   gemeente than its row claims, or claiming an unknown code is collected; one
-  :class:`~allocatie.errors.InvoerFout` lists up to 10 rows (row, id, claim,
+  :class:`~allocatie.kern.errors.InvoerFout` lists up to 10 rows (row, id, claim,
   where the point lies and how far from the claimed gemeente), so a regisseur can
   fix the whole file in one pass. The error's ``rij`` is the first such row.
 - **Generalised boundaries.** National maps are generalised by tens to hundreds
@@ -34,11 +34,11 @@ import pyogrio
 import pyproj
 import shapely
 
-from allocatie.errors import InvoerFout
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import GEO_EXTENSIES, lees_tabel, splits_laag
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.taal import nl_getal
 from allocatie.spatial.grenzen import RD, controleer_rd, naar_rd
-from allocatie.taal import nl_getal
 
 __all__ = ["koppel_aan_gemeenten", "lees_punten"]
 

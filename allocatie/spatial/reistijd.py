@@ -40,10 +40,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from allocatie.errors import ConfiguratieFout, InvoerFout
-from allocatie.instance import Instance, Reistijden  # Reistijden lives with the Instance
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import lees_tabel
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout
+from allocatie.ronde.instance import Instance, Reistijden  # Reistijden lives with the Instance
 
 __all__ = [
     "MODI",

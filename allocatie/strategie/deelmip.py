@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from allocatie.model.bouw import AllocatieModel
 from allocatie.model.minmax import MinMax
-from allocatie.presets import Doel
+from allocatie.ronde.presets import Doel
 from allocatie.solvers.base import WERKLIMIET, Backend, BackendUitkomst, MipProbleem, SolverOpties
 
 log = logging.getLogger(__name__)

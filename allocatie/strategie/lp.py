@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from allocatie.model.bouw import AllocatieModel
 from allocatie.model.minmax import MINMAX, MinMax
-from allocatie.presets import Doel
+from allocatie.ronde.presets import Doel
 from allocatie.solvers.base import (
     LP_SESSIE,
     Backend,

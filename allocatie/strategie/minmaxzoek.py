@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from allocatie.model.minmax import MinMax
-from allocatie.result import NiveauUitkomst
+from allocatie.resultaat.result import NiveauUitkomst
 from allocatie.solvers.base import (
     Backend,
     BackendUitkomst,

@@ -9,10 +9,11 @@ from functools import partial
 
 import numpy as np
 
+from allocatie.kern.voortgang import Voortgang, fase
 from allocatie.model.bouw import AllocatieModel
 from allocatie.model.minmax import MINMAX, minmax, normaliseer
-from allocatie.presets import Doel
-from allocatie.result import NiveauUitkomst
+from allocatie.resultaat.result import NiveauUitkomst
+from allocatie.ronde.presets import Doel
 from allocatie.solvers.base import Backend, SolverOpties, Status
 from allocatie.strategie.deelmip import (
     budget,
@@ -29,7 +30,6 @@ from allocatie.strategie.minmaxzoek import Bewijzer
 from allocatie.strategie.niveau import NiveauZoektocht
 from allocatie.strategie.uitvoerder import Direct
 from allocatie.strategie.vangnet import Vangnet, kan_lp_eerst
-from allocatie.voortgang import Voortgang, fase
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from allocatie.errors import InvoerFout
-from allocatie.periode import Periode
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.periode import Periode
+from allocatie.kern.tabellen import RondeTabellen
 from allocatie.synthetic.aanbod import (
     genereer_flexlocaties,
     genereer_woningaanbod,
@@ -45,7 +46,6 @@ from allocatie.synthetic.gebied import NL_GRENZEN, genereer_gebied
 from allocatie.synthetic.huishoudens import genereer_huishoudens
 from allocatie.synthetic.namen import gemeentenamen
 from allocatie.synthetic.taak import genereer_regiocapaciteit, genereer_taakstelling
-from allocatie.tabellen import RondeTabellen
 
 __all__ = ["NL_GRENZEN", "genereer_ronde", "kerncijfers", "lees_basis", "personencapaciteit"]
 

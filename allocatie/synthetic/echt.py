@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from allocatie.errors import InvoerFout
 from allocatie.io.lezen import lees_tabel
+from allocatie.kern.errors import InvoerFout
 from allocatie.synthetic.huishoudens import (
     AANDEEL_FAMILIE,
     AANDEEL_STUDIE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from allocatie.taakstelling import bereken_taakstelling
+from allocatie.ronde.taakstelling import bereken_taakstelling
 
 __all__ = ["INWONERS_NL", "genereer_regiocapaciteit", "genereer_taakstelling"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from allocatie.instance import REGIOSOORTEN, Instance
+from allocatie.ronde.instance import REGIOSOORTEN, Instance
 
 #: Columns of `AllocationResult.ruilingen`, in order.
 RUILING_KOLOMMEN: tuple[str, ...] = (

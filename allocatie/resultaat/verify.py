@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from allocatie.errors import VerificatieFout
-from allocatie.instance import Instance
-from allocatie.result import AllocationResult
+from allocatie.kern.errors import VerificatieFout
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import Instance
 
 EPS = 1e-6
 _ANKERS = {

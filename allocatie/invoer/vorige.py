@@ -5,10 +5,10 @@ fell through) and expects the placements that can stay to stay. The previous
 outcome is the previous run's placements: ``plaatsingen.csv`` of its output
 folder (with ``onbediend.csv`` next to it, when present, to tell previously
 unplaced households from new ones), its round archive (``ronde.gpkg``), or an
-`allocatie.result.AllocationResult` in Python. `allocatie.solve.los_op` takes it
+`AllocationResult` in Python. `allocatie.strategie.oplossen.los_op` takes it
 as ``vorige`` and adds the objective level ``stabiliteit``: the number of
 households placed in the previous outcome that now go elsewhere or stay
-unplaced (see `allocatie.model.bouw`). `allocatie.verschuiving` reports what
+unplaced (see `allocatie.model.bouw`). `allocatie.resultaat.verschuiving` reports what
 moved and why.
 
 Only ``huishouden_id`` and ``aanbod_id`` are read: a previous placement whose
@@ -29,13 +29,13 @@ import numpy as np
 import pandas as pd
 
 from allocatie.archief.lezen import lees_archief
-from allocatie.errors import InvoerFout
-from allocatie.instance import Instance
 from allocatie.io import kolommen as k
 from allocatie.io.csvcel import csv_terug
 from allocatie.io.lezen import lees_csv
 from allocatie.io.schema import controleer_kolommen
-from allocatie.taal import huishoudens
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.taal import huishoudens
+from allocatie.ronde.instance import Instance
 
 #: Columns of `VorigeUitkomst.plaatsingen`, in order.
 VORIGE_KOLOMMEN: tuple[str, ...] = ("huishouden_id", "aanbod_id", "gemeente_code")
@@ -46,7 +46,7 @@ OPTIE_VERDWENEN = -2
 
 
 class MetPlaatsingen(Protocol):
-    """What `vorige_uit_resultaat` reads of a result (an `allocatie.result.AllocationResult`).
+    """What `vorige_uit_resultaat` reads of a result (an `AllocationResult`).
 
     A protocol rather than the result class itself: the result imports this
     module (for `VorigeUitkomst`), so this module does not import the result.
@@ -199,12 +199,12 @@ def _als_tekst(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: df[c] for c in df.columns if c != "geometry"})
 
 
-#: What `allocatie.solve.los_op` accepts as ``vorige`` (see `als_vorige`).
+#: What `allocatie.strategie.oplossen.los_op` accepts as ``vorige`` (see `als_vorige`).
 VorigeLike: TypeAlias = VorigeUitkomst | MetPlaatsingen | pd.DataFrame | str | os.PathLike[str]
 
 
 def als_vorige(vorige: VorigeLike | None) -> VorigeUitkomst | None:
-    """Accept what `allocatie.solve.los_op` takes as ``vorige``.
+    """Accept what `allocatie.strategie.oplossen.los_op` takes as ``vorige``.
 
     A `VorigeUitkomst` as is; an `AllocationResult` (`vorige_uit_resultaat`); a
     DataFrame of placements (``huishouden_id``, ``aanbod_id``); a path

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from allocatie.errors import ConfiguratieFout
 from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
+from allocatie.kern.errors import ConfiguratieFout
 
 #: The objective levels of every preset, in the default order.
 DOELNIVEAUS: tuple[str, ...] = (
@@ -44,7 +44,7 @@ AFWIJKENDE_LIMIETEN: tuple[str, ...] = ("werk_min", "studie_min", "familie_min",
 RUILREGIOS: tuple[str, ...] = ("arbeidsmarktregio", "provincie", "coa_regio")
 
 #: Folder of the shipped presets (the project's top-level ``models/``).
-MODELS_MAP = Path(__file__).resolve().parents[1] / "models"
+MODELS_MAP = Path(__file__).resolve().parents[2] / "models"
 
 
 @dataclass(frozen=True)

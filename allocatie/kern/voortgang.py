@@ -4,7 +4,7 @@ The library never prints; it calls a `Voortgang` callback with a `Melding` at
 the start and end of each phase. The CLI renders them (elapsed time, a spinner)
 and ``--stil`` drops them; an analyst can pass any callable, e.g. ``print``.
 
-A long phase made of countable units (the tasks of a sweep, `allocatie.sweep`)
+A long phase made of countable units (the tasks of a sweep, `allocatie.kern.sweep`)
 may send *interim* events between its start and end: not ``klaar`` and with
 ``gedaan`` set (`Melding.tussenstand`). They start no phase; a receiver updates
 the running phase of the same name with them (the terminal renderer changes the
@@ -29,7 +29,7 @@ class Melding:
     fase
         Machine name of the phase: ``laden``, ``valideren``, ``bouwen``,
         ``niveau:<naam>``, ``controle``, ``uitvoer`` and ``uitvoer:<onderdeel>``,
-        ``sweep`` (or the name given to `allocatie.sweep.veeg`), ...
+        ``sweep`` (or the name given to `allocatie.kern.sweep.veeg`), ...
     tekst
         Dutch description for the terminal (``"Niveau tekort oplossen"``).
     klaar

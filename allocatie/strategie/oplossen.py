@@ -1,11 +1,11 @@
 """Solve a round: build the model, run the lexicographic levels, return the verified result.
 
 The pipeline step between the model (`allocatie.model`) and the result
-(`allocatie.result`): `los_op` builds the model (and, before the first level
+(`allocatie.resultaat.result`): `los_op` builds the model (and, before the first level
 that looks at pair costs, a coarse one), runs the levels with the strategy of
 `allocatie.strategie` (LP first, sub-MIPs, min-max in whole persons; decided by
 work, never by the clock, see there), refines the coarse solution, and hands
-the result to the independent `allocatie.verify` before returning it.
+the result to the independent `allocatie.resultaat.verify` before returning it.
 """
 
 from __future__ import annotations
@@ -14,12 +14,18 @@ import logging
 import time
 from dataclasses import asdict, replace
 
-from allocatie.instance import Instance
+from allocatie.invoer.vorige import VorigeLike, als_vorige, vorige_signalen
+from allocatie.kern.taal import huishoudens, nl_getal, personen
+from allocatie.kern.voortgang import Voortgang, fase
 from allocatie.model.bouw import AllocatieModel, bouw_model, verfijn
+from allocatie.model.decodeer import maak_tabellen
 from allocatie.model.onhaalbaar import lege_onhaalbaar
 from allocatie.model.start import gretige_start
-from allocatie.result import AllocationResult, NiveauUitkomst, maak_tabellen
-from allocatie.ruil import ruilparen
+from allocatie.resultaat.result import AllocationResult, NiveauUitkomst
+from allocatie.resultaat.ruil import ruilparen
+from allocatie.resultaat.verify import verify
+from allocatie.resultaat.verschuiving import verklaar_verschuivingen
+from allocatie.ronde.instance import Instance
 from allocatie.solvers import SolverOpties, Status, kies_backend
 from allocatie.solvers.base import Backend
 from allocatie.strategie import (
@@ -33,11 +39,6 @@ from allocatie.strategie import (
     maak_uitvoerder,
     strategie_zinnen,
 )
-from allocatie.taal import huishoudens, nl_getal, personen
-from allocatie.verify import verify
-from allocatie.verschuiving import verklaar_verschuivingen
-from allocatie.voortgang import Voortgang, fase
-from allocatie.vorige import VorigeLike, als_vorige, vorige_signalen
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def diagnose(inst: Instance, model: AllocatieModel) -> list[str]:
     these are signals, not errors: households that no option can take (with
     the criteria that conflict, `allocatie.model.onhaalbaar`), and demand
     versus capacity. On a re-run, what the previous outcome holds
-    (`allocatie.vorige.vorige_signalen`). Locks set by hand come first: a lock
+    (`allocatie.invoer.vorige.vorige_signalen`). Locks set by hand come first: a lock
     on an option the household does not fit (it stays unplaced), and locks that
     do not all fit their option
     (`allocatie.model.vastlegging.analyseer_vastleggingen`).
@@ -111,7 +112,7 @@ def los_op(
         Solver options; defaults to ``inst.solver``. ``tijdslimiet_s`` bounds
         the whole solve (all levels together).
     controleer
-        Re-check the result with the independent `allocatie.verify.verify`
+        Re-check the result with the independent `allocatie.resultaat.verify.verify`
         before returning it (default). A result that fails raises
         `VerificatieFout` and is never returned.
     formulering
@@ -121,11 +122,11 @@ def los_op(
         each level one plain MIP: the benchmark baseline. Both reach the same
         optimum on every level (see `allocatie.model.bouw`).
     voortgang
-        Receiver of progress events (`allocatie.voortgang`): building, each
+        Receiver of progress events (`allocatie.kern.voortgang`): building, each
         objective level, verification. None: no events.
     vorige
         The previous outcome of this round, for a stable re-run
-        (`allocatie.vorige`: a result, a placements table, an output folder,
+        (`allocatie.invoer.vorige`: a result, a placements table, an output folder,
         its ``plaatsingen.csv`` or ``ronde.gpkg``). Adds the level
         ``stabiliteit`` where the preset puts it, and the table of what moved
         and why (``verschuivingen``). Without it that level is skipped.

@@ -1,7 +1,7 @@
 """The half-year `Periode` of a round (``2025-I``, ``2025-II``).
 
 A leaf of the package: the readers (`allocatie.io`, the round archive) and the
-`allocatie.instance.Instance` both use it, so it imports nothing of theirs.
+`allocatie.ronde.instance.Instance` both use it, so it imports nothing of theirs.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from allocatie.errors import ConfiguratieFout
+from allocatie.kern.errors import ConfiguratieFout
 
 __all__ = ["Periode"]
 

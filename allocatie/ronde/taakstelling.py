@@ -18,7 +18,7 @@ the shared column parsers of :mod:`allocatie.io.kolommen`, so nothing is
 silently changed: ``12.5``, ``1e3``, ``12.500`` or an empty cell are errors, not
 truncated or guessed. Surrounding spaces are stripped and blank rows at the end
 are dropped; a blank row between data rows is an error (it would shift the row
-numbers). Errors are :class:`~allocatie.errors.InvoerFout` with a Dutch
+numbers). Errors are :class:`~allocatie.kern.errors.InvoerFout` with a Dutch
 message naming the file, the row (as a spreadsheet shows it: header = row 1),
 the column and the value, and saying what would be valid. Tables passed as
 DataFrames are checked the same way (numbers as ints or as text in digits;
@@ -37,10 +37,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from allocatie.errors import InvoerFout
 from allocatie.io import kolommen as k
 from allocatie.io.lezen import lees_csv
 from allocatie.io.schema import controleer_kolommen
+from allocatie.kern.errors import InvoerFout
 
 __all__ = [
     "KOLOMMEN_INWONERS",

@@ -86,7 +86,7 @@ class VerificatieFout(AllocatieFout):
 
 
 class SweepFout(AllocatieFout):
-    """A sweep (`allocatie.sweep`) failed: one of its tasks raised, or it could not start.
+    """A sweep (`allocatie.kern.sweep`) failed: one of its tasks raised, or it could not start.
 
     The exception of the failed task is chained as ``__cause__``.
 

@@ -1,7 +1,7 @@
 """What moved on a re-run of a round, and why (``verschuivingen.csv``).
 
 `verklaar_verschuivingen` compares a result with the previous outcome it was
-given (`allocatie.vorige`) and lists every household whose placement differs:
+given (`allocatie.invoer.vorige`) and lists every household whose placement differs:
 its old and new option and, in Dutch, the reason, derived from the data alone:
 
 1. the old option is no longer in the supply;
@@ -28,14 +28,14 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from allocatie.explain import optiegebruik, vol_reden
-from allocatie.instance import Instance
+from allocatie.kern.taal import huishoudens, personen
 from allocatie.model.onhaalbaar import criteriumbeschrijving
 from allocatie.model.toelaatbaar import criteriummaskers
 from allocatie.model.vastlegging import vastlegteksten
-from allocatie.result import VERSCHUIVING_KOLOMMEN, AllocationResult, lege_verschuivingen
+from allocatie.resultaat.explain import optiegebruik, vol_reden
+from allocatie.resultaat.result import VERSCHUIVING_KOLOMMEN, AllocationResult, lege_verschuivingen
+from allocatie.ronde.instance import Instance
 from allocatie.solvers.base import Status
-from allocatie.taal import huishoudens, personen
 
 #: The kinds of difference (column ``soort``); the first two count for ``stabiliteit``.
 SOORTEN: tuple[str, ...] = (
@@ -198,7 +198,7 @@ def verklaar_verschuivingen(inst: Instance, res: AllocationResult) -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        Columns `allocatie.result.VERSCHUIVING_KOLOMMEN`, one row per household
+        Columns `allocatie.resultaat.result.VERSCHUIVING_KOLOMMEN`, one row per household
         in ``huishouden_id`` order: ``soort`` (one of `SOORTEN`),
         ``vorige_optie``/``vorige_gemeente`` and ``nieuwe_optie``/
         ``nieuwe_gemeente`` (``""`` when not placed), ``telt_mee`` (counts for

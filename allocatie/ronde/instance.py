@@ -1,6 +1,6 @@
 """The validated, frozen `Instance` of one allocation round.
 
-An `Instance` is built only by `allocatie.validate.valideer` (or the loaders
+An `Instance` is built only by `allocatie.invoer.validate.valideer` (or the loaders
 that call it). Its tables are typed and checked; treat them as read-only.
 """
 
@@ -12,8 +12,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from allocatie.periode import Periode
-from allocatie.presets import ModelPreset
+from allocatie.kern.periode import Periode
+from allocatie.ronde.presets import ModelPreset
 from allocatie.solvers.base import SolverOpties
 
 __all__ = [

@@ -8,15 +8,15 @@ from typing import Any
 
 import pandas as pd
 
-from allocatie.errors import ConfiguratieFout
-from allocatie.instance import Instance
+from allocatie.invoer.validate import valideer
 from allocatie.io.lezen import bestand_hash, lees_config, lees_tabellen
-from allocatie.presets import ModelPreset, laad_preset
+from allocatie.kern.errors import ConfiguratieFout
+from allocatie.kern.taal import aantal, huishoudens
+from allocatie.kern.tabellen import RondeTabellen
+from allocatie.kern.voortgang import Voortgang, fase
+from allocatie.ronde.instance import Instance
+from allocatie.ronde.presets import ModelPreset, laad_preset
 from allocatie.solvers.base import SolverOpties
-from allocatie.taal import aantal, huishoudens
-from allocatie.tabellen import RondeTabellen
-from allocatie.validate import valideer
-from allocatie.voortgang import Voortgang, fase
 
 
 def solver_opties(waarden: dict[str, Any], basis: SolverOpties | None = None) -> SolverOpties:
@@ -57,7 +57,7 @@ def laad_ronde(
     pad
         The round folder or its ``ronde.toml``.
     voortgang
-        Receiver of progress events (`allocatie.voortgang`): reading the files
+        Receiver of progress events (`allocatie.kern.voortgang`): reading the files
         (``laden``) and validating them (``valideren``). None: no events.
     model
         A model preset (name in ``models/`` or path to a ``.toml``) that
@@ -124,7 +124,7 @@ def maak_instance(
     that replaces the travel-time estimate; ``vastleggingen`` the locks and
     bans set by hand (``huishouden_id, aanbod_id, gemeente_code, soort[,
     toelichting]``, see ``data/SCHEMA.md``). ``voortgang`` receives the
-    progress events of validation (`allocatie.voortgang`).
+    progress events of validation (`allocatie.kern.voortgang`).
     """
     tabellen = RondeTabellen(
         gemeenten=gemeenten,

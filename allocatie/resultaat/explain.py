@@ -25,7 +25,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import pandas as pd
 
-from allocatie.instance import REGIOSOORTEN, Instance
+from allocatie.kern.taal import huishoudens, nl_getal, personen
 from allocatie.model.onhaalbaar import conflicttekst, criteriumbeschrijving, minimaal_conflict
 from allocatie.model.toelaatbaar import (
     ANKER_CRITERIA,
@@ -36,8 +36,8 @@ from allocatie.model.toelaatbaar import (
     optie_gemeente,
 )
 from allocatie.model.vastlegging import vastlegteksten
-from allocatie.result import AllocationResult
-from allocatie.taal import huishoudens, nl_getal, personen
+from allocatie.resultaat.result import AllocationResult
+from allocatie.ronde.instance import REGIOSOORTEN, Instance
 
 #: Cost terms of a pair, as columns ``kosten_<term>``.
 KOSTENDELEN: tuple[str, ...] = ("werk", "studie", "coa_regio", "flex")

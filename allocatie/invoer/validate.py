@@ -14,21 +14,21 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from allocatie.errors import InvoerFout
-from allocatie.instance import REGIOSOORTEN as REGIOSOORTEN
-from allocatie.instance import Instance, Periode, lege_vastleggingen
 from allocatie.io import kolommen as k
 from allocatie.io.schema import BESCHERMDE_STAMMEN, controleer_kolommen
 from allocatie.io.schema import HUISHOUDEN_KOLOMMEN as HUISHOUDEN_KOLOMMEN
 from allocatie.io.schema import weiger_beschermde_kenmerken as weiger_beschermde_kenmerken
-from allocatie.presets import VERVOERSWIJZEN, ModelPreset
+from allocatie.kern.errors import InvoerFout
+from allocatie.kern.tabellen import TABELNAMEN, RondeTabellen
+from allocatie.ronde.instance import REGIOSOORTEN as REGIOSOORTEN
+from allocatie.ronde.instance import Instance, Periode, lege_vastleggingen
+from allocatie.ronde.presets import VERVOERSWIJZEN, ModelPreset
 from allocatie.solvers.base import SolverOpties
 from allocatie.spatial.grenzen import RD, RD_X, RD_Y  # noqa: F401  (re-exported)
 from allocatie.spatial.grenzen import controleer_rd as _controleer_rd
 from allocatie.spatial.grenzen import naar_rd as _naar_rd
 from allocatie.spatial.punten import koppel_aan_gemeenten
 from allocatie.spatial.reistijd import Reistijden, reistijden_uit_tabel, reistijdmatrix
-from allocatie.tabellen import TABELNAMEN, RondeTabellen
 
 log = logging.getLogger(__name__)
 

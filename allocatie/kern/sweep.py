@@ -31,7 +31,7 @@ under ``if __name__ == "__main__":``. Each local sweep starts its own processes
 (about half a second to a second before the first task runs); a sweep pays off
 for tasks of seconds or more.
 
-A failing task raises `allocatie.errors.SweepFout` naming the task (its index
+A failing task raises `allocatie.kern.errors.SweepFout` naming the task (its index
 and a shortened repr) with the task's exception chained. The tasks not yet
 started are cancelled; tasks already running on local processes finish first
 (so no process is left behind), on a Dask cluster they are released.
@@ -43,7 +43,7 @@ sweep's seed and the task's index, never from a worker or from time;
 `taak_seeds` derives such seeds. Then the results are the same on every path,
 for every worker count and every completion order.
 
-Progress (`allocatie.voortgang`): one phase ``naam`` with a start event, an
+Progress (`allocatie.kern.voortgang`): one phase ``naam`` with a start event, an
 interim event (`Melding.tussenstand`, ``"Sweep: 3/200 klaar"``) at the start
 and after each finished task, and an end event whose details name the number of
 tasks and the path. The terminal renderer shows the interim events as the text
@@ -81,8 +81,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 
-from allocatie.errors import SweepFout
-from allocatie.voortgang import Melding, Voortgang, fase
+from allocatie.kern.errors import SweepFout
+from allocatie.kern.voortgang import Melding, Voortgang, fase
 
 __all__ = ["SCHEDULER_VARIABELE", "Pad", "Sweepuitkomst", "taak_seeds", "veeg", "veeg_uitkomst"]
 
@@ -195,7 +195,7 @@ def veeg(
         environment variable ``ALLOCATIE_SCHEDULER`` if it is set and not empty,
         else local. An empty string: local, whatever the environment says.
     voortgang
-        Receiver of progress events (`allocatie.voortgang`), or None.
+        Receiver of progress events (`allocatie.kern.voortgang`), or None.
     naam, tekst
         Machine name and Dutch text of the sweep's progress phase.
 
