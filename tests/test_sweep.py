@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import doctest
 import socket
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -174,6 +175,18 @@ def test_geen_scheduler_op_het_adres() -> None:
             veeg(trek, [1], scheduler=adres)
     assert fout.value.index is None and isinstance(fout.value.__cause__, OSError)
     assert adres in str(fout.value) and SCHEDULER_VARIABELE in str(fout.value)
+
+
+def test_zonder_distributed_een_nederlandse_melding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask is an extra: without it the Dask path says how to install it, locally all works."""
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` now fails
+    with pytest.raises(SweepFout, match=r"pip install 'allocatie\[dask\]'") as fout:
+        veeg(trek, [1], scheduler="tcp://127.0.0.1:8786")
+    assert isinstance(fout.value.__cause__, ImportError)
+    assert veeg_uitkomst(trek, [1, 2], workers=1, scheduler="").resultaten == [
+        trek(1),
+        trek(2),
+    ]
 
 
 def test_lege_sweep() -> None:

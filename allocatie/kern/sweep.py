@@ -324,7 +324,15 @@ def _uitvoerder(workers: int, n: int, adres: str | None) -> Iterator[_Uitvoering
     they are released; then the client is closed.
     """
     if adres:
-        from distributed import Client  # import cost only for the Dask path
+        try:
+            from distributed import Client  # import cost only for the Dask path
+        except ImportError as fout:
+            raise SweepFout(
+                f"Rekenen op de Dask-scheduler {adres!r} vraagt het pakket 'distributed', dat "
+                "hier niet geïnstalleerd is. Installeer het met: pip install 'allocatie[dask]'; "
+                f"of reken lokaal: laat 'scheduler' weg en maak de omgevingsvariabele "
+                f"{SCHEDULER_VARIABELE} leeg."
+            ) from fout
 
         try:
             client = Client(adres, set_as_default=False)
