@@ -61,6 +61,7 @@ def controleer_peiljaar(
     *,
     afwijking: str | None = None,
     bron: str | None = None,
+    kolom: str = "inwoners_peildatum",
 ) -> None:
     """Refuse a population figure of the wrong date, unless a reason is given.
 
@@ -73,8 +74,8 @@ def controleer_peiljaar(
     afwijking
         The reason to deviate (e.g. "CBS-cijfers 2024 nog niet definitief");
         with it a mismatch is a `PeiljaarWaarschuwing`, not an error.
-    bron
-        File or option for the message.
+    bron, kolom
+        File and key (or option) for the message.
 
     Examples
     --------
@@ -98,7 +99,7 @@ def controleer_peiljaar(
             bericht + "; gebruik de juiste inwonertallen, of geef de reden om af te wijken op "
             "(--afwijkend-peiljaar, of afwijkend_peiljaar in toezicht.toml)",
             bestand=bron,
-            kolom="inwoners_peildatum",
+            kolom=kolom,
             waarde=peildatum.isoformat(),
         )
     warnings.warn(
