@@ -275,9 +275,9 @@ def inwoners_voor_periode(
     >>> cbs = pd.DataFrame({"gemeente_code": ["GM0001", "GM0002", "GM0003"],
     ...                     "gemeente_naam": ["A", "B", "C"], "inwoners": [100, 200, 700]})
     >>> inwoners_voor_periode(cbs, Periode.parse("2026-I"), h)
-      gemeente_code gemeente_naam  inwoners   inwoners_bron
+      gemeente_code gemeente_naam  inwoners    inwoners_bron
     0        GM0100         Samen       300  som voorgangers
-    1        GM0003             C       700             CBS
+    1        GM0003             C       700              CBS
     """
     bron = str(inwoners.attrs.get("bestand", "inwoners"))
     codes = herindelingen.naar(inwoners["gemeente_code"].astype(str), periode.start)
@@ -316,7 +316,6 @@ def inwoners_voor_periode(
                 )
             rijen[code].update(gemeente_naam=naam, inwoners=int(n), inwoners_bron="art. 30")
     uit = pd.DataFrame(list(rijen.values()))
-    uit["inwoners"] = uit["inwoners"].astype(object)
     uit.attrs["bestand"] = bron
     return uit
 
