@@ -710,3 +710,56 @@ inwoners_peildatum = 2024-01-01
     )
     with pytest.raises(InvoerFout, match="dubbel"):
         laad_dossier(toml)
+
+
+def test_uitvoer_zonder_koppelingen_en_met_twee_provincies(tmp_path: Path) -> None:
+    """Without koppelingen the excusable column stays empty ('–' on the page, blank in the
+    workbook); a provincie table splits the output in one workbook and page each."""
+    from allocatie.toezicht.uitvoer import schrijf_toezicht
+
+    d = bereken_dossier(
+        halfjaren(("2025-I", {"GM0001": 10, "GM0002": 3})),
+        huisvestingen=huisvest(("H1", "GM0001", D(2025, 2, 1), 4)),
+    )
+    provincies = pd.DataFrame(
+        {
+            "gemeente_code": ["GM0001", "GM0002"],
+            "provincie_code": ["PV20", "PV21"],
+            "provincie_naam": ["Groningen", "Fryslân"],
+        }
+    )
+    geschreven = schrijf_toezicht(d, tmp_path, titel="Proef", provincies=provincies)
+    namen = sorted(p.name for p in geschreven if p.suffix in {".xlsx", ".html"})
+    assert namen == [
+        "toezicht_frysl_n.html",
+        "toezicht_frysl_n.xlsx",
+        "toezicht_groningen.html",
+        "toezicht_groningen.xlsx",
+    ]
+    wb = openpyxl.load_workbook(tmp_path / "toezicht_groningen.xlsx")
+    ws = wb["Overzicht"]
+    kop = [c.value for c in ws[1]]
+    rij2 = dict(zip(kop, [c.value for c in ws[2]], strict=True))
+    assert rij2["Code"] == "GM0001" and rij2["Achterstand eigen"] == 6
+    assert rij2["Tekort door aanbod (verschoonbaar)"] is None
+    assert ws.max_row == 2  # only Groningen's gemeente
+    html = (tmp_path / "toezicht_groningen.html").read_text(encoding="utf-8")
+    assert "GM0002" not in html and "signaal" in html
+
+
+def test_afwijkend_peiljaar_in_toezicht_toml(tmp_path: Path) -> None:
+    toml = kopie(tmp_path) / "toezicht.toml"
+    tekst = toml.read_text(encoding="utf-8").replace(
+        "inwoners_peildatum = 2025-01-01",
+        'inwoners_peildatum = 2024-01-01\nafwijkend_peiljaar = "CBS 2025 nog voorlopig"',
+        1,
+    )
+    toml.write_text(tekst, encoding="utf-8")
+    d = laad_dossier(toml)
+    assert len(d.waarschuwingen) == 1
+    assert "2026-I" in d.waarschuwingen[0] and "CBS 2025 nog voorlopig" in d.waarschuwingen[0]
+    r = runner.invoke(app, ["toezicht", str(toml), "--uitvoer", str(tmp_path / "uit")])
+    assert r.exit_code == 0, r.output
+    assert "Let op" in r.output
+    html = next((tmp_path / "uit").glob("*.html")).read_text(encoding="utf-8")
+    assert "CBS 2025 nog voorlopig" in html

@@ -7,7 +7,9 @@ for the opening balance, and the thin wrappers of `allocatie.toezicht.invoer`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +19,7 @@ from allocatie.archief.lezen import (
     lees_vorige_periode,
     vorige_uit_archief,
 )
-from allocatie.kern.errors import InvoerFout
+from allocatie.kern.errors import AllocatieWaarschuwing, InvoerFout
 from allocatie.ronde.taakstelling import lees_inwoners
 from allocatie.toezicht import invoer
 from allocatie.toezicht.config import PeriodeInvoer, ToezichtConfig, lees_toezicht
@@ -92,6 +94,9 @@ def invoerbestanden(config: ToezichtConfig) -> list[Path]:
 def laad_dossier(config: ToezichtConfig | str | Path) -> Dossier:
     """Read the files of a toezicht configuration and compute its `Dossier`.
 
+    allocatie's warnings on the way (`PeiljaarWaarschuwing`, `OverloopWaarschuwing`)
+    are not raised but listed in `Dossier.waarschuwingen` (shown in the report).
+
     Examples
     --------
     >>> d = laad_dossier("data/toezicht/toezicht.toml")  # doctest: +SKIP
@@ -99,6 +104,22 @@ def laad_dossier(config: ToezichtConfig | str | Path) -> Dossier:
     """
     if not isinstance(config, ToezichtConfig):
         config = lees_toezicht(config)
+    # allocatie's warnings (a deviating population year with its reason, an archive whose
+    # opening balance differs from the chain) belong in the report: collect them.
+    with warnings.catch_warnings(record=True) as gevangen:
+        warnings.simplefilter("always", AllocatieWaarschuwing)
+        dossier = _laad(config)
+    meldingen = list(dossier.waarschuwingen)
+    for w in gevangen:
+        if issubclass(w.category, AllocatieWaarschuwing):
+            if str(w.message) not in meldingen:
+                meldingen.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return dataclasses.replace(dossier, waarschuwingen=meldingen)
+
+
+def _laad(config: ToezichtConfig) -> Dossier:
     b = config.bestanden
     herindelingen = (
         Herindelingen.maak(invoer.lees_herindelingen(b["herindelingen"]))

@@ -194,16 +194,20 @@ def toezicht_tabellen(
     }
 
 
+def _zonder_na(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing values (``pd.NA`` of nullable columns, NaN) as None, for the writers."""
+    return df.astype(object).where(df.notna(), None)
+
+
 def _werkboek(tabellen: dict[str, pd.DataFrame], titel: str, pad: Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.title = titel
     wb.properties.creator = "allocatie"
     for sleutel, naam in BLADEN.items():
-        df = tabellen[sleutel].astype(object).where(tabellen[sleutel].notna(), None)
         schrijf_tabel(
             wb.create_sheet(naam),
-            df,
+            _zonder_na(tabellen[sleutel]),
             _KOLOMMEN[sleutel],
             bevroren="C2" if sleutel in {"overzicht", "dossier"} else "A2",
         )
@@ -256,7 +260,8 @@ def rapport_html(
         uitleg = ""
         if sleutel == "overzicht":
             uitleg = (
-                f"<p>{ho.esc(kern or 'Geen gemeente op de interventieladder.')} Verschoonbaar "
+                f"<p>{ho.esc(kern + '.' if kern else 'Geen gemeente op de interventieladder.')} "
+                "Verschoonbaar "
                 "(tekort door aanbod) is het deel van de achterstand dat komt doordat het COA "
                 "vóór 1 april / 1 oktober te weinig mensen koppelde; het telt niet mee voor de "
                 "ladder.</p>"
@@ -264,7 +269,7 @@ def rapport_html(
         delen.append(
             f'<section id="{sleutel}"><h2>{ho.esc(kop)}</h2>{uitleg}'
             + ho.tabel(
-                tabellen[sleutel],
+                _zonder_na(tabellen[sleutel]),
                 _html_kolommen(sleutel),
                 id_=f"tabel-{sleutel}",
                 klasse="lang" if sleutel in {"dossier", "momentopnamen"} else "",
@@ -274,7 +279,9 @@ def rapport_html(
     let_op = "".join(f"<li>{ho.esc(w)}</li>" for w in waarschuwingen or [])
     if let_op:
         delen.insert(0, f'<section id="let-op"><h2>Let op</h2><ul>{let_op}</ul></section>')
-    volledig = f"{titel}: toezicht op de taakstelling, {provincie}"
+    volledig = f"{titel}: toezicht op de taakstelling"
+    if provincie != titel:
+        volledig += f", {provincie}"
     bereik = f"{perioden[0]} t/m {perioden[-1]}" if perioden else "geen halfjaren"
     kop_html = (
         f'<header><h1>{ho.esc(volledig)}</h1><p class="meta">Halfjaren {ho.esc(bereik)} · '
