@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -30,13 +31,16 @@ from allocatie.toezicht.uitvoer import schrijf_toezicht
 
 def _toon(console: Console, dossier: Dossier, halfjaren: int | None) -> None:
     o = dossier.overzicht(halfjaren)
-    tabel = Table(title=f"Stand op de peildatum van {dossier.laatste}", show_edge=False)
+    datum = dossier.dossier["peildatum"].max()
+    tabel = Table(
+        title=f"Stand op {datum:%d-%m-%Y} (peildatum van {dossier.laatste})", show_edge=False
+    )
     for kop in (
         "Code",
         "Gemeente",
         "Saldo per halfjaar",
         "Eigen achterstand",
-        "Verschoonbaar",
+        "Verschoonbaar (samen)",
         "Halfjaren achter",
         "Trede",
     ):
@@ -49,8 +53,8 @@ def _toon(console: Console, dossier: Dossier, halfjaren: int | None) -> None:
             escape(str(r.gemeente_naam)),
             str(r.status),
             nl_getal(int(r.achterstand_eigen)),
-            ""
-            if r.tekort_door_aanbod_totaal is None or str(r.tekort_door_aanbod_totaal) == "<NA>"
+            "–"
+            if pd.isna(r.tekort_door_aanbod_totaal)
             else nl_getal(int(r.tekort_door_aanbod_totaal)),
             str(r.halfjaren_achter),
             str(r.trede),

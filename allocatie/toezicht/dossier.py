@@ -101,6 +101,17 @@ DOSSIER_KOLOMMEN: tuple[str, ...] = (
     "trend",
 )
 
+# The columns of `Halfjaar.taak`.
+_TAAK = (
+    "gemeente_code",
+    "gemeente_naam",
+    "inwoners",
+    "inwoners_bron",
+    "taakstelling_oorspronkelijk",
+    "herziening",
+    "taakstelling",
+)
+
 # Summed over merged gemeenten; everything else is derived from these.
 _BASIS = (
     "taakstelling_oorspronkelijk",
@@ -412,6 +423,8 @@ def bereken_dossier(
             raise InvoerFout(
                 f"de halfjaren sluiten niet aan: na {a.periode.label} komt {b.periode.label}"
             )
+    for hj in halfjaren:
+        k.eis_kolommen(hj.taak, _TAAK, hj.bron or f"taakstelling {hj.periode.label}")
     h = herindelingen or Herindelingen.leeg()
     waarschuwingen: list[str] = []
     if huisvestingen is None and any(hj.archief is None for hj in halfjaren):
@@ -538,6 +551,14 @@ def bereken_dossier(
         )
         vorige.attrs["bestand"] = f"dossier {p.label}"
 
+    buiten = ~_in_periode(real_datums, halfjaren[0].periode, peildatum(halfjaren[-1].periode))
+    if buiten.any():
+        logger.info(
+            "%d realisaties vallen buiten %s t/m %s en tellen niet mee",
+            int(buiten.sum()),
+            halfjaren[0].periode.label,
+            halfjaren[-1].periode.label,
+        )
     alles = pd.concat(perioden, ignore_index=True)
     laatste = halfjaren[-1].periode
     dossier = _dossier(alles, h, laatste, ladder)
