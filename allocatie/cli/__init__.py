@@ -25,5 +25,6 @@ from allocatie.cli import plan as _plan  # noqa: E402,F401
 from allocatie.cli import ronde as _ronde  # noqa: E402,F401
 from allocatie.cli import schrijf as _schrijf  # noqa: E402,F401
 from allocatie.cli import taakstelling as _taakstelling  # noqa: E402,F401
+from allocatie.cli import toezicht as _toezicht  # noqa: E402,F401
 
 __all__ = ["app"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import warnings
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
@@ -12,11 +14,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from allocatie.archief.lezen import is_geopackage, lees_vorige_periode, vorige_uit_archief
 from allocatie.cli import app
 from allocatie.io.atomisch import schrijf_csv_atomisch
 from allocatie.kern.errors import InvoerFout
+from allocatie.kern.periode import Periode
 from allocatie.kern.taal import nl_getal
-from allocatie.reports.archief import lees_vorige_periode
 from allocatie.ronde.taakstelling import (
     TaakstellingUitkomst,
     bereken_taakstelling,
@@ -24,6 +27,7 @@ from allocatie.ronde.taakstelling import (
     lees_inwoners,
     pas_overloop_toe,
 )
+from allocatie.toezicht.wettelijk import PeiljaarWaarschuwing, controleer_peiljaar
 
 _TOP = 5
 
@@ -92,6 +96,42 @@ def _toon_samenvatting(
     console.print(f"Geschreven: {uitvoer}", markup=False, highlight=False, soft_wrap=True)
 
 
+def _controleer_periode(
+    periode: str | None, peildatum: str | None, afwijking: str | None
+) -> list[str]:
+    """Check the population date against the period (Huisvestingswet 2014, art. 28).
+
+    Returns the warnings of an explicit deviation (``--afwijkend-peiljaar``).
+    """
+    if periode is None:
+        if peildatum is not None or afwijking is not None:
+            raise InvoerFout(
+                "--inwoners-peildatum en --afwijkend-peiljaar horen bij --periode; geef ook het "
+                "halfjaar op",
+                kolom="--periode",
+            )
+        return []
+    p = Periode.parse(periode)
+    if peildatum is None:
+        raise InvoerFout(
+            f"met --periode {p.label} is de datum van de inwonertallen nodig: geef "
+            "--inwoners-peildatum (de wet rekent met 1 januari van het jaar vóór de periode)",
+            kolom="--inwoners-peildatum",
+        )
+    try:
+        datum = dt.date.fromisoformat(peildatum)
+    except ValueError:
+        raise InvoerFout(
+            "geen geldige datum; verwacht JJJJ-MM-DD",
+            kolom="--inwoners-peildatum",
+            waarde=peildatum,
+        ) from None
+    with warnings.catch_warnings(record=True) as gevangen:
+        warnings.simplefilter("always", PeiljaarWaarschuwing)
+        controleer_peiljaar(p, datum, afwijking=afwijking, kolom="--inwoners-peildatum")
+    return [str(w.message) for w in gevangen if issubclass(w.category, PeiljaarWaarschuwing)]
+
+
 @app.command("taakstelling")
 def taakstelling(
     vg: Annotated[
@@ -140,6 +180,36 @@ def taakstelling(
             show_default=False,
         ),
     ] = None,
+    periode: Annotated[
+        str | None,
+        typer.Option(
+            "--periode",
+            help="Het halfjaar (bijv. 2025-I). Dan wordt gecontroleerd dat de inwoners van "
+            "1 januari van het jaar vóór de periode zijn (--inwoners-peildatum), en dat een "
+            "rondearchief in --vorige van het halfjaar ervoor is.",
+            show_default=False,
+        ),
+    ] = None,
+    inwoners_peildatum: Annotated[
+        str | None,
+        typer.Option(
+            "--inwoners-peildatum",
+            metavar="JJJJ-MM-DD",
+            help="Datum van de inwonertallen in --inwoners (CBS, bijv. 2024-01-01); verplicht "
+            "met --periode.",
+            show_default=False,
+        ),
+    ] = None,
+    afwijkend_peiljaar: Annotated[
+        str | None,
+        typer.Option(
+            "--afwijkend-peiljaar",
+            metavar="REDEN",
+            help="Reken toch met inwoners van een andere datum dan de wet voorschrijft; geef "
+            "de reden op (die komt in de waarschuwing).",
+            show_default=False,
+        ),
+    ] = None,
     stil: Annotated[
         bool,
         typer.Option("--stil", help="Geen overzicht; alleen foutmeldingen (stderr)."),
@@ -155,10 +225,13 @@ def taakstelling(
                 "het uitvoerbestand zou een invoerbestand overschrijven; kies een ander pad",
                 bestand=uitvoer,
             )
+        meldingen = _controleer_periode(periode, inwoners_peildatum, afwijkend_peiljaar)
         tabel = lees_inwoners(inwoners)
         uitkomst = bereken_taakstelling(tabel, vg, inwoners_nl)
         if vorige is None:
             uit = uitkomst.tabel[["gemeente_code", "taakstelling"]]
+        elif periode is not None and is_geopackage(vorige):
+            uit = pas_overloop_toe(uitkomst.tabel, vorige_uit_archief(vorige, periode=periode))
         else:
             uit = pas_overloop_toe(uitkomst.tabel, lees_vorige_periode(vorige))
         schrijf_csv_atomisch(uit, uitvoer)
@@ -167,5 +240,9 @@ def taakstelling(
             f"Fout: {fout}", style="red", markup=False, highlight=False, soft_wrap=True
         )
         raise typer.Exit(code=2) from None
+    for melding in meldingen:
+        Console(stderr=True).print(
+            f"Waarschuwing: {melding}", style="yellow", markup=False, soft_wrap=True
+        )
     if not stil:
         _toon_samenvatting(console, uitkomst, uit, uitvoer)
