@@ -7,8 +7,8 @@ that the map is there once with one path per gemeente (and province borders
 when there are several provinces). When Chromium is installed, a real headless
 browser renders the page to a screenshot (not blank, the map's colours present)
 and runs the page's script (tooltip, zoom, sorting, search, provincie filter,
-printing); skipped otherwise. The printed length of a national report is
-tested in ``test_rapport_afdruk.py``.
+printing) and prints a national report (real 2024 geography) to PDF: at most
+`MAX_AFDRUK` A4 pages; skipped otherwise.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from __future__ import annotations
 import dataclasses
 import doctest
 import json
+import re
 import shutil
 import subprocess
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ import pytest
 from PIL import Image
 
 import allocatie
+from allocatie.io.rondemap import schrijf_rondemap
 from allocatie.io.uitvoermap import MERK
 from allocatie.kern.taal import nl_getal
 from allocatie.reports import svgkaart
@@ -42,8 +45,13 @@ from allocatie.reports.htmlopmaak import AFDRUK
 from allocatie.reports.htmlsamenvatting import BEGRIPPEN
 from allocatie.reports.kaart import KLASSEN, vervullingsklasse
 from allocatie.reports.uitvoer import schrijf_uitvoer
+from allocatie.spatial import GeografieWaarschuwing, bouw_basistabel
+from allocatie.synthetic import genereer_ronde
 
 REPO = Path(__file__).resolve().parents[1]
+NL2024 = REPO.parent / "shared" / "data" / "nl2024"
+#: The printed report of a national round is at most this many A4 pages.
+MAX_AFDRUK = 6
 PNG = b"\x89PNG\r\n\x1a\n"
 Voorbeeld = tuple[allocatie.Instance, allocatie.AllocationResult]
 
@@ -728,3 +736,51 @@ def test_filter_in_browser(twee: Path, voorbeeld: Voorbeeld, tmp_path: Path) -> 
     assert uit["beide"] == [f"g-{g['gemeente_code'].iloc[0]}"]
     assert uit["elders"] == []
     assert uit["alles"] == n and uit["eind"] == f"{n} gemeenten"
+
+
+def _pdf(tmp_path: Path, html: Path, naam: str) -> tuple[int, bytes]:
+    """Print a page to PDF with Chromium: (number of pages, the PDF)."""
+    pdf = tmp_path / naam
+    r = _browser(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    assert pdf.exists(), r.stderr[-2000:]
+    data = pdf.read_bytes()
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data)), data
+
+
+@pytest.fixture(scope="module")
+def landelijk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of a national round on the real 2024 geography (342 gemeenten)."""
+    gpkg = NL2024 / "cbsgebiedsindelingen_2024.gpkg"
+    inwoners = NL2024 / "cbs_inwoners_2024.csv"
+    if not (gpkg.exists() and inwoners.exists()):
+        pytest.skip(f"echte data ontbreekt: {NL2024}")
+    with warnings.catch_warnings():  # twijfelgevallen are tested in test_spatial_basis
+        warnings.simplefilter("ignore", GeografieWaarschuwing)
+        basis = bouw_basistabel(gpkg, gpkg, gpkg, inwoners)
+    map_ = tmp_path_factory.mktemp("landelijk")
+    r = genereer_ronde(None, 400, 20, seed=1, periode="2025-I", basis=basis, vg=15_000)
+    inst = allocatie.laad_ronde(
+        schrijf_rondemap(r, map_ / "ronde", naam="Nederland", periode="2025-I")
+    )
+    assert len(inst.gemeenten) == 342
+    return schrijf_rapport(inst, allocatie.los_op(inst), map_ / "rapport.html")
+
+
+@browser
+def test_landelijk_afdrukken(landelijk: Path, tmp_path: Path) -> None:
+    """A national report prints on a few A4 pages; the annex holds the long tables."""
+    p = _lees(landelijk.read_text(encoding="utf-8"))
+    assert len(p.tabel("tabel-gemeenten")) == 342
+    blokken = [a for t, a in p.tags if t == "div" and a.get("class") == "provincie"]
+    assert len(blokken) == 12
+    tekst = p.tekst("provincies")
+    assert "Groningen (PV20)" in tekst and "Noord-Brabant (PV30)" in tekst
+    grenzen = [a for t, a in p.tags if t == "path" and a.get("class") == "provinciegrens"]
+    assert len(grenzen) == 12
+    for woord in JARGON:
+        assert woord not in p.tekst("samenvatting").lower(), woord
+    pagina_s, _ = _pdf(tmp_path, landelijk, "rapport.pdf")
+    assert 1 <= pagina_s <= MAX_AFDRUK, pagina_s
+    # The same count on the annex shows what the print leaves out: all tables, many pages.
+    bijlage_s, _ = _pdf(tmp_path, bijlage_pad(landelijk), "bijlage.pdf")
+    assert bijlage_s > 3 * MAX_AFDRUK, bijlage_s
