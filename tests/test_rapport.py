@@ -295,6 +295,7 @@ def test_samenvatting(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
     for woord in JARGON:
         assert woord not in tekst.lower(), woord
     assert "onbekend" not in tekst
+    assert "PV99" not in tekst  # one province: gemeenten without it
 
 
 def test_samenvatting_tijdslimiet(voorbeeld: Voorbeeld) -> None:
@@ -353,6 +354,12 @@ def test_namen_naast_codes(twee: Path, voorbeeld: Voorbeeld) -> None:
     assert all(g["d"].startswith("M") and g["fill"] == "none" for g in grenzen)
     gemeente = [a for t, a in p.tags if t == "path" and a.get("class") == "gemeente"]
     assert gemeente[0]["data-regels"].startswith("Provincie: Groningen")
+    # The summary names each gemeente with the largest shortfall with its province.
+    _, res = voorbeeld
+    samenvatting = p.tekst("samenvatting")
+    met = res.per_gemeente[res.per_gemeente["tekort"] > 0]
+    for r in met.itertuples(index=False):
+        assert f"{r.gemeente_naam} ({TWEE[code[r.gemeente_code]]})" in samenvatting
 
 
 def test_tabel_gemeenten(pagina: Pagina, voorbeeld: Voorbeeld) -> None:

@@ -249,8 +249,10 @@ def filterbalk(
 
     Examples
     --------
-    >>> "data-tabel=\"t\"" in filterbalk("t", wat="naam", totaal=3)
+    >>> 'data-tabel="t"' in filterbalk("t", wat="naam", totaal=3)
     True
+    >>> "<select" in filterbalk("t", wat="naam", totaal=3, provincies={"PV20": "Groningen"})
+    False
     """
     t = esc(tabel_id)
     keuze = ""

@@ -73,10 +73,17 @@ BEGRIPPEN: dict[str, str] = {
 }
 
 
-def _gemeente(r: Any) -> str:
-    """'Naam (Provincie)' of a row of the gemeente overview (with ``provincie_naam``)."""
-    prov = getattr(r, "provincie_naam", "")
+def _gemeente(r: Any, provincie: bool) -> str:
+    """'Naam (Provincie)' of a row of the gemeente overview (with ``provincie_naam``).
+
+    Without ``provincie`` (a round within one province) the name alone.
+    """
+    prov = getattr(r, "provincie_naam", "") if provincie else ""
     return f"{r.gemeente_naam} ({prov})" if prov else str(r.gemeente_naam)
+
+
+def _meer_provincies(gemeenten: pd.DataFrame) -> bool:
+    return int(gemeenten["provincie_code"].nunique()) > 1
 
 
 def _opsomming(delen: list[str], meer: int = 0) -> str:
@@ -128,11 +135,12 @@ def besluitpunten(inst: Instance, res: AllocationResult, gemeenten: pd.DataFrame
         ["overvulling", "gemeente_naam"], ascending=[False, True], kind="stable"
     )
     if len(over):
+        meer = _meer_provincies(gemeenten)
         voorbeelden = []
         for r in over.head(MAX_GENOEMD).itertuples(index=False):
             deel = f" ({procent(r.geplaatst / r.opgave, 0)} van de opgave)" if r.opgave > 0 else ""
             voorbeelden.append(
-                f"{_gemeente(r)}: opgave {nl_getal(r.opgave)}, geplaatst "
+                f"{_gemeente(r, meer)}: opgave {nl_getal(r.opgave)}, geplaatst "
                 f"{nl_getal(r.geplaatst)}{deel}"
             )
         punten.append(
@@ -259,7 +267,7 @@ def sectie_samenvatting(
             ["tekort", "gemeente_naam"], ascending=[False, True], kind="stable"
         )
         namen = [
-            f"{_gemeente(r)} {nl_getal(r.tekort)} van {nl_getal(r.opgave)}"
+            f"{_gemeente(r, _meer_provincies(g))} {nl_getal(r.tekort)} van {nl_getal(r.opgave)}"
             + (" (te weinig eigen aanbod)" if r.vermijdbaar_ <= 0 else "")
             for r in grootste.head(MAX_GENOEMD).itertuples(index=False)
         ]
