@@ -4,7 +4,9 @@ The map draws one ``<path class="gemeente">`` per gemeente (its polygons, or a
 small square at its representative point when no boundaries are known),
 coloured by the fulfilment class of the static map (`allocatie.reports.kaart`),
 and each flexible site as a ring (capacity) around a disc (persons placed),
-both areas proportional. Each element carries its tooltip text in ``data-titel``
+both areas proportional. When the gemeenten lie in more than one province, the
+province borders (gemeenten dissolved per ``provincie_code``) are drawn on top
+as thick lines. Each element carries its tooltip text in ``data-titel``
 and ``data-regels`` (lines separated by a newline) and a ``<title>`` that
 browsers show when scripts are off. The report's script adds hover, zoom and
 pan; the SVG itself is static and refers to nothing outside the document.
