@@ -57,6 +57,7 @@ def test_uitvoerbestanden(run_highs: tuple[Path, Path, str]) -> None:
         "samenvatting.json",
         "kaart.png",
         "rapport.html",
+        "rapport-bijlage.html",
         "verklaring.csv",
         "verklaring_gemeenten.csv",
         "ronde.gpkg",

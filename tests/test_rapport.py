@@ -1,21 +1,25 @@
 """Tests for `allocatie.reports.html`: the self-contained HTML report of a round.
 
 The report of the example round is parsed with the standard library's HTML
-parser: its sections, that it refers to nothing outside itself, that every
-table's figures equal the result's, and that the interactive map has one path
-per gemeente. When Chromium is installed, a real headless browser renders the
-page to a screenshot (not blank, the map's colours present) and runs the page's
-script (tooltip, zoom, sorting, search, printing); skipped otherwise.
+parser: its sections (the summary first), that it refers to nothing outside
+itself, that every table's figures equal the result's, names beside codes, and
+that the map is there once with one path per gemeente (and province borders
+when there are several provinces). When Chromium is installed, a real headless
+browser renders the page to a screenshot (not blank, the map's colours present)
+and runs the page's script (tooltip, zoom, sorting, search, provincie filter,
+printing) and prints a national report (real 2024 geography) to PDF: at most
+`MAX_AFDRUK` A4 pages; skipped otherwise.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import doctest
 import json
+import re
 import shutil
 import subprocess
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,14 +29,29 @@ import pytest
 from PIL import Image
 
 import allocatie
+from allocatie.io.rondemap import schrijf_rondemap
 from allocatie.io.uitvoermap import MERK
 from allocatie.kern.taal import nl_getal
 from allocatie.reports import svgkaart
-from allocatie.reports.html import CSP, SECTIES, rapport_html, schrijf_rapport
+from allocatie.reports.html import (
+    BIJLAGE,
+    CSP,
+    SECTIES,
+    bijlage_pad,
+    rapport_html,
+    schrijf_rapport,
+)
+from allocatie.reports.htmlopmaak import AFDRUK
+from allocatie.reports.htmlsamenvatting import BEGRIPPEN
 from allocatie.reports.kaart import KLASSEN, vervullingsklasse
 from allocatie.reports.uitvoer import schrijf_uitvoer
+from allocatie.spatial import GeografieWaarschuwing, bouw_basistabel
+from allocatie.synthetic import genereer_ronde
 
 REPO = Path(__file__).resolve().parents[1]
+NL2024 = REPO.parent / "shared" / "data" / "nl2024"
+#: The printed report of a national round is at most this many A4 pages.
+MAX_AFDRUK = 6
 PNG = b"\x89PNG\r\n\x1a\n"
 Voorbeeld = tuple[allocatie.Instance, allocatie.AllocationResult]
 
@@ -56,6 +75,8 @@ class Pagina(HTMLParser):
         self._getal: list[str] | None = None
         self.stijl: list[str] = []
         self._in_stijl = False
+        #: Visible text per section id (scripts and styles left out).
+        self.teksten: dict[str, list[str]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -108,6 +129,12 @@ class Pagina(HTMLParser):
             self._getal.append(data)
         if self._in_stijl:
             self.stijl.append(data)
+        elif self.secties:
+            self.teksten.setdefault(self.secties[-1], []).append(data)
+
+    def tekst(self, sectie: str) -> str:
+        """The text of a section, whitespace collapsed."""
+        return " ".join("".join(self.teksten.get(sectie, [])).split())
 
     def tabel(self, id_: str) -> list[dict[str, tuple[str, dict[str, str]]]]:
         """Body rows of a table as dicts header -> (text, attributes)."""
@@ -144,15 +171,58 @@ def pagina(rapport: Path) -> Pagina:
     return _lees(rapport.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="module")
+def bijlage(rapport: Path) -> Pagina:
+    return _lees(bijlage_pad(rapport).read_text(encoding="utf-8"))
+
+
+#: The example round split over two real provinces (the first half Groningen).
+TWEE = {"PV20": "Groningen", "PV21": "Fryslân"}
+
+
+def _twee_provincies(voorbeeld: Voorbeeld) -> Voorbeeld:
+    inst, res = voorbeeld
+    gem = inst.gemeenten.copy()
+    helft = len(gem) // 2
+    gem["provincie_code"] = ["PV20"] * helft + ["PV21"] * (len(gem) - helft)
+    return dataclasses.replace(inst, gemeenten=gem), res
+
+
+@pytest.fixture(scope="module")
+def twee(voorbeeld: Voorbeeld, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    inst, res = _twee_provincies(voorbeeld)
+    return schrijf_rapport(inst, res, tmp_path_factory.mktemp("twee") / "rapport.html")
+
+
 def test_doctests() -> None:
     assert doctest.testmod(svgkaart).failed == 0
 
 
 def test_secties(pagina: Pagina) -> None:
     assert pagina.secties == list(SECTIES)
+    assert pagina.secties[0] == "samenvatting"  # the summary opens the report
     assert {s: "".join(k) for s, k in pagina.koppen.items()} == SECTIES
     nav = [a["href"] for t, a in pagina.tags if t == "a"]
     assert nav == [f"#{s}" for s in SECTIES]
+    # What prints is the summary, the provinces, the map and the glossary; the rest is
+    # marked for the screen only (and printed from the annex).
+    klassen = {a["id"]: a.get("class", "") for t, a in pagina.tags if t == "section"}
+    assert {s for s, k in klassen.items() if k != "scherm"} == set(AFDRUK)
+    assert AFDRUK == ("samenvatting", "provincies", "kaart", "begrippen")
+    body = next(a for t, a in pagina.tags if t == "body")
+    assert body["class"] == "rapport"
+
+
+def test_bijlage(bijlage: Pagina, pagina: Pagina) -> None:
+    """The annex holds every full table, with the same figures as the report's screen."""
+    assert bijlage.secties == list(BIJLAGE)
+    assert next(a for t, a in bijlage.tags if t == "body")["class"] == "bijlage"
+    for t in ("tabel-gemeenten", "tabel-flex", "tabel-huishoudens", "tabel-parameters"):
+        assert bijlage.tabellen[t] == pagina.tabellen[t], t
+    hrefs = [a["href"] for t, a in bijlage.tags if t == "a"]
+    assert hrefs == ["rapport.html", *(f"#{s}" for s in BIJLAGE)]
+    assert not [a for t, a in bijlage.tags if t in ("img", "link", "iframe")]
+    assert [a for t, a in bijlage.tags if t == "script"] == [{}]
 
 
 def test_geen_externe_verwijzingen(rapport: Path, pagina: Pagina) -> None:
@@ -175,40 +245,121 @@ def test_geen_externe_verwijzingen(rapport: Path, pagina: Pagina) -> None:
     assert "default-src 'none'" in CSP
 
 
-def test_statische_kaart_ingebed(pagina: Pagina, voorbeeld: Voorbeeld, tmp_path: Path) -> None:
-    imgs = [a for t, a in pagina.tags if t == "img"]
-    assert len(imgs) == 1
-    kop, data = imgs[0]["src"].split(",", 1)
-    assert kop == "data:image/png;base64"
-    png = base64.b64decode(data)
-    assert png.startswith(PNG) and len(png) > 20_000
-    assert imgs[0]["alt"]
-    # A given PNG is embedded as it is.
+def test_kaart_een_keer(pagina: Pagina, voorbeeld: Voorbeeld, tmp_path: Path) -> None:
+    """The map is there once, as SVG; a given kaart.png is not embedded a second time."""
+    assert not [a for t, a in pagina.tags if t == "img"]
+    assert [a.get("id") for t, a in pagina.tags if t == "svg" and "id" in a] == ["kaart-svg"]
     inst, res = voorbeeld
     eigen = tmp_path / "k.png"
     Image.new("RGB", (40, 30), "#b2182b").save(eigen)
-    p = _lees(schrijf_rapport(inst, res, tmp_path / "r.html", kaart_png=eigen).read_text())
-    src = next(a["src"] for t, a in p.tags if t == "img")
-    assert base64.b64decode(src.split(",", 1)[1]) == eigen.read_bytes()
+    tekst = schrijf_rapport(inst, res, tmp_path / "r.html", kaart_png=eigen).read_text()
+    assert "data:image/png" not in tekst
+    # One province: no borders drawn.
+    assert not [a for t, a in pagina.tags if a.get("class") == "provinciegrens"]
+
+
+#: Words of the solver that the summary must not use.
+JARGON = ("solver", "gap", "status", "tijdslimiet", "optimaal", "lexicografisch", "niveau")
 
 
 def test_samenvatting(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
     _, res = voorbeeld
     a = res.samenvatting()["aantallen"]
+    assert list(pagina.kaartjes) == ["Opgave", "Geplaatst", "Wachten nog", "Tekort"]
+    assert pagina.kaartjes["Opgave"] == nl_getal(a["opgave"])
     assert pagina.kaartjes["Geplaatst"] == nl_getal(a["personen_geplaatst"])
-    assert pagina.kaartjes["Onbediend"] == nl_getal(a["personen_onbediend"])
-    assert pagina.kaartjes["Resterende opgave"] == nl_getal(a["opgave"])
+    assert pagina.kaartjes["Wachten nog"] == nl_getal(a["personen_onbediend"])
     assert pagina.kaartjes["Tekort"] == nl_getal(a["tekort"])
-    assert pagina.kaartjes["Overvulling"] == nl_getal(a["overvulling"])
-    assert pagina.kaartjes["Solver"] == res.status.value
-    niveaus = pagina.tabel("tabel-niveaus")
-    assert [r["Niveau"][0] for r in niveaus] == [n.naam for n in res.niveaus]
-    assert [r["Status"][0] for r in niveaus] == [n.status.value for n in res.niveaus]
-    for r, n in zip(niveaus, res.niveaus, strict=True):
-        assert _w(r["Waarde"]) == pytest.approx(n.waarde)
-        assert _w(r["Grens"]) == pytest.approx(n.grens)
-        assert _w(r["Gap"]) == pytest.approx(n.gap)
-        assert r["Gap"][0].endswith("%")
+    tekst = pagina.tekst("samenvatting")
+    for kop in (
+        "Wat is gevraagd",
+        "Wat is geplaatst",
+        "Welke gemeenten tekortkomen, en waarom",
+        "Wat vraagt een besluit",
+    ):
+        assert kop in tekst
+    g = res.per_gemeente
+    assert f"taakstelling {nl_getal(int(g['taakstelling'].sum()))}" in tekst
+    assert f"{nl_getal(int(g['achterstand'].sum()))} personen achterstand" in tekst
+    assert f"opgave van {nl_getal(a['opgave'])} personen" in tekst
+    # Why gemeenten stay short: own supply too small against the avoidable rest.
+    door = g[(g["tekort"] > 0) & (g["tekort"] <= g["tekort_door_aanbod"])]
+    assert f"Bij {len(door)} gemeenten komt dat alleen doordat het eigen aanbod" in tekst
+    # What needs a decision: the household without any option, the over-filled gemeenten.
+    assert len(res.onhaalbaar) == 1
+    assert "1 huishouden (1 persoon) heeft geen enkele passende woning of plek" in tekst
+    over = g[g["overvulling"] > 0]
+    assert f"{len(over)} gemeenten krijgen meer personen dan hun opgave" in tekst
+    for naam in over["gemeente_naam"]:
+        assert naam in tekst
+    for woord in JARGON:
+        assert woord not in tekst.lower(), woord
+    assert "onbekend" not in tekst
+    assert "PV99" not in tekst  # one province: gemeenten without it
+
+
+def test_samenvatting_tijdslimiet(voorbeeld: Voorbeeld) -> None:
+    """A clock-limited result is a point of decision, in plain words."""
+    inst, res = voorbeeld
+    klok = dataclasses.replace(res, reproduceerbaar=False, status=allocatie.Status.TIJDSLIMIET)
+    tekst = _lees(rapport_html(inst, klok)).tekst("samenvatting")
+    assert "De rekentijd was op voordat het rekenwerk klaar was" in tekst
+    assert "opnieuw rekenen kan een (iets) andere verdeling geven" in tekst
+    for woord in JARGON:
+        assert woord not in tekst.lower(), woord
+    # The screen's account of the computation says it too.
+    assert "opnieuw rekenen kan een andere verdeling geven" in _lees(
+        rapport_html(inst, klok)
+    ).tekst("solver")
+
+
+def test_provincies_en_begrippen(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
+    _, res = voorbeeld
+    blokken = [a for t, a in pagina.tags if t == "div" and a.get("class") == "provincie"]
+    assert [b["data-provincie"] for b in blokken] == ["PV99"]
+    tekst = pagina.tekst("provincies")
+    g = res.per_gemeente
+    assert f"opgave {nl_getal(int(g['opgave'].sum()))} personen" in tekst
+    begrippen = pagina.tekst("begrippen")
+    for term in ("Taakstelling", "Opgave", "Overvulling", "Eerlijkheid", "Tekort"):
+        assert term in BEGRIPPEN and term in begrippen
+    assert "Voorbeeld: opgave 10, geplaatst 32" in begrippen  # overvulling explained
+
+
+def test_namen_naast_codes(twee: Path, voorbeeld: Voorbeeld) -> None:
+    """Province names stand beside their codes; the map draws the province borders."""
+    p = _lees(twee.read_text(encoding="utf-8"))
+    inst, _ = _twee_provincies(voorbeeld)
+    code = dict(zip(inst.gemeenten["gemeente_code"], inst.gemeenten["provincie_code"], strict=True))
+    rijen = p.tabel("tabel-gemeenten")
+    assert [r["Provincie"][0] for r in rijen] == [TWEE[code[r["Code"][0]]] for r in rijen]
+    rij_attr = [a for t, a in p.tags if t == "tr" and a.get("id", "").startswith("g-")]
+    assert [a["data-provincie"] for a in rij_attr] == [code[a["id"][2:]] for a in rij_attr]
+    koppen = [a.get("data-provincie") for t, a in p.tags if t == "div" and "data-provincie" in a]
+    assert koppen == ["PV21", "PV20"]  # Fryslân before Groningen: by name
+    tekst = p.tekst("provincies")
+    assert "Groningen (PV20)" in tekst and "Fryslân (PV21)" in tekst
+    regio = p.tabel("tabel-regio-provincie")
+    assert [(r["Naam"][0], r["Code"][0]) for r in regio] == [
+        ("Groningen", "PV20"),
+        ("Fryslân", "PV21"),
+    ]
+    # The filter offers the provinces by name.
+    keuze = [a for t, a in p.tags if t == "select"]
+    assert [a["data-tabel"] for a in keuze] == ["tabel-gemeenten", "tabel-eerlijkheid"]
+    opties = [a.get("value") for t, a in p.tags if t == "option"]
+    assert opties[:3] == ["", "PV21", "PV20"]
+    grenzen = [a for t, a in p.tags if t == "path" and a.get("class") == "provinciegrens"]
+    assert [g["data-provincie"] for g in grenzen] == ["PV20", "PV21"]
+    assert all(g["d"].startswith("M") and g["fill"] == "none" for g in grenzen)
+    gemeente = [a for t, a in p.tags if t == "path" and a.get("class") == "gemeente"]
+    assert gemeente[0]["data-regels"].startswith("Provincie: Groningen")
+    # The summary names each gemeente with the largest shortfall with its province.
+    _, res = voorbeeld
+    samenvatting = p.tekst("samenvatting")
+    met = res.per_gemeente[res.per_gemeente["tekort"] > 0]
+    for r in met.itertuples(index=False):
+        assert f"{r.gemeente_naam} ({TWEE[code[r.gemeente_code]]})" in samenvatting
 
 
 def test_tabel_gemeenten(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
@@ -217,6 +368,7 @@ def test_tabel_gemeenten(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
     g = res.per_gemeente
     assert [r["Code"][0] for r in rijen] == g["gemeente_code"].tolist()
     assert [r["Gemeente"][0] for r in rijen] == g["gemeente_naam"].tolist()
+    assert {r["Provincie"][0] for r in rijen} == {"PV99"}  # a fictional code keeps its code
     for kop, kolom in [
         ("Taakstelling", "taakstelling"),
         ("Achterstand", "achterstand"),
@@ -273,7 +425,7 @@ def test_eerlijkheid(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
             tekort[naam] / inwoners[naam] * 1e4
         )
     provincie = pagina.tabel("tabel-regio-provincie")
-    assert [r["Regio"][0] for r in provincie] == ["PV99"]
+    assert [r["Code"][0] for r in provincie] == ["PV99"]
     assert _w(provincie[0]["Tekort"]) == g["tekort"].sum()
     assert _w(provincie[0]["Tekort % van opgave"]) == pytest.approx(
         g["tekort"].sum() / g["opgave"].sum()
@@ -297,7 +449,7 @@ def test_verklaring(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
     niet = pagina.tabel("tabel-onbediend")
     assert [r["Huishouden"][0] for r in niet] == res.onbediend["huishouden_id"].tolist()
     assert all(r["Waarom onbediend"][0] for r in niet)
-    dts = {a["id"] for t, a in pagina.tags if t == "dt"}
+    dts = {a["id"] for t, a in pagina.tags if t == "dt" and "id" in a}
     g = res.per_gemeente
     assert dts == {f"v-{c}" for c in g.loc[g["tekort"] > 0, "gemeente_code"]}
     details = [a for t, a in pagina.tags if t == "details"]
@@ -306,6 +458,14 @@ def test_verklaring(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
 
 def test_parameters_en_solver(pagina: Pagina, voorbeeld: Voorbeeld) -> None:
     inst, res = voorbeeld
+    niveaus = pagina.tabel("tabel-niveaus")
+    assert [r["Doel"][0] for r in niveaus] == [n.naam for n in res.niveaus]
+    assert {r["Uitkomst"][0] for r in niveaus} <= {"beste bewezen", "rekenwerk op"}
+    for r, n in zip(niveaus, res.niveaus, strict=True):
+        assert _w(r["Bereikt"]) == pytest.approx(n.waarde)
+        assert _w(r["Beste denkbare"]) == pytest.approx(n.grens)
+        assert _w(r["Afstand tot het beste"]) == pytest.approx(n.gap)
+        assert r["Afstand tot het beste"][0].endswith("%")
     rijen = pagina.tabellen["tabel-parameters"]["tbody"]
     waarde = {(r[0][0], r[1][0]): r[2][0] for r in rijen}
     assert waarde[("Modelpreset", "naam")] == inst.preset.naam
@@ -367,9 +527,8 @@ def test_schrijf_uitvoer_met_rapport(voorbeeld: Voorbeeld, tmp_path: Path) -> No
     inst, res = voorbeeld
     uit = schrijf_uitvoer(inst, res, tmp_path / "uit")
     rapport = uit / "rapport.html"
-    assert rapport.exists()
-    src = next(a["src"] for t, a in _lees(rapport.read_text()).tags if t == "img")
-    assert base64.b64decode(src.split(",", 1)[1]) == (uit / "kaart.png").read_bytes()
+    assert rapport.exists() and (uit / "rapport-bijlage.html").exists()
+    assert (uit / "kaart.png").read_bytes().startswith(PNG)
     assert [p.name for p in uit.glob(".*")] == [MERK]  # only the output marker
 
 
@@ -458,11 +617,11 @@ window.addEventListener("load", function () {
     p.dispatchEvent(new PointerEvent("pointerdown", Object.assign({buttons: 1}, o)));
     p.dispatchEvent(new PointerEvent("pointerup", o));
     uit.uitgelicht = (document.querySelector("tr.uitgelicht") || {}).id || "";
-    var zoek = document.querySelector("input.zoek");
+    var zoek = document.querySelector('input.zoek[data-tabel="tabel-huishoudens"]');
     zoek.value = "ZOEKTERM"; zoek.dispatchEvent(new Event("input"));
     uit.zichtbaar = Array.prototype.filter.call(
       document.querySelectorAll("#tabel-huishoudens tbody tr"),
-      function (t) { return t.style.display !== "none"; }).length;
+      function (t) { return !t.hidden && getComputedStyle(t).display !== "none"; }).length;
     window.dispatchEvent(new Event("beforeprint"));
     uit.open = document.querySelectorAll("details[open]").length;
   } catch (e) { uit.fout = String(e); }
@@ -507,3 +666,128 @@ def test_script_in_browser(rapport: Path, voorbeeld: Voorbeeld, tmp_path: Path) 
     assert uit["uitgelicht"] == f"g-{g['gemeente_code']}"
     assert uit["zichtbaar"] == 1
     assert uit["open"] == 1
+
+
+_FILTERSCRIPT = """<script>
+window.addEventListener("load", function () {
+  var uit = {};
+  try {
+    var zichtbaar = function () {
+      return Array.prototype.filter.call(
+        document.querySelectorAll("#tabel-gemeenten tbody tr"),
+        function (t) { return getComputedStyle(t).display !== "none"; }
+      ).map(function (t) { return t.id; });
+    };
+    var telling = document.querySelector('span.telling[data-tabel="tabel-gemeenten"]');
+    uit.begin = telling.textContent;
+    var keuze = document.querySelector('select.filter[data-tabel="tabel-gemeenten"]');
+    keuze.value = "PV20"; keuze.dispatchEvent(new Event("change"));
+    uit.groningen = zichtbaar();
+    uit.telling = telling.textContent;
+    var zoek = document.querySelector('input.zoek[data-tabel="tabel-gemeenten"]');
+    zoek.value = "NAAM"; zoek.dispatchEvent(new Event("input"));
+    uit.beide = zichtbaar();
+    keuze.value = "PV21"; keuze.dispatchEvent(new Event("change"));
+    uit.elders = zichtbaar();
+    keuze.value = ""; keuze.dispatchEvent(new Event("change"));
+    zoek.value = ""; zoek.dispatchEvent(new Event("input"));
+    uit.alles = zichtbaar().length;
+    uit.eind = telling.textContent;
+  } catch (e) { uit.fout = String(e); }
+  var pre = document.createElement("pre");
+  pre.id = "testuitkomst";
+  pre.textContent = JSON.stringify(uit);
+  document.body.appendChild(pre);
+});
+</script></body>"""
+
+
+def _uitkomst(r: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    begin = r.stdout.find('<pre id="testuitkomst">')
+    assert begin >= 0, r.stderr[-2000:]
+    tekst = r.stdout[begin + len('<pre id="testuitkomst">') : r.stdout.find("</pre>", begin)]
+    uit: dict[str, Any] = json.loads(
+        tekst.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    )
+    assert "fout" not in uit, uit
+    return uit
+
+
+@browser
+def test_filter_in_browser(twee: Path, voorbeeld: Voorbeeld, tmp_path: Path) -> None:
+    """The gemeente table's provincie choice and search box work together in Chromium."""
+    inst, _ = _twee_provincies(voorbeeld)
+    g = inst.gemeenten
+    groningen = [f"g-{c}" for c in g.loc[g["provincie_code"] == "PV20", "gemeente_code"]]
+    naam = g["gemeente_naam"].iloc[0]  # in Groningen
+    test = tmp_path / "test.html"
+    test.write_text(
+        twee.read_text(encoding="utf-8").replace(
+            "</body>", _FILTERSCRIPT.replace("NAAM", naam.lower())
+        ),
+        encoding="utf-8",
+    )
+    uit = _uitkomst(
+        _browser(
+            tmp_path,
+            "--window-size=1280,1600",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            test.as_uri(),
+        )
+    )
+    n = len(g)
+    assert uit["begin"] == f"{n} gemeenten"
+    assert uit["groningen"] == groningen
+    assert uit["telling"] == f"{len(groningen)} van {n} gemeenten"
+    assert uit["beide"] == [f"g-{g['gemeente_code'].iloc[0]}"]
+    assert uit["elders"] == []
+    assert uit["alles"] == n and uit["eind"] == f"{n} gemeenten"
+
+
+def _pdf(tmp_path: Path, html: Path, naam: str) -> tuple[int, bytes]:
+    """Print a page to PDF with Chromium: (number of pages, the PDF)."""
+    pdf = tmp_path / naam
+    r = _browser(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    assert pdf.exists(), r.stderr[-2000:]
+    data = pdf.read_bytes()
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data)), data
+
+
+@pytest.fixture(scope="module")
+def landelijk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of a national round on the real 2024 geography (342 gemeenten)."""
+    gpkg = NL2024 / "cbsgebiedsindelingen_2024.gpkg"
+    inwoners = NL2024 / "cbs_inwoners_2024.csv"
+    if not (gpkg.exists() and inwoners.exists()):
+        pytest.skip(f"echte data ontbreekt: {NL2024}")
+    with warnings.catch_warnings():  # twijfelgevallen are tested in test_spatial_basis
+        warnings.simplefilter("ignore", GeografieWaarschuwing)
+        basis = bouw_basistabel(gpkg, gpkg, gpkg, inwoners)
+    map_ = tmp_path_factory.mktemp("landelijk")
+    r = genereer_ronde(None, 400, 20, seed=1, periode="2025-I", basis=basis, vg=15_000)
+    inst = allocatie.laad_ronde(
+        schrijf_rondemap(r, map_ / "ronde", naam="Nederland", periode="2025-I")
+    )
+    assert len(inst.gemeenten) == 342
+    return schrijf_rapport(inst, allocatie.los_op(inst), map_ / "rapport.html")
+
+
+@browser
+def test_landelijk_afdrukken(landelijk: Path, tmp_path: Path) -> None:
+    """A national report prints on a few A4 pages; the annex holds the long tables."""
+    p = _lees(landelijk.read_text(encoding="utf-8"))
+    assert len(p.tabel("tabel-gemeenten")) == 342
+    blokken = [a for t, a in p.tags if t == "div" and a.get("class") == "provincie"]
+    assert len(blokken) == 12
+    tekst = p.tekst("provincies")
+    assert "Groningen (PV20)" in tekst and "Noord-Brabant (PV30)" in tekst
+    grenzen = [a for t, a in p.tags if t == "path" and a.get("class") == "provinciegrens"]
+    assert len(grenzen) == 12
+    for woord in JARGON:
+        assert woord not in p.tekst("samenvatting").lower(), woord
+    pagina_s, _ = _pdf(tmp_path, landelijk, "rapport.pdf")
+    assert 1 <= pagina_s <= MAX_AFDRUK, pagina_s
+    # The same count on the annex shows what the print leaves out: all tables, many pages.
+    bijlage_s, _ = _pdf(tmp_path, bijlage_pad(landelijk), "bijlage.pdf")
+    assert bijlage_s > 3 * MAX_AFDRUK, bijlage_s

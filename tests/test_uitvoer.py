@@ -48,6 +48,7 @@ BESTANDEN = {
     "samenvatting.json",
     "kaart.png",
     "rapport.html",
+    "rapport-bijlage.html",
     "ronde.gpkg",
 }
 
@@ -203,7 +204,7 @@ def test_voortgang_per_schrijver(
     ]
     klaar = [m for m in meldingen if m.klaar]
     assert all(m.duur_s is not None and m.duur_s >= 0 for m in klaar)
-    assert klaar[-1].details == f"13 bestanden in {tmp_path / 'uit'}"
+    assert klaar[-1].details == f"14 bestanden in {tmp_path / 'uit'}"
     # The outer phase lasts at least as long as its parts together.
     binnen = sum(m.duur_s or 0 for m in klaar[:-1])
     assert (klaar[-1].duur_s or 0) >= binnen

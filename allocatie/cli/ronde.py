@@ -461,7 +461,7 @@ def ronde(
             )
         console.print(
             f"Uitvoer geschreven naar [bold]{_t(doel, None)}[/bold] (CSV, allocatie.xlsx, "
-            "rapport.html, "
+            "rapport.html met rapport-bijlage.html, "
             f"kaart.png, samenvatting.json en het rondearchief {ARCHIEF})."
         )
         if archief is not None:

@@ -19,12 +19,14 @@ from allocatie.kern.taal import nl_getal
 from allocatie.reports.tekst import MAX_NAAM, veilige_tekst
 
 __all__ = [
+    "AFDRUK",
     "SECTIES",
     "Kolom",
     "als_tekst",
     "datum",
     "decimaal",
     "esc",
+    "filterbalk",
     "gap_procent",
     "geheel",
     "geheel_kolom",
@@ -42,14 +44,19 @@ __all__ = [
 #: Section id -> heading, in page order.
 SECTIES: dict[str, str] = {
     "samenvatting": "Samenvatting",
+    "provincies": "Per provincie",
     "kaart": "Kaart",
+    "begrippen": "Begrippen",
     "gemeenten": "Per gemeente",
     "flexlocaties": "Flexlocaties",
     "eerlijkheid": "Eerlijkheid",
     "verklaring": "Verklaring",
-    "parameters": "Parameters",
-    "solver": "Model en solver",
+    "parameters": "Instellingen",
+    "solver": "Hoe is gerekend",
 }
+#: The sections of the printed report (a few A4 pages); the rest is on screen and in the
+#: annex (``rapport-bijlage.html``).
+AFDRUK: tuple[str, ...] = ("samenvatting", "provincies", "kaart", "begrippen")
 
 
 def esc(tekst: object, max_lengte: int | None = None) -> str:
@@ -158,13 +165,16 @@ def tabel(
     *,
     id_: str,
     rij_id: tuple[str, str] | None = None,
+    rij_data: dict[str, str] | None = None,
     voet: Sequence[str] | None = None,
     klasse: str = "",
     bijschrift: str | None = None,
 ) -> str:
     """An HTML table; numeric cells carry their raw value in ``data-w`` (sorting, tests).
 
-    ``rij_id`` = (prefix, column) gives each row the id ``<prefix>-<value>``.
+    ``rij_id`` = (prefix, column) gives each row the id ``<prefix>-<value>``;
+    ``rij_data`` = {name: column} gives each row the attribute ``data-<name>``
+    (what the page's filters select on, see `filterbalk`).
     """
     kop = "".join(
         f'<th scope="col"{" class=n" if k.getal else ""}>{esc(k.kop)}</th>' for k in kolommen
@@ -179,6 +189,8 @@ def tabel(
             else:
                 cellen.append(tekstcel(k.opmaak(v), breed=k.breed))
         attr = f' id="{esc(rij_id[0])}-{esc(r[rij_id[1]])}"' if rij_id else ""
+        for naam, bron in (rij_data or {}).items():
+            attr += f' data-{esc(naam)}="{esc(als_tekst(r.get(bron)))}"'
         rijen.append(f"<tr{attr}>{''.join(cellen)}</tr>")
     tfoot = ""
     if voet is not None:
@@ -198,5 +210,65 @@ def tabel(
 
 
 def sectie(id_: str, inhoud: str) -> str:
-    """A ``<section>`` with the heading of `SECTIES` and its content."""
-    return f'<section id="{id_}"><h2>{esc(SECTIES[id_])}</h2>{inhoud}</section>'
+    """A ``<section>`` with the heading of `SECTIES` and its content.
+
+    Sections outside `AFDRUK` carry the class ``scherm`` and are left out of the
+    printed report (their tables print from the annex).
+    """
+    klasse = "" if id_ in AFDRUK else ' class="scherm"'
+    return f'<section id="{id_}"{klasse}><h2>{esc(SECTIES[id_])}</h2>{inhoud}</section>'
+
+
+def filterbalk(
+    tabel_id: str,
+    *,
+    wat: str,
+    provincies: dict[str, str] | None = None,
+    totaal: int,
+    eenheid: tuple[str, str] = ("rij", "rijen"),
+) -> str:
+    """A search box, a provincie choice and a row count above a table (screen only).
+
+    The page's script (``rapport.js``) shows the rows whose text contains the
+    search words and whose ``data-provincie`` is the chosen one, and updates
+    the count. Without scripts every row stays visible.
+
+    Parameters
+    ----------
+    tabel_id
+        The ``id`` of the table.
+    wat
+        Placeholder of the search box (what one can search for).
+    provincies
+        Code -> name of the provinces to choose from; no choice when None or
+        only one.
+    totaal
+        Number of rows.
+    eenheid
+        Singular and plural of what a row is (``("gemeente", "gemeenten")``).
+
+    Examples
+    --------
+    >>> 'data-tabel="t"' in filterbalk("t", wat="naam", totaal=3)
+    True
+    >>> "<select" in filterbalk("t", wat="naam", totaal=3, provincies={"PV20": "Groningen"})
+    False
+    """
+    t = esc(tabel_id)
+    keuze = ""
+    if provincies is not None and len(provincies) > 1:
+        opties = "".join(
+            f'<option value="{esc(c)}">{esc(n)}</option>'
+            for c, n in sorted(provincies.items(), key=lambda cn: cn[1].casefold())
+        )
+        keuze = (
+            f'<label>Provincie <select class="filter" data-tabel="{t}" data-veld="provincie">'
+            f'<option value="">alle provincies</option>{opties}</select></label>'
+        )
+    return (
+        f'<div class="filterbalk alleen-scherm" role="search"><label>Zoeken '
+        f'<input type="search" class="zoek" data-tabel="{t}" placeholder="{esc(wat)}"></label>'
+        f'{keuze}<span class="telling" data-tabel="{t}" data-enkel="{esc(eenheid[0])}" '
+        f'data-meer="{esc(eenheid[1])}" aria-live="polite">{nl_getal(totaal)} '
+        f"{esc(eenheid[0] if totaal == 1 else eenheid[1])}</span></div>"
+    )

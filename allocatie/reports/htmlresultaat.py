@@ -1,134 +1,28 @@
-"""The HTML report's sections on what the round decided: summary, map, gemeenten, flex sites."""
+"""The HTML report's sections on what the round decided: map, gemeenten, flex sites."""
 
 from __future__ import annotations
 
-import base64
-from typing import Any
-
 import pandas as pd
 
-from allocatie.kern.taal import huishoudens, nl_getal, personen
-from allocatie.reports import overzicht as ov
+from allocatie.kern.taal import nl_getal
 from allocatie.reports.htmlopmaak import (
     Kolom,
     datum,
-    decimaal,
     esc,
-    gap_procent,
+    filterbalk,
     geheel,
     geheel_kolom,
-    getalcel,
     leeg,
     procent,
     procent_kolom,
-    seconden,
     sectie,
     tabel,
 )
-from allocatie.reports.kaartstijl import FLEX_KLEUR, KLASSEN
+from allocatie.reports.kaartstijl import FLEX_KLEUR, KLASSEN, MAX_ALLE_LABELS
 from allocatie.reports.svgkaart import kaart_svg
-from allocatie.resultaat.result import AllocationResult
 from allocatie.ronde.instance import Instance
 
-__all__ = ["sectie_flexlocaties", "sectie_gemeenten", "sectie_kaart", "sectie_samenvatting"]
-
-
-def sectie_samenvatting(inst: Instance, res: AllocationResult, k: dict[str, Any]) -> str:
-    """The summary: key figures, the sentence a regisseur reads first, signals, levels."""
-    vakjes = [
-        (
-            "Geplaatst",
-            nl_getal(k["personen_geplaatst"]),
-            f"personen in {huishoudens(k['huishoudens_geplaatst'])}",
-        ),
-        (
-            "Onbediend",
-            nl_getal(k["personen_onbediend"]),
-            f"personen in {huishoudens(k['huishoudens_onbediend'])}",
-        ),
-        (
-            "Resterende opgave",
-            nl_getal(k["opgave"]),
-            f"personen (taakstelling {nl_getal(k['taakstelling'])})",
-        ),
-        (
-            "Tekort",
-            nl_getal(k["tekort"]),
-            f"personen, in {nl_getal(k['gemeenten_met_tekort'])} van "
-            f"{nl_getal(k['gemeenten'])} gemeenten",
-        ),
-        ("Overvulling", nl_getal(k["overvulling"]), "personen boven de opgave"),
-        ("Solver", res.status.value, f"gap {gap_procent(res.gap)} · {seconden(res.wall_s)}"),
-        (
-            "Reproduceerbaar",
-            "ja" if res.reproduceerbaar else "nee",
-            "elk niveau binnen zijn rekenwerk: opnieuw rekenen geeft dezelfde verdeling"
-            if res.reproduceerbaar
-            else "de tijdslimiet greep in: opnieuw rekenen kan een andere verdeling geven",
-        ),
-    ]
-    kaartjes = "".join(
-        f'<div class="kaartje" data-sleutel="{esc(t)}"><div class="kop">{esc(t)}</div>'
-        f'<div class="getal">{esc(a)}</div><div class="sub">{esc(b)}</div></div>'
-        for t, a, b in vakjes
-    )
-    zin = (
-        f"In deze ronde zijn {huishoudens(k['huishoudens_geplaatst'])} "
-        f"({personen(k['personen_geplaatst'])}) geplaatst van de "
-        f"{huishoudens(k['huishoudens'])} ({personen(k['personen'])}) die wachten. "
-        f"Op de taakstellingen blijft een tekort van {personen(k['tekort'])}, waarvan "
-        f"{nl_getal(k['tekort_door_aanbod'])} doordat gemeenten te weinig eigen aanbod hebben. "
-        f"Het grootste vermijdbare relatieve tekort van een gemeente (eerlijkheid) is "
-        f"{procent(k['eerlijkheid'])}."
-    )
-    signalen = ""
-    if res.signalen:
-        signalen = (
-            '<div class="signalen"><h3>Signalen vóór het oplossen</h3><ul>'
-            + "".join(f"<li>{esc(s)}</li>" for s in res.signalen)
-            + "</ul></div>"
-        )
-    niveaus = ov.niveaus_tabel(res)
-    niveaus.insert(0, "volgorde", range(1, len(niveaus) + 1))
-    niveaus["omschrijving"] = [ov.NIVEAUS.get(n, ("", ""))[0] for n in niveaus["niveau"]]
-    eenheid = {n: ov.NIVEAUS.get(n, ("", ""))[1] for n in niveaus["niveau"]}
-
-    rijen = []
-    for r in niveaus.to_dict(orient="records"):
-        opmaak = procent if eenheid[r["niveau"]] == "aandeel" else decimaal
-        cellen = [
-            getalcel(r["volgorde"], str(r["volgorde"])),
-            f"<td>{esc(r['niveau'])}</td>",
-            f"<td>{esc(r['omschrijving'])}</td>",
-            f'<td class="status-{esc(r["status"])}">{esc(r["status"])}</td>',
-            getalcel(r["waarde"], opmaak(r["waarde"])),
-            getalcel(r["grens"], opmaak(r["grens"])),
-            getalcel(r["gap"], gap_procent(r["gap"])),
-            getalcel(r["tijd_s"], seconden(r["tijd_s"])),
-        ]
-        rijen.append(f"<tr>{''.join(cellen)}</tr>")
-    niveautabel = (
-        '<div class="tabelvak"><table id="tabel-niveaus"><caption>Doelniveaus, '
-        "lexicografisch: elk niveau is opgelost en daarna vastgehouden</caption><thead><tr>"
-        + "".join(
-            f'<th scope="col"{" class=n" if n else ""}>{t}</th>'
-            for t, n in (
-                ("#", True),
-                ("Niveau", False),
-                ("Omschrijving", False),
-                ("Status", False),
-                ("Waarde", True),
-                ("Grens", True),
-                ("Gap", True),
-                ("Rekentijd", True),
-            )
-        )
-        + f"</tr></thead><tbody>{''.join(rijen)}</tbody></table></div>"
-    )
-    return sectie(
-        "samenvatting",
-        f'<div class="kaartjes">{kaartjes}</div><p>{esc(zin)}</p>{signalen}{niveautabel}',
-    )
+__all__ = ["sectie_flexlocaties", "sectie_gemeenten", "sectie_kaart"]
 
 
 def _legenda(gemeenten: pd.DataFrame, heeft_flex: bool) -> str:
@@ -159,14 +53,18 @@ def _legenda(gemeenten: pd.DataFrame, heeft_flex: bool) -> str:
     )
 
 
-def sectie_kaart(
-    inst: Instance, gemeenten: pd.DataFrame, flex: pd.DataFrame, png: bytes | None
-) -> str:
-    """The interactive SVG map with tooltips and zoom, and the static PNG map."""
+def sectie_kaart(inst: Instance, gemeenten: pd.DataFrame, flex: pd.DataFrame) -> str:
+    """The map, once: an SVG with province borders, tooltips and zoom that also prints."""
     g = gemeenten.join(inst.gemeenten.set_index("gemeente_code")[["x", "y"]], on="gemeente_code")
     grenzen = None if inst.grenzen is None else list(inst.grenzen.to_numpy())
     svg = kaart_svg(g, grenzen, flex)
-    interactief = (
+    bij = (
+        "De namen van de grootste gemeenten staan op de kaart."
+        if len(gemeenten) > MAX_ALLE_LABELS
+        else "Bij elke gemeente: naam en geplaatst / opgave (personen)."
+    )
+    return sectie(
+        "kaart",
         '<figure class="kaartfiguur"><div class="kaartvak" tabindex="0" '
         'aria-label="Interactieve kaart: beweeg over een gemeente voor de cijfers; '
         'klik om naar haar rij in de tabel te gaan">'
@@ -176,26 +74,19 @@ def sectie_kaart(
         '<button type="button" data-zoom="reset" title="Hele kaart">⟲</button></div>'
         f'{svg}<div class="tooltip" role="status"></div></div>'
         f'<div class="kaartzijde">{_legenda(gemeenten, len(flex) > 0)}'
-        '<figcaption class="uitleg">Bij elke gemeente: naam en geplaatst / opgave (personen). '
-        "Beweeg over een gemeente of flexlocatie voor alle cijfers; klik op een gemeente voor "
-        "haar rij in de tabel. Zoomen met de knoppen, dubbelklikken, Ctrl + scrollwiel of + en "
-        "− (na een klik op de kaart); slepen verschuift de kaart.</figcaption></div></figure>"
+        f'<figcaption class="uitleg">{esc(bij)} Dikke lijnen zijn provinciegrenzen. '
+        '<span class="alleen-scherm">Beweeg over een gemeente of flexlocatie voor alle '
+        "cijfers; klik op een gemeente voor haar rij in de tabel. Zoomen met de knoppen, "
+        "dubbelklikken, Ctrl + scrollwiel of + en − (na een klik op de kaart); slepen "
+        "verschuift de kaart. </span>De kaart staat ook los in kaart.png.</figcaption></div>"
+        "</figure>",
     )
-    statisch = ""
-    if png is not None:
-        data = base64.b64encode(png).decode("ascii")
-        statisch = (
-            '<figure class="statisch"><img alt="Kaart: vervulling van de opgave per gemeente '
-            f'en bezetting van de flexlocaties" src="data:image/png;base64,{data}">'
-            "<figcaption>Dezelfde kaart als kaart.png, voor afdrukken en presentaties."
-            "</figcaption></figure>"
-        )
-    return sectie("kaart", interactief + statisch)
 
 
 _GEMEENTEKOLOMMEN = [
     Kolom("gemeente_code", "Code"),
     Kolom("gemeente_naam", "Gemeente"),
+    Kolom("provincie_naam", "Provincie"),
     geheel_kolom("taakstelling", "Taakstelling"),
     geheel_kolom("achterstand", "Achterstand"),
     geheel_kolom("voorsprong", "Voorsprong"),
@@ -206,38 +97,54 @@ _GEMEENTEKOLOMMEN = [
     procent_kolom("relatief_tekort", "Tekort %"),
     geheel_kolom("overvulling", "Overvulling"),
     geheel_kolom("saldo", "Saldo"),
-    Kolom("status", "Status tegenover de taak", breed=True),
+    Kolom("status", "Stand tegenover de taak", breed=True),
 ]
+#: The text columns before the numbers (no sum in the totals row).
+_TEKSTKOLOMMEN = 3
 
 
-def sectie_gemeenten(gemeenten: pd.DataFrame) -> str:
-    """The table per gemeente with a totals row."""
+def sectie_gemeenten(gemeenten: pd.DataFrame, provincies: dict[str, str]) -> str:
+    """The table per gemeente with a search box, a province choice and a totals row.
+
+    ``gemeenten`` is the gemeente overview with ``provincie_naam``;
+    ``provincies`` maps province code to name.
+    """
     som = {k.bron: int(gemeenten[k.bron].sum()) for k in _GEMEENTEKOLOMMEN if k.getal}
     opgave = som["opgave"]
     som_tekst = [
         "",
         "Totaal",
+        "",
         *(
             procent(gemeenten["tekort"].sum() / opgave if opgave else 0.0)
             if k.bron == "relatief_tekort"
             else geheel(som[k.bron])
-            for k in _GEMEENTEKOLOMMEN[2:-1]
+            for k in _GEMEENTEKOLOMMEN[_TEKSTKOLOMMEN:-1]
         ),
         "",
     ]
     uitleg = (
         "<p>Opgave = taakstelling + achterstand − voorsprong − al gerealiseerd. Saldo is wat "
-        "naar de volgende periode gaat: positief een achterstand, negatief een voorsprong."
+        "naar de volgende periode gaat: positief een achterstand, negatief een voorsprong. "
+        "Het totaal telt alle gemeenten, ook als de tabel gefilterd is."
         '<span class="alleen-scherm"> Klik op een kolomkop om te sorteren.</span></p>'
     )
     return sectie(
         "gemeenten",
         uitleg
+        + filterbalk(
+            "tabel-gemeenten",
+            wat="gemeente, code of stand",
+            provincies=provincies,
+            totaal=len(gemeenten),
+            eenheid=("gemeente", "gemeenten"),
+        )
         + tabel(
             gemeenten,
             _GEMEENTEKOLOMMEN,
             id_="tabel-gemeenten",
             rij_id=("g", "gemeente_code"),
+            rij_data={"provincie": "provincie_code"},
             voet=som_tekst,
         ),
     )

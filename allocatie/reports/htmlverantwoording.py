@@ -16,6 +16,7 @@ from allocatie.reports.htmlopmaak import (
     datum,
     decimaal,
     esc,
+    filterbalk,
     gap_procent,
     geheel,
     geheel_kolom,
@@ -27,6 +28,7 @@ from allocatie.reports.htmlopmaak import (
     sectie,
     tabel,
 )
+from allocatie.reports.namen import regionamen
 from allocatie.reports.svgkaart import staafdiagram_svg
 from allocatie.resultaat.result import AllocationResult
 from allocatie.ronde.instance import Instance
@@ -49,7 +51,8 @@ KLEUR_OVERIG_TEKORT = "#f4a582"
 
 
 _REGIOKOLOMMEN = [
-    Kolom("regio_code", "Regio"),
+    Kolom("regio_naam", "Naam"),
+    Kolom("regio_code", "Code"),
     geheel_kolom("gemeenten", "Gemeenten"),
     geheel_kolom("gemeenten_met_tekort", "Met tekort"),
     geheel_kolom("inwoners", "Inwoners"),
@@ -109,6 +112,7 @@ def sectie_eerlijkheid(inst: Instance, res: AllocationResult, gemeenten: pd.Data
         )
     kolommen = [
         Kolom("gemeente_naam", "Gemeente"),
+        Kolom("provincie_naam", "Provincie"),
         geheel_kolom("inwoners", "Inwoners"),
         geheel_kolom("opgave", "Opgave"),
         geheel_kolom("aanbod_personen", "Eigen aanbod (plaatsen)"),
@@ -119,11 +123,27 @@ def sectie_eerlijkheid(inst: Instance, res: AllocationResult, gemeenten: pd.Data
         Kolom("tekort_per_10000", "Tekort per 10.000 inwoners", decimaal, True),
     ]
     if not met.empty:
+        provincies = regionamen(inst.gemeenten, "provincie")
         delen.append(
-            "<h3>Gemeenten met een tekort</h3>" + tabel(met, kolommen, id_="tabel-eerlijkheid")
+            "<h3>Gemeenten met een tekort</h3>"
+            + filterbalk(
+                "tabel-eerlijkheid",
+                wat="gemeente",
+                provincies={c: provincies.get(c, c) for c in map(str, met["provincie_code"])},
+                totaal=len(met),
+                eenheid=("gemeente", "gemeenten"),
+            )
+            + tabel(
+                met,
+                kolommen,
+                id_="tabel-eerlijkheid",
+                rij_data={"provincie": "provincie_code"},
+            )
         )
     for soort, naam in ov.REGIONAMEN.items():
         regio = ov.regio_overzicht(inst, res, soort)
+        regionaam = regionamen(inst.gemeenten, soort)
+        regio.insert(0, "regio_naam", [regionaam.get(str(c), str(c)) for c in regio["regio_code"]])
         if soort != "provincie" and len(regio) < 2:
             continue
         delen.append(f"<h3>{esc(naam)}</h3>")
@@ -131,7 +151,7 @@ def sectie_eerlijkheid(inst: Instance, res: AllocationResult, gemeenten: pd.Data
             delen.append(
                 '<figure class="diagramvak">'
                 + staafdiagram_svg(
-                    regio["regio_code"].astype(str).tolist(),
+                    regio["regio_naam"].astype(str).tolist(),
                     [(float(x),) for x in regio["relatief_tekort"]],
                     [KLEUR_DOOR_AANBOD],
                     [procent(x) for x in regio["relatief_tekort"]],
@@ -274,8 +294,59 @@ def sectie_parameters(inst: Instance) -> str:
     )
 
 
+def _niveautabel(res: AllocationResult) -> str:
+    """The objective levels in the order they were solved, each held after its solve."""
+    niveaus = ov.niveaus_tabel(res)
+    niveaus.insert(0, "volgorde", range(1, len(niveaus) + 1))
+    niveaus["omschrijving"] = [ov.NIVEAUS.get(n, ("", ""))[0] for n in niveaus["niveau"]]
+    eenheid = {n: ov.NIVEAUS.get(n, ("", ""))[1] for n in niveaus["niveau"]}
+    rijen = []
+    for r in niveaus.to_dict(orient="records"):
+        opmaak = procent if eenheid[r["niveau"]] == "aandeel" else decimaal
+        cellen = [
+            getalcel(r["volgorde"], str(r["volgorde"])),
+            f"<td>{esc(r['niveau'])}</td>",
+            f"<td>{esc(r['omschrijving'])}</td>",
+            f'<td class="status-{esc(r["status"])}">{esc(_UITKOMST.get(r["status"], r["status"]))}'
+            "</td>",
+            getalcel(r["waarde"], opmaak(r["waarde"])),
+            getalcel(r["grens"], opmaak(r["grens"])),
+            getalcel(r["gap"], gap_procent(r["gap"])),
+            getalcel(r["tijd_s"], seconden(r["tijd_s"])),
+        ]
+        rijen.append(f"<tr>{''.join(cellen)}</tr>")
+    koppen = (
+        ("Stap", True),
+        ("Doel", False),
+        ("Omschrijving", False),
+        ("Uitkomst", False),
+        ("Bereikt", True),
+        ("Beste denkbare", True),
+        ("Afstand tot het beste", True),
+        ("Rekentijd", True),
+    )
+    return (
+        '<div class="tabelvak"><table id="tabel-niveaus"><caption>De doelen, stap voor stap: '
+        "elk doel is zo goed mogelijk gemaakt en daarna vastgehouden bij de volgende stappen"
+        "</caption><thead><tr>"
+        + "".join(f'<th scope="col"{" class=n" if n else ""}>{t}</th>' for t, n in koppen)
+        + f"</tr></thead><tbody>{''.join(rijen)}</tbody></table></div>"
+    )
+
+
+#: A level's outcome in words (``Status`` values of `allocatie.solvers.base`).
+_UITKOMST = {
+    "optimaal": "beste bewezen",
+    "tijdslimiet": "rekentijd op",
+    "werkbudget_op": "rekenwerk op",
+    "geen_oplossing": "geen verdeling gevonden",
+    "onhaalbaar": "onmogelijk",
+    "fout": "fout",
+}
+
+
 def sectie_solver(res: AllocationResult) -> str:
-    """Model size and solver figures."""
+    """How the round was computed: the levels in plain words, then model size and solver."""
     s = ov.solvercijfers(res)
 
     def opmaak(w: Any, e: str) -> str:
@@ -297,9 +368,30 @@ def sectie_solver(res: AllocationResult) -> str:
         + "</tr>"
         for r in s.itertuples(index=False)
     )
+    repro = (
+        "Elke stap rekende binnen zijn eigen hoeveelheid rekenwerk: opnieuw rekenen met "
+        "dezelfde invoer geeft dezelfde verdeling."
+        if res.reproduceerbaar
+        else "De rekentijd was op bij ten minste één stap: opnieuw rekenen kan een andere "
+        "verdeling geven."
+    )
+    signalen = ""
+    if res.signalen:
+        signalen = (
+            '<div class="signalen"><h3>Opgemerkt in de invoer, vóór het rekenen</h3><ul>'
+            + "".join(f"<li>{esc(t)}</li>" for t in res.signalen)
+            + "</ul></div>"
+        )
     return sectie(
         "solver",
-        '<div class="tabelvak smal"><table id="tabel-solver"><thead><tr><th scope="col">'
-        f'Onderdeel</th><th scope="col">Waarde</th></tr></thead><tbody>{rijen}</tbody>'
-        "</table></div>",
+        "<p>De verdeling is in stappen berekend, in de volgorde van de tabel: eerst zo veel "
+        "mogelijk personen plaatsen, dan het tekort op de taakstellingen zo klein mogelijk "
+        "maken, het zo eerlijk mogelijk verdelen en de overvulling beperken, tot slot de "
+        "kosten (reistijd, verhuizing). 'Afstand tot het beste' is hoeveel beter een stap "
+        f"nog had kunnen zijn volgens de rekenmethode; 0% is bewezen de beste. {esc(repro)}</p>"
+        + signalen
+        + _niveautabel(res)
+        + '<h3>Rekenmodel</h3><div class="tabelvak smal"><table id="tabel-solver"><thead><tr>'
+        '<th scope="col">Onderdeel</th><th scope="col">Waarde</th></tr></thead>'
+        f"<tbody>{rijen}</tbody></table></div>",
     )

@@ -152,16 +152,48 @@
     });
   });
 
-  /* ---- Tables: search ------------------------------------------------------------- */
-  document.querySelectorAll("input.zoek").forEach(function (veld) {
-    var tabel = document.getElementById(veld.getAttribute("data-tabel"));
-    if (!tabel) { return; }
-    veld.addEventListener("input", function () {
-      var q = veld.value.trim().toLowerCase();
-      Array.prototype.forEach.call(tabel.tBodies[0].rows, function (r) {
-        r.style.display = !q || r.textContent.toLowerCase().indexOf(q) >= 0 ? "" : "none";
-      });
+  /* ---- Tables: search and provincie filter --------------------------------------- */
+  /* Every search box (input.zoek) and choice (select.filter) names its table in
+     data-tabel; a row stays visible when it contains every search word and its
+     data-<veld> equals each chosen value. A span.telling shows how many rows remain. */
+  var filterTabellen = {};
+  document.querySelectorAll("input.zoek, select.filter").forEach(function (el) {
+    var id = el.getAttribute("data-tabel");
+    if (document.getElementById(id)) { filterTabellen[id] = true; }
+  });
+  var filter = function (id) {
+    var tabel = document.getElementById(id);
+    var woorden = [];
+    document.querySelectorAll('input.zoek[data-tabel="' + id + '"]').forEach(function (v) {
+      v.value.trim().toLowerCase().split(/\s+/).forEach(function (w) { if (w) { woorden.push(w); } });
     });
+    var keuzes = [];
+    document.querySelectorAll('select.filter[data-tabel="' + id + '"]').forEach(function (s) {
+      if (s.value) { keuzes.push([s.getAttribute("data-veld"), s.value]); }
+    });
+    var zichtbaar = 0;
+    Array.prototype.forEach.call(tabel.tBodies[0].rows, function (r) {
+      var tekst = r.textContent.toLowerCase();
+      var ok = woorden.every(function (w) { return tekst.indexOf(w) >= 0; }) &&
+        keuzes.every(function (k) { return r.getAttribute("data-" + k[0]) === k[1]; });
+      r.hidden = !ok;
+      if (ok) { zichtbaar += 1; }
+    });
+    var totaal = tabel.tBodies[0].rows.length;
+    document.querySelectorAll('span.telling[data-tabel="' + id + '"]').forEach(function (t) {
+      var eenheid = t.getAttribute(totaal === 1 ? "data-enkel" : "data-meer");
+      t.textContent = (zichtbaar === totaal ? "" : zichtbaar.toLocaleString("nl-NL") + " van ") +
+        totaal.toLocaleString("nl-NL") + " " + eenheid;
+    });
+  };
+  Object.keys(filterTabellen).forEach(function (id) {
+    document.querySelectorAll('input.zoek[data-tabel="' + id + '"]').forEach(function (v) {
+      v.addEventListener("input", function () { filter(id); });
+    });
+    document.querySelectorAll('select.filter[data-tabel="' + id + '"]').forEach(function (s) {
+      s.addEventListener("change", function () { filter(id); });
+    });
+    filter(id);  /* a browser may restore typed values on reload */
   });
 
   /* ---- Printing: open collapsed sections, close them again afterwards ------------- */

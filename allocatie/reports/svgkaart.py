@@ -4,7 +4,9 @@ The map draws one ``<path class="gemeente">`` per gemeente (its polygons, or a
 small square at its representative point when no boundaries are known),
 coloured by the fulfilment class of the static map (`allocatie.reports.kaart`),
 and each flexible site as a ring (capacity) around a disc (persons placed),
-both areas proportional. Each element carries its tooltip text in ``data-titel``
+both areas proportional. When the gemeenten lie in more than one province, the
+province borders (gemeenten dissolved per ``provincie_code``) are drawn on top
+as thick lines. Each element carries its tooltip text in ``data-titel``
 and ``data-regels`` (lines separated by a newline) and a ``<title>`` that
 browsers show when scripts are off. The report's script adds hover, zoom and
 pan; the SVG itself is static and refers to nothing outside the document.
@@ -142,6 +144,39 @@ def _binnen(
     return lambda sx, sy: bool(vlak.contains(shapely.Point(minx + sx / schaal, maxy - sy / schaal)))
 
 
+#: Parts of a dissolved province smaller than this (m²) are slivers between gemeenten.
+_MIN_DEEL = 1e5
+
+
+def _provinciegrenzen(
+    geoms: np.ndarray, gemeenten: pd.DataFrame
+) -> list[tuple[str, shapely.Geometry]]:
+    """Per province (``provincie_code``) the outline of its gemeenten dissolved.
+
+    Only the outer rings of parts larger than `_MIN_DEEL` are kept: gaps and
+    slivers between neighbouring gemeenten must not draw as borders. Empty
+    when the map has fewer than two provinces.
+    """
+    if "provincie_code" not in gemeenten.columns:
+        return []
+    codes = gemeenten["provincie_code"].astype(str).to_numpy()
+    uniek = sorted(set(codes))
+    if len(uniek) < 2:
+        return []
+    uit = []
+    for code in uniek:
+        # Snapping to a metre grid closes the hairline gaps of independent polygons.
+        geheel = shapely.union_all(shapely.make_valid(geoms[codes == code]), grid_size=1.0)
+        delen = [
+            shapely.Polygon(p.exterior)
+            for p in getattr(geheel, "geoms", [geheel])
+            if p.geom_type == "Polygon" and p.area >= _MIN_DEEL
+        ]
+        if delen:
+            uit.append((code, shapely.MultiPolygon(delen)))
+    return uit
+
+
 def kaart_svg(
     gemeenten: pd.DataFrame,
     grenzen: Sequence[shapely.Geometry] | None,
@@ -164,9 +199,11 @@ def kaart_svg(
     gy = gemeenten["y"].to_numpy(float)
     if grenzen is not None:
         geoms = np.asarray(list(grenzen), dtype=object)
+        provincies = _provinciegrenzen(geoms, gemeenten)
         minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     else:
         geoms = None
+        provincies = []
         minx, miny, maxx, maxy = gx.min(), gy.min(), gx.max(), gy.max()
     if len(flex):
         minx, maxx = min(minx, flex["x"].min()), max(maxx, flex["x"].max())
@@ -206,14 +243,15 @@ def kaart_svg(
         k = int(r.klasse)
         vulling = "url(#arcering)" if KLASSEN[k].arcering else KLASSEN[k].kleur
         titel = f"{_naam(r.gemeente_naam)} ({_naam(r.gemeente_code)})"
-        regels = [
+        prov = getattr(r, "provincie_naam", None)
+        regels = ([f"Provincie: {_naam(prov)}"] if prov else []) + [
             f"Taakstelling: {nl_getal(r.taakstelling)} (achterstand {nl_getal(r.achterstand)}, "
             f"voorsprong {nl_getal(r.voorsprong)}, al gerealiseerd {nl_getal(r.gerealiseerd)})",
             f"Opgave: {nl_getal(r.opgave)}; eigen aanbod: {nl_getal(r.aanbod_personen)} plaatsen",
             f"Geplaatst: {personen(int(r.geplaatst))} ({huishoudens(int(r.huishoudens))})",
             f"Tekort: {nl_getal(r.tekort)}"
             + (f" ({nl_getal(100 * r.relatief_tekort)}%)" if r.tekort else ""),
-            f"Status: {r.status}",
+            f"Stand: {r.status}",
         ]
         delen.append(
             f'<path class="gemeente" d="{d}" fill="{vulling}" fill-rule="evenodd" '
@@ -222,6 +260,15 @@ def kaart_svg(
             f"<title>{_attr(titel + ': ' + '; '.join(regels))}</title></path>"
         )
     delen.append("</g>")
+    if provincies:
+        delen.append('<g class="provinciegrenzen" aria-hidden="true">')
+        for code, geom in provincies:
+            geom = shapely.simplify(geom, 0.3 / schaal, preserve_topology=True)
+            delen.append(
+                f'<path class="provinciegrens" data-provincie="{_attr(code)}" '
+                f'd="{_pad_d(geom, trans)}" fill="none"/>'
+            )
+        delen.append("</g>")
 
     cirkels: list[tuple[float, float, float]] = []
     if len(flex):
