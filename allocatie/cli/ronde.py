@@ -10,6 +10,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -87,24 +88,25 @@ def invoerpaden(pad: Path, model: str | None, vorige: Path | None) -> list[Path]
 #: Columns of the console's per-gemeente table: source column -> header (persons throughout).
 CONSOLE_KOLOMMEN: dict[str, str] = {
     "gemeente_naam": "gemeente",
-    "taakstelling": "taakstelling",
-    "achterstand": "achterst.",
-    "voorsprong": "voorspr.",
-    "gerealiseerd": "gereal.",
+    "taakstelling": "taak-\nstelling",
+    "achterstand": "achter-\nstand",
+    "voorsprong": "voor-\nsprong",
+    "gerealiseerd": "gereali-\nseerd",
     "opgave": "opgave",
-    "geplaatst": "geplaatst",
+    "geplaatst": "ge-\nplaatst",
     "tekort": "tekort",
-    "overvulling": "over",
+    "overvulling": "over-\nvulling",
 }
 #: The swap columns, after ``opgave`` in a round with taakstelling swaps.
 CONSOLE_RUILKOLOMMEN: dict[str, str] = {
-    "ruil_af": "ruil af",
-    "ruil_bij": "ruil bij",
-    "opgave_na_ruil": "opgave na ruil",
+    "ruil_af": "ruil\naf",
+    "ruil_bij": "ruil\nbij",
+    "opgave_na_ruil": "opgave\nna ruil",
 }
-CONSOLE_UITLEG = "Alles in personen. opgave = geplaatst + tekort − over."
+CONSOLE_UITLEG = "Alles in personen; per rij: opgave = geplaatst + tekort − overvulling."
 CONSOLE_UITLEG_RUIL = (
-    "Alles in personen. opgave na ruil = opgave − ruil af + ruil bij = geplaatst + tekort − over."
+    "Alles in personen; per rij: opgave na ruil = opgave − ruil af + ruil bij "
+    "= geplaatst + tekort − overvulling."
 )
 
 
@@ -134,10 +136,16 @@ def toon_resultaat(
     tabel = Table(
         title=f"{_t(inst.naam)} ({inst.periode.label}) — model '{_t(inst.preset.naam)}'",
         caption=CONSOLE_UITLEG_RUIL if inst.preset.ruil.toegestaan else CONSOLE_UITLEG,
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
     )
     kolommen = console_kolommen(inst.preset.ruil.toegestaan)
     for kop in kolommen.values():
-        tabel.add_column(kop, justify="left" if kop == "gemeente" else "right")
+        if kop == "gemeente":
+            tabel.add_column(kop, justify="left", no_wrap=True)
+        else:
+            tabel.add_column(kop, justify="right", no_wrap=True)
     g = res.per_gemeente
     for r in g.to_dict(orient="records"):
         cellen = [f"{_t(r['gemeente_naam'])} ({_t(r['gemeente_code'])})"]
