@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from allocatie.io.schema import bedoelde_u
+from allocatie.io.schema import onbekend_bericht
 from allocatie.kern.errors import ConfiguratieFout
 
 if TYPE_CHECKING:
@@ -89,8 +89,9 @@ def _zet(data: dict[str, Any], sleutel: str, waarde: Any, bekend: list[str]) -> 
         return
     if sleutel not in bekend:
         raise ConfiguratieFout(
-            "onbekende parameter van de modelpreset" + bedoelde_u(sleutel, bekend) + "; geldig "
-            "zijn: " + ", ".join(bekend) + " en limieten.<groep>.<limiet>",
+            onbekend_bericht(
+                sleutel, [*bekend, "limieten.<groep>.<limiet>"], "de modelpreset", "parameter"
+            ),
             bestand=BRON,
             kolom=sleutel,
         )
@@ -136,10 +137,10 @@ def wijzig_preset(
     >>> p.kosten.per_minuut_werk, p.naam
     (1.5, 'standaard (gewijzigd)')
     >>> wijzig_preset(laad_preset("standaard"), {"kosten.per_minuut_werkk": 1})
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ...
-    allocatie.kern.errors.ConfiguratieFout: <ModelPreset.met>, kolom kosten.per_minuut_werkk: onbekende parameter van de modelpreset; bedoelde u `kosten.per_minuut_werk`?; geldig zijn: ...
-    """  # noqa: E501
+    allocatie.kern.errors.ConfiguratieFout: ...bedoelde u `kosten.per_minuut_werk`? Geldig zijn: ...
+    """
     from allocatie.ronde.presets import preset_uit_dict
 
     alle: dict[str, Any] = dict(wijzigingen or {})
