@@ -112,3 +112,66 @@ def test_gemeenten_als_punten(tmp_path: Path) -> None:
 def test_onbekende_laag() -> None:
     with pytest.raises(ValueError, match="geen kaartstijl"):
         qml("invoer_huishoudens", "vlak")
+
+
+_QGIS_SCRIPT = """
+import sys
+from qgis.core import QgsApplication, QgsExpression, QgsFeatureRequest, QgsVectorLayer
+app = QgsApplication([], False)
+app.initQgis()
+for laag in sys.argv[2:]:
+    vl = QgsVectorLayer(f"{sys.argv[1]}|layername={laag}", laag, "ogr")
+    _, ok = vl.loadDefaultStyle()
+    r = vl.renderer()
+    aantallen = []
+    if r.type() == "RuleRenderer":
+        for regel in r.rootRule().children():
+            if regel.filterExpression() != "ELSE":
+                verzoek = QgsFeatureRequest(QgsExpression(regel.filterExpression()))
+                aantallen.append(str(sum(1 for _ in vl.getFeatures(verzoek))))
+    print(laag, vl.isValid(), ok, r.type(), ",".join(aantallen), flush=True)
+# PyQGIS may crash tearing down layers that outlive exitQgis(): leave without teardown.
+import os
+os._exit(0)
+"""
+
+
+def _qgis_python() -> str | None:
+    """A Python that imports QGIS (Debian's python3-qgis), or None."""
+    import os
+    import subprocess
+
+    for kandidaat in (os.environ.get("QGIS_PYTHON"), "/usr/bin/python3"):
+        if kandidaat and Path(kandidaat).exists():
+            r = subprocess.run([kandidaat, "-c", "import qgis.core"], capture_output=True)
+            if r.returncode == 0:
+                return kandidaat
+    return None
+
+
+def test_qgis_laadt_de_stijlen(archief: Path) -> None:
+    """QGIS itself (when installed) loads each layer's default style from the archive, and
+    the classes of the gemeenten count what `vervullingsklasse` counts."""
+    import os
+    import subprocess
+
+    python = _qgis_python()
+    if python is None:
+        pytest.skip("QGIS (python3-qgis) niet geïnstalleerd")
+    r = subprocess.run(
+        [python, "-c", _QGIS_SCRIPT, str(archief), *STIJLLAGEN],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    uit = {regel.split()[0]: regel.split()[1:] for regel in r.stdout.splitlines() if regel}
+    assert set(uit) == set(STIJLLAGEN)
+    for laag, (geldig, geladen, *_) in uit.items():
+        assert (geldig, geladen) == ("True", "True"), laag
+    assert uit["resultaat_gemeenten"][2] == "RuleRenderer"
+    g = lees_archief(archief).lagen["resultaat_gemeenten"]
+    klasse = vervullingsklasse(g["opgave_na_ruil"].to_numpy(), g["geplaatst"].to_numpy())
+    verwacht = [int((klasse == k).sum()) for k in range(len(KLASSEN))]
+    assert uit["resultaat_gemeenten"][3] == ",".join(map(str, verwacht))
