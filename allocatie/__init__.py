@@ -12,6 +12,11 @@ Examples
 >>> res.per_gemeente[["gemeente_code", "opgave", "geplaatst", "tekort"]]  # doctest: +SKIP
 >>> res2 = allocatie.los_op(inst, vorige=res)  # a stable re-run  # doctest: +SKIP
 >>> res2.verschuivingen  # what moved and why  # doctest: +SKIP
+>>> p = allocatie.laad_preset("standaard").met(kosten__per_minuut_werk=1.5)
+>>> p.kosten.per_minuut_werk
+1.5
+
+The reference with runnable examples is ``docs/api.md``.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from allocatie.kern.versie import VERSIE
 from allocatie.resultaat.result import AllocationResult
 from allocatie.resultaat.verify import verify
 from allocatie.ronde.instance import Instance
-from allocatie.ronde.presets import laad_preset
+from allocatie.ronde.presets import ModelPreset, laad_preset
 from allocatie.solvers.base import SolverOpties, Status
 from allocatie.strategie.oplossen import los_op
 
@@ -31,6 +36,7 @@ __version__ = VERSIE
 __all__ = [
     "AllocationResult",
     "Instance",
+    "ModelPreset",
     "SolverOpties",
     "Status",
     "VorigeUitkomst",

@@ -79,7 +79,9 @@ def _bestanden(map_: Path) -> list[str]:
 def test_lagen_geometrie_en_crs(voorbeeld: tuple[Instance, AllocationResult, Path]) -> None:
     _, _, pad = voorbeeld
     lagen = {str(n): (None if t is None else str(t)) for n, t in pyogrio.list_layers(pad)}
-    assert set(lagen) == set(LAGEN)
+    # Plus QGIS's own table of layer styles (tests/test_qgisstijl.py).
+    assert set(lagen) == set(LAGEN) | {"layer_styles"}
+    del lagen["layer_styles"]
     for naam, soort in lagen.items():
         assert soort == RUIMTELIJK.get(naam), naam
         if soort is not None:
@@ -87,7 +89,9 @@ def test_lagen_geometrie_en_crs(voorbeeld: tuple[Instance, AllocationResult, Pat
     # Titles and descriptions for QGIS, in gpkg_contents.
     with sqlite3.connect(pad) as db:
         titels = dict(db.execute("SELECT table_name, identifier FROM gpkg_contents").fetchall())
-    assert titels == {naam: titel for naam, (titel, _) in LAGEN.items()}
+    assert titels == {naam: titel for naam, (titel, _) in LAGEN.items()} | {
+        "layer_styles": "Kaartstijlen (QGIS)"
+    }
 
 
 def test_gemeenten_in_archief_gelijk_aan_resultaat(

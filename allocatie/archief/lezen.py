@@ -108,7 +108,8 @@ def lees_archief(pad: PadLike) -> RondeArchief:
                 f"allocatie; verwacht de lagen {', '.join(LAGEN)}",
                 bestand=pad,
             )
-        lagen = {n: pyogrio.read_dataframe(pad, layer=n) for n in namen}
+        # ``layer_styles`` is QGIS's table of map styles, not round data.
+        lagen = {n: pyogrio.read_dataframe(pad, layer=n) for n in namen if n != "layer_styles"}
     except pyogrio.errors.DataSourceError as exc:
         raise InvoerFout(f"kan rondearchief niet lezen: {exc}", bestand=pad) from exc
     meta = lagen["ronde_metadata"]

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -44,6 +45,7 @@ from allocatie.reports.tekst import console_tekst as _t
 from allocatie.reports.uitvoer import (
     ARCHIEF,
     json_tekst,
+    niveaus_tabel,
     samenvatting,
     schrijf_json,
     schrijf_uitvoer,
@@ -83,6 +85,43 @@ def invoerpaden(pad: Path, model: str | None, vorige: Path | None) -> list[Path]
     return paden
 
 
+#: Columns of the console's per-gemeente table: source column -> header (persons throughout).
+CONSOLE_KOLOMMEN: dict[str, str] = {
+    "gemeente_naam": "gemeente",
+    "taakstelling": "taak-\nstelling",
+    "achterstand": "achter-\nstand",
+    "voorsprong": "voor-\nsprong",
+    "gerealiseerd": "gereali-\nseerd",
+    "opgave": "opgave",
+    "geplaatst": "ge-\nplaatst",
+    "tekort": "tekort",
+    "overvulling": "over-\nvulling",
+}
+#: The swap columns, after ``opgave`` in a round with taakstelling swaps.
+CONSOLE_RUILKOLOMMEN: dict[str, str] = {
+    "ruil_af": "ruil\naf",
+    "ruil_bij": "ruil\nbij",
+    "opgave_na_ruil": "opgave\nna ruil",
+}
+CONSOLE_UITLEG = "Alles in personen; per rij: opgave = geplaatst + tekort − overvulling."
+CONSOLE_UITLEG_RUIL = (
+    "Alles in personen; per rij: opgave na ruil = opgave − ruil af + ruil bij "
+    "= geplaatst + tekort − overvulling."
+)
+
+
+def console_kolommen(ruil: bool) -> dict[str, str]:
+    """The console table's columns (`CONSOLE_KOLOMMEN`), with the swap columns when ``ruil``."""
+    if not ruil:
+        return dict(CONSOLE_KOLOMMEN)
+    uit: dict[str, str] = {}
+    for bron, kop in CONSOLE_KOLOMMEN.items():
+        uit[bron] = kop
+        if bron == "opgave":
+            uit.update(CONSOLE_RUILKOLOMMEN)
+    return uit
+
+
 def toon_resultaat(
     console: Console,
     inst: Instance,
@@ -94,50 +133,28 @@ def toon_resultaat(
     ``verklaring`` is the per-household explanation (`allocatie.resultaat.explain.verklaar`),
     computed here when not given.
     """
-    tabel = Table(title=f"{_t(inst.naam)} ({inst.periode.label}) — model '{_t(inst.preset.naam)}'")
-    for kop in (
-        "gemeente",
-        "taakstelling",
-        "achterst.",
-        "voorspr.",
-        "gereal.",
-        "opgave",
-        "geplaatst",
-        "tekort",
-        "over",
-    ):
-        tabel.add_column(kop, justify="left" if kop == "gemeente" else "right")
-    g = res.per_gemeente
-    for r in g.itertuples(index=False):
-        tekort = f"[red]{r.tekort}[/red]" if r.tekort else "0"
-        tabel.add_row(
-            f"{_t(r.gemeente_naam)} ({_t(r.gemeente_code)})",
-            str(r.taakstelling),
-            str(r.achterstand),
-            str(r.voorsprong),
-            str(r.gerealiseerd),
-            str(r.opgave),
-            str(r.geplaatst),
-            tekort,
-            str(r.overvulling),
-        )
-    tabel.add_section()
-    tabel.add_row(
-        "[bold]totaal[/bold]",
-        *(
-            str(int(g[k].sum()))
-            for k in (
-                "taakstelling",
-                "achterstand",
-                "voorsprong",
-                "gerealiseerd",
-                "opgave",
-                "geplaatst",
-                "tekort",
-                "overvulling",
-            )
-        ),
+    tabel = Table(
+        title=f"{_t(inst.naam)} ({inst.periode.label}) — model '{_t(inst.preset.naam)}'",
+        caption=CONSOLE_UITLEG_RUIL if inst.preset.ruil.toegestaan else CONSOLE_UITLEG,
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
     )
+    kolommen = console_kolommen(inst.preset.ruil.toegestaan)
+    for kop in kolommen.values():
+        if kop == "gemeente":
+            tabel.add_column(kop, justify="left", no_wrap=True)
+        else:
+            tabel.add_column(kop, justify="right", no_wrap=True)
+    g = res.per_gemeente
+    for r in g.to_dict(orient="records"):
+        cellen = [f"{_t(r['gemeente_naam'])} ({_t(r['gemeente_code'])})"]
+        for bron in list(kolommen)[1:]:
+            waarde = int(r[bron])
+            cellen.append(f"[red]{waarde}[/red]" if bron == "tekort" and waarde else str(waarde))
+        tabel.add_row(*cellen)
+    tabel.add_section()
+    tabel.add_row("[bold]totaal[/bold]", *(str(int(g[k].sum())) for k in list(kolommen)[1:]))
     console.print(tabel)
     s = res.samenvatting()["aantallen"]
     console.print(
@@ -164,19 +181,7 @@ def toon_resultaat(
     toon_onbediend(console, inst, res, verklaring=verklaring)
     toon_onhaalbaar(console, res)
     toon_verschuivingen(console, res)
-    niveaus = Table(title="Doelniveaus (lexicografisch)")
-    for kop in ("niveau", "status", "waarde", "grens", "gap", "tijd (s)"):
-        niveaus.add_column(kop, justify="left" if kop in ("niveau", "status") else "right")
-    for n in res.niveaus:
-        niveaus.add_row(
-            n.naam,
-            n.status.value,
-            "-" if n.waarde is None else nl_getal(n.waarde, 2),
-            "-" if n.grens is None else nl_getal(n.grens, 2),
-            "-" if n.gap is None else f"{100 * n.gap:.3f}%".replace(".", ","),
-            nl_getal(n.tijd_s, 2),
-        )
-    console.print(niveaus)
+    console.print(niveautabel(res))
     gap = "onbekend" if res.gap is None else f"{100 * res.gap:.3f}%".replace(".", ",")
     console.print(
         f"Solver: {res.solver}; status: [bold]{res.status.value}[/bold]; gap: {gap}; "
@@ -197,6 +202,46 @@ def toon_resultaat(
             "een nieuwe run kan een andere verdeling geven. Verhoog --tijdslimiet of verlaag "
             "--inspanning."
         )
+
+
+def _niveaugetal(waarde: float | None, eenheid: str) -> str:
+    """A level's value in its unit: whole persons or households, a share in %, costs."""
+    if waarde is None or pd.isna(waarde):
+        return "-"
+    if eenheid in ("personen", "huishoudens"):
+        return nl_getal(round(waarde))
+    if eenheid == "aandeel":
+        return f"{nl_getal(100 * waarde, 1)}%"
+    return nl_getal(waarde, 2)
+
+
+def niveautabel(res: AllocationResult) -> Table:
+    """The console's table of the objective levels, each with what it counts.
+
+    ``waarde`` is the level's value when it was solved; ``eindwaarde`` its
+    value in the final placements, the figure the summary lines and the files
+    count (`allocatie.reports.overzicht.niveaus_tabel`).
+    """
+    tabel = Table(
+        title="Doelniveaus (lexicografisch)",
+        caption="eindwaarde: uit de uiteindelijke plaatsingen, zoals in de samenvatting "
+        "hierboven; waarde: bij het oplossen van dat niveau",
+    )
+    for kop in ("niveau", "telt", "status", "waarde", "grens", "gap", "eindwaarde", "tijd (s)"):
+        tabel.add_column(kop, justify="left" if kop in ("niveau", "telt", "status") else "right")
+    for r in niveaus_tabel(res).to_dict(orient="records"):
+        e = str(r["eenheid"])
+        tabel.add_row(
+            str(r["niveau"]),
+            e,
+            str(r["status"]),
+            _niveaugetal(r["waarde"], e),
+            _niveaugetal(r["grens"], e),
+            "-" if pd.isna(r["gap"]) else f"{100 * r['gap']:.3f}%".replace(".", ","),
+            _niveaugetal(r["herberekend"], e),
+            nl_getal(r["tijd_s"], 2),
+        )
+    return tabel
 
 
 def toon_onbediend(

@@ -47,7 +47,7 @@ def laad_ronde(
     pad: str | Path,
     *,
     voortgang: Voortgang | None = None,
-    model: str | Path | None = None,
+    model: str | Path | ModelPreset | None = None,
     **solver_overschrijving: Any,
 ) -> Instance:
     """Read and validate a round folder (or its ``ronde.toml``).
@@ -60,7 +60,8 @@ def laad_ronde(
         Receiver of progress events (`allocatie.kern.voortgang`): reading the files
         (``laden``) and validating them (``valideren``). None: no events.
     model
-        A model preset (name in ``models/`` or path to a ``.toml``) that
+        A model preset (name in ``models/``, path to a ``.toml``, or a
+        `ModelPreset`, e.g. ``laad_preset("standaard").met(...)``) that
         replaces ``[ronde] model`` of ``ronde.toml``; None keeps it.
     **solver_overschrijving
         Solver options that override ``[solver]`` (``backend``, ``tijdslimiet_s``, ...).
@@ -82,7 +83,9 @@ def laad_ronde(
             raise ConfiguratieFout(
                 exc.bericht, bestand=config.rondebestand, kolom=kolom, waarde=exc.waarde
             ) from None
-        if preset is None:  # given by the caller: its errors name its own file or name
+        if isinstance(model, ModelPreset):
+            preset = model
+        elif preset is None:  # given by the caller: its errors name its own file or name
             preset = laad_preset(str(model))
         # None means "not given" (the CLI passes every option): keep the ronde.toml value.
         solver = solver_opties(solver_overschrijving, basis=solver)

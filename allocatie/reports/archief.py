@@ -37,6 +37,9 @@ layer                       geometry   content
 ``resultaat_onbediend``     none       unplaced households and why
 ``ronde_metadata``          none       ``sleutel``/``waarde``: round, preset, solver,
                                        levels, input hashes, software, timestamps
+``layer_styles``            none       QGIS's table of layer styles: a default style
+                                       per map layer (`allocatie.reports.qgisstijl`),
+                                       so the layers open coloured
 ==========================  =========  ================================================
 
 Gemeenten without boundaries (a CSV with ``x``/``y``) are written as points at
@@ -74,6 +77,7 @@ from allocatie.archief.lezen import (
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.errors import InvoerFout
 from allocatie.reports.archieflagen import archief_lagen
+from allocatie.reports.qgisstijl import STIJLLAGEN, schrijf_stijlen
 from allocatie.resultaat.result import AllocationResult
 from allocatie.ronde.instance import Instance
 
@@ -93,6 +97,15 @@ __all__ = [
 ]
 
 
+def _geometrietype(naam: str, df: gpd.GeoDataFrame) -> str:
+    """The layer's geometry type: fixed per layer (an empty layer has no geometries to
+    tell); gemeenten are boundaries, Polygon and MultiPolygon in one layer type, or points."""
+    soort = GEOMETRIE.get(naam)
+    if soort is None:
+        soort = "Point" if set(df.geometry.geom_type) <= {"Point"} else "MultiPolygon"
+    return soort
+
+
 def _schrijf_laag(pad: Path, naam: str, df: pd.DataFrame) -> None:
     titel, beschrijving = LAGEN[naam]
     opties: dict[str, Any] = {
@@ -101,13 +114,19 @@ def _schrijf_laag(pad: Path, naam: str, df: pd.DataFrame) -> None:
         "layer_options": {"IDENTIFIER": titel, "DESCRIPTION": beschrijving},
     }
     if isinstance(df, gpd.GeoDataFrame):
-        # Fixed per layer (an empty layer has no geometries to tell); gemeenten are
-        # boundaries, Polygon and MultiPolygon in one layer type, or points.
-        soort = GEOMETRIE.get(naam)
-        if soort is None:
-            soort = "Point" if set(df.geometry.geom_type) <= {"Point"} else "MultiPolygon"
+        soort = _geometrietype(naam, df)
         opties |= {"geometry_type": soort, "promote_to_multi": soort == "MultiPolygon"}
     pyogrio.write_dataframe(df, pad, **opties)
+
+
+def _stijlgeometrie(lagen: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Per map layer the kind of symbol its QGIS style needs (`schrijf_stijlen`)."""
+    soort = {"Point": "punt", "LineString": "lijn", "MultiPolygon": "vlak"}
+    return {
+        naam: soort[_geometrietype(naam, df)]
+        for naam, df in lagen.items()
+        if isinstance(df, gpd.GeoDataFrame) and naam in STIJLLAGEN
+    }
 
 
 def controleer_archiefpad(pad: PadLike, *, overschrijf: bool = False) -> Path:
@@ -179,6 +198,12 @@ def schrijf_archief(
             bestand = Path(map_) / doel.name
             for naam, df in lagen.items():
                 _schrijf_laag(bestand, naam, df)
+            schrijf_stijlen(
+                bestand,
+                _stijlgeometrie(lagen),
+                kolommen={n: [str(k) for k in df.columns] for n, df in lagen.items()},
+                moment=klaar,
+            )
             os.replace(bestand, tijdelijk)
     return doel
 

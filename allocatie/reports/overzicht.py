@@ -36,6 +36,7 @@ __all__ = [
     "parameters",
     "plaatsingen_met_verklaring",
     "regio_overzicht",
+    "rond_af",
     "solvercijfers",
     "status_tekst",
     "verklaringen",
@@ -53,7 +54,43 @@ NIVEAUS: dict[str, tuple[str, str]] = {
     "eerlijkheid": ("grootste vermijdbare relatieve tekort van een gemeente", "aandeel"),
     "overvulling": ("grootste overvulling als deel van de taakstelling", "aandeel"),
     "kosten": ("kosten: reistijd, verhuizing buiten de COA-regio, flex", "kosten"),
+    "ruil": ("taakstelling overgedragen aan andere gemeenten (ruil)", "personen"),
 }
+#: Decimals a user sees of a travel time (minutes) in the CSV files, the workbook, the
+#: console and the HTML report; the round archive keeps the exact value.
+REISTIJD_DECIMALEN = 1
+#: Decimals a user sees of a cost term (``kosten``, ``kosten_*``, ``alternatief_kosten``).
+KOSTEN_DECIMALEN = 2
+
+
+def rond_af(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a result table with travel times and cost terms rounded for users.
+
+    Travel times (``reistijd_*_min``) get `REISTIJD_DECIMALEN` decimals, cost
+    terms (``kosten``, ``kosten_*``, ``alternatief_kosten``) `KOSTEN_DECIMALEN`;
+    an empty cell stays empty. Other columns are untouched. The exact values
+    stay in the round archive (`allocatie.reports.archief`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"reistijd_werk_min": [27.01004895993544, None], "kosten": [13.505024, 0]})
+    >>> rond_af(t).to_dict("list")
+    {'reistijd_werk_min': [27.0, nan], 'kosten': [13.51, 0.0]}
+    """
+    uit = df.copy()
+    for kolom in uit.columns:
+        naam = str(kolom)
+        if naam.startswith("reistijd_") and naam.endswith("_min"):
+            decimalen = REISTIJD_DECIMALEN
+        elif naam == "kosten" or naam.startswith("kosten_") or naam == "alternatief_kosten":
+            decimalen = KOSTEN_DECIMALEN
+        else:
+            continue
+        if pd.api.types.is_numeric_dtype(uit[kolom]):
+            uit[kolom] = uit[kolom].round(decimalen)
+    return uit
+
+
 #: Region type -> Dutch name (plural) for headings.
 REGIONAMEN: dict[str, str] = {
     "provincie": "Provincies",
@@ -71,11 +108,19 @@ def verklaringen(inst: Instance, res: AllocationResult) -> dict[str, pd.DataFram
 
 
 def niveaus_tabel(res: AllocationResult) -> pd.DataFrame:
-    """One row per objective level: status, value, bound, gap, held limit, time."""
+    """One row per objective level: what it counts, status, value, bound, gap, held limit, time.
+
+    ``eenheid`` says what the level counts (``personen``, ``huishoudens``,
+    ``aandeel`` or ``kosten``, `NIVEAUS`); ``waarde`` is the level's value when
+    it was solved, ``herberekend`` its value recomputed from the final
+    placements (what the summary and the tables count). The two differ only
+    when a later level improved an earlier one within what it was held at.
+    """
     return pd.DataFrame(
         [
             {
                 "niveau": n.naam,
+                "eenheid": NIVEAUS.get(n.naam, ("", ""))[1],
                 "status": n.status.value,
                 "waarde": n.waarde,
                 "grens": n.grens,
@@ -90,6 +135,7 @@ def niveaus_tabel(res: AllocationResult) -> pd.DataFrame:
         ],
         columns=[
             "niveau",
+            "eenheid",
             "status",
             "waarde",
             "grens",
@@ -139,6 +185,11 @@ def status_tekst(
     return "taak gehaald"
 
 
+def _taak_kolom(g: pd.DataFrame) -> str:
+    """The column of the task a gemeente is measured against: after swaps, if any."""
+    return "opgave_na_ruil" if "opgave_na_ruil" in g.columns else "opgave"
+
+
 def gemeente_overzicht(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     """Per gemeente: the task, its carry-over, what was placed, shortfall and status.
 
@@ -146,7 +197,9 @@ def gemeente_overzicht(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``res.per_gemeente`` (in its order) with the regions and ``inwoners``
-        of the gemeente, ``vervulling`` (placed / opgave; NaN without opgave),
+        of the gemeente, ``vervulling`` (placed / opgave, against
+        ``opgave_na_ruil`` in a round with swaps: the task that ``tekort`` and
+        ``overvulling`` are measured against; NaN without opgave),
         ``tekort_per_10000`` (shortfall per 10,000 inhabitants), ``klasse``
         (the map's fulfilment class, index into `KLASSEN`), ``klasse_label``
         and ``status`` (Dutch words, `status_tekst`).
@@ -156,7 +209,9 @@ def gemeente_overzicht(inst: Instance, res: AllocationResult) -> pd.DataFrame:
         ["provincie_code", "arbeidsmarktregio_code", "coa_regio", "inwoners"]
     ]
     g = g.join(regio, on="gemeente_code")
-    opgave = g["opgave"].to_numpy(float)
+    # With taakstelling swaps the task is the opgave after the swaps: shortfall and
+    # over-fulfilment are measured against it, so fulfilment and status are too.
+    opgave = g[_taak_kolom(g)].to_numpy(float)
     geplaatst = g["geplaatst"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         g["vervulling"] = np.where(opgave > 0, geplaatst / opgave, np.nan)
@@ -167,7 +222,7 @@ def gemeente_overzicht(inst: Instance, res: AllocationResult) -> pd.DataFrame:
     g["klasse_label"] = [KLASSEN[k].label for k in klasse]
     g["status"] = [
         status_tekst(
-            opgave=int(r.opgave),
+            opgave=int(getattr(r, _taak_kolom(g))),
             geplaatst=int(r.geplaatst),
             tekort=int(r.tekort),
             overvulling=int(r.overvulling),
@@ -187,8 +242,9 @@ def regio_overzicht(
     -------
     pandas.DataFrame
         ``regio_code, gemeenten, gemeenten_met_tekort, inwoners,
-        taakstelling, opgave, geplaatst, tekort, overvulling,
-        relatief_tekort`` (shortfall / opgave), ``tekort_per_10000`` and
+        taakstelling, opgave`` (with swaps also ``opgave_na_ruil``)``,
+        geplaatst, tekort, overvulling, relatief_tekort`` (shortfall / opgave
+        after swaps), ``tekort_per_10000`` and
         ``grootste_relatieve_tekort`` (of its gemeenten), sorted by code.
     """
     kolom = REGIOSOORTEN[soort]
@@ -204,6 +260,7 @@ def regio_overzicht(
                     "inwoners",
                     "taakstelling",
                     "opgave",
+                    *(["opgave_na_ruil"] if "opgave_na_ruil" in g.columns else []),
                     "geplaatst",
                     "tekort",
                     "overvulling",
@@ -214,7 +271,7 @@ def regio_overzicht(
     )
     uit.index.name = "regio_code"
     uit = uit.reset_index()
-    opgave = uit["opgave"].to_numpy(float)
+    opgave = uit[_taak_kolom(uit)].to_numpy(float)
     inw = uit["inwoners"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         uit["relatief_tekort"] = np.where(opgave > 0, uit["tekort"] / opgave, 0.0)
@@ -227,6 +284,7 @@ def regio_overzicht(
             "inwoners",
             "taakstelling",
             "opgave",
+            *(["opgave_na_ruil"] if "opgave_na_ruil" in uit.columns else []),
             "geplaatst",
             "tekort",
             "overvulling",
@@ -316,8 +374,10 @@ def plaatsingen_met_verklaring(
     """``res.plaatsingen`` with the gemeente's name and the explanation of each placement."""
     v = verklaar(inst, res) if verklaring is None else verklaring
     namen = inst.gemeenten[["gemeente_code", "gemeente_naam"]]
-    return res.plaatsingen.merge(namen, on="gemeente_code", how="left").merge(
-        v[["huishouden_id", *VERKLARING_KOLOMMEN]], on="huishouden_id", how="left"
+    return rond_af(
+        res.plaatsingen.merge(namen, on="gemeente_code", how="left").merge(
+            v[["huishouden_id", *VERKLARING_KOLOMMEN]], on="huishouden_id", how="left"
+        )
     )
 
 
@@ -326,8 +386,10 @@ def onbediend_met_verklaring(
 ) -> pd.DataFrame:
     """The unplaced households with the explanation's reason (not the generic one)."""
     v = verklaar(inst, res) if verklaring is None else verklaring
-    return res.onbediend[["huishouden_id", "personen", "ruimte"]].merge(
-        v[["huishouden_id", *VERKLARING_KOLOMMEN]], on="huishouden_id", how="left"
+    return rond_af(
+        res.onbediend[["huishouden_id", "personen", "ruimte"]].merge(
+            v[["huishouden_id", *VERKLARING_KOLOMMEN]], on="huishouden_id", how="left"
+        )
     )
 
 
@@ -341,6 +403,7 @@ def kerncijfers(inst: Instance, res: AllocationResult) -> dict[str, Any]:
         "gemeenten_met_tekort": int((g["tekort"] > 0).sum()),
         "tekort_door_aanbod": int(g["tekort_door_aanbod"].sum()),
         "taakstelling": int(g["taakstelling"].sum()),
+        "opgave_na_ruil": int(g[_taak_kolom(g)].sum()),
         "huishoudens": inst.n_huishoudens,
         "personen": int(inst.huishoudens["personen"].sum()),
         "eerlijkheid": float(res.doelwaarden.get("eerlijkheid", math.nan)),

@@ -20,7 +20,7 @@ from allocatie.kern.voortgang import Voortgang, fase
 from allocatie.reports.archief import schrijf_archief
 from allocatie.reports.html import schrijf_rapport
 from allocatie.reports.kaart import teken_kaart
-from allocatie.reports.overzicht import niveaus_tabel, verklaringen
+from allocatie.reports.overzicht import NIVEAUS, niveaus_tabel, rond_af, verklaringen
 from allocatie.reports.tekst import csv_veilig
 from allocatie.reports.werkboek import schrijf_werkboek
 from allocatie.resultaat.result import AllocationResult
@@ -47,13 +47,24 @@ ARCHIEF = "ronde.gpkg"
 
 
 def samenvatting(inst: Instance, res: AllocationResult) -> dict[str, Any]:
-    """The machine-readable summary of a run, with the round's identity and inputs."""
+    """The machine-readable summary of a run, with the round's identity and inputs.
+
+    Each objective level also says what it counts (``eenheid``: ``personen``,
+    ``huishoudens``, ``aandeel`` or ``kosten``) and its ``eindwaarde``: its
+    value in the final placements, the figure ``aantallen`` counts too (``waarde``
+    is the value when the level was solved).
+    """
+    data = res.samenvatting()
+    for n in data["niveaus"]:
+        n["eenheid"] = NIVEAUS.get(n["naam"], ("", ""))[1]
+        eind = res.doelwaarden.get(n["naam"])
+        n["eindwaarde"] = None if eind is None else float(eind)
     return {
         "ronde": inst.naam,
         "periode": inst.periode.label,
         "model": inst.preset.naam,
         "invoer_sha256": dict(inst.hashes),
-        **res.samenvatting(),
+        **data,
     }
 
 
@@ -146,11 +157,13 @@ def schrijf_uitvoer(
             with fase(voortgang, "uitvoer:tabellen", "Tabellen (CSV)") as d:
                 tabellen = TABELLEN + (("verschuivingen",) if res.vorige is not None else ())
                 tabellen += ("ruilingen",) if inst.preset.ruil.toegestaan else ()
+                # Travel times and costs rounded for users (`rond_af`); the archive
+                # keeps the exact values.
                 for t in tabellen:
-                    schrijf_csv(getattr(res, t), tmp / f"{t}.csv")
+                    schrijf_csv(rond_af(getattr(res, t)), tmp / f"{t}.csv")
                 schrijf_csv(niveaus_tabel(res), tmp / "niveaus.csv")
                 for naam, df in verklaring.items():
-                    schrijf_csv(df, tmp / f"{naam}.csv")
+                    schrijf_csv(rond_af(df), tmp / f"{naam}.csv")
                 d.append(aantal(len(tabellen) + 1 + len(verklaring), "bestand", "bestanden"))
             with fase(voortgang, "uitvoer:werkboek", "Werkboek (allocatie.xlsx)"):
                 schrijf_werkboek(inst, res, tmp / "allocatie.xlsx", verklaring)

@@ -9,14 +9,15 @@ with a shortfall, per housing option, the objective levels, model and solver
 figures, and the parameters of the round. A re-run (``vorige``) adds what moved
 and why (`allocatie.resultaat.verschuiving`) after the placements.
 
-Every table sheet has a bold header row that is frozen (with the identifying
-columns where a table is wide), an autofilter over the table, a number format
-per column (integers with thousands separators, percentages, minutes, seconds,
-dates) and a width that fits its contents. Text that Excel would read as a
-formula is stored as text; a character XML cannot hold (a control character)
-is stored as U+FFFD (`allocatie.reports.tekst.xml_tekst`); all other text as
-is. The file is written atomically with openpyxl and opens in Excel and
-LibreOffice.
+Every sheet is one named Excel Table (``Tabel_<blad>``, style `TABELSTIJL`,
+with its filter buttons; numbers are stored as numbers) under a bold Dutch
+header row that is frozen (with the identifying columns where a table is wide),
+a number format per column (integers with thousands separators, percentages,
+travel times in minutes with one decimal, seconds, dates) and a width that fits
+its contents. Text that Excel would read as a formula is stored as text; a
+character XML cannot hold (a control character) is stored as U+FFFD
+(`allocatie.reports.tekst.xml_tekst`); all other text as is. The file is
+written atomically with openpyxl and opens in Excel and LibreOffice.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from allocatie.io.atomisch import atomisch_pad
@@ -61,6 +63,7 @@ FORMATEN: dict[str, str] = {
     "procent": "0.0%",
     "gap": "0.000%",
     "minuten": '#,##0" min"',
+    "reistijd": '#,##0.0" min"',
     "seconden": '#,##0.000" s"',
     "weken": '0" weken"',
     "datum": "dd-mm-yyyy",
@@ -98,7 +101,7 @@ class Kolom:
 
 
 _REISTIJD = [
-    Kolom(f"reistijd_{k}_min", f"Reistijd {k}", "minuten")
+    Kolom(f"reistijd_{k}_min", f"Reistijd {k}", "reistijd")
     for k in ("werk", "studie", "familie", "zorg")
 ]
 _UITLEG = [
@@ -227,12 +230,13 @@ KOLOMMEN: dict[str, list[Kolom]] = {
         Kolom("volgorde", "Volgorde", "geheel"),
         Kolom("niveau", "Niveau"),
         Kolom("omschrijving", "Omschrijving"),
+        Kolom("eenheid", "Telt"),
         Kolom("status", "Status"),
-        Kolom("waarde", "Waarde", "rij"),
+        Kolom("waarde", "Waarde bij oplossen", "rij"),
         Kolom("grens", "Grens (bewezen)", "rij"),
         Kolom("gap", "Gap", "gap"),
         Kolom("vastgehouden_op", "Vastgehouden op", "rij"),
-        Kolom("herberekend", "Herberekend uit plaatsingen", "rij"),
+        Kolom("herberekend", "Eindwaarde (uit de plaatsingen)", "rij"),
         Kolom("tijd_s", "Rekentijd", "seconden"),
     ],
     "solver": [
@@ -282,6 +286,30 @@ _LINKS = Alignment(horizontal="left")
 #: Header text wraps from this many characters on: a wide column for a long header wastes space.
 _KOP_MAX = 18
 _FORMULE = re.compile(r"^[=+\-@]")
+#: The look of every Excel Table (a built-in style: blue header, banded rows).
+TABELSTIJL = "TableStyleMedium2"
+
+
+def tabelnaam(ws: Worksheet, naam: str | None = None) -> str:
+    """A valid Excel Table name, unique in the workbook: ``Tabel_<naam of sheet title>``.
+
+    Excel allows letters, digits, ``_`` and ``.`` (first a letter or ``_``), no
+    name that reads as a cell; ``Tabel_`` in front takes care of both.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> ws.title = "Per gemeente"
+    >>> tabelnaam(ws)
+    'Tabel_Per_gemeente'
+    """
+    basis = "Tabel_" + re.sub(r"[^0-9A-Za-z_.]+", "_", naam or ws.title).strip("_")
+    bezet = {t.lower() for blad in ws.parent.worksheets for t in blad.tables}
+    kandidaat, i = basis, 2
+    while kandidaat.lower() in bezet:
+        kandidaat, i = f"{basis}_{i}", i + 1
+    return kandidaat
 
 
 def _samenvatting(inst: Instance, res: AllocationResult) -> tuple[pd.DataFrame, list[str]]:
@@ -302,6 +330,14 @@ def _samenvatting(inst: Instance, res: AllocationResult) -> tuple[pd.DataFrame, 
         ("Personen onbediend", k["personen_onbediend"], "geheel"),
         ("Taakstelling (personen)", k["taakstelling"], "geheel"),
         ("Resterende opgave (personen)", k["opgave"], "geheel"),
+        *(
+            [
+                ("Overgedragen door ruil (personen)", k["geruild"], "geheel"),
+                ("Opgave na ruil (personen)", k["opgave_na_ruil"], "geheel"),
+            ]
+            if "geruild" in k
+            else []
+        ),
         ("Tekort op taakstellingen (personen)", k["tekort"], "geheel"),
         ("Tekort door te weinig eigen aanbod (personen)", k["tekort_door_aanbod"], "geheel"),
         ("Gemeenten met tekort", k["gemeenten_met_tekort"], "geheel"),
@@ -332,7 +368,8 @@ def _niveaus(res: AllocationResult) -> tuple[pd.DataFrame, list[str]]:
     n.insert(0, "volgorde", range(1, len(n) + 1))
     n.insert(2, "omschrijving", [ov.NIVEAUS.get(x, ("", ""))[0] for x in n["niveau"]])
     eenheden = [ov.NIVEAUS.get(x, ("", ""))[1] for x in n["niveau"]]
-    return n, ["gap" if e == "aandeel" else "decimaal" for e in eenheden]
+    formaat = {"aandeel": "gap", "personen": "geheel", "huishoudens": "geheel"}
+    return n, [formaat.get(e, "decimaal") for e in eenheden]
 
 
 def _celwaarde(v: Any) -> Any:
@@ -365,6 +402,8 @@ def _tekstbreedte(v: Any, formaat: str) -> int:
             return len(f"{100 * v:.3f}") + 1
         if formaat in ("decimaal", "kosten"):
             return len(f"{v:,.2f}")
+        if formaat == "reistijd":
+            return len(f"{v:,.1f}") + 4
         if formaat in ("minuten", "seconden", "weken"):
             return len(f"{v:,.0f}") + 6
         return len(f"{v:,.0f}")
@@ -379,8 +418,9 @@ def schrijf_tabel(
     rij_formaten: Sequence[str] | None = None,
     bevroren: str = "A2",
     terugloop: Sequence[str] = (),
+    naam: str | None = None,
 ) -> None:
-    """Write ``df`` as a formatted table: header, values, formats, widths, freeze, filter.
+    """Write ``df`` as an Excel Table: header, values, formats, widths, freeze, filter.
 
     Used for every sheet of the round's workbook and of the plan's
     (`allocatie.planning.werkboek`), so both look alike. Text that Excel would
@@ -402,7 +442,14 @@ def schrijf_tabel(
         The top-left cell not frozen (``"A2"``: only the header row).
     terugloop
         Source columns whose text wraps; their rows grow to fit it.
+    naam
+        The name of the Excel Table (`tabelnaam`); from the sheet's title when
+        not given.
     """
+    koppen = [k.kop for k in kolommen]
+    if len(set(koppen)) != len(koppen):  # an Excel Table needs unique headers
+        dubbel = sorted({k for k in koppen if koppen.count(k) > 1})
+        raise ValueError(f"dubbele kolomkoppen in blad {ws.title!r}: {', '.join(dubbel)}")
     for j, k in enumerate(kolommen, start=1):
         cel = ws.cell(row=1, column=j, value=k.kop)
         cel.font, cel.fill, cel.border, cel.alignment = (
@@ -448,7 +495,14 @@ def schrijf_tabel(
             if lijnen > 1:
                 ws.row_dimensions[i + 2].height = 15 * lijnen
     ws.freeze_panes = bevroren
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(kolommen))}{len(df) + 1}"
+    # An Excel Table (Invoegen > Tabel) over header and rows: filter buttons, banded rows,
+    # a name to refer to (=SOM(Tabel_per_gemeente[Tekort])). It brings its own filter;
+    # a sheet filter on the same cells would clash with it. Excel wants at least one
+    # row under the header: an empty table gets one blank row, as Excel makes it.
+    ref = f"A1:{get_column_letter(len(kolommen))}{max(len(df), 1) + 1}"
+    tabel = Table(displayName=tabelnaam(ws, naam), ref=ref)
+    tabel.tableStyleInfo = TableStyleInfo(name=TABELSTIJL, showRowStripes=True)
+    ws.add_table(tabel)
 
 
 #: Extra columns of "Per gemeente" in a round with taakstelling swaps, after the opgave.
@@ -538,6 +592,7 @@ def schrijf_werkboek(
             rij_formaten=rij_formaten.get(sleutel),
             bevroren=BEVROREN.get(sleutel, "A2"),
             terugloop=TERUGLOOP.get(sleutel, ()),
+            naam=sleutel,
         )
     with atomisch_pad(pad) as tmp:
         wb.save(tmp)

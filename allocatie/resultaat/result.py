@@ -171,6 +171,26 @@ class AllocationResult:
     strategie: tuple[str, ...] = ()
     opties: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """Short: status, each level's value, placed and unplaced, reproducibility."""
+        niveaus = ", ".join(
+            f"{n.naam}={'-' if n.waarde is None else f'{n.waarde:.6g}'}" for n in self.niveaus
+        )
+        pl, onb = self.plaatsingen, self.onbediend
+        return (
+            f"<AllocationResult status={self.status.value} niveaus=[{niveaus}] "
+            f"geplaatst={len(pl)} huishoudens/{int(pl['personen'].sum())} personen "
+            f"onbediend={len(onb)} huishoudens/{int(onb['personen'].sum())} personen "
+            f"tekort={int(self.per_gemeente['tekort'].sum())} "
+            f"reproduceerbaar={self.reproduceerbaar}"
+            + (
+                ""
+                if self.vorige is None
+                else f" verschuivingen={self._stabiliteit()['verschuivingen']}"
+            )
+            + ">"
+        )
+
     @property
     def grens(self) -> float | None:
         """Bound of the last solved level (the level whose gap is reported)."""

@@ -146,6 +146,17 @@ class Instance:
         """Gemeente code -> row position in ``gemeenten``."""
         return {c: i for i, c in enumerate(self.gemeenten["gemeente_code"].tolist())}
 
+    def __repr__(self) -> str:
+        """Short: name, period, sizes, preset and backend (not the tables themselves)."""
+        personen = int(self.huishoudens["personen"].sum()) if "personen" in self.huishoudens else 0
+        return (
+            f"<Instance {self.naam!r} periode={self.periode.label} "
+            f"gemeenten={len(self.gemeenten)} huishoudens={self.n_huishoudens} "
+            f"personen={personen} opties={len(self.opties)} "
+            f"vastleggingen={len(self.vastleggingen)} preset={self.preset.naam!r} "
+            f"solver={self.solver.backend!r}>"
+        )
+
     def met_solver(self, solver: SolverOpties) -> Instance:
         """A copy with other solver options (the instance itself is unchanged)."""
         return replace(self, solver=solver)

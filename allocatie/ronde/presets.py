@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import numpy as np
 
 from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
 from allocatie.kern.errors import ConfiguratieFout
+from allocatie.ronde.presetwijziging import wijzig_preset
 
 #: The objective levels of every preset, in the default order.
 DOELNIVEAUS: tuple[str, ...] = (
@@ -163,6 +165,24 @@ class ModelPreset:
     kosten: Kosten
     bron: str = "<standaard>"
     ruil: Ruil = Ruil()
+
+    def met(self, wijzigingen: Mapping[str, Any] | None = None, /, **sleutels: Any) -> ModelPreset:
+        """A copy with some parameters changed, validated like a preset file.
+
+        Keys are the preset file's, dotted (``{"kosten.per_minuut_werk": 1.5}``)
+        or as keywords with ``__`` for the dot (``kosten__per_minuut_werk=1.5``);
+        see `allocatie.ronde.presetwijziging.wijzig_preset`. An unknown key or a
+        value a preset file may not hold is a Dutch `ConfiguratieFout`.
+
+        Examples
+        --------
+        >>> p = laad_preset("standaard").met(kosten__per_minuut_werk=1.5)
+        >>> p.kosten.per_minuut_werk
+        1.5
+        >>> laad_preset("standaard").met({"limieten.werk_min": 45}).limieten.werk_min
+        45.0
+        """
+        return wijzig_preset(self, wijzigingen, **sleutels)
 
 
 _SECTIES: dict[str, type] = {
