@@ -203,3 +203,14 @@ def test_reistijden_afgerond(runs: dict[str, tuple[Path, str]]) -> None:
     assert (
         exact["reistijd_werk_min"].dropna().round(1) != exact["reistijd_werk_min"].dropna()
     ).any()
+
+
+def test_rapport_heeft_de_ruilkolommen(runs: dict[str, tuple[Path, str]]) -> None:
+    """The report's gemeente table shows the swap columns, so its rows add up as the console's."""
+    map_, _ = runs["eerst"]
+    html = (map_ / "rapport.html").read_text(encoding="utf-8")
+    tabel = html[html.index('id="tabel-gemeenten"') :]
+    tabel = tabel[: tabel.index("</table>")]
+    for kop in ("Ruil af", "Ruil bij", "Opgave na ruil"):
+        assert f">{kop}<" in tabel, kop
+    assert "opgave na ruil = opgave − ruil af + ruil bij" in html.lower()

@@ -102,6 +102,24 @@ _GEMEENTEKOLOMMEN = [
 #: The text columns before the numbers (no sum in the totals row).
 _TEKSTKOLOMMEN = 3
 
+_RUILKOLOMMEN = [
+    geheel_kolom("ruil_af", "Ruil af"),
+    geheel_kolom("ruil_bij", "Ruil bij"),
+    geheel_kolom("opgave_na_ruil", "Opgave na ruil"),
+]
+
+
+def gemeentekolommen(gemeenten: pd.DataFrame) -> list[Kolom]:
+    """The columns of the gemeente table: with the swap columns after ``opgave`` when a
+    swap took place (the rows then add up: opgave na ruil = geplaatst + tekort − overvulling)."""
+    ruil = all(k.bron in gemeenten.columns for k in _RUILKOLOMMEN) and bool(
+        (gemeenten["ruil_af"] != 0).any() or (gemeenten["ruil_bij"] != 0).any()
+    )
+    if not ruil:
+        return list(_GEMEENTEKOLOMMEN)
+    i = [k.bron for k in _GEMEENTEKOLOMMEN].index("opgave") + 1
+    return [*_GEMEENTEKOLOMMEN[:i], *_RUILKOLOMMEN, *_GEMEENTEKOLOMMEN[i:]]
+
 
 def sectie_gemeenten(gemeenten: pd.DataFrame, provincies: dict[str, str]) -> str:
     """The table per gemeente with a search box, a province choice and a totals row.
@@ -109,8 +127,10 @@ def sectie_gemeenten(gemeenten: pd.DataFrame, provincies: dict[str, str]) -> str
     ``gemeenten`` is the gemeente overview with ``provincie_naam``;
     ``provincies`` maps province code to name.
     """
-    som = {k.bron: int(gemeenten[k.bron].sum()) for k in _GEMEENTEKOLOMMEN if k.getal}
-    opgave = som["opgave"]
+    kolommen = gemeentekolommen(gemeenten)
+    som = {k.bron: int(gemeenten[k.bron].sum()) for k in kolommen if k.getal}
+    # The relative shortfall is against the opgave after swaps, as in per_gemeente.csv.
+    opgave = som.get("opgave_na_ruil", som["opgave"])
     som_tekst = [
         "",
         "Totaal",
@@ -119,14 +139,20 @@ def sectie_gemeenten(gemeenten: pd.DataFrame, provincies: dict[str, str]) -> str
             procent(gemeenten["tekort"].sum() / opgave if opgave else 0.0)
             if k.bron == "relatief_tekort"
             else geheel(som[k.bron])
-            for k in _GEMEENTEKOLOMMEN[_TEKSTKOLOMMEN:-1]
+            for k in kolommen[_TEKSTKOLOMMEN:-1]
         ),
         "",
     ]
     uitleg = (
         "<p>Opgave = taakstelling + achterstand − voorsprong − al gerealiseerd. Saldo is wat "
         "naar de volgende periode gaat: positief een achterstand, negatief een voorsprong. "
-        "Het totaal telt alle gemeenten, ook als de tabel gefilterd is."
+        + (
+            "Met ruil: opgave na ruil = opgave − ruil af + ruil bij; tekort en overvulling "
+            "tellen tegen de opgave na ruil. "
+            if len(kolommen) > len(_GEMEENTEKOLOMMEN)
+            else ""
+        )
+        + "Het totaal telt alle gemeenten, ook als de tabel gefilterd is."
         '<span class="alleen-scherm"> Klik op een kolomkop om te sorteren.</span></p>'
     )
     return sectie(
@@ -141,7 +167,7 @@ def sectie_gemeenten(gemeenten: pd.DataFrame, provincies: dict[str, str]) -> str
         )
         + tabel(
             gemeenten,
-            _GEMEENTEKOLOMMEN,
+            kolommen,
             id_="tabel-gemeenten",
             rij_id=("g", "gemeente_code"),
             rij_data={"provincie": "provincie_code"},

@@ -162,7 +162,9 @@ def _teken(
             raise ValueError(f"gemeenten lacks column {kolom!r}")
     geoms = np.asarray(gemeenten.geometry.to_numpy(), dtype=object)
     vlak = bool(np.all(shapely.get_type_id(geoms) >= 3))  # 3 polygon, 6 multipolygon
-    opgave = gemeenten["opgave"].to_numpy(float)
+    # After swaps a gemeente's task is its opgave na ruil (as in the tables and the QGIS style).
+    kolom = "opgave_na_ruil" if "opgave_na_ruil" in gemeenten.columns else "opgave"
+    opgave = gemeenten[kolom].to_numpy(float)
     geplaatst = gemeenten["geplaatst"].to_numpy(float)
     klasse = vervullingsklasse(opgave, geplaatst)
     landelijk = n > MAX_ALLE_LABELS
@@ -360,7 +362,10 @@ def teken_kaart(
             "gemeente_code": codes,
             "gemeente_naam": gem["gemeente_naam"].to_numpy(object),
             "inwoners": gem["inwoners"].to_numpy(),
-            "opgave": pg.loc[codes, "opgave"].to_numpy(),
+            # After swaps the task is the opgave na ruil (as in the tables).
+            "opgave": pg.loc[
+                codes, "opgave_na_ruil" if "opgave_na_ruil" in pg.columns else "opgave"
+            ].to_numpy(),
             "geplaatst": pg.loc[codes, "geplaatst"].to_numpy(),
         },
         geometry=geometrie,
