@@ -124,11 +124,11 @@ _ZINNEN: list[tuple[re.Pattern[str], str]] = [
         (r"Option (?P<a>.+) requires an argument\.", "Optie {a} vraagt een waarde."),
         (r"Option (?P<a>.+) requires (?P<b>\d+) arguments\.", "Optie {a} vraagt {b} waarden."),
         (r"No such option: (?P<a>.+)", "Onbekende optie: {a}"),
+        (r"Value (?P<a>.+) is not a valid (?P<b>.+)\.", "Waarde {a} is ongeldig (verwacht: {b})."),
         (r"(?P<a>.+) is not one of (?P<b>.+)\.", "{a} is niet een van {b}."),
         (r"(?P<a>.+) is not (?P<b>'[^']*')\.", "{a} is niet {b}."),
-        (r"(?P<a>.+) is not a valid (?P<b>[\w ]+?)( range)?\.", "{a} is geen geldig(e) {b}."),
+        (r"(?P<a>.+) is not a valid (?P<b>[\w ]+?)( range)?\.", "{a} is ongeldig (verwacht: {b})."),
         (r"(?P<a>.+) is not in the range (?P<b>.+)\.", "{a} ligt niet in het bereik {b}."),
-        (r"Value (?P<a>.+) is not a valid (?P<b>.+)\.", "Waarde {a} is geen geldige {b}."),
         (r"(?P<s>File|Directory|Path) (?P<a>.+) does not exist\.", "{s} {a} bestaat niet."),
         (r"(?P<s>File|Directory|Path) (?P<a>.+) is a file\.", "{s} {a} is een bestand."),
         (r"(?P<s>File|Directory|Path) (?P<a>.+) is a directory\.", "{s} {a} is een map."),
@@ -156,12 +156,8 @@ def vertaal_tekst(tekst: str) -> str:
             delen = {k: v for k, v in m.groupdict().items() if v is not None}
             if "s" in delen:
                 delen["s"] = _ZELFSTANDIG[delen["s"]]
-            if "b" in delen and "geldig(e)" in nl:
-                naam = _type_nl(delen["b"])
-                delen["b"] = naam
-                nl = nl.replace(
-                    "geldig(e)", "geldig" if naam in ("getal", "geheel getal") else "geldige"
-                )
+            if "b" in delen and "verwacht" in nl:
+                delen["b"] = _type_nl(delen["b"])
             return nl.format(**delen)
     return tekst
 
