@@ -1,16 +1,19 @@
-"""Packages of the wheel, for setuptools (the rest of the build is in pyproject.toml).
+"""Packages of the wheel and their data files, for setuptools (the rest is in pyproject.toml).
 
-The code is every package under ``allocatie/``. The shipped presets (``models/``) and
-examples (``data/``) stay at the top of the repository and are mapped into the
-package at build time: ``models/`` becomes ``allocatie/_modellen/`` and ``data/``
-becomes ``allocatie/_gegevens/``, with every file in them (``allocatie.kern.meegeleverd``
-finds them there). This works for ``pip install .`` (copied into the wheel) and for
-``pip install -e .`` (setuptools maps the package names onto the folders).
+The code is every package under ``allocatie/``, with its data files (``PAKKETDATA``).
+The shipped presets (``models/``) and examples (``data/``) stay at the top of the
+repository and are mapped into the package at build time: ``models/`` becomes
+``allocatie/_modellen/`` and ``data/`` becomes ``allocatie/_gegevens/``, with every
+file in them (``allocatie.kern.meegeleverd`` finds them there). In an editable install
+(``pip install -e .``) the package uses the repository's folders themselves.
 """
 
 from pathlib import Path
 
 from setuptools import find_namespace_packages, setup
+
+#: Data files of the code packages (globs relative to the package folder).
+PAKKETDATA = {"allocatie": ["py.typed", "reports/*.css", "reports/*.js"]}
 
 #: Package name -> top-level folder mapped onto it.
 MEEGELEVERD = {"allocatie._modellen": "models", "allocatie._gegevens": "data"}
@@ -30,7 +33,10 @@ setup(
     packages=[*find_namespace_packages(include=["allocatie", "allocatie.*"]), *mappen],
     package_dir=mappen,
     package_data={
-        pakket: sorted(p.name for p in Path(map_).iterdir() if p.is_file())
-        for pakket, map_ in mappen.items()
+        **PAKKETDATA,
+        **{
+            pakket: sorted(p.name for p in Path(map_).iterdir() if p.is_file())
+            for pakket, map_ in mappen.items()
+        },
     },
 )
