@@ -38,11 +38,17 @@ def _engels(tekst: str) -> list[str]:
 
 
 def test_elke_opdracht_is_nederlands() -> None:
-    """A command registered without the Dutch classes would fall back to English."""
+    """A command registered without the Dutch classes would fall back to English
+    (e.g. a sub-app made with ``typer.Typer()`` instead of `NederlandseTyper`)."""
     groep = typer.main.get_command(app)
     assert isinstance(groep, NederlandseGroep)
-    for naam, opdracht in groep.commands.items():  # type: ignore[attr-defined]
-        assert isinstance(opdracht, NederlandseOpdracht | NederlandseGroep), naam
+    open_ = [("allocatie", groep)]
+    while open_:
+        pad, g = open_.pop()
+        for naam, opdracht in g.commands.items():  # type: ignore[attr-defined]
+            assert isinstance(opdracht, NederlandseOpdracht | NederlandseGroep), f"{pad} {naam}"
+            if hasattr(opdracht, "commands"):
+                open_.append((f"{pad} {naam}", opdracht))
 
 
 def test_hoofdhulp_in_het_nederlands() -> None:
