@@ -26,8 +26,9 @@ import pytest
 from allocatie.kern.versie import VERSIE
 
 REPO = Path(__file__).resolve().parents[1]
-#: What the build reads: the package, the mapped folders, the build files and the readme.
-BRONNEN = ("allocatie", "models", "data", "setup.py", "pyproject.toml", "README.md")
+#: The folders the build reads: the package and the folders mapped into it. The
+#: top-level files (pyproject.toml, setup.py, README.md, a licence) are copied too.
+BRONMAPPEN = ("allocatie", "models", "data")
 
 
 def _draai(args: list[str], *, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -39,12 +40,11 @@ def _draai(args: list[str], *, cwd: Path, timeout: float = 600) -> subprocess.Co
 
 def _kopieer_bronnen(doel: Path) -> None:
     negeer = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".*_cache")
-    for naam in BRONNEN:
-        bron = REPO / naam
-        if bron.is_dir():
-            shutil.copytree(bron, doel / naam, ignore=negeer)
-        else:
-            shutil.copy2(bron, doel / naam)
+    for naam in BRONMAPPEN:
+        shutil.copytree(REPO / naam, doel / naam, ignore=negeer)
+    for bestand in REPO.iterdir():
+        if bestand.is_file() and not bestand.name.startswith("."):
+            shutil.copy2(bestand, doel / bestand.name)
 
 
 def test_wiel_werkt_buiten_de_checkout(tmp_path: Path) -> None:
