@@ -9,11 +9,11 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.geinstalleerd: pyproject.toml | $(BIN)/activate
+$(VENV)/.geinstalleerd: pyproject.toml setup.py | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.dev: pyproject.toml $(VENV)/.geinstalleerd
+$(VENV)/.dev: pyproject.toml setup.py $(VENV)/.geinstalleerd
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(
+from allocatie.cli.taal import NederlandseTyper
+from allocatie.kern.versie import VERSIE
+
+app = NederlandseTyper(
     name="allocatie",
     help="Verdeel vergunninghouders eerlijk en uitlegbaar over gemeenten en flexwoningen.",
     no_args_is_help=True,
@@ -13,8 +18,25 @@ app = typer.Typer(
 )
 
 
+def _toon_versie(waarde: bool) -> None:
+    if waarde:
+        typer.echo(f"allocatie {VERSIE}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _hoofd() -> None:
+def _hoofd(
+    versie: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Toon de versie van allocatie en stop.",
+            callback=_toon_versie,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     """Verdeel vergunninghouders eerlijk en uitlegbaar over gemeenten en flexwoningen."""
 
 
@@ -26,5 +48,6 @@ from allocatie.cli import ronde as _ronde  # noqa: E402,F401
 from allocatie.cli import schrijf as _schrijf  # noqa: E402,F401
 from allocatie.cli import taakstelling as _taakstelling  # noqa: E402,F401
 from allocatie.cli import toezicht as _toezicht  # noqa: E402,F401
+from allocatie.cli import voorbeeld as _voorbeeld  # noqa: E402,F401
 
 __all__ = ["app"]

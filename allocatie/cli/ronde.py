@@ -39,6 +39,7 @@ from allocatie.io.uitvoermap import (
     schat_ruimte,
     uitvoerplek,
 )
+from allocatie.kern.meegeleverd import voorbeeld_map
 from allocatie.kern.voortgang import fase
 from allocatie.reports.archief import controleer_archiefpad, kopieer_archief
 from allocatie.reports.tekst import console_tekst as _t
@@ -57,7 +58,7 @@ from allocatie.ronde.instance import Instance
 from allocatie.strategie.oplossen import los_op
 
 #: The example round shipped with the project, run when no round is given.
-VOORBEELD = Path(__file__).resolve().parents[2] / "data" / "voorbeeld" / "ronde.toml"
+VOORBEELD = voorbeeld_map() / "ronde.toml"
 
 
 def _slug(tekst: str) -> str:
@@ -353,7 +354,8 @@ def ronde(
     rondebestand: Annotated[
         Path | None,
         typer.Argument(
-            help="ronde.toml of de map ervan; zonder argument de voorbeeldronde (data/voorbeeld).",
+            help="ronde.toml of de map ervan; zonder argument de meegeleverde voorbeeldronde "
+            "(schrijf die met allocatie voorbeeld MAP om hem te bekijken).",
             show_default=False,
         ),
     ] = None,
@@ -365,8 +367,8 @@ def ronde(
         str | None,
         typer.Option(
             "--model",
-            help="Modelpreset (naam in models/, bijv. standaard, werk-eerst, ruil, of een "
-            ".toml-bestand); vervangt [ronde] model uit ronde.toml.",
+            help="Modelpreset: naam van een meegeleverde preset (standaard, werk-eerst, ruil) of "
+            "een .toml-bestand; vervangt model uit \\[ronde] in ronde.toml.",
         ),
     ] = None,
     json_pad: JsonOptie = None,

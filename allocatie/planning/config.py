@@ -9,8 +9,8 @@ generator (`allocatie.planning.scenarios.genereer_scenarios`).
 
 Examples
 --------
->>> from pathlib import Path
->>> pad = Path(__file__).resolve().parents[2] / "data" / "plan" / "plan.toml"
+>>> from allocatie.kern.meegeleverd import planvoorbeeld_map
+>>> pad = planvoorbeeld_map() / "plan.toml"
 >>> config = lees_planconfig(pad)
 >>> config.instantie.scenarios.instroom.shape  # (scenarios, regions, periods, classes)
 (100, 12, 10, 3)

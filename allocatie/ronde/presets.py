@@ -19,6 +19,7 @@ import numpy as np
 
 from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
 from allocatie.kern.errors import ConfiguratieFout
+from allocatie.kern.meegeleverd import modellen_map
 from allocatie.ronde.presetwijziging import wijzig_preset
 
 #: The objective levels of every preset, in the default order.
@@ -45,8 +46,9 @@ AFWIJKENDE_LIMIETEN: tuple[str, ...] = ("werk_min", "studie_min", "familie_min",
 #: Region types within which gemeenten may swap taakstelling (Huisvestingswet art. 29(2)).
 RUILREGIOS: tuple[str, ...] = ("arbeidsmarktregio", "provincie", "coa_regio")
 
-#: Folder of the shipped presets (the project's top-level ``models/``).
-MODELS_MAP = Path(__file__).resolve().parents[2] / "models"
+#: Folder of the shipped presets (the project's top-level ``models/``, inside the
+#: installed package as ``allocatie/_modellen/``).
+MODELS_MAP = modellen_map()
 
 
 @dataclass(frozen=True)
