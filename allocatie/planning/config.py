@@ -20,19 +20,17 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 import os
-import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
+from allocatie.io.tomllezer import TomlLezer, in_bestand, lees_toml
 from allocatie.kern.errors import ConfiguratieFout
 from allocatie.planning.gegevens import (
     KLASSEN,
@@ -239,91 +237,15 @@ class Variant:
 # --------------------------------------------------------------------------- checks
 
 
-@contextlib.contextmanager
-def _in(pad: Path | None, voor: str = "") -> Iterator[None]:
-    """Add the file (and a key prefix) to a `ConfiguratieFout` raised without a file."""
-    try:
-        yield
-    except ConfiguratieFout as exc:
-        if exc.bestand is not None:
-            raise
-        kolom = f"{voor}{exc.kolom}" if exc.kolom else (voor.rstrip(".") or None)
-        raise ConfiguratieFout(exc.bericht, bestand=pad, kolom=kolom, waarde=exc.waarde) from None
+_in = in_bestand
 
 
-class _Lezer:
-    """Typed access to the TOML values, each error naming the file and the dotted key."""
+class _Lezer(TomlLezer):
+    """The shared strict TOML access (`allocatie.io.tomllezer.TomlLezer`) plus plan tables."""
 
     def __init__(self, pad: Path) -> None:
-        self.pad = pad
-
-    def fout(self, bericht: str, sleutel: str, waarde: object = None) -> ConfiguratieFout:
-        return ConfiguratieFout(bericht, bestand=self.pad, kolom=sleutel, waarde=waarde)
-
-    def tabel(self, waarde: object, sleutel: str, geldig: set[str] | None = None) -> dict[str, Any]:
-        if not isinstance(waarde, dict):
-            raise self.fout("verwacht een tabel", sleutel, waarde)
-        for k in waarde:
-            if geldig is not None and k not in geldig:
-                raise self.fout(
-                    f"onbekende sleutel; geldig zijn {', '.join(sorted(geldig))}"
-                    + bedoelde_u(k, sorted(geldig)),
-                    f"{sleutel}.{k}",
-                )
-        return waarde
-
-    def getal(
-        self,
-        waarde: object,
-        sleutel: str,
-        *,
-        minimum: float = 0.0,
-        maximum: float = math.inf,
-        geheel: bool = False,
-    ) -> float:
-        ok = (
-            not isinstance(waarde, bool)
-            and isinstance(waarde, int | float)
-            and math.isfinite(waarde)
-            and minimum <= waarde <= maximum
-            and (not geheel or float(waarde).is_integer())
-        )
-        if not ok:
-            soort = "een geheel getal" if geheel else "een getal"
-            grens = (
-                f"tussen {minimum:g} en {maximum:g}"
-                if math.isfinite(maximum)
-                else f">= {minimum:g}"
-            )
-            raise self.fout(f"verwacht {soort} {grens}", sleutel, waarde)
-        return float(waarde)  # type: ignore[arg-type]
-
-    def geheel(self, waarde: object, sleutel: str, *, minimum: int = 0) -> int:
-        return int(self.getal(waarde, sleutel, minimum=minimum, geheel=True))
-
-    def tekst(self, waarde: object, sleutel: str) -> str:
-        if not isinstance(waarde, str) or not waarde.strip():
-            raise self.fout("verwacht een niet-lege tekst", sleutel, waarde)
-        return waarde.strip()
-
-    def namen(
-        self, waarde: object, sleutel: str, geldig: tuple[str, ...] | None
-    ) -> tuple[str, ...]:
-        if not isinstance(waarde, list) or not waarde:
-            raise self.fout("verwacht een lijst met namen", sleutel, waarde)
-        uit = tuple(self.tekst(w, sleutel) for w in waarde)
-        for w in uit:
-            if geldig is not None and w not in geldig:
-                raise self.fout(f"onbekende naam; kies uit {', '.join(geldig)}", sleutel, w)
-        if len(set(uit)) != len(uit):
-            raise self.fout("elke naam mag één keer voorkomen", sleutel, list(uit))
-        return uit
-
-    def verplicht(self, tabel: Mapping[str, Any], sleutel: str, pre: str = "") -> Any:
-        if sleutel not in tabel:
-            soort = "sleutel" if pre else "sectie"
-            raise self.fout(f"verplichte {soort} ontbreekt", f"{pre}.{sleutel}" if pre else sleutel)
-        return tabel[sleutel]
+        super().__init__(pad)
+        self.pad: Path = pad
 
     def per_naam(
         self, waarde: object, sleutel: str, namen: tuple[str, ...], *, alle: bool = False
@@ -573,25 +495,11 @@ def lees_planconfig(pad: str | os.PathLike[str]) -> Planconfig:
         From the scenario CSV, naming that file, row, column and value.
     """
     bestand = Path(pad)
-    if not bestand.is_file():
-        raise ConfiguratieFout("planbestand bestaat niet; controleer het pad", bestand=bestand)
-    inhoud = bestand.read_bytes()
-    try:
-        data = tomllib.loads(inhoud.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfiguratieFout(f"geen geldige TOML (UTF-8): {exc}", bestand=bestand) from exc
+    data, inhoud = lees_toml(bestand, soort="planbestand")
     lz = _Lezer(bestand)
-    weiger_beschermde_sleutels(data, bestand)
+    lz.secties(data, _SECTIES, lijsten=_LIJSTEN)
     for sectie, waarde in data.items():
-        if sectie not in _SECTIES:
-            raise lz.fout(
-                f"onbekende sectie; geldig zijn {', '.join(_SECTIES)}"
-                + bedoelde_u(sectie, _SECTIES),
-                sectie,
-            )
         if sectie in _LIJSTEN:
-            if not isinstance(waarde, list):
-                raise lz.fout(f"schrijf de tabellen als [[{sectie}]] (een lijst)", sectie)
             for i, t in enumerate(waarde):
                 lz.tabel(t, f"{sectie}[{i + 1}]", _SECTIES[sectie])
         else:

@@ -83,9 +83,6 @@ Examples
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import math
 import os
 import re
@@ -98,7 +95,9 @@ import numpy as np
 import pandas as pd
 
 from allocatie.io.atomisch import schrijf_csv_atomisch
+from allocatie.io.csvlezer import lees_csv
 from allocatie.io.kolommen import onzichtbaar_teken, rijnummer
+from allocatie.io.notatie import als_getal, decimaalteken
 from allocatie.io.schema import bedoelde_u, beschermd_kenmerk, is_vrije_kolom
 from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 from allocatie.planning.gegevens import KLASSEN, Scenarioset
@@ -116,9 +115,6 @@ __all__ = [
 #: Columns of the scenario CSV, in the order the writer uses; ``kans`` is optional.
 KOLOMMEN: tuple[str, ...] = ("scenario", "kans", "periode", "regio", "klasse", "instroom", "aanbod")
 _PERIODE = re.compile(r"([0-9]{4})-(I|II)")
-_GETAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_KOMMAGETAL = re.compile(r"[+-]?[0-9]+(,[0-9]+)?")
-_DUIZENDTAL = re.compile(r"[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+")  # 12.000, not 0.125
 _TOLERANTIE = 1e-6
 
 
@@ -454,91 +450,6 @@ def _opsomming(namen: Sequence[str], maximum: int = 20) -> str:
     return ", ".join(namen[:maximum]) + meer
 
 
-def _is_leeg(record: list[str]) -> bool:
-    return not any(c.strip() for c in record)
-
-
-def _lees_records(bestand: Path) -> tuple[list[str], list[list[str]], str]:
-    """Header, data rows (stripped strings) and separator of a comma or semicolon CSV."""
-    if bestand.is_dir():
-        raise InvoerFout("dit pad is een map, geen CSV-bestand", bestand=bestand)
-    try:
-        data = bestand.read_bytes()
-    except FileNotFoundError as exc:
-        raise InvoerFout("bestand bestaat niet; controleer het pad", bestand=bestand) from exc
-    except PermissionError as exc:
-        raise InvoerFout("bestand kan niet worden gelezen (geen rechten)", bestand=bestand) from exc
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        tekst = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        regel = data[: exc.start].count(b"\n") + 1
-        raise InvoerFout(
-            f"bestand is geen UTF-8 (ongeldig teken op regel {regel}); sla het op als CSV UTF-8",
-            bestand=bestand,
-        ) from exc
-    kopregel = tekst.lstrip().split("\n", 1)[0]
-    scheiding = ";" if kopregel.count(";") > kopregel.count(",") else ","
-    records: list[list[str]] = []
-    try:
-        records.extend(csv.reader(io.StringIO(tekst, newline=""), delimiter=scheiding, strict=True))
-    except csv.Error as exc:
-        raise InvoerFout(
-            f"geen geldige CSV ({exc}); controleer de aanhalingstekens",
-            bestand=bestand,
-            rij=len(records) + 1,
-        ) from exc
-    if not records or _is_leeg(records[0]):
-        raise InvoerFout(
-            f"geen kopregel; zet de kolomnamen op de eerste rij: {', '.join(KOLOMMEN)}",
-            bestand=bestand,
-            rij=1,
-        )
-    kop = [c.strip() for c in records[0]]
-    rijen = records[1:]
-    while rijen and _is_leeg(rijen[-1]):
-        rijen.pop()
-    for i, record in enumerate(rijen):
-        if _is_leeg(record):
-            raise InvoerFout(
-                "lege rij; verwijder deze rij (een lege rij tussen de gegevens verschuift de "
-                "rijnummers)",
-                bestand=bestand,
-                rij=rijnummer(i),
-            )
-        if len(record) != len(kop):
-            raise InvoerFout(
-                f"deze rij heeft {len(record)} velden, de kopregel heeft er {len(kop)}; "
-                f"controleer de scheidingstekens ('{scheiding}') en aanhalingstekens",
-                bestand=bestand,
-                rij=rijnummer(i),
-            )
-    return kop, [[c.strip() for c in r] for r in rijen], scheiding
-
-
-def _als_getal(cel: str, scheiding: str) -> float | str:
-    """The number in ``cel``, or why it is not one (Dutch).
-
-    A comma file takes a decimal point; a semicolon file (Dutch Excel) a
-    decimal comma, or a point where it cannot be a thousands separator.
-    """
-    if scheiding == ";" and "," in cel:
-        if "." in cel or not _KOMMAGETAL.fullmatch(cel):
-            return (
-                "geen getal; schrijf getallen zonder duizendtalscheiding, met een komma of punt "
-                "als decimaalteken (bijv. 1234,5)"
-            )
-        cel = cel.replace(",", ".")
-    elif scheiding == ";" and _DUIZENDTAL.fullmatch(cel):
-        return (
-            "dubbelzinnig getal: de punt kan een duizendtalscheiding of een decimaalpunt zijn; "
-            "schrijf het zonder duizendtalscheiding (bijv. 12000 of 12,5)"
-        )
-    elif not _GETAL.fullmatch(cel):
-        return "geen getal; verwacht een getal met een punt als decimaalteken (bijv. 1234.5)"
-    return float(cel)
-
-
 def lees_scenarios(
     pad: str | os.PathLike[str],
     *,
@@ -550,8 +461,10 @@ def lees_scenarios(
 
     Columns ``scenario, kans, periode, regio, klasse, instroom, aanbod`` in any
     order; ``kans`` is optional (absent: equal probabilities) and, when given,
-    repeated on every row of a scenario. Comma or semicolon separated (decided
-    by the header); UTF-8 with or without BOM. Every combination of scenario,
+    repeated on every row of a scenario. Read by the shared reader
+    (`allocatie.io.csvlezer.lees_csv`): a comma file with decimal points or a
+    semicolon file (Dutch Excel) with decimal commas, decided by the header;
+    numbers by `allocatie.io.notatie.als_getal`. Every combination of scenario,
     period, region and class appears exactly once.
 
     Parameters
@@ -586,7 +499,10 @@ def lees_scenarios(
     (('hoog',), [1.0], [12.5])
     """
     bestand = Path(pad)
-    kop, rijen, scheiding = _lees_records(bestand)
+    tabel = lees_csv(bestand, kolommen=KOLOMMEN)
+    decimaal = decimaalteken(tabel)
+    kop = [str(c) for c in tabel.columns]
+    rijen: list[list[str]] = tabel.to_numpy(dtype=object).tolist()
     kolom = _kolommen(kop, bestand)
     if not rijen:
         raise InvoerFout("geen scenario's: het bestand heeft alleen een kopregel", bestand=bestand)
@@ -619,7 +535,7 @@ def lees_scenarios(
             index[naam] = bekend[cel[naam]]
         getal: dict[str, float] = {}
         for naam in ("instroom", "aanbod", "kans"):
-            x = _als_getal(cel[naam], scheiding) if naam in cel else math.nan
+            x = als_getal(cel[naam], decimaal) if naam in cel else math.nan
             if isinstance(x, float) and (x < 0 or (naam == "kans" and x > 1)):
                 x = "kans moet tussen 0 en 1 liggen" if naam == "kans" else "moet >= 0 zijn"
             if isinstance(x, str):
