@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from allocatie import laad_ronde, los_op
-from allocatie.planning.config import lees_planconfig
+from allocatie.planning.invoer.config import lees_planconfig
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 _GETAL = re.compile(r"-?[0-9]+\.[0-9]+")

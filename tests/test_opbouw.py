@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 import allocatie.model.bouw as bouw
-import allocatie.planning.model as planmodel
+import allocatie.planning.model.bouw as planmodel
 from allocatie.solvers.opbouw import Kolombouwer, Rijenbouwer
 
 

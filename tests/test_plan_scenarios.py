@@ -1,4 +1,4 @@
-"""Tests for the scenario generator and the scenario CSV (`allocatie.planning.scenarios`).
+"""Tests for the scenario generator and the scenario CSV (`allocatie.planning.invoer.scenarios`).
 
 The statistical tests draw a few thousand scenarios of one region and use
 tolerances of about four standard errors, derived next to each test, so they
@@ -15,17 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import allocatie.planning.scenarios as scenarios_mod
+import allocatie.planning.invoer.scenarios as scenarios_mod
 from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 from allocatie.planning.gegevens import Scenarioset
-from allocatie.planning.scenarios import (
-    Basispad,
-    Schokken,
-    genereer_scenarios,
-    lees_scenarios,
-    perioden,
-    schrijf_scenarios,
-)
+from allocatie.planning.invoer.scenariobestand import lees_scenarios, schrijf_scenarios
+from allocatie.planning.invoer.scenarios import Basispad, Schokken, genereer_scenarios, perioden
 
 REGIOS = ("Noord", "Zuid", "West")
 KLASSEN = ("alleenstaand", "klein", "groot")

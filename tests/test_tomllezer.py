@@ -15,7 +15,7 @@ import allocatie.io.tomllezer as tomllezer_mod
 from allocatie.invoer.laden import laad_ronde
 from allocatie.io.tomllezer import TomlLezer, lees_toml
 from allocatie.kern.errors import ConfiguratieFout
-from allocatie.planning.config import lees_planconfig
+from allocatie.planning.invoer.config import lees_planconfig
 from allocatie.ronde.presets import MODELS_MAP, laad_preset
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -2,7 +2,7 @@
 
 Both MIPs of allocatie assemble their `allocatie.solvers.base.MipProbleem` with it:
 the round model (`allocatie.model.bouw`) and the flex capacity plan
-(`allocatie.planning.model`). It lives beside `MipProbleem`, the lowest layer both
+(`allocatie.planning.model.bouw`). It lives beside `MipProbleem`, the lowest layer both
 may import.
 
 Rows are collected as COO triplets ``(rij, kolom, coefficient)`` with bounds

@@ -1,21 +1,24 @@
-"""Read a flex capacity plan (``plan.toml``) into a `Planconfig`, and its sensitivity variants.
+"""Read a flex capacity plan (``plan.toml``) into a `Planconfig`.
 
 The file format is documented in ``data/SCHEMA.md`` ("Flexplanning") and
 commented in ``data/plan/plan.toml``. Loading is strict: an unknown section
 or key is a `ConfiguratieFout` naming the file and the key (a typo must not be
 ignored), and so is every value outside its range. Scenarios come from a CSV
-next to the TOML (`allocatie.planning.scenarios.lees_scenarios`) or from the
-generator (`allocatie.planning.scenarios.genereer_scenarios`).
+next to the TOML (`allocatie.planning.invoer.scenariobestand.lees_scenarios`) or
+from the generator (`allocatie.planning.invoer.scenarios.genereer_scenarios`). The
+TOML is read by the shared strict reader (`allocatie.io.tomllezer`); the plan's
+parts are in `allocatie.planning.invoer.planconfig`, its sensitivity variants in
+`allocatie.planning.invoer.varianten` (every variant is checked on reading).
 
 Examples
 --------
 >>> from pathlib import Path
->>> pad = Path(__file__).resolve().parents[2] / "data" / "plan" / "plan.toml"
+>>> pad = Path(__file__).resolve().parents[3] / "data" / "plan" / "plan.toml"
 >>> config = lees_planconfig(pad)
 >>> config.instantie.scenarios.instroom.shape  # (scenarios, regions, periods, classes)
 (100, 12, 10, 3)
->>> [v.naam for v in varianten(config)][:2]
-['levertijd studio = 1', 'levertijd studio = 3']
+>>> len(varianten(config)) > 0
+True
 """
 
 from __future__ import annotations
@@ -23,15 +26,13 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from allocatie.io.tomllezer import TomlLezer, in_bestand, lees_toml
-from allocatie.kern.errors import ConfiguratieFout
 from allocatie.planning.gegevens import (
     KLASSEN,
     MAX_PERIODEN,
@@ -43,52 +44,24 @@ from allocatie.planning.gegevens import (
     Scenarioset,
     Verplaatsing,
 )
-from allocatie.planning.scenarios import (
-    Basispad,
-    Schokken,
-    genereer_scenarios,
-    lees_scenarios,
-    perioden,
+from allocatie.planning.invoer.planconfig import (
+    BELEIDEN,
+    PARAMETERS,
+    Generatie,
+    Gevoeligheid,
+    Planconfig,
+    Sweep,
+    controleer_omvang,
 )
+from allocatie.planning.invoer.scenariobestand import lees_scenarios
+from allocatie.planning.invoer.scenarios import Basispad, Schokken, genereer_scenarios, perioden
+from allocatie.planning.invoer.varianten import varianten
 from allocatie.solvers.base import SolverOpties
 
-__all__ = [
-    "BELEIDEN",
-    "PARAMETERS",
-    "Generatie",
-    "Gevoeligheid",
-    "Planconfig",
-    "Sweep",
-    "Variant",
-    "lees_planconfig",
-    "varianten",
-]
+__all__ = ["lees_planconfig"]
 
 #: Comparison policies a plan can be set against (``[beleid] vergelijk``).
-BELEIDEN: tuple[str, ...] = ("gemiddeld", "geen_flex", "statisch", "perfecte_informatie")
 
-#: Parameters a ``[[gevoeligheid]]`` entry may vary, with their Dutch name in variant names.
-PARAMETERS: dict[str, str] = {
-    "kosten.wachten": "wachtkosten",
-    "kosten.verdringing": "verdringingskosten",
-    "kosten.eind_achterstand": "kosten eindachterstand",
-    "doorstroom": "doorstroom",
-    "flextype.plaatsen": "plaatsen",
-    "flextype.openen": "openingskosten",
-    "flextype.exploitatie": "exploitatiekosten",
-    "flextype.sluiten": "sluitingskosten",
-    "flextype.restwaarde": "restwaarde",
-    "flextype.levertijd": "levertijd",
-    "flextype.minimale_looptijd": "minimale looptijd",
-    "verplaatsing.kosten": "verplaatsingskosten",
-    "verplaatsing.duur": "verplaatsingsduur",
-    "risico.alfa": "alfa",
-    "risico.gewicht": "gewicht CVaR",
-    "scenarios.instroom": "instroom",
-    "scenarios.aanbod": "regulier aanbod",
-    "scenarios.seed": "scenarioseed",
-}
-_GEHEEL = {"flextype.levertijd", "flextype.minimale_looptijd", "verplaatsing.duur"}
 _ALLEEN_FACTOR = {"scenarios.instroom", "scenarios.aanbod"}
 _ALLEEN_WAARDE = {"scenarios.seed"}
 
@@ -106,132 +79,6 @@ _SECTIES = {
     "gevoeligheid": {"parameter", "flextype", "factoren", "waarden"},
 }
 _LIJSTEN = {"flextype", "regio", "gevoeligheid"}  # arrays of tables: [[...]]
-
-#: Largest scenario set a plan holds: scenarios x periods x regions x classes. Inflow and
-#: supply take 16 bytes per cell (about 32 MB here) and the model grows with it; beyond
-#: this the generator and the solver would run for many minutes or run out of memory.
-MAX_SCENARIOCELLEN = 2_000_000
-
-
-def _getal_nl_geheel(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
-def controleer_omvang(
-    aantal: int, perioden: int, regios: int, klassen: int, *, pad: Path | None, sleutel: str
-) -> None:
-    """Refuse a scenario set larger than `MAX_SCENARIOCELLEN`, with the estimate.
-
-    Raises
-    ------
-    ConfiguratieFout
-        Naming the file and ``sleutel`` (``scenarios.aantal`` or ``scenarios.bestand``).
-    """
-    cellen = aantal * perioden * regios * klassen
-    if cellen <= MAX_SCENARIOCELLEN:
-        return
-    mb = cellen * 16 / 1e6
-    raise ConfiguratieFout(
-        f"te groot om door te rekenen: {_getal_nl_geheel(aantal)} scenario's × {perioden} "
-        f"perioden × {regios} regio's × {klassen} klassen = {_getal_nl_geheel(cellen)} "
-        f"waarden (alleen instroom en aanbod al ca. {_getal_nl_geheel(round(mb))} MB, het model "
-        f"nog veel meer); het maximum is {_getal_nl_geheel(MAX_SCENARIOCELLEN)}. Neem minder "
-        "scenario's, perioden of regio's",
-        bestand=pad,
-        kolom=sleutel,
-        waarde=aantal,
-    )
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """How many independent solves run in parallel.
-
-    Attributes
-    ----------
-    workers
-        Number of local worker processes; 0 lets the sweep choose.
-    scheduler
-        Address of a Dask scheduler (``tcp://host:8786``); None runs locally.
-    """
-
-    workers: int = 0
-    scheduler: str | None = None
-
-
-@dataclass(frozen=True)
-class Gevoeligheid:
-    """One ``[[gevoeligheid]]`` entry: a parameter multiplied by factors or set to values.
-
-    Exactly one of ``factoren`` and ``waarden`` is non-empty; ``flextype``
-    restricts a ``flextype.*`` parameter to one type.
-    """
-
-    parameter: str
-    flextype: str | None = None
-    factoren: tuple[float, ...] = ()
-    waarden: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class Generatie:
-    """The generator settings of ``[scenarios]``, kept to draw fresh scenarios later."""
-
-    basis: Basispad
-    schokken: Schokken
-    aantal: int
-    seed: int
-
-
-@dataclass(frozen=True, eq=False)
-class Planconfig:
-    """A parsed ``plan.toml``.
-
-    Attributes
-    ----------
-    naam
-        Plan name (``[plan] naam``).
-    instantie
-        The planning instance, scenarios included.
-    solver, sweep
-        Solver settings and parallelism.
-    beleid
-        Comparison policies to run (`BELEIDEN`).
-    gevoeligheid
-        The sensitivity entries; `varianten` turns them into instances.
-    pad, sha256
-        The TOML file and the SHA-256 of its bytes.
-    ruw
-        The TOML as parsed (for the report's parameter table).
-    generatie
-        The generator settings, when the scenarios were generated.
-    scenariobestand
-        The scenario CSV, when they were read from one.
-    """
-
-    naam: str
-    instantie: Planinstantie
-    solver: SolverOpties
-    sweep: Sweep
-    beleid: tuple[str, ...]
-    gevoeligheid: tuple[Gevoeligheid, ...]
-    pad: Path
-    sha256: str
-    ruw: Mapping[str, Any]
-    generatie: Generatie | None = None
-    scenariobestand: Path | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class Variant:
-    """One sensitivity variant: a readable Dutch name and the changed instance."""
-
-    naam: str
-    instantie: Planinstantie
-    parameter: str = ""
-    flextype: str | None = None
-    factor: float | None = None
-    waarde: float | None = None
 
 
 # --------------------------------------------------------------------------- checks
@@ -595,108 +442,3 @@ def lees_planconfig(pad: str | os.PathLike[str]) -> Planconfig:
     )
     varianten(config)  # every variant must be valid: report it now, with the file
     return config
-
-
-# --------------------------------------------------------------------------- variants
-
-
-def _getal_nl(x: float) -> str:
-    """A number as a Dutch reader writes it: ``1.500.000``, ``0,5``."""
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", ".")
-    return f"{x:.6g}".replace(".", ",")
-
-
-def _pas_toe(
-    inst: Planinstantie, spec: Gevoeligheid, factor: float | None, waarde: float | None
-) -> Planinstantie:
-    """A copy of ``inst`` with ``spec`` applied once (factor or value)."""
-    deel, _, veld = spec.parameter.partition(".")
-
-    def nieuw(oud: float) -> Any:
-        x = oud * factor if factor is not None else float(waarde or 0.0)
-        if spec.parameter in _GEHEEL and not float(x).is_integer():
-            raise ConfiguratieFout(
-                f"{_getal_nl(oud)} × {_getal_nl(factor or 0)} = {_getal_nl(x)} is geen geheel "
-                "getal; gebruik waarden in plaats van factoren",
-                kolom=spec.parameter,
-            )
-        return int(x) if spec.parameter in _GEHEEL else x
-
-    if spec.parameter == "kosten.wachten":
-        wachten = {k: nieuw(v) for k, v in inst.kosten.wachten.items()}
-        return replace(inst, kosten=replace(inst.kosten, wachten=wachten))
-    if deel in ("kosten", "verplaatsing", "risico"):
-        oud = getattr(inst, deel)
-        return replace(inst, **{deel: replace(oud, **{veld: nieuw(getattr(oud, veld))})})
-    if spec.parameter == "doorstroom":
-        return replace(inst, doorstroom=nieuw(inst.doorstroom))
-    if deel == "flextype":
-        typen = tuple(
-            replace(f, **{veld: nieuw(getattr(f, veld))}) if spec.flextype in (None, f.naam) else f
-            for f in inst.flextypen
-        )
-        return replace(inst, flextypen=typen)
-    s = inst.scenarios  # scenarios.instroom | scenarios.aanbod: factors only
-    return replace(inst, scenarios=replace(s, **{veld: getattr(s, veld) * factor}))
-
-
-def _andere_seed(config: Planconfig, seed: float | None) -> Planinstantie:
-    """``config.instantie`` with its scenarios drawn again with another seed (a seed sweep:
-    how much the plan depends on the particular scenarios drawn)."""
-    gen = config.generatie
-    if gen is None:
-        raise ConfiguratieFout(
-            "een andere seed kan alleen bij gegenereerde scenario's, niet bij een bestand",
-            kolom="scenarios.seed",
-            waarde=seed,
-        )
-    if seed is None or not float(seed).is_integer() or seed < 0:
-        raise ConfiguratieFout(
-            "verwacht een geheel getal >= 0", kolom="scenarios.seed", waarde=seed
-        )
-    n = config.instantie.scenarios.n
-    sc = genereer_scenarios(gen.basis, gen.schokken, n, int(seed))
-    return replace(config.instantie, scenarios=sc)
-
-
-def varianten(config: Planconfig) -> list[Variant]:
-    """The sensitivity variants of ``config``, one per factor or value, in file order.
-
-    Each variant is a copy of ``config.instantie`` with one parameter changed
-    (`dataclasses.replace`); the original is never changed. The base instance
-    itself is not in the list.
-
-    Raises
-    ------
-    ConfiguratieFout
-        When a variant is invalid (e.g. a doorstroom above 1, a lead time that
-        is not whole), naming the ``[[gevoeligheid]]`` entry.
-    """
-    uit: list[Variant] = []
-    for i, spec in enumerate(config.gevoeligheid):
-        onderwerp = PARAMETERS[spec.parameter]
-        if spec.parameter.startswith("flextype."):
-            onderwerp += f" {spec.flextype}" if spec.flextype else " (alle flextypen)"
-        paren: list[tuple[float | None, float | None]] = [(f, None) for f in spec.factoren]
-        paren += [(None, w) for w in spec.waarden]
-        for factor, waarde in paren:
-            naam = (
-                f"{onderwerp} × {_getal_nl(factor)}"
-                if factor is not None
-                else f"{onderwerp} = {_getal_nl(waarde)}"  # type: ignore[arg-type]
-            )
-            try:
-                if spec.parameter == "scenarios.seed":
-                    inst = _andere_seed(config, waarde)
-                else:
-                    inst = _pas_toe(config.instantie, spec, factor, waarde)
-            except ConfiguratieFout as exc:
-                raise ConfiguratieFout(
-                    f"variant '{naam}' is ongeldig: {exc.kolom}: {exc.bericht}",
-                    bestand=config.pad,
-                    kolom=f"gevoeligheid[{i + 1}]",
-                    waarde=exc.waarde,
-                ) from None
-            uit.append(Variant(naam, inst, spec.parameter, spec.flextype, factor, waarde))
-    return uit
