@@ -32,7 +32,7 @@ from allocatie.io.kolommen import rijnummer
 from allocatie.io.notatie import DECIMAALTEKEN
 from allocatie.kern.errors import InvoerFout
 
-__all__ = ["SCHEIDINGSTEKEN", "CsvOpmaak", "bepaal_opmaak", "lees_csv"]
+__all__ = ["SCHEIDINGSTEKEN", "CsvOpmaak", "bepaal_opmaak", "controleer_kop", "lees_csv"]
 
 #: Key in ``DataFrame.attrs`` under which `lees_csv` records the field separator.
 SCHEIDINGSTEKEN = "scheidingsteken"
@@ -118,7 +118,8 @@ def _tekst(bestand: Path) -> str:
         ) from exc
 
 
-def _controleer_kop(kop: list[str], bestand: Path) -> None:
+def controleer_kop(kop: list[str], bestand: str | Path) -> None:
+    """Refuse a repeated or second empty column name in a header (any table file)."""
     eerste: dict[str, int] = {}
     for j, naam in enumerate(kop):
         if naam in eerste:
@@ -226,7 +227,7 @@ def lees_csv(pad: str | os.PathLike[str], *, kolommen: Sequence[str] = ()) -> pd
             rij=1,
         )
     kop = [c.strip() for c in records[0]]
-    _controleer_kop(kop, bestand)
+    controleer_kop(kop, bestand)
 
     scheiding = "komma" if opmaak.scheidingsteken == "," else "puntkomma"
     rijen = records[1:]

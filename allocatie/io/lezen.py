@@ -20,6 +20,13 @@ import pandas as pd
 
 from allocatie.io.csvlezer import lees_csv as lees_csv
 from allocatie.io.tomllezer import TomlLezer, in_bestand, lees_toml
+from allocatie.io.werkboeklezer import (
+    RONDEBLAD,
+    bladbron,
+    lees_blad,
+    lees_rondeblad,
+    werkbladen,
+)
 from allocatie.kern.errors import InvoerFout
 from allocatie.kern.periode import Periode
 from allocatie.kern.tabellen import RondeTabellen
@@ -93,7 +100,8 @@ def lees_tabel(spec: str | os.PathLike[str], *, naam: str = "tabel") -> pd.DataF
     Parameters
     ----------
     spec
-        A path, optionally ``pad.gpkg:laag`` to name a layer.
+        A path, optionally ``pad.gpkg:laag`` to name a layer or ``pad.xlsx:blad`` a
+        sheet (`allocatie.io.werkboeklezer.lees_blad`; default: the sheet ``naam``).
     naam
         Table name for messages.
     """
@@ -107,9 +115,12 @@ def lees_tabel(spec: str | os.PathLike[str], *, naam: str = "tabel") -> pd.DataF
         except Exception as exc:  # pyogrio raises several types
             raise InvoerFout(f"kan geobestand niet lezen: {exc}", bestand=str(spec)) from exc
         return gdf
+    if pad.suffix.lower() == ".xlsx":
+        return lees_blad(pad, laag or naam)
     if pad.suffix.lower() not in {".csv", ".txt"}:
         raise InvoerFout(
-            "onbekend bestandstype; gebruik CSV of een geobestand (GeoJSON, GeoPackage, ...)",
+            "onbekend bestandstype; gebruik CSV, een Excel-werkmap (.xlsx) of een geobestand "
+            "(GeoJSON, GeoPackage, ...)",
             bestand=pad,
         )
     return lees_csv(pad)
@@ -125,10 +136,17 @@ def bestand_hash(pad: Path) -> str:
 
 
 def lees_config(pad: str | Path) -> RondeConfig:
-    """Parse and check ``ronde.toml`` (`allocatie.io.tomllezer`: unknown keys are errors)."""
+    """Parse and check ``ronde.toml`` (`allocatie.io.tomllezer`: unknown keys are errors).
+
+    A folder means its ``ronde.toml`` or, when it has none, its ``ronde.xlsx``; a
+    workbook is read by `werkboekconfig`.
+    """
     pad = Path(pad)
     if pad.is_dir():
-        pad = pad / "ronde.toml"
+        toml, xlsx = pad / "ronde.toml", pad / "ronde.xlsx"
+        pad = xlsx if xlsx.is_file() and not toml.exists() else toml
+    if pad.suffix.lower() == ".xlsx":
+        return werkboekconfig(pad)
     data, _ = lees_toml(pad, soort="rondebestand")
     lz = TomlLezer(pad)
     lz.secties(data, ("ronde", "bestanden", "solver"))
@@ -162,13 +180,64 @@ def lees_config(pad: str | Path) -> RondeConfig:
     )
 
 
+def _bron(pad: Path, naam: str) -> str:
+    """A table's source for messages: the file, or ``werkboek.xlsx [blad naam]``."""
+    bestand, blad = splits_laag(str(pad))
+    if Path(bestand).suffix.lower() == ".xlsx":
+        return bladbron(bestand, blad or naam)
+    return str(pad)
+
+
+def werkboekconfig(pad: Path) -> RondeConfig:
+    """The configuration of a round given as one workbook (`allocatie.io.werkboeklezer`).
+
+    Settings come from the sheet ``ronde`` (``sleutel``, ``waarde``): ``naam``,
+    ``periode``, optionally ``model`` and the solver keys of ``ronde.toml``. Every
+    required table has a sheet of its name; an optional table's sheet counts when
+    it has at least one data row (an empty template sheet is no table).
+    """
+    instellingen = lees_rondeblad(pad)
+    lz = TomlLezer(bladbron(pad, RONDEBLAD))
+    sleutels = ("naam", "periode", "model", *sorted(SOLVER_SLEUTELS))
+    lz.tabel(instellingen, RONDEBLAD, sleutels)
+    naam = lz.tekst(lz.verplicht(instellingen, "naam", RONDEBLAD), "ronde.naam")
+    periode = str(lz.verplicht(instellingen, "periode", RONDEBLAD)).strip()
+    with in_bestand(lz.pad):
+        Periode.parse(periode)
+    model = lz.tekst(instellingen["model"], "ronde.model") if "model" in instellingen else None
+    bladen = werkbladen(pad)
+    paden: dict[str, Path] = {}
+    for tabel in (*VERPLICHTE_BESTANDEN, *OPTIONELE_BESTANDEN):
+        if tabel not in bladen:
+            if tabel in VERPLICHTE_BESTANDEN:
+                raise InvoerFout(
+                    f"werkblad '{tabel}' ontbreekt; een ronde heeft de bladen "
+                    f"{', '.join(VERPLICHTE_BESTANDEN)} (en optioneel "
+                    f"{', '.join(OPTIONELE_BESTANDEN)})",
+                    bestand=pad,
+                )
+            continue
+        if tabel in OPTIONELE_BESTANDEN and len(lees_blad(pad, tabel)) == 0:
+            continue
+        paden[tabel] = Path(f"{pad}:{tabel}")
+    return RondeConfig(
+        naam=naam,
+        periode=periode,
+        model=model or "standaard",
+        solver={k: v for k, v in instellingen.items() if k in SOLVER_SLEUTELS},
+        map=pad.parent,
+        bestanden=paden,
+        rondebestand=pad,
+    )
+
+
 def lees_tabellen(config: RondeConfig) -> RondeTabellen:
     """Read every table a round's configuration names."""
     tabellen: dict[str, pd.DataFrame | None] = {}
     bronnen: dict[str, str] = {}
     for sleutel, pad in config.bestanden.items():
         tabellen[sleutel] = lees_tabel(pad, naam=sleutel)
-        bronnen[sleutel] = str(pad)
+        bronnen[sleutel] = _bron(pad, sleutel)
     return RondeTabellen(
         gemeenten=tabellen["gemeenten"],
         taakstelling=tabellen["taakstelling"],
