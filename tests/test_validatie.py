@@ -1315,6 +1315,18 @@ GEVALLEN: dict[str, Geval] = {
     ),
     "bestand_onbekend_type": Geval(
         _beide(
+            lambda r: r.pad("woningaanbod.csv").rename(r.pad("woningaanbod.ods")),
+            _toml('"woningaanbod.csv"', '"woningaanbod.ods"'),
+        ),
+        "woningaanbod.ods",
+        None,
+        None,
+        None,
+        "onbekend bestandstype",
+    ),
+    # a CSV renamed to .xlsx is read as a workbook, and refused as one
+    "werkboek_geen_xlsx": Geval(
+        _beide(
             lambda r: r.pad("woningaanbod.csv").rename(r.pad("woningaanbod.xlsx")),
             _toml('"woningaanbod.csv"', '"woningaanbod.xlsx"'),
         ),
@@ -1322,7 +1334,7 @@ GEVALLEN: dict[str, Geval] = {
         None,
         None,
         None,
-        "onbekend bestandstype",
+        "kan het werkboek niet lezen",
     ),
     "geobestand_kapot": Geval(
         lambda r: r.pad("gemeenten.geojson").write_text('{"type": "FeatureCol', encoding="utf-8"),
