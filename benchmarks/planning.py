@@ -78,8 +78,8 @@ def planfamilies(tier: str, namen: list[str] | None = None) -> list[Planfamilie]
 
 def instantie(fam: Planfamilie, seed: int | None = None):  # type: ignore[no-untyped-def]
     """The planning instance of ``fam``: the example plan, cut and re-generated."""
-    from allocatie.planning.config import lees_planconfig
-    from allocatie.planning.scenarios import genereer_scenarios
+    from allocatie.planning.invoer.config import lees_planconfig
+    from allocatie.planning.invoer.scenarios import genereer_scenarios
 
     cfg = lees_planconfig(PLAN_TOML)
     gen = cfg.generatie
@@ -105,10 +105,10 @@ def instantie(fam: Planfamilie, seed: int | None = None):  # type: ignore[no-unt
 
 def _run(fam: Planfamilie, soort: str, gap: float) -> dict[str, Any]:
     """One measurement in this process; returns its record."""
-    from allocatie.planning.benders import los_benders_op
-    from allocatie.planning.controle import controleer_plan
-    from allocatie.planning.oplossen import evalueer, los_plan_op
-    from allocatie.planning.vergelijking import plan_flexcapaciteit
+    from allocatie.planning.model.benders import los_benders_op
+    from allocatie.planning.model.controle import controleer_plan
+    from allocatie.planning.model.oplossen import evalueer, los_plan_op
+    from allocatie.planning.uitvoer.vergelijking import plan_flexcapaciteit
     from allocatie.solvers import SolverOpties
 
     inst, _ = instantie(fam)

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from allocatie.cli import app
 from allocatie.io.uitvoermap import MERK
-from allocatie.planning.uitvoer import BESTANDEN
+from allocatie.planning.uitvoer.schrijf import BESTANDEN
 
 PLAN = Path(__file__).resolve().parents[1] / "data" / "plan"
 runner = CliRunner()

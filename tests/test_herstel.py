@@ -244,7 +244,12 @@ def test_plan_bewaart_het_resultaat_als_schrijven_mislukt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same for ``allocatie plan``: kept, then written by ``allocatie schrijf``."""
-    _kapot(monkeypatch, "allocatie.planning.uitvoer", "teken_waaier", OSError(errno.EFBIG, "groot"))
+    _kapot(
+        monkeypatch,
+        "allocatie.planning.uitvoer.schrijf",
+        "teken_waaier",
+        OSError(errno.EFBIG, "groot"),
+    )
     uit = tmp_path / "plan"
     args = ["plan", str(PLAN), "--scenarios", "4", "--zonder-gevoeligheid", "--stil"]
     r = runner.invoke(app, [*args, "--workers", "1", "--uitvoer", str(uit)])

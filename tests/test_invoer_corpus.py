@@ -40,7 +40,7 @@ from allocatie.io.schema import (
     controleer_kolommen,
 )
 from allocatie.kern.errors import ConfiguratieFout, InvoerFout
-from allocatie.planning.config import lees_planconfig
+from allocatie.planning.invoer.config import lees_planconfig
 from allocatie.spatial.lidmaatschap import BASIS_KOLOMMEN
 
 PROJECT = Path(__file__).resolve().parents[1]

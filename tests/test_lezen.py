@@ -112,8 +112,15 @@ def test_lege_rij_in_het_midden_is_fout_met_rijnummer(tmp_path: Path, tekst: str
 
 
 def test_puntkomma_als_scheidingsteken(tmp_path: Path) -> None:
-    pad = _csv(tmp_path, "gemeente_code;naam;n\nGM0014;Almere, stad;1\n")
-    _fout(pad, 1, None, "puntkomma's als scheidingsteken")
+    # Dutch Excel's CSV reads (the rule is tested in test_csvlezer.py); both signs do not.
+    pad = _csv(tmp_path, "gemeente_code;naam;n\nGM0014;Almere, stad;1,5\n")
+    assert lees_csv(pad).to_dict("list") == {
+        "gemeente_code": ["GM0014"],
+        "naam": ["Almere, stad"],
+        "n": ["1,5"],
+    }
+    pad = _csv(tmp_path, "gemeente_code;naam,n\nGM0014;Almere;1\n")
+    _fout(pad, 1, None, "onduidelijk scheidingsteken")
 
 
 def test_puntkomma_in_een_van_meer_kolomnamen_geeft_hint_bij_ontbrekende_kolom() -> None:

@@ -11,7 +11,7 @@ Independent evaluator
     region), depending on the plan only through two arrays of that region per
     type and period: the modules available and the modules closed or moved
     out (``afname``). The LP is written out here by hand from the rules in the
-    docstring of `allocatie.planning.model` (backlog and occupancy balances,
+    docstring of `allocatie.planning.model.bouw` (backlog and occupancy balances,
     regular supply shared with residents moving on, moving on at most
     ``doorstroom`` times last period's occupancy, occupancy at most
     ``plaatsen`` per available module, displaced residents per type and
@@ -80,8 +80,6 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from allocatie.planning.benders import los_benders_op
-from allocatie.planning.controle import controleer_plan
 from allocatie.planning.gegevens import (
     Flextype,
     Kosten,
@@ -91,9 +89,11 @@ from allocatie.planning.gegevens import (
     Scenarioset,
     Verplaatsing,
 )
-from allocatie.planning.model import Beperking, Plan
-from allocatie.planning.oplossen import los_plan_op
-from allocatie.planning.uitkomst import cvar
+from allocatie.planning.model.benders import los_benders_op
+from allocatie.planning.model.bouw import Beperking, Plan
+from allocatie.planning.model.controle import controleer_plan
+from allocatie.planning.model.oplossen import los_plan_op
+from allocatie.planning.model.uitkomst import cvar
 from allocatie.solvers import SolverOpties
 
 OPTIES = SolverOpties(gap_relatief=0.0, tijdslimiet_s=30.0)
@@ -641,7 +641,7 @@ def _gelijk(a: float, b: float) -> bool:
 
 
 def test_staart_is_cvar() -> None:
-    """The own CVaR agrees with `allocatie.planning.uitkomst.cvar` (also fractional tails)."""
+    """The own CVaR agrees with `allocatie.planning.model.uitkomst.cvar` (also fractional tails)."""
     rng = np.random.default_rng(7)
     for _ in range(20):
         q = rng.uniform(0, 100, 5)

@@ -1,4 +1,4 @@
-"""Tests for the plan TOML (`allocatie.planning.config`) and the shipped examples in data/plan."""
+"""Tests for the plan TOML (`allocatie.planning.invoer.config`) and the examples in data/plan."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import allocatie.planning.config as config_mod
+import allocatie.planning.invoer.config as config_mod
 from allocatie.kern.errors import ConfiguratieFout, InvoerFout
-from allocatie.planning.config import BELEIDEN, lees_planconfig, varianten
-from allocatie.planning.scenarios import genereer_scenarios, schrijf_scenarios
+from allocatie.planning.invoer.config import lees_planconfig
+from allocatie.planning.invoer.planconfig import BELEIDEN
+from allocatie.planning.invoer.scenariobestand import schrijf_scenarios
+from allocatie.planning.invoer.scenarios import genereer_scenarios
+from allocatie.planning.invoer.varianten import varianten
 
 PLAN = Path(__file__).resolve().parents[1] / "data" / "plan"
 CBS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nl2024"

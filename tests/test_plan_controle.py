@@ -1,4 +1,4 @@
-"""The independent check of a flex plan and its outcome (`allocatie.planning.controle`).
+"""The independent check of a flex plan and its outcome (`allocatie.planning.model.controle`).
 
 Solved outcomes pass, for both solvers (extensive form and Benders), both risk
 measures, with and without relocation and doorstroom, for the policies and for
@@ -22,10 +22,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-import allocatie.planning.controle as controle_mod
+import allocatie.planning.model.controle as controle_mod
 from allocatie.kern.errors import ConfiguratieFout, VerificatieFout
-from allocatie.planning.benders import los_benders_op
-from allocatie.planning.controle import controleer_plan, verifieer_plan
 from allocatie.planning.gegevens import (
     Flextype,
     Kosten,
@@ -35,9 +33,11 @@ from allocatie.planning.gegevens import (
     Scenarioset,
     Verplaatsing,
 )
-from allocatie.planning.model import Beperking, Plan
-from allocatie.planning.oplossen import los_plan_op, voeg_samen
-from allocatie.planning.uitkomst import Planuitkomst
+from allocatie.planning.model.benders import los_benders_op
+from allocatie.planning.model.bouw import Beperking, Plan
+from allocatie.planning.model.controle import controleer_plan, verifieer_plan
+from allocatie.planning.model.oplossen import los_plan_op, voeg_samen
+from allocatie.planning.model.uitkomst import Planuitkomst
 from allocatie.solvers import SolverOpties
 
 OPTIES = SolverOpties(gap_relatief=1e-9, tijdslimiet_s=30.0)
@@ -185,7 +185,7 @@ def test_beleid_doorstaat_controle(soort: str) -> None:
 def test_evalueer_doorstaat_controle() -> None:
     """The batched evaluation (through the sweep engine, serially) passes the check too."""
     pytest.importorskip("allocatie.kern.sweep")
-    from allocatie.planning.oplossen import evalueer
+    from allocatie.planning.model.oplossen import evalueer
 
     inst = _instantie()
     uit = evalueer(inst, _handplan(), beleid="stochastisch", workers=1)

@@ -18,10 +18,10 @@ from planbouwers import planinstantie
 
 from allocatie.kern.errors import ConfiguratieFout
 from allocatie.kern.sweep import SCHEDULER_VARIABELE
-from allocatie.planning.benders import los_benders_op
-from allocatie.planning.model import Beperking, Plan, bouw_planmodel
-from allocatie.planning.oplossen import evalueer, los_plan_op
-from allocatie.planning.vergelijking import kies_methode, plan_flexcapaciteit
+from allocatie.planning.model.benders import los_benders_op
+from allocatie.planning.model.bouw import Beperking, Plan, bouw_planmodel
+from allocatie.planning.model.oplossen import evalueer, los_plan_op
+from allocatie.planning.uitvoer.vergelijking import kies_methode, plan_flexcapaciteit
 from allocatie.solvers import SolverOpties, Status
 from allocatie.solvers.highs import HighsSessie
 

@@ -1,4 +1,4 @@
-"""Tests for the scenario generator and the scenario CSV (`allocatie.planning.scenarios`).
+"""Tests for the scenario generator and the scenario CSV (`allocatie.planning.invoer.scenarios`).
 
 The statistical tests draw a few thousand scenarios of one region and use
 tolerances of about four standard errors, derived next to each test, so they
@@ -15,17 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import allocatie.planning.scenarios as scenarios_mod
+import allocatie.planning.invoer.scenarios as scenarios_mod
 from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 from allocatie.planning.gegevens import Scenarioset
-from allocatie.planning.scenarios import (
-    Basispad,
-    Schokken,
-    genereer_scenarios,
-    lees_scenarios,
-    perioden,
-    schrijf_scenarios,
-)
+from allocatie.planning.invoer.scenariobestand import lees_scenarios, schrijf_scenarios
+from allocatie.planning.invoer.scenarios import Basispad, Schokken, genereer_scenarios, perioden
 
 REGIOS = ("Noord", "Zuid", "West")
 KLASSEN = ("alleenstaand", "klein", "groot")
@@ -312,10 +306,10 @@ def _lees(pad: Path) -> Scenarioset:
 
 
 def test_puntkomma_en_decimale_komma(tmp_path: Path) -> None:
-    rijen = _rijen()
+    rijen = [[c.replace(".", ",") for c in r] for r in _rijen()]  # kans 0,4 and 0,6
     rijen[1][5] = "12,5"
-    rijen[2][6] = "0.75"  # an unambiguous decimal point is fine too
-    rijen[3][6] = "0.125"
+    rijen[2][6] = "0,75"
+    rijen[3][6] = ",125"
     s = _lees(_schrijf(tmp_path, rijen, sep=";"))
     assert s.instroom[0, 0, 0, 0] == 12.5 and s.aanbod[0, 0, 0, 1] == 0.75
     assert s.aanbod[0, 1, 0, 0] == 0.125
@@ -413,7 +407,13 @@ def test_kansen_tellen_niet_op_tot_een(tmp_path: Path) -> None:
     ("tekst", "rij", "fragment"),
     [
         ("scenario,kans,periode,regio,klasse,instroom,aanbod\n", None, "geen scenario's"),
-        ("", 1, "geen kopregel"),
+        ("", None, "geen kopregel"),
+        ("scenario;periode,regio\n", 1, "onduidelijk scheidingsteken"),
+        (
+            "scenario;periode;regio;klasse;instroom;aanbod\nl;2027-I;A;alleen;0.5;1\n",
+            2,
+            "punt in een getal",
+        ),
         ("scenario,periode,regio,klasse,instroom,aanbod\nlaag,2027-I,A\n", 2, "3 velden"),
         (
             "scenario,periode,regio,klasse,instroom,aanbod\nl,2027-I,A,alleen,1,1\n\n"

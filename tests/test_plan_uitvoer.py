@@ -29,21 +29,23 @@ from planbouwers import schrijf_klein
 
 from allocatie.io.uitvoermap import MERK
 from allocatie.kern.errors import InvoerFout, VerificatieFout
-from allocatie.planning import rapport as rapport_mod
-from allocatie.planning import tabellen as tb
-from allocatie.planning.config import Planconfig, lees_planconfig, varianten
 from allocatie.planning.gegevens import Planinstantie
-from allocatie.planning.rapport import rapport_html
-from allocatie.planning.uitvoer import (
+from allocatie.planning.invoer.config import lees_planconfig
+from allocatie.planning.invoer.planconfig import Planconfig
+from allocatie.planning.invoer.varianten import varianten
+from allocatie.planning.uitvoer import rapport as rapport_mod
+from allocatie.planning.uitvoer import tabellen as tb
+from allocatie.planning.uitvoer.rapport import rapport_html
+from allocatie.planning.uitvoer.schrijf import (
     BESTANDEN,
     controleer_vergelijking,
     plan_kop,
     samenvatting,
     schrijf_planuitvoer,
 )
-from allocatie.planning.vergelijking import Planvergelijking, plan_flexcapaciteit
-from allocatie.planning.waaier import teken_capaciteit, teken_waaier
-from allocatie.planning.werkboek import BLADEN, schrijf_planwerkboek
+from allocatie.planning.uitvoer.vergelijking import Planvergelijking, plan_flexcapaciteit
+from allocatie.planning.uitvoer.waaier import teken_capaciteit, teken_waaier
+from allocatie.planning.uitvoer.werkboek import BLADEN, schrijf_planwerkboek
 from allocatie.reports.html import CSP
 from allocatie.reports.htmlopmaak import geheel
 
@@ -228,7 +230,7 @@ def test_grafieken_zijn_niet_leeg(opgelost: Opgelost, tmp_path: Path, teken) -> 
 
 def test_waaier_kleuren_per_beleid(opgelost: Opgelost, tmp_path: Path) -> None:
     """Each policy's colour is in the fan chart (its median line)."""
-    from allocatie.planning.waaier import BELEIDSKLEUREN
+    from allocatie.planning.uitvoer.waaier import BELEIDSKLEUREN
 
     _, vgl, _ = opgelost
     px = _pixels(teken_waaier(vgl, tmp_path / "w.png")).reshape(-1, 3)

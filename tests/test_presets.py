@@ -182,8 +182,8 @@ FOUTEN = {
             'naam = "standaard"', 'naam = "standaard"\nkosten = 3'
         ),
         "kosten",
-        None,
-        "sectie [kosten] ontbreekt",
+        3,
+        "verwacht een sectie [kosten] met sleutels, geen losse waarde",
     ),
     "naam_ontbreekt": (
         _variant('naam = "standaard"\n', ""),

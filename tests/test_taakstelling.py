@@ -266,7 +266,7 @@ def test_lees_inwoners_fouten(
             "inwoners",
             "verplichte kolom ontbreekt",
         ),
-        ("gemeente_code;gemeente_naam;inwoners\nGM0014;Groningen;1\n", 1, None, "puntkomma"),
+        ("gemeente_code;gemeente_naam,inwoners\nGM0014;Groningen;1\n", 1, None, "puntkomma"),
         (KOP.strip() + ",inwoners\nGM0014,Groningen,1,2\n", 1, "inwoners", "twee keer"),
         (KOP + "GM0014,Groningen,1,2\n", 2, None, "4 velden"),
         (KOP, None, None, "geen gemeenten"),

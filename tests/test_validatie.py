@@ -944,7 +944,7 @@ GEVALLEN: dict[str, Geval] = {
             ("0", "moet > 0.0 en <= 1.0 zijn"),
             ("1.5", "moet > 0.0 en <= 1.0 zijn"),
             ("-0.1", "moet > 0.0 en <= 1.0 zijn"),
-            ("0,5", "verwacht een getal (punt als decimaalteken)"),
+            ("0,5", "komma in een getal; verwacht een punt als decimaalteken"),
             ("nan", "verwacht een getal"),
         )
     },
@@ -956,15 +956,16 @@ GEVALLEN: dict[str, Geval] = {
             4,
             "gereed_datum",
             w,
-            "geen geldige datum; verwacht JJJJ-MM-DD",
+            tekst,
         )
-        for naam, w in (
-            ("13e_maand", "2025-13-01"),
-            ("nederlands", "01-03-2025"),
-            ("30_februari", "2025-02-30"),
-            ("tekst", "morgen"),
-            ("iso_week", "2025-W10-1"),
-            ("zonder_streepjes", "20250301"),
+        for naam, w, tekst in (
+            ("13e_maand", "2025-13-01", "geen bestaande datum (dag 1, maand 13, jaar 2025)"),
+            # day-month-year is valid, but not beside the ISO dates of the other rows
+            ("nederlands", "01-03-2025", "gemengde datumnotaties"),
+            ("30_februari", "2025-02-30", "geen bestaande datum"),
+            ("tekst", "morgen", "geen geldige datum; verwacht JJJJ-MM-DD"),
+            ("iso_week", "2025-W10-1", "geen geldige datum; verwacht JJJJ-MM-DD"),
+            ("zonder_streepjes", "20250301", "geen geldige datum; verwacht JJJJ-MM-DD"),
         )
     },
     "datum_leeg": Geval(
@@ -1047,7 +1048,7 @@ GEVALLEN: dict[str, Geval] = {
         2,
         "x",
         "155.000,5",
-        "verwacht een getal",
+        "dubbelzinnig getal",
     ),
     "gemeentecode_zonder_gm": Geval(
         _gemeente(0, gemeente_code="0363"),
@@ -1314,6 +1315,18 @@ GEVALLEN: dict[str, Geval] = {
     ),
     "bestand_onbekend_type": Geval(
         _beide(
+            lambda r: r.pad("woningaanbod.csv").rename(r.pad("woningaanbod.ods")),
+            _toml('"woningaanbod.csv"', '"woningaanbod.ods"'),
+        ),
+        "woningaanbod.ods",
+        None,
+        None,
+        None,
+        "onbekend bestandstype",
+    ),
+    # a CSV renamed to .xlsx is read as a workbook, and refused as one
+    "werkboek_geen_xlsx": Geval(
+        _beide(
             lambda r: r.pad("woningaanbod.csv").rename(r.pad("woningaanbod.xlsx")),
             _toml('"woningaanbod.csv"', '"woningaanbod.xlsx"'),
         ),
@@ -1321,7 +1334,7 @@ GEVALLEN: dict[str, Geval] = {
         None,
         None,
         None,
-        "onbekend bestandstype",
+        "kan het werkboek niet lezen",
     ),
     "geobestand_kapot": Geval(
         lambda r: r.pad("gemeenten.geojson").write_text('{"type": "FeatureCol', encoding="utf-8"),

@@ -46,6 +46,7 @@ from allocatie.cli import genereer as _genereer  # noqa: E402,F401
 from allocatie.cli import plan as _plan  # noqa: E402,F401
 from allocatie.cli import ronde as _ronde  # noqa: E402,F401
 from allocatie.cli import schrijf as _schrijf  # noqa: E402,F401
+from allocatie.cli import sjabloon as _sjabloon  # noqa: E402,F401
 from allocatie.cli import taakstelling as _taakstelling  # noqa: E402,F401
 from allocatie.cli import toezicht as _toezicht  # noqa: E402,F401
 from allocatie.cli import voorbeeld as _voorbeeld  # noqa: E402,F401

@@ -1,11 +1,11 @@
 """CLI sub-command ``allocatie plan``: plan flexible capacity under inflow scenarios.
 
-Reads a ``plan.toml`` (`allocatie.planning.config`), solves the stochastic
+Reads a ``plan.toml`` (`allocatie.planning.invoer.config`), solves the stochastic
 plan and the policies it is compared with and the sensitivity variants
-(`allocatie.planning.vergelijking.plan_flexcapaciteit`, in parallel), re-checks
-every outcome independently (`allocatie.planning.uitvoer.controleer_vergelijking`),
+(`allocatie.planning.uitvoer.vergelijking.plan_flexcapaciteit`, in parallel), re-checks
+every outcome independently (`allocatie.planning.uitvoer.schrijf.controleer_vergelijking`),
 prints a Dutch overview and writes the output folder atomically
-(`allocatie.planning.uitvoer.schrijf_planuitvoer`).
+(`allocatie.planning.uitvoer.schrijf.schrijf_planuitvoer`).
 """
 
 from __future__ import annotations
@@ -45,18 +45,20 @@ from allocatie.io.uitvoermap import (
 from allocatie.kern.errors import ConfiguratieFout
 from allocatie.kern.taal import aantal
 from allocatie.kern.voortgang import fase
-from allocatie.planning import tabellen as tb
-from allocatie.planning.config import Planconfig, lees_planconfig, varianten
-from allocatie.planning.rapport import UITLEG, euro, scenarios_tekst, solverregel
-from allocatie.planning.scenarios import genereer_scenarios
-from allocatie.planning.uitvoer import (
+from allocatie.planning.invoer.config import lees_planconfig
+from allocatie.planning.invoer.planconfig import Planconfig
+from allocatie.planning.invoer.scenarios import genereer_scenarios
+from allocatie.planning.invoer.varianten import varianten
+from allocatie.planning.uitvoer import tabellen as tb
+from allocatie.planning.uitvoer.rapport import UITLEG, euro, scenarios_tekst, solverregel
+from allocatie.planning.uitvoer.schrijf import (
     BESTANDEN,
     controleer_vergelijking,
     plan_kop,
     samenvatting,
     schrijf_planuitvoer,
 )
-from allocatie.planning.vergelijking import Planvergelijking, plan_flexcapaciteit
+from allocatie.planning.uitvoer.vergelijking import Planvergelijking, plan_flexcapaciteit
 from allocatie.reports.uitvoer import json_tekst, schrijf_json
 
 #: Solution methods of ``--methode``.

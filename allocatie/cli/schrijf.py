@@ -46,7 +46,7 @@ def _schrijf_ronde(h: Herstel, doel: Path, overschrijf: bool, voortgang: Voortga
 
 
 def _schrijf_plan(h: Herstel, doel: Path, overschrijf: bool, voortgang: Voortgang | None) -> str:
-    from allocatie.planning.uitvoer import controleer_vergelijking, schrijf_planuitvoer
+    from allocatie.planning.uitvoer.schrijf import controleer_vergelijking, schrijf_planuitvoer
 
     vgl, config, paren = h.inhoud["vgl"], h.inhoud["config"], h.inhoud["varianten"]
     with fase(voortgang, "plan:controle", "Onafhankelijke controle"):

@@ -15,7 +15,6 @@ characters in ids and codes (`onzichtbaar_teken`).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import unicodedata
@@ -25,6 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from allocatie.io.notatie import (
+    DatumStijl,
+    als_datum,
+    als_geheel_tekst,
+    als_getal,
+    decimaalteken,
+    gemengde_stijl,
+)
 from allocatie.kern.errors import InvoerFout
 
 GEMEENTECODE = re.compile(r"^GM[0-9]{4}$")  # use fullmatch: "$" also matches before "\n"
@@ -52,7 +59,6 @@ _GEHEEL_TEKST = (
     "verwacht een geheel getal in cijfers, zonder decimalen, exponent of "
     "scheidingstekens (bijv. 243768)"
 )
-_DATUM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def rijnummer(positie: int) -> int:
@@ -95,7 +101,7 @@ def eis_kolommen(
             raise InvoerFout(bericht, bestand=bron, rij=1, kolom=kolom)
 
 
-def _als_geheel(waarde: Any, *, exact: bool) -> int | str:
+def _als_geheel(waarde: Any, *, exact: bool, decimaal: str = ".") -> int | str:
     """The whole number in ``waarde``, or the reason it is not one (a Dutch message).
 
     Text must be ASCII digits with an optional sign. A float is accepted when it
@@ -105,7 +111,7 @@ def _als_geheel(waarde: Any, *, exact: bool) -> int | str:
     if isinstance(waarde, str):
         t = waarde.strip()
         if not _INT.fullmatch(t):
-            return f"geen geheel getal; {_GEHEEL_TEKST}"
+            return als_geheel_tekst(t, decimaal) or f"geen geheel getal; {_GEHEEL_TEKST}"
         try:
             return int(t)
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
@@ -166,6 +172,7 @@ def geheel(
             eis_kolommen(df, [kolom], bron)
         return np.full(len(df), standaard, dtype=soort)
     uit = np.empty(len(df), dtype=soort)
+    decimaal = decimaalteken(df)
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if standaard is None:
@@ -177,7 +184,7 @@ def geheel(
                 )
             uit[i] = standaard
             continue
-        n = _als_geheel(waarde, exact=exact)
+        n = _als_geheel(waarde, exact=exact, decimaal=decimaal)
         if not exact and isinstance(n, int) and n > _INT64_MAX:
             n = f"getal te groot; verwacht hoogstens {_INT64_MAX}"
         elif isinstance(n, int) and n < minimum:
@@ -210,6 +217,7 @@ def getal(
             eis_kolommen(df, [kolom], bron)
         return np.full(len(df), standaard, dtype=float)
     uit = np.empty(len(df), dtype=float)
+    decimaal = decimaalteken(df)
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if standaard is None:
@@ -218,18 +226,20 @@ def getal(
                 )
             uit[i] = standaard
             continue
-        try:
-            f = float(str(waarde).strip()) if isinstance(waarde, str) else float(waarde)
-        except (TypeError, ValueError):
-            f = math.nan
-        if isinstance(waarde, bool | np.bool_) or not math.isfinite(f):
-            raise InvoerFout(
-                "verwacht een getal (punt als decimaalteken)",
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=waarde,
-            )
+        if isinstance(waarde, str):
+            f_of_reden = als_getal(waarde, decimaal)
+        elif isinstance(waarde, bool | np.bool_):
+            f_of_reden = "verwacht een getal, geen waar/onwaar"
+        else:
+            try:
+                f_of_reden = float(waarde)
+            except (TypeError, ValueError):
+                f_of_reden = "verwacht een getal"
+        if isinstance(f_of_reden, float) and not math.isfinite(f_of_reden):
+            f_of_reden = "verwacht een eindig getal"
+        if isinstance(f_of_reden, str):
+            raise InvoerFout(f_of_reden, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde)
+        f = f_of_reden
         te_laag = minimum is not None and (f <= minimum if minimum_exclusief else f < minimum)
         if te_laag or (maximum is not None and f > maximum):
             onder = f"> {minimum}" if minimum_exclusief else f">= {minimum}"
@@ -246,40 +256,49 @@ def getal(
 
 
 def datum(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) -> np.ndarray:
-    """Parse an ISO date column to ``datetime64[D]``; empty cells become NaT if optional."""
+    """Parse a date column to ``datetime64[D]``; empty cells become NaT if optional.
+
+    Text is ``JJJJ-MM-DD`` or ``D-M-JJJJ`` (as Dutch Excel writes a CSV), one
+    style per column (`allocatie.io.notatie.als_datum`): a column mixing both is
+    refused at the first cell in the other style.
+
+    Examples
+    --------
+    >>> datum(pd.DataFrame({"d": ["5-1-2025", "28-02-2025"]}), "d", "t.csv")
+    array(['2025-01-05', '2025-02-28'], dtype='datetime64[D]')
+    """
     if kolom not in df.columns:
         if verplicht:
             eis_kolommen(df, [kolom], bron)
         return np.full(len(df), np.datetime64("NaT"), dtype="datetime64[D]")
     uit = np.empty(len(df), dtype="datetime64[D]")
+    eerste: tuple[DatumStijl, int] | None = None
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if verplicht:
                 raise InvoerFout(
-                    "lege cel; verwacht een datum (JJJJ-MM-DD)",
+                    "lege cel; verwacht een datum (JJJJ-MM-DD of D-M-JJJJ)",
                     bestand=bron,
                     rij=rijnummer(i),
                     kolom=kolom,
                 )
             uit[i] = np.datetime64("NaT")
             continue
-        try:
-            if isinstance(waarde, dt.datetime | pd.Timestamp):
-                d = pd.Timestamp(waarde).date()
-            elif isinstance(waarde, dt.date):
-                d = waarde
-            elif _DATUM.match(str(waarde).strip()):
-                d = dt.date.fromisoformat(str(waarde).strip())
-            else:  # fromisoformat would also take 20250301 and 2025-W10-1
-                raise ValueError(waarde)
-        except ValueError:
-            raise InvoerFout(
-                "geen geldige datum; verwacht JJJJ-MM-DD",
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=waarde,
-            ) from None
+        gelezen = als_datum(waarde)
+        if isinstance(gelezen, str):
+            raise InvoerFout(gelezen, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde)
+        d, stijl = gelezen
+        if stijl is not None:
+            if eerste is None:
+                eerste = (stijl, rijnummer(i))
+            elif stijl != eerste[0]:
+                raise InvoerFout(
+                    gemengde_stijl(eerste[0], eerste[1], stijl),
+                    bestand=bron,
+                    rij=rijnummer(i),
+                    kolom=kolom,
+                    waarde=waarde,
+                )
         uit[i] = np.datetime64(d, "D")
     return uit
 

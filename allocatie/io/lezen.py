@@ -3,18 +3,14 @@
 Readers return the tables as the user gave them: CSV cells as strings (so that
 validation sees exactly what is in the file, see `lees_csv`), geodata as
 GeoDataFrames in the file's own CRS. Typing and checking happen in
-`allocatie.io.kolommen` and `allocatie.invoer.validate`.
+`allocatie.io.kolommen` and `allocatie.invoer.validate`. The CSV reader itself
+(`lees_csv`, comma and semicolon files) is `allocatie.io.csvlezer`.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
 import os
-import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +18,16 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from allocatie.io.kolommen import rijnummer
-from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
-from allocatie.kern.errors import ConfiguratieFout, InvoerFout
+from allocatie.io.csvlezer import lees_csv as lees_csv
+from allocatie.io.tomllezer import TomlLezer, in_bestand, lees_toml
+from allocatie.io.werkboeklezer import (
+    RONDEBLAD,
+    bladbron,
+    lees_blad,
+    lees_rondeblad,
+    werkbladen,
+)
+from allocatie.kern.errors import InvoerFout
 from allocatie.kern.periode import Periode
 from allocatie.kern.tabellen import RondeTabellen
 
@@ -91,165 +94,14 @@ def splits_laag(spec: str) -> tuple[str, str | None]:
     return spec, None
 
 
-def _is_lege_rij(record: list[str]) -> bool:
-    return not any(c.strip() for c in record)
-
-
-def lees_csv(pad: str | os.PathLike[str], *, kolommen: Sequence[str] = ()) -> pd.DataFrame:
-    """Read a CSV file as text: one string column per header name, one row per data row.
-
-    The :mod:`csv` module is used, not :func:`pandas.read_csv`, so that row
-    numbers stay exact (pandas drops blank lines), a repeated column name is an
-    error (pandas renames it silently) and no value is ever converted.
-
-    Rules:
-
-    - UTF-8, with or without a BOM (Excel's "CSV UTF-8"); comma-separated,
-      double quotes around a value that holds a comma, quote or line break.
-    - The first row is the header. Column names and values are stripped of
-      surrounding spaces (``" 4 "`` reads as ``"4"``; an all-space cell as ``""``).
-    - Every data row has as many fields as the header.
-    - Fully blank rows at the end (e.g. ``,,,`` from a spreadsheet) are dropped;
-      a blank row between data rows is an error, so data row ``i`` (0-based) is
-      always spreadsheet row ``i + 2`` (`allocatie.io.kolommen.rijnummer`).
-
-    Parameters
-    ----------
-    pad
-        The file.
-    kolommen
-        Expected column names, only to say them when the file is empty.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Object columns of ``str`` with a ``RangeIndex``; no rows if the file has
-        only a header.
-
-    Raises
-    ------
-    InvoerFout
-        Naming the file (and the row, and column where one is at fault): a
-        missing file or a folder, not UTF-8, an empty file or blank header, a
-        semicolon-separated file, a repeated column name, broken quoting, a row
-        with another number of fields than the header, or a blank row between
-        data rows.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> pad = Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = pad.write_text("code , n\\nGM0014, 7 \\n,\\n")
-    >>> lees_csv(pad).to_dict("list")
-    {'code': ['GM0014'], 'n': ['7']}
-    """
-    bestand = Path(pad)
-    if bestand.is_dir():
-        raise InvoerFout("dit pad is een map, geen CSV-bestand", bestand=bestand)
-    try:
-        data = bestand.read_bytes()
-    except FileNotFoundError as exc:
-        raise InvoerFout("bestand bestaat niet; controleer het pad", bestand=bestand) from exc
-    except PermissionError as exc:
-        raise InvoerFout("bestand kan niet worden gelezen (geen rechten)", bestand=bestand) from exc
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        tekst = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        regel = data[: exc.start].count(b"\n") + 1
-        raise InvoerFout(
-            f"bestand is geen UTF-8 (ongeldig teken op regel {regel}); sla het op als "
-            "'CSV UTF-8 (door komma's gescheiden)'",
-            bestand=bestand,
-        ) from exc
-
-    records: list[list[str]] = []
-    try:
-        records.extend(csv.reader(io.StringIO(tekst, newline=""), strict=True))
-    except csv.Error as exc:
-        raise InvoerFout(
-            f"geen geldige CSV ({exc}); controleer de aanhalingstekens",
-            bestand=bestand,
-            rij=len(records) + 1,
-        ) from exc
-
-    if all(_is_lege_rij(r) for r in records):
-        verwacht = f" ({', '.join(kolommen)})" if kolommen else ""
-        raise InvoerFout(
-            f"bestand is leeg: geen kopregel; verwacht minstens een kopregel met de kolomnamen"
-            f"{verwacht}",
-            bestand=bestand,
-        )
-    if _is_lege_rij(records[0]):
-        raise InvoerFout(
-            "geen kopregel: de eerste rij is leeg; zet de kolomnamen op de eerste rij",
-            bestand=bestand,
-            rij=1,
-        )
-    kop = [c.strip() for c in records[0]]
-    if len(kop) == 1 and ";" in kop[0]:
-        raise InvoerFout(
-            "het bestand lijkt puntkomma's als scheidingsteken te gebruiken; sla het op met "
-            "komma's als scheidingsteken ('CSV UTF-8 (door komma's gescheiden)')",
-            bestand=bestand,
-            rij=1,
-        )
-    eerste: dict[str, int] = {}
-    for j, naam in enumerate(kop):
-        if naam in eerste:
-            plaats = f"als {eerste[naam] + 1}e en {j + 1}e kolom"
-            if naam == "":
-                raise InvoerFout(
-                    f"meer dan één kolom zonder naam in de kopregel ({plaats}); geef elke kolom "
-                    "een naam of verwijder de lege kolommen",
-                    bestand=bestand,
-                    rij=1,
-                )
-            raise InvoerFout(
-                f"dubbele kolom in de kopregel: deze kolomnaam komt twee keer voor ({plaats}, "
-                "spaties eromheen tellen niet); elke kolomnaam mag maar één keer voorkomen",
-                bestand=bestand,
-                rij=1,
-                kolom=naam,
-            )
-        eerste[naam] = j
-
-    rijen = records[1:]
-    while rijen and _is_lege_rij(rijen[-1]):
-        rijen.pop()
-    for i, record in enumerate(rijen):
-        if _is_lege_rij(record):
-            raise InvoerFout(
-                "lege rij; verwijder deze rij (een lege rij tussen de gegevens verschuift de "
-                "rijnummers)",
-                bestand=bestand,
-                rij=rijnummer(i),
-            )
-        if len(record) != len(kop):
-            meer = len(record) > len(kop)
-            if meer and _is_lege_rij(record[len(kop) :]):
-                soort = "meer velden dan de kopregel; een komma te veel aan het eind?"
-            else:
-                soort = f"{'meer' if meer else 'minder'} velden dan de kopregel"
-            raise InvoerFout(
-                f"deze rij heeft {len(record)} velden, de kopregel heeft er {len(kop)} ({soort}); "
-                "controleer komma's en aanhalingstekens",
-                bestand=bestand,
-                rij=rijnummer(i),
-            )
-    return pd.DataFrame(
-        {naam: pd.Series([r[j].strip() for r in rijen], dtype=object) for j, naam in enumerate(kop)}
-    )
-
-
 def lees_tabel(spec: str | os.PathLike[str], *, naam: str = "tabel") -> pd.DataFrame:
     """Read one table: CSV as strings (`lees_csv`), or any GDAL vector file as a GeoDataFrame.
 
     Parameters
     ----------
     spec
-        A path, optionally ``pad.gpkg:laag`` to name a layer.
+        A path, optionally ``pad.gpkg:laag`` to name a layer or ``pad.xlsx:blad`` a
+        sheet (`allocatie.io.werkboeklezer.lees_blad`; default: the sheet ``naam``).
     naam
         Table name for messages.
     """
@@ -263,9 +115,12 @@ def lees_tabel(spec: str | os.PathLike[str], *, naam: str = "tabel") -> pd.DataF
         except Exception as exc:  # pyogrio raises several types
             raise InvoerFout(f"kan geobestand niet lezen: {exc}", bestand=str(spec)) from exc
         return gdf
+    if pad.suffix.lower() == ".xlsx":
+        return lees_blad(pad, laag or naam)
     if pad.suffix.lower() not in {".csv", ".txt"}:
         raise InvoerFout(
-            "onbekend bestandstype; gebruik CSV of een geobestand (GeoJSON, GeoPackage, ...)",
+            "onbekend bestandstype; gebruik CSV, een Excel-werkmap (.xlsx) of een geobestand "
+            "(GeoJSON, GeoPackage, ...)",
             bestand=pad,
         )
     return lees_csv(pad)
@@ -281,88 +136,95 @@ def bestand_hash(pad: Path) -> str:
 
 
 def lees_config(pad: str | Path) -> RondeConfig:
-    """Parse and check ``ronde.toml`` (unknown keys are errors)."""
+    """Parse and check ``ronde.toml`` (`allocatie.io.tomllezer`: unknown keys are errors).
+
+    A folder means its ``ronde.toml`` or, when it has none, its ``ronde.xlsx``; a
+    workbook is read by `werkboekconfig`.
+    """
     pad = Path(pad)
     if pad.is_dir():
-        pad = pad / "ronde.toml"
-    if not pad.exists():
-        raise ConfiguratieFout("rondebestand bestaat niet", bestand=pad)
-    try:
-        data = tomllib.loads(pad.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfiguratieFout(f"geen geldige TOML: {exc}", bestand=pad) from exc
-    weiger_beschermde_sleutels(data, pad)
-    secties = ("ronde", "bestanden", "solver")
-    onbekend = sorted(set(data) - set(secties))
-    if onbekend:
-        raise ConfiguratieFout(
-            "onbekende sectie; geldig zijn [ronde], [bestanden], [solver]"
-            + bedoelde_u(onbekend[0], secties),
-            bestand=pad,
-            kolom=onbekend[0],
-        )
-    for sectie in secties:
-        if not isinstance(data.get(sectie, {}), dict):
-            raise ConfiguratieFout(
-                f"verwacht een sectie [{sectie}] met sleutels, geen losse waarde",
-                bestand=pad,
-                kolom=sectie,
-            )
-    ronde = data.get("ronde", {})
-    for sleutel in sorted(set(ronde) - {"naam", "periode", "model"}):
-        raise ConfiguratieFout(
-            "onbekende sleutel in [ronde]; geldig zijn naam, periode, model"
-            + bedoelde_u(sleutel, ("naam", "periode", "model")),
-            bestand=pad,
-            kolom=f"ronde.{sleutel}",
-        )
+        toml, xlsx = pad / "ronde.toml", pad / "ronde.xlsx"
+        pad = xlsx if xlsx.is_file() and not toml.exists() else toml
+    if pad.suffix.lower() == ".xlsx":
+        return werkboekconfig(pad)
+    data, _ = lees_toml(pad, soort="rondebestand")
+    lz = TomlLezer(pad)
+    lz.secties(data, ("ronde", "bestanden", "solver"))
+    ronde = lz.tabel(data.get("ronde", {}), "ronde", ("naam", "periode", "model"))
     for sleutel in ("naam", "periode"):
-        if not isinstance(ronde.get(sleutel), str) or not ronde[sleutel].strip():
-            raise ConfiguratieFout(
-                "verplichte sleutel ontbreekt", bestand=pad, kolom=f"ronde.{sleutel}"
-            )
-    try:
+        lz.tekst(lz.verplicht(ronde, sleutel, "ronde"), f"ronde.{sleutel}")
+    with in_bestand(pad):
         Periode.parse(ronde["periode"])
-    except ConfiguratieFout as exc:
-        raise ConfiguratieFout(
-            exc.bericht, bestand=pad, kolom=exc.kolom, waarde=exc.waarde
-        ) from None
-    bestanden = data.get("bestanden", {})
-    toegestaan = set(VERPLICHTE_BESTANDEN) | set(OPTIONELE_BESTANDEN)
-    for sleutel in sorted(set(bestanden) - toegestaan):
-        raise ConfiguratieFout(
-            f"onbekende tabel in [bestanden]; geldig zijn {', '.join(sorted(toegestaan))}"
-            + bedoelde_u(sleutel, sorted(toegestaan)),
-            bestand=pad,
-            kolom=f"bestanden.{sleutel}",
-        )
+    model = lz.tekst(ronde["model"], "ronde.model") if "model" in ronde else "standaard"
+    toegestaan = (*VERPLICHTE_BESTANDEN, *OPTIONELE_BESTANDEN)
+    bestanden = lz.tabel(data.get("bestanden", {}), "bestanden", toegestaan, soort="tabel")
     paden: dict[str, Path] = {}
-    for sleutel in (*VERPLICHTE_BESTANDEN, *OPTIONELE_BESTANDEN):
+    for sleutel in toegestaan:
         if sleutel not in bestanden:
             if sleutel in VERPLICHTE_BESTANDEN:
-                raise ConfiguratieFout(
-                    "verplicht bestand niet opgegeven", bestand=pad, kolom=f"bestanden.{sleutel}"
-                )
+                raise lz.fout("verplicht bestand niet opgegeven", f"bestanden.{sleutel}")
             continue
         waarde = bestanden[sleutel]
         if not isinstance(waarde, str):
-            raise ConfiguratieFout(
-                "verwacht een pad (tekst)", bestand=pad, kolom=f"bestanden.{sleutel}", waarde=waarde
-            )
+            raise lz.fout("verwacht een pad (tekst)", f"bestanden.{sleutel}", waarde)
         paden[sleutel] = pad.parent / waarde
-    solver = data.get("solver", {})
-    for sleutel in sorted(set(solver) - SOLVER_SLEUTELS):
-        raise ConfiguratieFout(
-            f"onbekende sleutel in [solver]; geldig zijn {', '.join(sorted(SOLVER_SLEUTELS))}"
-            + bedoelde_u(sleutel, sorted(SOLVER_SLEUTELS)),
-            bestand=pad,
-            kolom=f"solver.{sleutel}",
-        )
+    solver = lz.tabel(data.get("solver", {}), "solver", SOLVER_SLEUTELS)
     return RondeConfig(
         naam=ronde["naam"].strip(),
         periode=ronde["periode"].strip(),
-        model=str(ronde.get("model", "standaard")),
+        model=model,
         solver=dict(solver),
+        map=pad.parent,
+        bestanden=paden,
+        rondebestand=pad,
+    )
+
+
+def _bron(pad: Path, naam: str) -> str:
+    """A table's source for messages: the file, or ``werkboek.xlsx [blad naam]``."""
+    bestand, blad = splits_laag(str(pad))
+    if Path(bestand).suffix.lower() == ".xlsx":
+        return bladbron(bestand, blad or naam)
+    return str(pad)
+
+
+def werkboekconfig(pad: Path) -> RondeConfig:
+    """The configuration of a round given as one workbook (`allocatie.io.werkboeklezer`).
+
+    Settings come from the sheet ``ronde`` (``sleutel``, ``waarde``): ``naam``,
+    ``periode``, optionally ``model`` and the solver keys of ``ronde.toml``. Every
+    required table has a sheet of its name; an optional table's sheet counts when
+    it has at least one data row (an empty template sheet is no table).
+    """
+    instellingen = lees_rondeblad(pad)
+    lz = TomlLezer(bladbron(pad, RONDEBLAD))
+    sleutels = ("naam", "periode", "model", *sorted(SOLVER_SLEUTELS))
+    lz.tabel(instellingen, RONDEBLAD, sleutels)
+    naam = lz.tekst(lz.verplicht(instellingen, "naam", RONDEBLAD), "ronde.naam")
+    periode = str(lz.verplicht(instellingen, "periode", RONDEBLAD)).strip()
+    with in_bestand(lz.pad):
+        Periode.parse(periode)
+    model = lz.tekst(instellingen["model"], "ronde.model") if "model" in instellingen else None
+    bladen = werkbladen(pad)
+    paden: dict[str, Path] = {}
+    for tabel in (*VERPLICHTE_BESTANDEN, *OPTIONELE_BESTANDEN):
+        if tabel not in bladen:
+            if tabel in VERPLICHTE_BESTANDEN:
+                raise InvoerFout(
+                    f"werkblad '{tabel}' ontbreekt; een ronde heeft de bladen "
+                    f"{', '.join(VERPLICHTE_BESTANDEN)} (en optioneel "
+                    f"{', '.join(OPTIONELE_BESTANDEN)})",
+                    bestand=pad,
+                )
+            continue
+        if tabel in OPTIONELE_BESTANDEN and len(lees_blad(pad, tabel)) == 0:
+            continue
+        paden[tabel] = Path(f"{pad}:{tabel}")
+    return RondeConfig(
+        naam=naam,
+        periode=periode,
+        model=model or "standaard",
+        solver={k: v for k, v in instellingen.items() if k in SOLVER_SLEUTELS},
         map=pad.parent,
         bestanden=paden,
         rondebestand=pad,
@@ -375,7 +237,7 @@ def lees_tabellen(config: RondeConfig) -> RondeTabellen:
     bronnen: dict[str, str] = {}
     for sleutel, pad in config.bestanden.items():
         tabellen[sleutel] = lees_tabel(pad, naam=sleutel)
-        bronnen[sleutel] = str(pad)
+        bronnen[sleutel] = _bron(pad, sleutel)
     return RondeTabellen(
         gemeenten=tabellen["gemeenten"],
         taakstelling=tabellen["taakstelling"],

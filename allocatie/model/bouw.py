@@ -101,6 +101,7 @@ from allocatie.model.toelaatbaar import (
 )
 from allocatie.model.vastlegging import VastAnalyse, analyseer_vastleggingen, geen_vastleggingen
 from allocatie.ronde.instance import REGIOSOORTEN, Instance
+from allocatie.solvers.opbouw import Rijenbouwer
 
 #: Column families of taakstelling swaps (present only when the preset allows them).
 RUILKOLOMMEN: tuple[str, ...] = ("ruil_af", "ruil_bij")
@@ -223,50 +224,6 @@ class AllocatieModel:
         return v
 
 
-class _Rijen:
-    """Accumulates COO triplets family by family."""
-
-    def __init__(self) -> None:
-        self.r: list[np.ndarray] = []
-        self.c: list[np.ndarray] = []
-        self.v: list[np.ndarray] = []
-        self.onder: list[np.ndarray] = []
-        self.boven: list[np.ndarray] = []
-        self.families: dict[str, slice] = {}
-        self.n = 0
-
-    def voeg_toe(
-        self,
-        naam: str,
-        n_rijen: int,
-        rij: np.ndarray,
-        kol: np.ndarray,
-        waarde: np.ndarray,
-        onder: np.ndarray,
-        boven: np.ndarray,
-    ) -> None:
-        self.r.append(rij.astype(np.int64) + self.n)
-        self.c.append(kol.astype(np.int64))
-        self.v.append(waarde.astype(float))
-        self.onder.append(np.broadcast_to(onder, (n_rijen,)).astype(float))
-        self.boven.append(np.broadcast_to(boven, (n_rijen,)).astype(float))
-        self.families[naam] = slice(self.n, self.n + n_rijen)
-        self.n += n_rijen
-
-    def matrix(self, n_kolommen: int) -> sp.csr_array:
-        leeg = np.zeros(0)
-        return sp.coo_array(
-            (
-                np.concatenate(self.v) if self.v else leeg,
-                (
-                    np.concatenate(self.r) if self.r else leeg.astype(np.int64),
-                    np.concatenate(self.c) if self.c else leeg.astype(np.int64),
-                ),
-            ),
-            shape=(self.n, n_kolommen),
-        ).tocsr()
-
-
 def bouw_model(
     inst: Instance,
     *,
@@ -340,7 +297,7 @@ def bouw_model(
     og = optie_gemeente(inst)
     qt, qo = typen.t, typen.o
 
-    rows = _Rijen()
+    rows = Rijenbouwer()
     rows.voeg_toe(
         "assign",
         T,
@@ -490,8 +447,8 @@ def bouw_model(
         kolommen=kol,
         rijen=rows.families,
         A=rows.matrix(n),
-        rij_onder=np.concatenate(rows.onder),
-        rij_boven=np.concatenate(rows.boven),
+        rij_onder=rows.onder,
+        rij_boven=rows.boven,
         kol_onder=kol_onder,
         kol_boven=kol_boven,
         geheel=geheel,

@@ -1,9 +1,9 @@
 """The input of flexible-capacity planning: regions, flex types, costs and scenarios.
 
 Everything is a frozen dataclass of plain values and numpy arrays, checked on
-construction; the TOML reader (`allocatie.planning.config`) and the scenario
-generator/reader (`allocatie.planning.scenarios`) produce them, the model
-(`allocatie.planning.model`) consumes them.
+construction; the TOML reader (`allocatie.planning.invoer.config`) and the scenario
+generator/reader (`allocatie.planning.invoer.scenarios`) produce them, the model
+(`allocatie.planning.model.bouw`) consumes them.
 
 Units: a *period* is a half-year; persons are counted as real numbers (a plan
 for thousands of persons over years does not need integral persons; the flex

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
+from allocatie.io.tomllezer import TomlLezer, lees_toml
 from allocatie.kern.errors import ConfiguratieFout
 from allocatie.kern.meegeleverd import modellen_map
 from allocatie.ronde.presetwijziging import wijzig_preset
@@ -197,18 +197,11 @@ _SECTIES: dict[str, type] = {
 
 
 def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
-    if naam not in data or not isinstance(data[naam], dict):
-        raise ConfiguratieFout(f"sectie [{naam}] ontbreekt", bestand=bron, kolom=naam)
-    waarden = dict(data[naam])
+    lz = TomlLezer(bron)
+    if naam not in data:
+        raise lz.fout(f"sectie [{naam}] ontbreekt", naam)
     velden = {f.name: f for f in fields(cls)}
-    onbekend = sorted(set(waarden) - set(velden))
-    if onbekend:
-        raise ConfiguratieFout(
-            f"onbekende sleutel in [{naam}]; geldig zijn: {', '.join(velden)}"
-            + bedoelde_u(onbekend[0], velden),
-            bestand=bron,
-            kolom=f"{naam}.{onbekend[0]}",
-        )
+    waarden = dict(lz.tabel(data[naam], naam, velden))
     # A key with a default value (added after presets were first copied) may be omitted.
     ontbrekend = [
         v for v, f in velden.items() if v not in waarden and f.default is dataclasses.MISSING
@@ -240,10 +233,7 @@ def _sectie(data: dict[str, Any], naam: str, cls: type, bron: str) -> Any:
                     waarde=waarde,
                 )
         elif soort == "bool":
-            if not isinstance(waarde, bool):
-                raise ConfiguratieFout(
-                    "verwacht true of false", bestand=bron, kolom=sleutel, waarde=waarde
-                )
+            lz.waar_onwaar(waarde, sleutel)
         elif soort in ("float", "int"):
             if isinstance(waarde, bool) or not isinstance(waarde, int | float):
                 raise ConfiguratieFout(
@@ -334,15 +324,9 @@ def preset_uit_dict(data: dict[str, Any], bron: str = "<dict>") -> ModelPreset:
     'onbediend'
     """
     weiger_beschermde_sleutels(data, bron)
-    toegestaan = {"naam", "beschrijving", "ruil", *_SECTIES}
-    onbekend = sorted(set(data) - toegestaan)
-    if onbekend:
-        raise ConfiguratieFout(
-            f"onbekende sleutel; geldig zijn: {', '.join(sorted(toegestaan))}"
-            + bedoelde_u(onbekend[0], sorted(toegestaan)),
-            bestand=bron,
-            kolom=onbekend[0],
-        )
+    TomlLezer(bron).secties(
+        data, {"naam", "beschrijving", "ruil", *_SECTIES}, waarden=("naam", "beschrijving")
+    )
     naam = data.get("naam")
     if not isinstance(naam, str) or not naam:
         raise ConfiguratieFout("'naam' ontbreekt of is leeg", bestand=bron, kolom="naam")
@@ -406,12 +390,7 @@ def laad_preset(naam_of_pad: str | Path, basis: Path | None = None) -> ModelPres
             raise ConfiguratieFout(
                 f"onbekende modelpreset; beschikbaar: {bekend}", kolom="model", waarde=tekst
             )
-    if not pad.exists():
-        raise ConfiguratieFout("presetbestand bestaat niet", bestand=pad)
-    try:
-        data = tomllib.loads(pad.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfiguratieFout(f"geen geldige TOML: {exc}", bestand=pad) from exc
+    data, _ = lees_toml(pad, soort="presetbestand")
     return preset_uit_dict(data, bron=str(pad))
 
 

@@ -17,8 +17,8 @@ import numpy as np
 from allocatie.kern.errors import SolverFout
 from allocatie.kern.voortgang import Voortgang
 from allocatie.planning.gegevens import Planinstantie, Risico
-from allocatie.planning.model import Beperking, Plan, Planmodel, bouw_planmodel, waarden
-from allocatie.planning.uitkomst import Planuitkomst
+from allocatie.planning.model.bouw import Beperking, Plan, Planmodel, bouw_planmodel, waarden
+from allocatie.planning.model.uitkomst import Planuitkomst
 from allocatie.solvers import SolverOpties, Status, kies_backend
 
 #: Scenarios per evaluation task: fixed, so results do not depend on the worker count.

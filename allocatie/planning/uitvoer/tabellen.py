@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from allocatie.planning.gegevens import Planinstantie
-from allocatie.planning.model import Plan
-from allocatie.planning.uitkomst import Planuitkomst
-from allocatie.planning.vergelijking import Opgelost, Planvergelijking
+from allocatie.planning.model.bouw import Plan
+from allocatie.planning.model.uitkomst import Planuitkomst
+from allocatie.planning.uitvoer.vergelijking import Opgelost, Planvergelijking
 
 __all__ = [
     "ALFA_CVAR",

@@ -57,6 +57,7 @@ import scipy.sparse as sp
 
 from allocatie.planning.gegevens import Planinstantie
 from allocatie.solvers.base import MipProbleem
+from allocatie.solvers.opbouw import Kolombouwer, Rijenbouwer
 
 ONEINDIG = float("inf")
 
@@ -112,72 +113,6 @@ class Beperking:
     plan: Plan | None = None
 
 
-class _Kolommen:
-    """Allocates named column blocks; absent entries get index -1."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.c: list[np.ndarray] = []
-        self.lo: list[np.ndarray] = []
-        self.hi: list[np.ndarray] = []
-        self.geheel: list[np.ndarray] = []
-
-    def blok(
-        self,
-        vorm: tuple[int, ...],
-        *,
-        mask: np.ndarray | None = None,
-        hi: float | np.ndarray = ONEINDIG,
-        lo: float | np.ndarray = 0.0,
-        geheel: bool = False,
-    ) -> np.ndarray:
-        m = np.ones(vorm, dtype=bool) if mask is None else np.broadcast_to(mask, vorm)
-        idx = np.full(vorm, -1, dtype=np.int64)
-        k = int(m.sum())
-        idx[m] = np.arange(self.n, self.n + k)
-        self.n += k
-        self.c.append(np.zeros(k))
-        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), vorm)[m].copy())
-        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), vorm)[m].copy())
-        self.geheel.append(np.full(k, geheel))
-        return idx
-
-    def kosten(self, c: np.ndarray, idx: np.ndarray, waarde: np.ndarray | float) -> None:
-        """Add ``waarde`` to the objective of the present entries of ``idx``."""
-        w = np.broadcast_to(np.asarray(waarde, dtype=float), idx.shape)
-        m = idx >= 0
-        np.add.at(c, idx[m], w[m])
-
-
-class _Rijen:
-    """Collects rows ``lo <= sum(coef * col) <= hi`` as COO triplets."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.r: list[np.ndarray] = []
-        self.k: list[np.ndarray] = []
-        self.v: list[np.ndarray] = []
-        self.lo: list[np.ndarray] = []
-        self.hi: list[np.ndarray] = []
-
-    def nieuw(self, vorm: tuple[int, ...], lo: np.ndarray | float, hi: np.ndarray | float):
-        """Allocate a block of rows of shape ``vorm``; returns their indices."""
-        k = int(np.prod(vorm))
-        idx = np.arange(self.n, self.n + k).reshape(vorm)
-        self.n += k
-        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), vorm).ravel().copy())
-        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), vorm).ravel().copy())
-        return idx
-
-    def term(self, rij: np.ndarray, kol: np.ndarray, coef: float | np.ndarray) -> None:
-        """Add ``coef * kol`` to ``rij`` (broadcast); entries with ``kol == -1`` are skipped."""
-        rij, kol, w = np.broadcast_arrays(rij, kol, np.asarray(coef, dtype=float))
-        m = kol >= 0
-        self.r.append(rij[m].ravel())
-        self.k.append(kol[m].ravel())
-        self.v.append(w[m].ravel())
-
-
 @dataclass(frozen=True)
 class Planmodel:
     """The built model and the column indices to read a solution back.
@@ -210,8 +145,8 @@ class Planmodel:
 def _eerste_fase(
     inst: Planinstantie,
     beperking: Beperking,
-    kol: _Kolommen,
-    rij: _Rijen,
+    kol: Kolombouwer,
+    rij: Rijenbouwer,
     vast: tuple[np.ndarray, np.ndarray] | None,
 ) -> dict[str, np.ndarray]:
     """First-stage columns and rows; with ``vast`` = (availability, afname) only those, fixed."""
@@ -324,7 +259,11 @@ def _eerste_fase(
 
 
 def _tweede_fase(
-    inst: Planinstantie, kol: _Kolommen, rij: _Rijen, c_besch: np.ndarray, c_afname: np.ndarray
+    inst: Planinstantie,
+    kol: Kolombouwer,
+    rij: Rijenbouwer,
+    c_besch: np.ndarray,
+    c_afname: np.ndarray,
 ) -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """Second-stage columns and rows of every scenario.
 
@@ -451,8 +390,8 @@ def bouw_planmodel(
     s_n, r_n, t_n, k_n = sc.instroom.shape
     f_n = len(inst.flextypen)
     typen = inst.flextypen
-    kol = _Kolommen()
-    rij = _Rijen()
+    kol = Kolombouwer()
+    rij = Rijenbouwer()
     if deel not in ("alles", "meester", "sub"):
         raise ValueError(f"onbekend deel {deel!r}")
     vast = None
@@ -532,24 +471,14 @@ def bouw_planmodel(
     else:
         c = c + q.T @ p
 
-    if rij.n:
-        A = sp.csr_array(
-            (np.concatenate(rij.v), (np.concatenate(rij.r), np.concatenate(rij.k))),
-            shape=(rij.n, n),
-        )
-        A.sum_duplicates()
-        rij_onder, rij_boven = np.concatenate(rij.lo), np.concatenate(rij.hi)
-    else:
-        A = sp.csr_array((0, n))
-        rij_onder = rij_boven = np.zeros(0)
     probleem = MipProbleem(
         c=c,
-        A=A,
-        rij_onder=rij_onder,
-        rij_boven=rij_boven,
-        kol_onder=np.concatenate(kol.lo),
-        kol_boven=np.concatenate(kol.hi),
-        geheel=np.concatenate(kol.geheel),
+        A=rij.matrix(n),
+        rij_onder=rij.onder,
+        rij_boven=rij.boven,
+        kol_onder=kol.onder,
+        kol_boven=kol.boven,
+        geheel=kol.geheel,
     )
     return Planmodel(
         probleem=probleem,

@@ -20,8 +20,8 @@ import pandas as pd
 from openpyxl import Workbook
 
 from allocatie.io.atomisch import atomisch_pad
-from allocatie.planning import tabellen as tb
-from allocatie.planning.vergelijking import Planvergelijking
+from allocatie.planning.uitvoer import tabellen as tb
+from allocatie.planning.uitvoer.vergelijking import Planvergelijking
 from allocatie.reports.werkboek import Kolom, schrijf_tabel
 
 __all__ = ["BLADEN", "KOLOMMEN", "schrijf_planwerkboek"]
@@ -175,7 +175,7 @@ def schrijf_planwerkboek(
     Parameters
     ----------
     vgl
-        The comparison (`allocatie.planning.vergelijking.plan_flexcapaciteit`).
+        The comparison (`allocatie.planning.uitvoer.vergelijking.plan_flexcapaciteit`).
     pad
         The ``.xlsx`` file; its folder must exist.
     kop
@@ -185,7 +185,7 @@ def schrijf_planwerkboek(
     controle
         The Dutch line on the independent check.
     gevoeligheid
-        `allocatie.planning.tabellen.gevoeligheid_tabel`, when already computed.
+        `allocatie.planning.uitvoer.tabellen.gevoeligheid_tabel`, when already computed.
     """
     pad = Path(pad)
     samenvatting, formaten = samenvatting_rijen(vgl, kop or {}, controle)

@@ -2,7 +2,7 @@
 
 `verifieer_plan` recomputes every rule of the planning model from the arrays
 of a `Planuitkomst` and the instance alone, with its own loops and numpy. It
-uses nothing of `allocatie.planning.model` (no builder, no column indices, not
+uses nothing of `allocatie.planning.model.bouw` (no builder, no column indices, not
 even ``Plan.beschikbaar``): it follows the rules as the docstring of that
 module writes them, so a bug in the formulation cannot hide itself.
 
@@ -57,10 +57,10 @@ import numpy as np
 from allocatie.kern.errors import VerificatieFout
 from allocatie.kern.taal import nl_getal
 from allocatie.planning.gegevens import Planinstantie
-from allocatie.planning.uitkomst import Planuitkomst
+from allocatie.planning.model.uitkomst import Planuitkomst
 
 if TYPE_CHECKING:  # the policy's fields only; nothing of the builder
-    from allocatie.planning.model import Beperking
+    from allocatie.planning.model.bouw import Beperking
 
 __all__ = ["controleer_plan", "verifieer_plan"]
 
@@ -574,7 +574,7 @@ def verifieer_plan(
 
     >>> from dataclasses import replace
     >>> from allocatie.planning.gegevens import Flextype, Kosten, Regio, Scenarioset
-    >>> from allocatie.planning.oplossen import los_plan_op
+    >>> from allocatie.planning.model.oplossen import los_plan_op
     >>> sc = Scenarioset(("Utrecht",), ("2027-I", "2027-II"), ("alleenstaand",), ("s1",),
     ...                  np.ones(1), np.full((1, 1, 2, 1), 30.0), np.zeros((1, 1, 2, 1)))
     >>> studio = Flextype("studio", 10, ("alleenstaand",), openen=100, exploitatie=10,

@@ -11,7 +11,7 @@ variants, the parameters of the TOML, and the solver and verification line.
 `rapport_html` wraps the section in a page with the round report's style
 sheet, script and Content-Security-Policy (`allocatie.reports.html.CSP`): the
 file refers to nothing outside itself. `schrijf_planrapport` writes it
-atomically. All figures come from `allocatie.planning.tabellen`.
+atomically. All figures come from `allocatie.planning.uitvoer.tabellen`.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ import pandas as pd
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.taal import aantal, nl_getal
 from allocatie.kern.versie import VERSIE
-from allocatie.planning import tabellen as tb
-from allocatie.planning.uitkomst import BELEIDSTITELS
-from allocatie.planning.vergelijking import Planvergelijking
+from allocatie.planning.uitvoer import tabellen as tb
+from allocatie.planning.model.uitkomst import BELEIDSTITELS
+from allocatie.planning.uitvoer.vergelijking import Planvergelijking
 from allocatie.reports.html import CSP, lees_bron
 from allocatie.reports.htmlopmaak import (
     Kolom,

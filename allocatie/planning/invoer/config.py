@@ -1,11 +1,14 @@
-"""Read a flex capacity plan (``plan.toml``) into a `Planconfig`, and its sensitivity variants.
+"""Read a flex capacity plan (``plan.toml``) into a `Planconfig`.
 
 The file format is documented in ``data/SCHEMA.md`` ("Flexplanning") and
 commented in ``data/plan/plan.toml``. Loading is strict: an unknown section
 or key is a `ConfiguratieFout` naming the file and the key (a typo must not be
 ignored), and so is every value outside its range. Scenarios come from a CSV
-next to the TOML (`allocatie.planning.scenarios.lees_scenarios`) or from the
-generator (`allocatie.planning.scenarios.genereer_scenarios`).
+next to the TOML (`allocatie.planning.invoer.scenariobestand.lees_scenarios`) or
+from the generator (`allocatie.planning.invoer.scenarios.genereer_scenarios`). The
+TOML is read by the shared strict reader (`allocatie.io.tomllezer`); the plan's
+parts are in `allocatie.planning.invoer.planconfig`, its sensitivity variants in
+`allocatie.planning.invoer.varianten` (every variant is checked on reading).
 
 Examples
 --------
@@ -14,26 +17,22 @@ Examples
 >>> config = lees_planconfig(pad)
 >>> config.instantie.scenarios.instroom.shape  # (scenarios, regions, periods, classes)
 (100, 12, 10, 3)
->>> [v.naam for v in varianten(config)][:2]
-['levertijd studio = 1', 'levertijd studio = 3']
+>>> len(varianten(config)) > 0
+True
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 import os
-import tomllib
-from collections.abc import Iterator, Mapping
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from allocatie.io.schema import bedoelde_u, weiger_beschermde_sleutels
-from allocatie.kern.errors import ConfiguratieFout
+from allocatie.io.tomllezer import TomlLezer, in_bestand, lees_toml
 from allocatie.planning.gegevens import (
     KLASSEN,
     MAX_PERIODEN,
@@ -45,52 +44,24 @@ from allocatie.planning.gegevens import (
     Scenarioset,
     Verplaatsing,
 )
-from allocatie.planning.scenarios import (
-    Basispad,
-    Schokken,
-    genereer_scenarios,
-    lees_scenarios,
-    perioden,
+from allocatie.planning.invoer.planconfig import (
+    BELEIDEN,
+    PARAMETERS,
+    Generatie,
+    Gevoeligheid,
+    Planconfig,
+    Sweep,
+    controleer_omvang,
 )
+from allocatie.planning.invoer.scenariobestand import lees_scenarios
+from allocatie.planning.invoer.scenarios import Basispad, Schokken, genereer_scenarios, perioden
+from allocatie.planning.invoer.varianten import varianten
 from allocatie.solvers.base import SolverOpties
 
-__all__ = [
-    "BELEIDEN",
-    "PARAMETERS",
-    "Generatie",
-    "Gevoeligheid",
-    "Planconfig",
-    "Sweep",
-    "Variant",
-    "lees_planconfig",
-    "varianten",
-]
+__all__ = ["lees_planconfig"]
 
 #: Comparison policies a plan can be set against (``[beleid] vergelijk``).
-BELEIDEN: tuple[str, ...] = ("gemiddeld", "geen_flex", "statisch", "perfecte_informatie")
 
-#: Parameters a ``[[gevoeligheid]]`` entry may vary, with their Dutch name in variant names.
-PARAMETERS: dict[str, str] = {
-    "kosten.wachten": "wachtkosten",
-    "kosten.verdringing": "verdringingskosten",
-    "kosten.eind_achterstand": "kosten eindachterstand",
-    "doorstroom": "doorstroom",
-    "flextype.plaatsen": "plaatsen",
-    "flextype.openen": "openingskosten",
-    "flextype.exploitatie": "exploitatiekosten",
-    "flextype.sluiten": "sluitingskosten",
-    "flextype.restwaarde": "restwaarde",
-    "flextype.levertijd": "levertijd",
-    "flextype.minimale_looptijd": "minimale looptijd",
-    "verplaatsing.kosten": "verplaatsingskosten",
-    "verplaatsing.duur": "verplaatsingsduur",
-    "risico.alfa": "alfa",
-    "risico.gewicht": "gewicht CVaR",
-    "scenarios.instroom": "instroom",
-    "scenarios.aanbod": "regulier aanbod",
-    "scenarios.seed": "scenarioseed",
-}
-_GEHEEL = {"flextype.levertijd", "flextype.minimale_looptijd", "verplaatsing.duur"}
 _ALLEEN_FACTOR = {"scenarios.instroom", "scenarios.aanbod"}
 _ALLEEN_WAARDE = {"scenarios.seed"}
 
@@ -109,221 +80,19 @@ _SECTIES = {
 }
 _LIJSTEN = {"flextype", "regio", "gevoeligheid"}  # arrays of tables: [[...]]
 
-#: Largest scenario set a plan holds: scenarios x periods x regions x classes. Inflow and
-#: supply take 16 bytes per cell (about 32 MB here) and the model grows with it; beyond
-#: this the generator and the solver would run for many minutes or run out of memory.
-MAX_SCENARIOCELLEN = 2_000_000
-
-
-def _getal_nl_geheel(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
-def controleer_omvang(
-    aantal: int, perioden: int, regios: int, klassen: int, *, pad: Path | None, sleutel: str
-) -> None:
-    """Refuse a scenario set larger than `MAX_SCENARIOCELLEN`, with the estimate.
-
-    Raises
-    ------
-    ConfiguratieFout
-        Naming the file and ``sleutel`` (``scenarios.aantal`` or ``scenarios.bestand``).
-    """
-    cellen = aantal * perioden * regios * klassen
-    if cellen <= MAX_SCENARIOCELLEN:
-        return
-    mb = cellen * 16 / 1e6
-    raise ConfiguratieFout(
-        f"te groot om door te rekenen: {_getal_nl_geheel(aantal)} scenario's × {perioden} "
-        f"perioden × {regios} regio's × {klassen} klassen = {_getal_nl_geheel(cellen)} "
-        f"waarden (alleen instroom en aanbod al ca. {_getal_nl_geheel(round(mb))} MB, het model "
-        f"nog veel meer); het maximum is {_getal_nl_geheel(MAX_SCENARIOCELLEN)}. Neem minder "
-        "scenario's, perioden of regio's",
-        bestand=pad,
-        kolom=sleutel,
-        waarde=aantal,
-    )
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """How many independent solves run in parallel.
-
-    Attributes
-    ----------
-    workers
-        Number of local worker processes; 0 lets the sweep choose.
-    scheduler
-        Address of a Dask scheduler (``tcp://host:8786``); None runs locally.
-    """
-
-    workers: int = 0
-    scheduler: str | None = None
-
-
-@dataclass(frozen=True)
-class Gevoeligheid:
-    """One ``[[gevoeligheid]]`` entry: a parameter multiplied by factors or set to values.
-
-    Exactly one of ``factoren`` and ``waarden`` is non-empty; ``flextype``
-    restricts a ``flextype.*`` parameter to one type.
-    """
-
-    parameter: str
-    flextype: str | None = None
-    factoren: tuple[float, ...] = ()
-    waarden: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class Generatie:
-    """The generator settings of ``[scenarios]``, kept to draw fresh scenarios later."""
-
-    basis: Basispad
-    schokken: Schokken
-    aantal: int
-    seed: int
-
-
-@dataclass(frozen=True, eq=False)
-class Planconfig:
-    """A parsed ``plan.toml``.
-
-    Attributes
-    ----------
-    naam
-        Plan name (``[plan] naam``).
-    instantie
-        The planning instance, scenarios included.
-    solver, sweep
-        Solver settings and parallelism.
-    beleid
-        Comparison policies to run (`BELEIDEN`).
-    gevoeligheid
-        The sensitivity entries; `varianten` turns them into instances.
-    pad, sha256
-        The TOML file and the SHA-256 of its bytes.
-    ruw
-        The TOML as parsed (for the report's parameter table).
-    generatie
-        The generator settings, when the scenarios were generated.
-    scenariobestand
-        The scenario CSV, when they were read from one.
-    """
-
-    naam: str
-    instantie: Planinstantie
-    solver: SolverOpties
-    sweep: Sweep
-    beleid: tuple[str, ...]
-    gevoeligheid: tuple[Gevoeligheid, ...]
-    pad: Path
-    sha256: str
-    ruw: Mapping[str, Any]
-    generatie: Generatie | None = None
-    scenariobestand: Path | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class Variant:
-    """One sensitivity variant: a readable Dutch name and the changed instance."""
-
-    naam: str
-    instantie: Planinstantie
-    parameter: str = ""
-    flextype: str | None = None
-    factor: float | None = None
-    waarde: float | None = None
-
 
 # --------------------------------------------------------------------------- checks
 
 
-@contextlib.contextmanager
-def _in(pad: Path | None, voor: str = "") -> Iterator[None]:
-    """Add the file (and a key prefix) to a `ConfiguratieFout` raised without a file."""
-    try:
-        yield
-    except ConfiguratieFout as exc:
-        if exc.bestand is not None:
-            raise
-        kolom = f"{voor}{exc.kolom}" if exc.kolom else (voor.rstrip(".") or None)
-        raise ConfiguratieFout(exc.bericht, bestand=pad, kolom=kolom, waarde=exc.waarde) from None
+_in = in_bestand
 
 
-class _Lezer:
-    """Typed access to the TOML values, each error naming the file and the dotted key."""
+class _Lezer(TomlLezer):
+    """The shared strict TOML access (`allocatie.io.tomllezer.TomlLezer`) plus plan tables."""
 
     def __init__(self, pad: Path) -> None:
-        self.pad = pad
-
-    def fout(self, bericht: str, sleutel: str, waarde: object = None) -> ConfiguratieFout:
-        return ConfiguratieFout(bericht, bestand=self.pad, kolom=sleutel, waarde=waarde)
-
-    def tabel(self, waarde: object, sleutel: str, geldig: set[str] | None = None) -> dict[str, Any]:
-        if not isinstance(waarde, dict):
-            raise self.fout("verwacht een tabel", sleutel, waarde)
-        for k in waarde:
-            if geldig is not None and k not in geldig:
-                raise self.fout(
-                    f"onbekende sleutel; geldig zijn {', '.join(sorted(geldig))}"
-                    + bedoelde_u(k, sorted(geldig)),
-                    f"{sleutel}.{k}",
-                )
-        return waarde
-
-    def getal(
-        self,
-        waarde: object,
-        sleutel: str,
-        *,
-        minimum: float = 0.0,
-        maximum: float = math.inf,
-        geheel: bool = False,
-    ) -> float:
-        ok = (
-            not isinstance(waarde, bool)
-            and isinstance(waarde, int | float)
-            and math.isfinite(waarde)
-            and minimum <= waarde <= maximum
-            and (not geheel or float(waarde).is_integer())
-        )
-        if not ok:
-            soort = "een geheel getal" if geheel else "een getal"
-            grens = (
-                f"tussen {minimum:g} en {maximum:g}"
-                if math.isfinite(maximum)
-                else f">= {minimum:g}"
-            )
-            raise self.fout(f"verwacht {soort} {grens}", sleutel, waarde)
-        return float(waarde)  # type: ignore[arg-type]
-
-    def geheel(self, waarde: object, sleutel: str, *, minimum: int = 0) -> int:
-        return int(self.getal(waarde, sleutel, minimum=minimum, geheel=True))
-
-    def tekst(self, waarde: object, sleutel: str) -> str:
-        if not isinstance(waarde, str) or not waarde.strip():
-            raise self.fout("verwacht een niet-lege tekst", sleutel, waarde)
-        return waarde.strip()
-
-    def namen(
-        self, waarde: object, sleutel: str, geldig: tuple[str, ...] | None
-    ) -> tuple[str, ...]:
-        if not isinstance(waarde, list) or not waarde:
-            raise self.fout("verwacht een lijst met namen", sleutel, waarde)
-        uit = tuple(self.tekst(w, sleutel) for w in waarde)
-        for w in uit:
-            if geldig is not None and w not in geldig:
-                raise self.fout(f"onbekende naam; kies uit {', '.join(geldig)}", sleutel, w)
-        if len(set(uit)) != len(uit):
-            raise self.fout("elke naam mag één keer voorkomen", sleutel, list(uit))
-        return uit
-
-    def verplicht(self, tabel: Mapping[str, Any], sleutel: str, pre: str = "") -> Any:
-        if sleutel not in tabel:
-            soort = "sleutel" if pre else "sectie"
-            raise self.fout(f"verplichte {soort} ontbreekt", f"{pre}.{sleutel}" if pre else sleutel)
-        return tabel[sleutel]
+        super().__init__(pad)
+        self.pad: Path = pad
 
     def per_naam(
         self, waarde: object, sleutel: str, namen: tuple[str, ...], *, alle: bool = False
@@ -573,25 +342,11 @@ def lees_planconfig(pad: str | os.PathLike[str]) -> Planconfig:
         From the scenario CSV, naming that file, row, column and value.
     """
     bestand = Path(pad)
-    if not bestand.is_file():
-        raise ConfiguratieFout("planbestand bestaat niet; controleer het pad", bestand=bestand)
-    inhoud = bestand.read_bytes()
-    try:
-        data = tomllib.loads(inhoud.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfiguratieFout(f"geen geldige TOML (UTF-8): {exc}", bestand=bestand) from exc
+    data, inhoud = lees_toml(bestand, soort="planbestand")
     lz = _Lezer(bestand)
-    weiger_beschermde_sleutels(data, bestand)
+    lz.secties(data, _SECTIES, lijsten=_LIJSTEN)
     for sectie, waarde in data.items():
-        if sectie not in _SECTIES:
-            raise lz.fout(
-                f"onbekende sectie; geldig zijn {', '.join(_SECTIES)}"
-                + bedoelde_u(sectie, _SECTIES),
-                sectie,
-            )
         if sectie in _LIJSTEN:
-            if not isinstance(waarde, list):
-                raise lz.fout(f"schrijf de tabellen als [[{sectie}]] (een lijst)", sectie)
             for i, t in enumerate(waarde):
                 lz.tabel(t, f"{sectie}[{i + 1}]", _SECTIES[sectie])
         else:
@@ -687,108 +442,3 @@ def lees_planconfig(pad: str | os.PathLike[str]) -> Planconfig:
     )
     varianten(config)  # every variant must be valid: report it now, with the file
     return config
-
-
-# --------------------------------------------------------------------------- variants
-
-
-def _getal_nl(x: float) -> str:
-    """A number as a Dutch reader writes it: ``1.500.000``, ``0,5``."""
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", ".")
-    return f"{x:.6g}".replace(".", ",")
-
-
-def _pas_toe(
-    inst: Planinstantie, spec: Gevoeligheid, factor: float | None, waarde: float | None
-) -> Planinstantie:
-    """A copy of ``inst`` with ``spec`` applied once (factor or value)."""
-    deel, _, veld = spec.parameter.partition(".")
-
-    def nieuw(oud: float) -> Any:
-        x = oud * factor if factor is not None else float(waarde or 0.0)
-        if spec.parameter in _GEHEEL and not float(x).is_integer():
-            raise ConfiguratieFout(
-                f"{_getal_nl(oud)} × {_getal_nl(factor or 0)} = {_getal_nl(x)} is geen geheel "
-                "getal; gebruik waarden in plaats van factoren",
-                kolom=spec.parameter,
-            )
-        return int(x) if spec.parameter in _GEHEEL else x
-
-    if spec.parameter == "kosten.wachten":
-        wachten = {k: nieuw(v) for k, v in inst.kosten.wachten.items()}
-        return replace(inst, kosten=replace(inst.kosten, wachten=wachten))
-    if deel in ("kosten", "verplaatsing", "risico"):
-        oud = getattr(inst, deel)
-        return replace(inst, **{deel: replace(oud, **{veld: nieuw(getattr(oud, veld))})})
-    if spec.parameter == "doorstroom":
-        return replace(inst, doorstroom=nieuw(inst.doorstroom))
-    if deel == "flextype":
-        typen = tuple(
-            replace(f, **{veld: nieuw(getattr(f, veld))}) if spec.flextype in (None, f.naam) else f
-            for f in inst.flextypen
-        )
-        return replace(inst, flextypen=typen)
-    s = inst.scenarios  # scenarios.instroom | scenarios.aanbod: factors only
-    return replace(inst, scenarios=replace(s, **{veld: getattr(s, veld) * factor}))
-
-
-def _andere_seed(config: Planconfig, seed: float | None) -> Planinstantie:
-    """``config.instantie`` with its scenarios drawn again with another seed (a seed sweep:
-    how much the plan depends on the particular scenarios drawn)."""
-    gen = config.generatie
-    if gen is None:
-        raise ConfiguratieFout(
-            "een andere seed kan alleen bij gegenereerde scenario's, niet bij een bestand",
-            kolom="scenarios.seed",
-            waarde=seed,
-        )
-    if seed is None or not float(seed).is_integer() or seed < 0:
-        raise ConfiguratieFout(
-            "verwacht een geheel getal >= 0", kolom="scenarios.seed", waarde=seed
-        )
-    n = config.instantie.scenarios.n
-    sc = genereer_scenarios(gen.basis, gen.schokken, n, int(seed))
-    return replace(config.instantie, scenarios=sc)
-
-
-def varianten(config: Planconfig) -> list[Variant]:
-    """The sensitivity variants of ``config``, one per factor or value, in file order.
-
-    Each variant is a copy of ``config.instantie`` with one parameter changed
-    (`dataclasses.replace`); the original is never changed. The base instance
-    itself is not in the list.
-
-    Raises
-    ------
-    ConfiguratieFout
-        When a variant is invalid (e.g. a doorstroom above 1, a lead time that
-        is not whole), naming the ``[[gevoeligheid]]`` entry.
-    """
-    uit: list[Variant] = []
-    for i, spec in enumerate(config.gevoeligheid):
-        onderwerp = PARAMETERS[spec.parameter]
-        if spec.parameter.startswith("flextype."):
-            onderwerp += f" {spec.flextype}" if spec.flextype else " (alle flextypen)"
-        paren: list[tuple[float | None, float | None]] = [(f, None) for f in spec.factoren]
-        paren += [(None, w) for w in spec.waarden]
-        for factor, waarde in paren:
-            naam = (
-                f"{onderwerp} × {_getal_nl(factor)}"
-                if factor is not None
-                else f"{onderwerp} = {_getal_nl(waarde)}"  # type: ignore[arg-type]
-            )
-            try:
-                if spec.parameter == "scenarios.seed":
-                    inst = _andere_seed(config, waarde)
-                else:
-                    inst = _pas_toe(config.instantie, spec, factor, waarde)
-            except ConfiguratieFout as exc:
-                raise ConfiguratieFout(
-                    f"variant '{naam}' is ongeldig: {exc.kolom}: {exc.bericht}",
-                    bestand=config.pad,
-                    kolom=f"gevoeligheid[{i + 1}]",
-                    waarde=exc.waarde,
-                ) from None
-            uit.append(Variant(naam, inst, spec.parameter, spec.flextype, factor, waarde))
-    return uit

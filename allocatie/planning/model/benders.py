@@ -38,9 +38,9 @@ import scipy.sparse as sp
 
 from allocatie.kern.voortgang import Melding, Voortgang
 from allocatie.planning.gegevens import Planinstantie
-from allocatie.planning.model import Beperking, Plan, Planmodel, bouw_planmodel, waarden
-from allocatie.planning.oplossen import BATCH, batches
-from allocatie.planning.uitkomst import cvar
+from allocatie.planning.model.bouw import Beperking, Plan, Planmodel, bouw_planmodel, waarden
+from allocatie.planning.model.oplossen import BATCH, batches
+from allocatie.planning.model.uitkomst import cvar
 from allocatie.solvers import SolverOpties, Status
 from allocatie.solvers.base import relatieve_gap
 

@@ -1,7 +1,7 @@
 """Check and write a flex plan: the independent check of every policy, and the output folder.
 
 `controleer_vergelijking` re-checks the outcome of every policy (and every
-sensitivity variant) with `allocatie.planning.controle.controleer_plan`, code
+sensitivity variant) with `allocatie.planning.model.controle.controleer_plan`, code
 that shares nothing with the model; a plan that fails is refused
 (`VerificatieFout`) before anything is reported. `schrijf_planuitvoer` writes
 every output of ``allocatie plan`` into one folder that appears atomically
@@ -28,20 +28,20 @@ from allocatie.kern.errors import VerificatieFout
 from allocatie.kern.taal import aantal
 from allocatie.kern.versie import VERSIE
 from allocatie.kern.voortgang import Voortgang, fase
-from allocatie.planning import tabellen as tb
-from allocatie.planning.controle import controleer_plan
+from allocatie.planning.uitvoer import tabellen as tb
+from allocatie.planning.model.controle import controleer_plan
 from allocatie.planning.gegevens import Planinstantie
-from allocatie.planning.model import Beperking
-from allocatie.planning.rapport import schrijf_planrapport
-from allocatie.planning.scenarios import schrijf_scenarios
-from allocatie.planning.uitkomst import BELEIDSTITELS
-from allocatie.planning.vergelijking import Planvergelijking
-from allocatie.planning.waaier import teken_capaciteit, teken_waaier
-from allocatie.planning.werkboek import schrijf_planwerkboek
+from allocatie.planning.model.bouw import Beperking
+from allocatie.planning.uitvoer.rapport import schrijf_planrapport
+from allocatie.planning.invoer.scenariobestand import schrijf_scenarios
+from allocatie.planning.model.uitkomst import BELEIDSTITELS
+from allocatie.planning.uitvoer.vergelijking import Planvergelijking
+from allocatie.planning.uitvoer.waaier import teken_capaciteit, teken_waaier
+from allocatie.planning.uitvoer.werkboek import schrijf_planwerkboek
 from allocatie.reports.uitvoer import schrijf_json
 
 if TYPE_CHECKING:
-    from allocatie.planning.config import Planconfig
+    from allocatie.planning.invoer.planconfig import Planconfig
 
 __all__ = [
     "BEPERKINGEN",
@@ -125,7 +125,7 @@ def controleer_vergelijking(
         else ""
     )
     return (
-        f"Onafhankelijke controle (allocatie.planning.controle): {wat} nagerekend, geslaagd{niet}."
+        f"Onafhankelijke controle (allocatie.planning.model.controle): {wat} nagerekend, geslaagd{niet}."
     )
 
 
@@ -168,7 +168,7 @@ def samenvatting(
 ) -> dict[str, Any]:
     """The machine-readable summary (``samenvatting.json``).
 
-    Per policy the row of `allocatie.planning.tabellen.beleid_tabel` (the same
+    Per policy the row of `allocatie.planning.uitvoer.tabellen.beleid_tabel` (the same
     numbers as ``beleid.csv``), the key figures (VSS, value of scaling and of
     flex, EVPI; null when not computed), the stochastic plan's solver, status,
     gap and time, the sensitivity variants, the plan's identity and the

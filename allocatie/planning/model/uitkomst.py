@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from allocatie.planning.gegevens import Risico
-from allocatie.planning.model import Plan
+from allocatie.planning.model.bouw import Plan
 from allocatie.solvers.base import Status
 
 #: Policies, in report order, with their Dutch titles.

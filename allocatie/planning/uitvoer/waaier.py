@@ -7,7 +7,7 @@ dotted. `teken_capaciteit` draws ``capaciteit.png``: the flex places
 available per half-year for the stochastic plan, the static plan and the
 mean-value plan, stacked by flex type, with the expected occupancy as a line.
 
-Both are pure functions of the comparison's tables (`allocatie.planning.tabellen`)
+Both are pure functions of the comparison's tables (`allocatie.planning.uitvoer.tabellen`)
 drawn with matplotlib's object API on an Agg canvas (no pyplot, no display, no
 global state) and written atomically, like the round's map
 (`allocatie.reports.kaart`). At the default size they are 1500 px wide.
@@ -29,9 +29,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.taal import aantal, nl_getal
-from allocatie.planning.tabellen import achterstand_tabel
-from allocatie.planning.uitkomst import BELEIDSTITELS
-from allocatie.planning.vergelijking import Planvergelijking
+from allocatie.planning.uitvoer.tabellen import achterstand_tabel
+from allocatie.planning.model.uitkomst import BELEIDSTITELS
+from allocatie.planning.uitvoer.vergelijking import Planvergelijking
 
 __all__ = ["BELEIDSKLEUREN", "TYPEKLEUREN", "teken_capaciteit", "teken_waaier"]
 
