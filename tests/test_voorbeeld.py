@@ -14,7 +14,7 @@ from allocatie.kern.meegeleverd import (
     planvoorbeeld_map,
     voorbeeld_map,
 )
-from allocatie.planning.config import lees_planconfig
+from allocatie.planning import lees_planconfig
 from allocatie.ronde.presets import beschikbare_presets, laad_preset
 
 REPO = Path(__file__).resolve().parents[1]

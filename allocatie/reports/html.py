@@ -78,7 +78,7 @@ def lees_bron(naam: str) -> str:
     """The text of a file shipped in `allocatie.reports`, to inline in a report.
 
     Used for the style sheet and script of the round's report and of the
-    plan's (`allocatie.planning.rapport`), so both look and behave alike.
+    plan's (`allocatie.planning.uitvoer.rapport`), so both look and behave alike.
 
     Parameters
     ----------

@@ -423,7 +423,7 @@ def schrijf_tabel(
     """Write ``df`` as an Excel Table: header, values, formats, widths, freeze, filter.
 
     Used for every sheet of the round's workbook and of the plan's
-    (`allocatie.planning.werkboek`), so both look alike. Text that Excel would
+    (`allocatie.planning.uitvoer.werkboek`), so both look alike. Text that Excel would
     read as a formula is stored as text.
 
     Parameters
