@@ -27,8 +27,8 @@ import pandas as pd
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.taal import aantal, nl_getal
 from allocatie.kern.versie import VERSIE
-from allocatie.planning.uitvoer import tabellen as tb
 from allocatie.planning.model.uitkomst import BELEIDSTITELS
+from allocatie.planning.uitvoer import tabellen as tb
 from allocatie.planning.uitvoer.vergelijking import Planvergelijking
 from allocatie.reports.html import CSP, lees_bron
 from allocatie.reports.htmlopmaak import (

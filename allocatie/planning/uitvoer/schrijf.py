@@ -28,13 +28,13 @@ from allocatie.kern.errors import VerificatieFout
 from allocatie.kern.taal import aantal
 from allocatie.kern.versie import VERSIE
 from allocatie.kern.voortgang import Voortgang, fase
-from allocatie.planning.uitvoer import tabellen as tb
-from allocatie.planning.model.controle import controleer_plan
 from allocatie.planning.gegevens import Planinstantie
-from allocatie.planning.model.bouw import Beperking
-from allocatie.planning.uitvoer.rapport import schrijf_planrapport
 from allocatie.planning.invoer.scenariobestand import schrijf_scenarios
+from allocatie.planning.model.bouw import Beperking
+from allocatie.planning.model.controle import controleer_plan
 from allocatie.planning.model.uitkomst import BELEIDSTITELS
+from allocatie.planning.uitvoer import tabellen as tb
+from allocatie.planning.uitvoer.rapport import schrijf_planrapport
 from allocatie.planning.uitvoer.vergelijking import Planvergelijking
 from allocatie.planning.uitvoer.waaier import teken_capaciteit, teken_waaier
 from allocatie.planning.uitvoer.werkboek import schrijf_planwerkboek
@@ -125,7 +125,8 @@ def controleer_vergelijking(
         else ""
     )
     return (
-        f"Onafhankelijke controle (allocatie.planning.model.controle): {wat} nagerekend, geslaagd{niet}."
+        "Onafhankelijke controle (allocatie.planning.model.controle): "
+        f"{wat} nagerekend, geslaagd{niet}."
     )
 
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 
 from allocatie.kern.errors import ConfiguratieFout
 from allocatie.kern.voortgang import Voortgang
-from allocatie.planning.model.benders import Bendersuitkomst, los_benders_op
 from allocatie.planning.gegevens import Planinstantie, Risico
+from allocatie.planning.model.benders import Bendersuitkomst, los_benders_op
 from allocatie.planning.model.bouw import Beperking, Plan
 from allocatie.planning.model.oplossen import batches, evalueer_batch, los_plan_op, voeg_samen
 from allocatie.planning.model.uitkomst import BELEIDSTITELS, Planuitkomst

@@ -29,8 +29,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.taal import aantal, nl_getal
-from allocatie.planning.uitvoer.tabellen import achterstand_tabel
 from allocatie.planning.model.uitkomst import BELEIDSTITELS
+from allocatie.planning.uitvoer.tabellen import achterstand_tabel
 from allocatie.planning.uitvoer.vergelijking import Planvergelijking
 
 __all__ = ["BELEIDSKLEUREN", "TYPEKLEUREN", "teken_capaciteit", "teken_waaier"]
