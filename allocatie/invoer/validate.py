@@ -71,6 +71,10 @@ def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.Ge
     return x, y, None
 
 
+#: Optional name columns of the gemeenten table, kept when present.
+REGIONAMEN = ("provincie_naam", "arbeidsmarktregio_naam")
+
+
 def _gemeenten(t: RondeTabellen) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
     df, bron = t.gemeenten, t.bron("gemeenten")
     codes = k.gemeentecodes(df, "gemeente_code", bron)
@@ -89,6 +93,11 @@ def _gemeenten(t: RondeTabellen) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
             "y": y,
         }
     )
+    # Optional names beside the region codes (written by `allocatie basis`): kept for the
+    # reports, which show a name beside every code.
+    for kolom in REGIONAMEN:
+        if kolom in df.columns:
+            uit[kolom] = k.tekst(df, kolom, bron, vrij=True)
     if vlak is not None:
         vlak = vlak.reset_index(drop=True)
     return uit, vlak

@@ -246,6 +246,10 @@ def gemeenten_uit_basis(basis: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     tabel = gpd.GeoDataFrame(
         tabel[list(GEMEENTE_KOLOMMEN)].copy(), geometry=tabel.geometry.to_numpy(), crs=tabel.crs
     )
+    # The region names of the base table travel along (the reports show them beside codes).
+    for kolom in ("provincie_naam", "arbeidsmarktregio_naam"):
+        if kolom in basis.columns:
+            tabel[kolom] = basis[kolom].astype(str).to_numpy()
     for kolom in GEMEENTE_KOLOMMEN:
         if kolom == "inwoners":
             continue
