@@ -30,9 +30,10 @@ def sjabloon(
 ) -> None:
     """Schrijf een leeg rondewerkboek ronde.xlsx om in te vullen.
 
-    Het werkboek heeft een blad 'ronde' (naam, periode, model, solver), een blad per tabel
-    met de kolommen van data/SCHEMA.md, een blad 'uitleg' met elke kolom in gewone taal, en
-    keuzelijsten voor de codes. Ingevuld is het een ronde: allocatie ronde MAP.
+    Het werkboek heeft een blad 'ronde' (naam, periode, model, solver),
+    een blad per tabel met de kolommen van data/SCHEMA.md, een blad
+    'uitleg' met elke kolom in gewone taal, en keuzelijsten voor de codes.
+    Ingevuld is het een ronde: allocatie ronde MAP.
     """
     try:
         pad = schrijf_sjabloon(map_, overschrijf=overschrijf)
