@@ -33,7 +33,7 @@ from allocatie.spatial.grenzen import STANDAARD_LAGEN, GrensBron, lees_grenzen
 from allocatie.spatial.punten import koppel_aan_gemeenten, lees_punten
 from allocatie.spatial.reistijd import lees_reistijden, reistijdmatrix, schat_reistijden
 
-__all__ = ["Locatie_invoer", "bouw_probleem", "lees_gemeenten", "lees_kandidaten", "lees_vraag"]
+__all__ = ["LocatieInvoer", "bouw_probleem", "lees_gemeenten", "lees_kandidaten", "lees_vraag"]
 
 #: Accepted values of the yes/no columns ``vast`` and ``huidig``.
 JA = ("ja", "j", "1", "waar", "true")
@@ -41,7 +41,7 @@ NEE = ("nee", "n", "0", "onwaar", "false", "")
 
 
 @dataclass(frozen=True)
-class Locatie_invoer:  # noqa: N801 - Dutch compound name kept readable
+class LocatieInvoer:
     """What `bouw_probleem` read: the problem plus the map layers and the sets the file named."""
 
     probleem: Locatieprobleem
@@ -164,9 +164,11 @@ def lees_kandidaten(spec: str | Path, gemeenten: gpd.GeoDataFrame) -> pd.DataFra
         y = gemeenten["y"].to_numpy(float)[gpos]
     naam = k.tekst(df, "naam", bron, verplicht=False, vrij=True)
     naam = np.where(naam == "", ids, naam)
-    cap = k.getal(df, "capaciteit", bron, minimum=0.0, standaard=np.inf) if (
-        "capaciteit" in df.columns
-    ) else np.full(len(df), np.inf)
+    cap = (
+        k.getal(df, "capaciteit", bron, minimum=0.0, standaard=np.inf)
+        if ("capaciteit" in df.columns)
+        else np.full(len(df), np.inf)
+    )
     if "capaciteit" in df.columns:
         leeg = [k.is_leeg(v) for v in df["capaciteit"].tolist()]
         cap = np.where(leeg, np.inf, cap)
@@ -211,7 +213,7 @@ def bouw_probleem(
     od_pad: str | Path | None = None,
     aanvullen: bool = False,
     capaciteit: float | None = None,
-) -> Locatie_invoer:
+) -> LocatieInvoer:
     """Read every input and build the problem.
 
     ``capaciteit``: the capacity of every candidate without one of its own
@@ -219,8 +221,10 @@ def bouw_probleem(
     """
     gemeenten = lees_gemeenten(gemeenten_spec)
     vpos, gewicht = lees_vraag(vraag_pad, gemeenten, gewicht_kolom=gewicht_kolom)
-    kand = alle_gemeenten(gemeenten) if kandidaten_spec is None else lees_kandidaten(
-        kandidaten_spec, gemeenten
+    kand = (
+        alle_gemeenten(gemeenten)
+        if kandidaten_spec is None
+        else lees_kandidaten(kandidaten_spec, gemeenten)
     )
     if capaciteit is not None:
         kand["capaciteit"] = np.where(
@@ -238,8 +242,9 @@ def bouw_probleem(
         )
         bron = f"schatting ({modus})"
     else:
-        schatting = reistijdmatrix(g_xy, g_xy[:1], np.zeros(1, dtype=np.int64), modus=modus,
-                                   oppervlak_km2=opp)
+        schatting = reistijdmatrix(
+            g_xy, g_xy[:1], np.zeros(1, dtype=np.int64), modus=modus, oppervlak_km2=opp
+        )
         od = lees_reistijden(
             od_pad,
             codes,
@@ -265,7 +270,8 @@ def bouw_probleem(
     )
     huidig = tuple(str(s) for s in kand.loc[kand["huidig"], "locatie_id"])
     bestanden = tuple(
-        Path(splits_laag(str(s))[0]) for s in (gemeenten_spec, vraag_pad, kandidaten_spec, od_pad)
+        Path(splits_laag(str(s))[0])
+        for s in (gemeenten_spec, vraag_pad, kandidaten_spec, od_pad)
         if s is not None
     )
-    return Locatie_invoer(probleem, gemeenten, huidig, bestanden)
+    return LocatieInvoer(probleem, gemeenten, huidig, bestanden)

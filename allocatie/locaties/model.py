@@ -98,7 +98,9 @@ def dekkingsmatrix(minuten: np.ndarray, limiet_min: float) -> np.ndarray:
     return np.asarray(minuten, dtype=float) <= float(limiet_min) + LIMIET_TOL
 
 
-def _open_grenzen(p: Locatieprobleem, vast_open: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _open_grenzen(
+    p: Locatieprobleem, vast_open: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Bounds of ``open``: fixed sites at 1; with ``vast_open`` exactly that set (an evaluation)."""
     onder = p.vast.astype(float)
     boven = np.ones(p.n_kandidaten)

@@ -256,7 +256,9 @@ def _lees_terug(
     return open_, ii[volgorde], jj[volgorde], aa[volgorde]
 
 
-def _doel(p: Locatieprobleem, keuze: Modelkeuze, i: np.ndarray, j: np.ndarray, a: np.ndarray) -> float:
+def _doel(
+    p: Locatieprobleem, keuze: Modelkeuze, i: np.ndarray, j: np.ndarray, a: np.ndarray
+) -> float:
     """The objective recomputed from the assignment (not taken from the solver)."""
     t = p.minuten[i, j]
     if keuze.model == "dekking":

@@ -176,7 +176,9 @@ class Modelkeuze:
     def __post_init__(self) -> None:
         if self.model not in MODELLEN:
             raise ConfiguratieFout(
-                f"onbekend model; kies uit {', '.join(MODELLEN)}", kolom="--model", waarde=self.model
+                f"onbekend model; kies uit {', '.join(MODELLEN)}",
+                kolom="--model",
+                waarde=self.model,
             )
         if self.toewijzing not in TOEWIJZINGEN:
             raise ConfiguratieFout(
