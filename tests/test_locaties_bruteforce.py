@@ -168,3 +168,24 @@ def test_statistiek_met_de_hand() -> None:
     assert s["binnen_limiet"] == 0.75
     assert s["gemeenten_buiten_limiet"] == 1.0
     assert s["doel"] == 60.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("vast", [(), (3,)])
+def test_dekking_tweede_niveau_lexicografisch(seed: int, vast: tuple[int, ...]) -> None:
+    """Most coverage first; among those sets the least weighted travel time (brute force)."""
+    p = _probleem(seed, n=7, m=6, vast=vast)
+    keuze = Modelkeuze("dekking", k=2, limiet_min=18.0, tweede_niveau=True)
+    pm = Modelkeuze("pmediaan", k=2)
+    sets = [
+        s
+        for s in itertools.combinations(range(p.n_kandidaten), 2)
+        if set(np.flatnonzero(p.vast).tolist()) <= set(s)
+    ]
+    beste = min((_kosten(p, keuze, s), _kosten(p, pm, s)) for s in sets)
+    u = kies_locaties(p, keuze)
+    gekozen = tuple(u.gekozen.tolist())
+    assert u.doel == pytest.approx(beste[0], abs=1e-9)
+    assert _kosten(p, keuze, gekozen) == pytest.approx(beste[0], abs=1e-9)
+    assert _kosten(p, pm, gekozen) == pytest.approx(beste[1], abs=1e-6)
+    assert u.status is Status.OPTIMAAL

@@ -139,6 +139,14 @@ def locaties(
             help="Bij 'capaciteit': enkelvoudig (elke gemeente naar één locatie) of splitsbaar.",
         ),
     ] = "enkelvoudig",
+    tweede_niveau: Annotated[
+        bool,
+        typer.Option(
+            "--tweede-niveau",
+            help="Bij 'dekking': kies onder de sets met de grootste dekking die met de kleinste "
+            "gewogen reistijd.",
+        ),
+    ] = False,
     capaciteit: Annotated[
         float | None,
         typer.Option(
@@ -222,7 +230,13 @@ def locaties(
                 kolom="--modus",
                 waarde=modus,
             )
-        keuze = Modelkeuze(model=model, k=k, limiet_min=limiet, toewijzing=toewijzing)
+        keuze = Modelkeuze(
+            model=model,
+            k=k,
+            limiet_min=limiet,
+            toewijzing=toewijzing,
+            tweede_niveau=tweede_niveau,
+        )
         if json_pad is not None and not json_stdout:
             controleer_uitvoerbestand(json_pad)
         if uitvoer is not None:
@@ -291,6 +305,7 @@ def locaties(
             "k": k,
             "limiet_min": limiet,
             "toewijzing": toewijzing if model == "capaciteit" else None,
+            "tweede_niveau": tweede_niveau if model == "dekking" else None,
             "gewicht_kolom": gewicht_kolom,
             "modus": modus,
             "vast": [p.kandidaat_ids[j] for j in np.flatnonzero(p.vast).tolist()],

@@ -164,14 +164,10 @@ def lees_kandidaten(spec: str | Path, gemeenten: gpd.GeoDataFrame) -> pd.DataFra
         y = gemeenten["y"].to_numpy(float)[gpos]
     naam = k.tekst(df, "naam", bron, verplicht=False, vrij=True)
     naam = np.where(naam == "", ids, naam)
-    cap = (
-        k.getal(df, "capaciteit", bron, minimum=0.0, standaard=np.inf)
-        if ("capaciteit" in df.columns)
-        else np.full(len(df), np.inf)
+    # an empty cell (or no column) is no limit
+    cap = k.getal(
+        df, "capaciteit", bron, minimum=0.0, maximum=float(k.MAX_INWONERS), standaard=np.inf
     )
-    if "capaciteit" in df.columns:
-        leeg = [k.is_leeg(v) for v in df["capaciteit"].tolist()]
-        cap = np.where(leeg, np.inf, cap)
     return pd.DataFrame(
         {
             "locatie_id": ids,

@@ -134,9 +134,18 @@ def _paren(
 
 
 def bouw_locatiemodel(
-    p: Locatieprobleem, keuze: Modelkeuze, *, vast_open: np.ndarray | None = None
+    p: Locatieprobleem,
+    keuze: Modelkeuze,
+    *,
+    vast_open: np.ndarray | None = None,
+    min_gedekt: tuple[float, float] | None = None,
 ) -> Locatiemodel:
     """The MIP of ``keuze`` on ``p``.
+
+    With ``min_gedekt = (S, C)`` a ``pmediaan`` model gets the row ``gedekt``:
+    the demand assigned within ``S`` minutes is at least ``C`` (the second level
+    of the coverage model; assigning every gemeente to its nearest open site
+    still is optimal, and covers a gemeente exactly when any open site does).
 
     Parameters
     ----------
@@ -235,6 +244,18 @@ def bouw_locatiemodel(
                 0.0,
                 len(begrensd),
             )
+    if min_gedekt is not None and keuze.model == "pmediaan":
+        limiet, gedekt = min_gedekt
+        binnen = np.flatnonzero(dekkingsmatrix(p.minuten[paar_i, paar_j][:, None], limiet)[:, 0])
+        familie(
+            "gedekt",
+            np.zeros(len(binnen), dtype=np.int64),
+            j_n + binnen,
+            p.gewicht[paar_i[binnen]],
+            gedekt,
+            np.inf,
+            1,
+        )
     familie(
         "aantal", np.zeros(j_n, dtype=np.int64), np.arange(j_n), np.ones(j_n), float(k), float(k), 1
     )

@@ -26,7 +26,7 @@ Examples
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -268,6 +268,51 @@ def _doel(
     return float((p.gewicht[i] * a) @ t)
 
 
+def _tweede_niveau(
+    p: Locatieprobleem, eerste: Locatieuitkomst, opties: SolverOpties, t0: float
+) -> Locatieuitkomst:
+    """Coverage held at the first level's, least weighted travel time (a p-median level)."""
+    keuze = eerste.keuze
+    assert keuze.limiet_min is not None and eerste.doel is not None
+    actief = p.gewicht > 0
+    gedekt = float(p.gewicht[actief].sum()) - eerste.doel
+    tol = 1e-9 * max(1.0, gedekt)
+    pm = replace(keuze, model="pmediaan")
+    model = bouw_locatiemodel(p, pm, min_gedekt=(keuze.limiet_min, gedekt - tol))
+    # the first level's set, every gemeente to its nearest open site: a feasible start
+    start = np.zeros(model.probleem.n_kolommen)
+    start[: p.n_kandidaten] = eerste.open
+    naar = dichtstbij(p, eerste.open)
+    kolom = {
+        (i, j): c
+        for c, (i, j) in enumerate(zip(model.paar_i.tolist(), model.paar_j.tolist(), strict=True))
+    }
+    for g in np.flatnonzero(actief).tolist():
+        start[model.paar_start + kolom[(g, int(naar[g]))]] = 1.0
+    probleem = replace(model.probleem, start=start)
+    rest = max(opties.tijdslimiet_s - (time.perf_counter() - t0), 0.01)
+    uit = kies_backend(opties.backend).los_op(probleem, opties, rest)
+    if not uit.status.heeft_oplossing or uit.x is None:
+        return replace(eerste, klok=eerste.klok or uit.klok, tijd_s=time.perf_counter() - t0)
+    open_ = np.asarray(uit.x[: p.n_kandidaten], dtype=float) > 0.5
+    i = np.arange(p.n_vraag)
+    j = dichtstbij(p, open_)
+    status = eerste.status if uit.status is Status.OPTIMAAL else uit.status
+    return replace(
+        eerste,
+        open=open_,
+        toewijs_i=i,
+        toewijs_j=j,
+        aandeel=np.ones(p.n_vraag),
+        doel=_doel(p, keuze, i, j, np.ones(p.n_vraag)),
+        status=status,
+        klok=eerste.klok or uit.klok,
+        tijd_s=time.perf_counter() - t0,
+        n_kolommen=eerste.n_kolommen + model.probleem.n_kolommen,
+        n_rijen=eerste.n_rijen + model.probleem.n_rijen,
+    )
+
+
 def _los(
     p: Locatieprobleem,
     keuze: Modelkeuze,
@@ -310,7 +355,7 @@ def _los(
     open_, i, j, a = _lees_terug(p, model, np.asarray(uit.x, dtype=float))
     doel = _doel(p, keuze, i, j, a)
     grens = None if uit.grens is None else float(uit.grens) + model.constante
-    return Locatieuitkomst(
+    eerste = Locatieuitkomst(
         open=open_,
         toewijs_i=i,
         toewijs_j=j,
@@ -321,6 +366,9 @@ def _los(
         status=uit.status,
         **{**basis, "tijd_s": time.perf_counter() - t0},  # type: ignore[arg-type]
     )
+    if keuze.model == "dekking" and keuze.tweede_niveau and vast_open is None:
+        return _tweede_niveau(p, eerste, opties, t0)
+    return eerste
 
 
 def kies_locaties(

@@ -166,12 +166,17 @@ class Modelkeuze:
     toewijzing
         Capacitated model only: ``"enkelvoudig"`` (every gemeente to one site,
         the default) or ``"splitsbaar"`` (a gemeente's demand may be split).
+    tweede_niveau
+        Coverage model only: among the sets with maximal coverage, take one with
+        the least weighted travel time (a second, p-median level that holds the
+        coverage of the first).
     """
 
     model: str = "pmediaan"
     k: int = 1
     limiet_min: float | None = None
     toewijzing: str = "enkelvoudig"
+    tweede_niveau: bool = False
 
     def __post_init__(self) -> None:
         if self.model not in MODELLEN:
