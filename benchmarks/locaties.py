@@ -59,6 +59,7 @@ class Locatiefamilie:
     capaciteitsfactor: float  # capacity of every site = factor * total demand / k
     tijdslimiet_s: float
     echt: bool  # needs the real 2024 data
+    herhalingen: int = 1  # runs per (model, engine) unless the caller says otherwise
     gewicht_kolom: str = "inwoners"
 
 
@@ -83,6 +84,7 @@ LOCATIEFAMILIES: tuple[Locatiefamilie, ...] = (
         capaciteitsfactor=2.0,
         tijdslimiet_s=900.0,
         echt=True,
+        herhalingen=3,
     ),
 )
 
@@ -250,7 +252,7 @@ def _mediaan(runs: list[dict[str, Any]], sleutel: str) -> float | None:
 def voer_uit(
     gekozen: list[Locatiefamilie],
     meld: Any,
-    herhalingen: int = 1,
+    herhalingen: int | None = None,
     modellen: tuple[str, ...] = MODELLEN,
     engines: tuple[str, ...] = ENGINES,
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
@@ -275,7 +277,7 @@ def voer_uit(
         meld(f"[{fam.naam}] {fam.beschrijving}")
         for model in modellen:
             for engine in engines:
-                for i in range(1, herhalingen + 1):
+                for i in range(1, (herhalingen or fam.herhalingen) + 1):
                     r = meet(fam, model, engine, timeout_s=fam.tijdslimiet_s * 2 + 120)
                     r["herhaling"] = i
                     records.append(r)
@@ -370,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--run", nargs=3, metavar=("FAMILIE", "MODEL", "ENGINE"))
     a.add_argument("--families", help="kommagescheiden; standaard die van --tier")
     a.add_argument("--tier", default="smoke", choices=registry.TIERS)
-    a.add_argument("--herhalingen", type=int, default=1)
+    a.add_argument("--herhalingen", type=int, default=None, help="standaard die van de familie")
     a.add_argument("--modellen", help=f"kommagescheiden, uit {','.join(MODELLEN)}")
     a.add_argument("--engines", help=f"kommagescheiden, uit {','.join(ENGINES)}")
     a.add_argument("--nl2024", type=Path, default=None)

@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for r in plan_records:
         rapport.voeg_toe_jsonl(r, uitvoer / "resultaten.jsonl")
-    loc_records, loc_overgeslagen = locaties.voer_uit(loc_gekozen, _meld, instelling.herhalingen)
+    loc_records, loc_overgeslagen = locaties.voer_uit(loc_gekozen, _meld)
     overgeslagen += loc_overgeslagen if loc_gekozen else []
     for r in loc_records:
         rapport.voeg_toe_jsonl(r, uitvoer / "resultaten.jsonl")
