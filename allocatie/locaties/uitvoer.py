@@ -57,7 +57,7 @@ LABELS: dict[str, str] = {
     "maximum": "langste reistijd (min)",
     "binnen_limiet": "aandeel vraag binnen de limiet",
     "gemeenten_buiten_limiet": "gemeenten buiten de limiet",
-    "doel": "doelwaarde van het model",
+    "doel": "doelwaarde: gewogen reistijd (min × gewicht); bij dekking de ongedekte vraag",
 }
 
 
