@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import drivers, planning, rapport
+from benchmarks import drivers, locaties, planning, rapport
 from benchmarks.registry import (
     BACKENDS,
     FORMULERINGEN,
@@ -306,13 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     uitvoer.mkdir(parents=True, exist_ok=True)
     namen = _lijst(args.families)
     plan_namen = [n for n in namen or [] if n in {f.naam for f in planning.PLANFAMILIES}]
-    ronde_namen = [n for n in namen or [] if n not in plan_namen]
+    loc_namen = [n for n in namen or [] if n in {f.naam for f in locaties.LOCATIEFAMILIES}]
+    ronde_namen = [n for n in namen or [] if n not in plan_namen and n not in loc_namen]
     try:
         gekozen = families(args.tier, ronde_namen) if ronde_namen or not namen else []
     except KeyError as exc:
         print(f"Fout: {exc.args[0]}", file=sys.stderr)
         return 2
     plan_gekozen = planning.planfamilies(args.tier, plan_namen) if plan_namen or not namen else []
+    loc_gekozen = locaties.locatiefamilies(args.tier, loc_namen) if loc_namen or not namen else []
     instelling = drivers.Instelling(
         uitvoer=uitvoer,
         tier=args.tier,
@@ -327,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         belasting_processen=args.belasting_processen,
         belasting_cpu=args.belasting_cpu,
     )
-    alle_namen = [f.naam for f in gekozen] + [f.naam for f in plan_gekozen]
+    alle_namen = [f.naam for f in (*gekozen, *plan_gekozen, *loc_gekozen)]
     _meld(f"Benchmarks: {', '.join(alle_namen)}; uitvoer in {uitvoer}")
     t0 = time.perf_counter()
     records, overgeslagen, _ = voer_uit(
@@ -342,7 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for r in plan_records:
         rapport.voeg_toe_jsonl(r, uitvoer / "resultaten.jsonl")
-    tiers = sorted({f.tier for f in gekozen} | {f.tier for f in plan_gekozen})
+    loc_records, loc_overgeslagen = locaties.voer_uit(loc_gekozen, _meld)
+    overgeslagen += loc_overgeslagen if loc_gekozen else []
+    for r in loc_records:
+        rapport.voeg_toe_jsonl(r, uitvoer / "resultaten.jsonl")
+    tiers = sorted({f.tier for f in (*gekozen, *plan_gekozen, *loc_gekozen)})
     meta = {
         "tier": args.tier if not args.families else "+".join(tiers) or args.tier,
         "opdracht": shlex.join(["python", "-m", "benchmarks.run", *(argv or sys.argv[1:])]),
@@ -365,11 +371,13 @@ def main(argv: list[str] | None = None) -> int:
             records,
             meta=meta,
             families=[{"naam": f.naam, "beschrijving": f.beschrijving} for f in gekozen]
-            + [{"naam": f.naam, "beschrijving": f.beschrijving} for f in plan_gekozen],
+            + [{"naam": f.naam, "beschrijving": f.beschrijving} for f in plan_gekozen]
+            + [{"naam": f.naam, "beschrijving": f.beschrijving} for f in loc_gekozen],
             overgeslagen=overgeslagen,
         )
         + "\n"
         + planning.markdown(plan_records)
+        + ("\n" + locaties.markdown(loc_records) if loc_records else "")
     )
     rapport.schrijf_markdown(tekst, uitvoer / "rapport.md")
     _meld("")
@@ -385,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         _meld(f"{len(baseline)} baseline-run(s) zonder uitkomst (fout of afgebroken); zie rapport.")
     mislukt = [r for r in records if mislukte_run(r)]
     mislukt += [r for r in plan_records if planning.mislukte_run(r)]
+    mislukt += [r for r in loc_records if locaties.mislukte_run(r)]
     if mislukt:
         _meld(f"{len(mislukt)} run(s) mislukt, afgebroken of niet geverifieerd.")
         return 1

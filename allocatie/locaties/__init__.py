@@ -1,0 +1,1 @@
+"""Location choice for facilities (LVV, flex sites, reception): p-median, capacitated, coverage."""
