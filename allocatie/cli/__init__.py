@@ -22,6 +22,7 @@ def _hoofd() -> None:
 from allocatie.cli import basis as _basis  # noqa: E402,F401
 from allocatie.cli import genereer as _genereer  # noqa: E402,F401
 from allocatie.cli import plan as _plan  # noqa: E402,F401
+from allocatie.cli import regietafel as _regietafel  # noqa: E402,F401
 from allocatie.cli import ronde as _ronde  # noqa: E402,F401
 from allocatie.cli import schrijf as _schrijf  # noqa: E402,F401
 from allocatie.cli import taakstelling as _taakstelling  # noqa: E402,F401
