@@ -296,3 +296,54 @@ def test_migratie_is_herhaalbaar(tmp_path: Path) -> None:
         versie = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
         assert versie == "0001"
         assert s.execute(text("SELECT count(*) FROM gebruikers")).scalar() == 3
+
+
+def test_cli_gebruiker_en_niet_lokaal_adres(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from allocatie.cli import app as cli
+
+    runner = CliRunner()
+    datamap = str(tmp_path / "regie")
+    # Without accounts a non-local address is refused, before anything listens.
+    r = runner.invoke(cli, ["app", "--host", "0.0.0.0", "--datamap", datamap, "--geen-browser"])
+    assert r.exit_code == 2 and "alleen op een ander adres" in r.output
+    r = runner.invoke(
+        cli,
+        ["app", "gebruiker", "toevoegen", "anna", "--rol", "regisseur", "--datamap", datamap],
+        input=f"{WACHTWOORD}\n{WACHTWOORD}\n",
+    )
+    assert r.exit_code == 2 and "hoort bij één provincie" in r.output  # no provincie given
+    assert "Nogmaals ter bevestiging" in r.output
+    for argumenten, melding in (
+        (["anna", "--rol", "regisseur", "--provincie", "PV99"], "toegevoegd: regisseur van PV99"),
+        (["anna", "--rol", "regisseur", "--provincie", "PV99"], "bestaat al"),
+        (["kees", "--rol", "baas", "--provincie", "PV99"], "onbekende rol"),
+    ):
+        r = runner.invoke(
+            cli,
+            ["app", "gebruiker", "toevoegen", *argumenten, "--datamap", datamap],
+            env={"ALLOCATIE_APP_WACHTWOORD": WACHTWOORD},
+        )
+        assert melding in r.output, r.output
+    # With an account the address is accepted: uvicorn would start (not run here).
+    gestart: list[tuple[str, int]] = []
+    monkeypatch.setattr("uvicorn.run", lambda _app, host, port, **_: gestart.append((host, port)))
+    r = runner.invoke(cli, ["app", "--host", "0.0.0.0", "--datamap", datamap, "--geen-browser"])
+    assert r.exit_code == 0, r.output
+    assert gestart == [("0.0.0.0", 8765)]
+
+
+def test_cli_zonder_extra_nederlandse_melding(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from typer.testing import CliRunner
+
+    from allocatie.cli import app as cli
+
+    monkeypatch.setitem(sys.modules, "alembic", None)  # as if not installed
+    r = CliRunner().invoke(cli, ["app", "--geen-browser"])
+    assert r.exit_code == 2
+    assert "pip install 'allocatie[app]'" in r.output and "alembic" in r.output

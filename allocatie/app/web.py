@@ -128,6 +128,7 @@ def maak_app(inst: Instellingen) -> Starlette:
         form = await request.form(max_files=20, max_fields=20)
         gegeven = form.get(bv.CSRF_VELD) or request.headers.get("x-csrf-token")
         if not bv.controleer_csrf(request.session, gegeven):
+            await form.close()
             raise HTTPException(
                 403, "Formulier verlopen of ongeldig (CSRF). Laad de pagina opnieuw."
             )
@@ -173,11 +174,11 @@ def maak_app(inst: Instellingen) -> Starlette:
             if request.method == "GET":
                 return pagina(request, "rondes.html", gebruiker=g, rondes=bv.rondes_van(s, g))
         form = await formulier(request)
-        with sessies() as s:
-            g = _gebruiker(request, s)
-            if not bv.mag_rekenen(g):
-                raise HTTPException(403, "Een lezer kan geen ronde toevoegen.")
         try:
+            with sessies() as s:
+                g = _gebruiker(request, s)
+                if not bv.mag_rekenen(g):
+                    raise HTTPException(403, "Een lezer kan geen ronde toevoegen.")
             return await _upload(request, g, form)
         finally:
             await form.close()

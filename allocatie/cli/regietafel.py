@@ -56,14 +56,15 @@ def _vereist_extra() -> None:
         import alembic  # noqa: F401
         import argon2  # noqa: F401
         import jinja2  # noqa: F401
-        import multipart  # noqa: F401
+        import python_multipart  # noqa: F401
         import sqlalchemy  # noqa: F401
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as fout:
-        maak_console(stderr=True).print(
+        maak_console(stderr=True, stil=False).print(
             f"[bold red]Fout:[/bold red] de regietafel vraagt het pakket '{fout.name}', dat hier "
-            "niet geïnstalleerd is. Installeer de app-onderdelen met: pip install 'allocatie[app]'",
+            "niet geïnstalleerd is. Installeer de app-onderdelen met: "
+            "pip install 'allocatie\\[app]'",
             soft_wrap=True,
         )
         raise typer.Exit(code=2) from None
@@ -120,7 +121,7 @@ def start(
     from allocatie.app.beveiliging import aantal_gebruikers
     from allocatie.app.web import Instellingen, maak_app
 
-    console = maak_console()
+    console = maak_console(stderr=False, stil=False)
     with meld_fouten():
         engine = _engine(database, datamap)
         with Session(engine) as s:
@@ -128,7 +129,7 @@ def start(
         engine.dispose()
         lokaal = is_lokaal(host)
         if not lokaal and n == 0:
-            maak_console(stderr=True).print(
+            maak_console(stderr=True, stil=False).print(
                 f"[bold red]Fout:[/bold red] de regietafel luistert alleen op een ander adres "
                 f"({host}) als er accounts zijn. Maak er eerst een met: allocatie app gebruiker "
                 "toevoegen NAAM --rol beheerder",
@@ -181,14 +182,16 @@ def toevoegen(
     from allocatie.app.beveiliging import audit, maak_gebruiker
 
     if wachtwoord is None:
-        wachtwoord = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+        wachtwoord = typer.prompt(
+            "Wachtwoord", hide_input=True, confirmation_prompt="Nogmaals ter bevestiging"
+        )
     with meld_fouten():
         engine = _engine(database, datamap)
         with Session(engine) as s, s.begin():
             g = maak_gebruiker(s, naam, wachtwoord, rol, provincie)
             audit(s, "(opdrachtregel)", g.provincie, "account toegevoegd", f"{naam} ({rol})")
         engine.dispose()
-    maak_console().print(
+    maak_console(stderr=False, stil=False).print(
         f"Account [bold]{naam}[/bold] toegevoegd: {rol}"
         + (f" van {provincie}." if rol != "beheerder" else " (alle provincies).")
     )
