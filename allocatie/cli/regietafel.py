@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 appcommando = typer.Typer(
     name="app",
-    help="De regietafel in de browser: rondes toevoegen, doorrekenen en vastleggen "
-    "(pakket allocatie[app]).",
     invoke_without_command=True,
     add_completion=False,
 )
@@ -97,7 +95,12 @@ def _engine(database: str | None, datamap: Path) -> Engine:
 def start(
     ctx: typer.Context,
     host: Annotated[
-        str, typer.Option("--host", help="Adres om op te luisteren; alleen deze machine.")
+        str,
+        typer.Option(
+            "--host",
+            help="Adres om op te luisteren. Standaard alleen deze machine; een ander adres "
+            "kan alleen als er accounts zijn.",
+        ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Poort.")] = 8765,
     database: DatabaseOptie = None,
@@ -106,7 +109,10 @@ def start(
         bool, typer.Option("--geen-browser", help="Open geen browservenster.")
     ] = False,
 ) -> None:
-    """Start de regietafel: een webapplicatie op deze machine (standaard 127.0.0.1:8765).
+    """Start de regietafel in de browser: rondes toevoegen, doorrekenen en downloaden.
+
+    Een webapplicatie op deze machine (standaard 127.0.0.1:8765); vraagt de extra 'app'
+    van allocatie (pip install 'allocatie\\[app]'). Zie docs/app.md.
 
     Eerst een account maken: allocatie app gebruiker toevoegen NAAM --rol regisseur
     --provincie PV20. Een ander adres dan deze machine (--host 0.0.0.0) kan alleen met
