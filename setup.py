@@ -13,7 +13,16 @@ from pathlib import Path
 from setuptools import find_namespace_packages, setup
 
 #: Data files of the code packages (globs relative to the package folder).
-PAKKETDATA = {"allocatie": ["py.typed", "reports/*.css", "reports/*.js"]}
+PAKKETDATA = {
+    "allocatie": [
+        "py.typed",
+        "reports/*.css",
+        "reports/*.js",
+        "app/sjablonen/*.html",
+        "app/statisch/*",
+        "app/migraties/*.mako",
+    ]
+}
 
 #: Package name -> top-level folder mapped onto it.
 MEEGELEVERD = {"allocatie._modellen": "models", "allocatie._gegevens": "data"}

@@ -45,6 +45,7 @@ from allocatie.cli import basis as _basis  # noqa: E402,F401
 from allocatie.cli import genereer as _genereer  # noqa: E402,F401
 from allocatie.cli import locaties as _locaties  # noqa: E402,F401
 from allocatie.cli import plan as _plan  # noqa: E402,F401
+from allocatie.cli import regietafel as _regietafel  # noqa: E402,F401
 from allocatie.cli import ronde as _ronde  # noqa: E402,F401
 from allocatie.cli import schrijf as _schrijf  # noqa: E402,F401
 from allocatie.cli import sjabloon as _sjabloon  # noqa: E402,F401

@@ -1,0 +1,168 @@
+"""Accounts and access: argon2 password hashes, CSRF tokens, provincie scoping.
+
+Every query of the web application for a round or a run goes through
+`rondes_van` / `ronde_van` / `run_van`: a beheerder sees every provincie, any
+other account only its own. What is out of scope is reported as absent (404),
+so a URL does not tell whether another provincie's round exists.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from allocatie.app.db import ROLLEN, AuditRegel, Gebruiker, Ronde, Run
+from allocatie.kern.errors import InvoerFout
+
+__all__ = [
+    "CSRF_VELD",
+    "audit",
+    "controleer_csrf",
+    "csrf_token",
+    "hash_wachtwoord",
+    "maak_gebruiker",
+    "mag_rekenen",
+    "ronde_van",
+    "rondes_van",
+    "run_van",
+    "vind_gebruiker",
+]
+
+#: Name of the hidden form field that carries the CSRF token.
+CSRF_VELD = "csrf"
+
+_hasher = PasswordHasher()
+
+
+def hash_wachtwoord(wachtwoord: str) -> str:
+    """The argon2id hash of ``wachtwoord`` (salt and parameters included)."""
+    return _hasher.hash(wachtwoord)
+
+
+def _klopt(hash_: str, wachtwoord: str) -> bool:
+    try:
+        return _hasher.verify(hash_, wachtwoord)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+#: Hash checked when the name is unknown, so a wrong name costs as long as a wrong password.
+_LEEG = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def vind_gebruiker(s: Session, naam: str, wachtwoord: str) -> Gebruiker | None:
+    """The account ``naam`` if ``wachtwoord`` is its password, else None."""
+    g = s.scalars(select(Gebruiker).where(Gebruiker.naam == naam)).one_or_none()
+    if g is None:
+        _klopt(_LEEG, wachtwoord)
+        return None
+    if not _klopt(g.wachtwoord_hash, wachtwoord):
+        return None
+    if _hasher.check_needs_rehash(g.wachtwoord_hash):
+        g.wachtwoord_hash = hash_wachtwoord(wachtwoord)
+    return g
+
+
+def maak_gebruiker(
+    s: Session, naam: str, wachtwoord: str, rol: str, provincie: str | None
+) -> Gebruiker:
+    """Add an account; Dutch `InvoerFout` for a bad role, provincie, name or password."""
+    if rol not in ROLLEN:
+        raise InvoerFout(f"onbekende rol; geldig zijn {', '.join(ROLLEN)}", kolom="rol", waarde=rol)
+    if rol != "beheerder" and not provincie:
+        raise InvoerFout(
+            f"een {rol} hoort bij één provincie: geef --provincie (bijv. PV20)", kolom="provincie"
+        )
+    if not naam.strip() or len(naam) > 100:
+        raise InvoerFout("een naam van 1 tot 100 tekens is nodig", kolom="naam", waarde=naam)
+    if len(wachtwoord) < 12:
+        raise InvoerFout("een wachtwoord heeft minstens 12 tekens", kolom="wachtwoord")
+    if s.scalars(select(Gebruiker).where(Gebruiker.naam == naam)).first() is not None:
+        raise InvoerFout("deze gebruiker bestaat al", kolom="naam", waarde=naam)
+    g = Gebruiker(
+        naam=naam,
+        wachtwoord_hash=hash_wachtwoord(wachtwoord),
+        rol=rol,
+        provincie=None if rol == "beheerder" else provincie,
+    )
+    s.add(g)
+    return g
+
+
+def aantal_gebruikers(s: Session) -> int:
+    """How many accounts there are."""
+    return int(s.scalar(select(func.count()).select_from(Gebruiker)) or 0)
+
+
+def mag_rekenen(g: Gebruiker) -> bool:
+    """May ``g`` upload and run rounds (a regisseur or beheerder)?"""
+    return g.rol in ("regisseur", "beheerder")
+
+
+def _binnen(g: Gebruiker, vraag: Select[Any]) -> Select[Any]:
+    return vraag if g.rol == "beheerder" else vraag.where(Ronde.provincie == g.provincie)
+
+
+def rondes_van(s: Session, g: Gebruiker) -> list[Ronde]:
+    """The rounds ``g`` may see, newest first."""
+    return list(s.scalars(_binnen(g, select(Ronde)).order_by(Ronde.id.desc())))
+
+
+def ronde_van(s: Session, g: Gebruiker, ronde_id: int) -> Ronde | None:
+    """Round ``ronde_id`` if ``g`` may see it, else None."""
+    return s.scalars(_binnen(g, select(Ronde).where(Ronde.id == ronde_id))).one_or_none()
+
+
+def run_van(s: Session, g: Gebruiker, run_id: int) -> Run | None:
+    """Run ``run_id`` if ``g`` may see its round, else None."""
+    vraag = select(Run).join(Ronde).where(Run.id == run_id)
+    return s.scalars(_binnen(g, vraag)).one_or_none()
+
+
+def auditregels_van(s: Session, g: Gebruiker, maximum: int = 500) -> list[AuditRegel]:
+    """The newest audit lines ``g`` may read (a beheerder all, others their provincie)."""
+    vraag = select(AuditRegel).order_by(AuditRegel.id.desc()).limit(maximum)
+    if g.rol != "beheerder":
+        vraag = vraag.where(AuditRegel.provincie == g.provincie)
+    return list(s.scalars(vraag))
+
+
+def audit(
+    s: Session,
+    gebruiker: str,
+    provincie: str | None,
+    actie: str,
+    onderwerp: str = "",
+    reden: str = "",
+) -> None:
+    """Append one line to the audit log (committed with ``s``)."""
+    s.add(
+        AuditRegel(
+            gebruiker=gebruiker, provincie=provincie, actie=actie, onderwerp=onderwerp, reden=reden
+        )
+    )
+
+
+def csrf_token(sessie: dict[str, Any]) -> str:
+    """The CSRF token of a browser session, made on first use."""
+    token = sessie.get(CSRF_VELD)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        sessie[CSRF_VELD] = token
+    return token
+
+
+def controleer_csrf(sessie: dict[str, Any], gegeven: object) -> bool:
+    """Does ``gegeven`` (from the form or a header) match the session's token?"""
+    token = sessie.get(CSRF_VELD)
+    return (
+        isinstance(token, str)
+        and isinstance(gegeven, str)
+        and hmac.compare_digest(token.encode(), gegeven.encode())
+    )
