@@ -16,16 +16,17 @@ import typer
 
 from allocatie.cli import app
 from allocatie.cli.gemeenschappelijk import maak_console, meld_fouten
+from allocatie.cli.taal import NederlandseTyper
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-appcommando = typer.Typer(
+appcommando = NederlandseTyper(
     name="app",
     invoke_without_command=True,
     add_completion=False,
 )
-gebruiker = typer.Typer(name="gebruiker", help="Accounts van de regietafel beheren.")
+gebruiker = NederlandseTyper(name="gebruiker", help="Accounts van de regietafel beheren.")
 appcommando.add_typer(gebruiker)
 app.add_typer(appcommando)
 
