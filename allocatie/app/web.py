@@ -34,7 +34,9 @@ from starlette.templating import Jinja2Templates
 from allocatie.app import beveiliging as bv
 from allocatie.app.db import Gebruiker, Ronde, Rondebestand, Run, maak_engine, migreer, nu
 from allocatie.app.rekenen import OVERZICHT, lees_voortgang, start_run
-from allocatie.kern.errors import AllocatieFout, InvoerFout
+from allocatie.kern.errors import AllocatieFout, ConfiguratieFout, InvoerFout
+from allocatie.kern.periode import Periode
+from allocatie.kern.tabellen import TABELNAMEN
 
 __all__ = ["Instellingen", "maak_app"]
 
@@ -43,17 +45,6 @@ HIER = Path(__file__).resolve().parent
 #: File names a round upload may hold: the tables as CSV (gemeenten also as GeoJSON or
 #: GeoPackage) and ronde.toml.
 _NAAM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(csv|geojson|gpkg|toml)$")
-_TABELLEN = (
-    "gemeenten",
-    "taakstelling",
-    "huishoudens",
-    "woningaanbod",
-    "flexlocaties",
-    "regiocapaciteit",
-    "reistijden",
-    "vastleggingen",
-)
-_PERIODE = re.compile(r"^\d{4}-(I|II|III|IV|Q[1-4]|\d{2})$")
 
 
 @dataclass
@@ -403,7 +394,9 @@ def _rondetoml(
     """A ronde.toml for an upload without one: the tables by their file names."""
     if not naam:
         fouten.append({"kolom": "naam", "bericht": "zonder ronde.toml is een naam nodig"})
-    if not _PERIODE.match(periode):
+    try:
+        Periode.parse(periode)
+    except ConfiguratieFout:
         fouten.append(
             {
                 "kolom": "periode",
@@ -418,7 +411,7 @@ def _rondetoml(
         "",
         "[bestanden]",
     ]
-    for tabel in _TABELLEN:
+    for tabel in TABELNAMEN:
         gevonden = [n for n in bestanden if n.rsplit(".", 1)[0] == tabel]
         if gevonden:
             regels.append(f"{tabel} = {json.dumps(sorted(gevonden)[0])}")
