@@ -17,8 +17,13 @@ import pytest
 
 import allocatie
 from allocatie.kern.errors import ConfiguratieFout
-from allocatie.ronde.presets import beschikbare_presets, laad_preset, preset_uit_dict
-from allocatie.ronde.presetwijziging import preset_als_dict, sleutels
+from allocatie.ronde.presets import (
+    beschikbare_presets,
+    laad_preset,
+    preset_als_dict,
+    preset_uit_dict,
+    sleutels,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 API = REPO / "docs" / "api.md"
