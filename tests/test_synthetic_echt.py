@@ -85,9 +85,14 @@ def test_lijsten_bestaan_in_2024(basis: gpd.GeoDataFrame) -> None:
 
 def test_gemeenten_zijn_de_echte(ronde, basis: gpd.GeoDataFrame) -> None:
     g = ronde.gemeenten
-    assert list(g.columns) == [*GEMEENTE_KOLOMMEN, "geometry"]
+    # The region names of the base table travel along (names beside codes in the reports).
+    namen = ["provincie_naam", "arbeidsmarktregio_naam"]
+    assert list(g.columns) == [*GEMEENTE_KOLOMMEN, "geometry", *namen]
     assert len(g) == 342 and g.crs.to_epsg() == 28992
     assert g["gemeente_code"].tolist() == sorted(basis["gemeente_code"])
+    per_code = basis.set_index("gemeente_code")
+    for kolom in namen:
+        assert g[kolom].tolist() == per_code.loc[g["gemeente_code"], kolom].astype(str).tolist()
     assert int(g["inwoners"].sum()) == INWONERS_NL_2024
     assert g.geometry.geom_equals(basis.geometry).all()
     k = kerncijfers(ronde)
