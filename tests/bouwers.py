@@ -464,3 +464,58 @@ def twee_gemeenten() -> tuple[MipProbleem, MinMax]:
         x_rij=np.array([], dtype=np.int64),
     )
     return p, mm
+
+
+def voorbeeld_als_werkboek(voorbeeld: Any, doel: Any) -> Any:
+    """``data/voorbeeld`` as one ``ronde.xlsx`` in ``doel`` (gemeenten with x, y).
+
+    Cells are typed as Excel stores them once typed in (numbers, dates, text); the
+    gemeenten get the coordinates of their representative points. Returns the workbook.
+    """
+    import csv
+    import datetime as dt
+    import re
+    from pathlib import Path
+
+    import geopandas as gpd
+    import openpyxl
+
+    def waarde(cel: str) -> Any:
+        if re.fullmatch(r"-?[0-9]+", cel):
+            return int(cel)
+        if re.fullmatch(r"-?[0-9]+\.[0-9]+", cel):
+            return float(cel)
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cel):
+            return dt.datetime.fromisoformat(cel)
+        return cel or None
+
+    voorbeeld, doel = Path(voorbeeld), Path(doel)
+    wb = openpyxl.Workbook()
+    ronde_blad = wb.active
+    ronde_blad.title = "ronde"
+    for rij in (
+        ("sleutel", "waarde"),
+        ("naam", "Voorbeeldprovincie 2025-I"),
+        ("periode", "2025-I"),
+        ("model", "standaard"),
+        ("backend", "highs"),
+        ("tijdslimiet_s", 60),
+    ):
+        ronde_blad.append(rij)
+    gem = gpd.read_file(voorbeeld / "gemeenten.geojson")
+    punt = gem.geometry.representative_point()
+    ws = wb.create_sheet("gemeenten")
+    kolommen = [c for c in gem.columns if c != "geometry"]
+    ws.append([*kolommen, "x", "y"])
+    for i in range(len(gem)):
+        ws.append([*(waarde(str(gem[c].iloc[i])) for c in kolommen), punt.x[i], punt.y[i]])
+    for bron in sorted(voorbeeld.glob("*.csv")):
+        ws = wb.create_sheet(bron.stem)
+        with bron.open(encoding="utf-8", newline="") as f:
+            rijen = list(csv.reader(f))
+        ws.append(rijen[0])
+        for rij in rijen[1:]:
+            ws.append([waarde(c) for c in rij])
+    doel.mkdir(parents=True, exist_ok=True)
+    wb.save(doel / "ronde.xlsx")
+    return doel / "ronde.xlsx"

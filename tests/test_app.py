@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("starlette", reason="de app-onderdelen (allocatie[app]) ontbreken")
 pytest.importorskip("httpx2", reason="httpx2 (voor de TestClient) ontbreekt")
 
+from bouwers import voorbeeld_als_werkboek
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from starlette.testclient import TestClient
@@ -174,6 +175,77 @@ def test_kapotte_csv_toont_bestand_rij_kolom(webapp: Any) -> None:
     assert cellen[:4] == ["huishoudens.csv", "3", "personen", "twee"], cellen
     with webapp.state.sessies() as s:
         assert s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload geweigerd")).one()
+
+
+def _werkboek(tmp_path: Path, **cellen: Any) -> bytes:
+    """data/voorbeeld as ronde.xlsx; ``cellen``: {blad: (rij, kolomnaam, waarde)}."""
+    import openpyxl
+
+    pad = voorbeeld_als_werkboek(VOORBEELD, tmp_path / "werkboek")
+    if cellen:
+        wb = openpyxl.load_workbook(pad)
+        for blad, (rij, kolom, waarde) in cellen.items():
+            kop = [c.value for c in wb[blad][1]]
+            wb[blad].cell(row=rij, column=kop.index(kolom) + 1, value=waarde)
+        wb.save(pad)
+    return pad.read_bytes()
+
+
+def _upload_werkboek(client: TestClient, token: str, inhoud: bytes) -> Any:
+    soort = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return client.post(
+        "/rondes", data={"csrf": token}, files=[("bestanden", ("ronde.xlsx", inhoud, soort))]
+    )
+
+
+def test_upload_werkboek_valideert(webapp: Any, tmp_path: Path) -> None:
+    client = TestClient(webapp)
+    token = _login(client, "anna")
+    r = _upload_werkboek(client, token, _werkboek(tmp_path))
+    assert r.status_code == 200, r.text
+    assert str(r.url).endswith("/rondes/1")
+    assert "Voorbeeldprovincie 2025-I (2025-I, PV99)" in r.text and "ronde.xlsx" in r.text
+    with webapp.state.sessies() as s:
+        regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload")).one()
+    assert regel.reden == "1 bestanden: ronde.xlsx"
+
+
+def test_kapotte_werkboekcel_toont_blad_rij_kolom(webapp: Any, tmp_path: Path) -> None:
+    client = TestClient(webapp)
+    token = _login(client, "anna")
+    kapot = _werkboek(tmp_path, huishoudens=(3, "personen", "twee"))
+    r = _upload_werkboek(client, token, kapot)
+    assert r.status_code == 422
+    fouten = r.text.split('id="fouten"')[1]
+    cellen = re.findall(r"<td>(.*?)</td>", fouten.split("</tr>")[1])
+    assert cellen[:4] == ["ronde.xlsx [blad huishoudens]", "3", "personen", "twee"], cellen
+    with webapp.state.sessies() as s:
+        regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload geweigerd")).one()
+    assert "blad huishoudens" in regel.reden
+
+
+def test_sjabloon_downloaden(webapp: Any, tmp_path: Path) -> None:
+    import openpyxl
+
+    from allocatie.invoer.sjabloon import BLADEN, schrijf_sjabloon
+
+    client = TestClient(webapp)
+    assert client.get("/sjabloon", follow_redirects=False).status_code == 303
+    _login(client, "lies")
+    assert 'href="/sjabloon"' not in client.get("/rondes").text  # lezer: no upload form
+    r = client.get("/sjabloon")
+    assert r.status_code == 200 and "ronde.xlsx" in r.headers["content-disposition"]
+    (tmp_path / "gekregen.xlsx").write_bytes(r.content)
+    gekregen = openpyxl.load_workbook(tmp_path / "gekregen.xlsx")
+    eigen = openpyxl.load_workbook(schrijf_sjabloon(tmp_path / "eigen"))
+    assert gekregen.sheetnames == eigen.sheetnames and set(BLADEN) <= set(gekregen.sheetnames)
+    for blad in eigen.sheetnames:
+        assert [[c.value for c in rij] for rij in gekregen[blad].iter_rows()] == [
+            [c.value for c in rij] for rij in eigen[blad].iter_rows()
+        ], blad
+    with webapp.state.sessies() as s:
+        regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "download")).one()
+    assert (regel.gebruiker, regel.onderwerp) == ("lies", "sjabloon ronde.xlsx")
 
 
 def test_upload_weigert_vreemde_bestanden_en_lezer(webapp: Any) -> None:

@@ -43,8 +43,10 @@ __all__ = ["Instellingen", "maak_app"]
 HIER = Path(__file__).resolve().parent
 
 #: File names a round upload may hold: the tables as CSV (gemeenten also as GeoJSON or
-#: GeoPackage) and ronde.toml.
-_NAAM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(csv|geojson|gpkg|toml)$")
+#: GeoPackage), ronde.toml, and the round as one workbook (ronde.xlsx).
+_NAAM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(csv|geojson|gpkg|toml|xlsx)$")
+#: The workbook that is a whole round (`allocatie.io.werkboeklezer`).
+_WERKBOEK = "ronde.xlsx"
 
 
 @dataclass
@@ -188,8 +190,8 @@ def maak_app(inst: Instellingen) -> Starlette:
                 fouten.append(
                     {
                         "bestand": naam,
-                        "bericht": "alleen .csv, .geojson, .gpkg en ronde.toml zijn toegestaan "
-                        "(naam: letters, cijfers, punt, streepje)",
+                        "bericht": "alleen .csv, .geojson, .gpkg, .xlsx en ronde.toml zijn "
+                        "toegestaan (naam: letters, cijfers, punt, streepje)",
                     }
                 )
             elif naam in bestanden:
@@ -204,8 +206,12 @@ def maak_app(inst: Instellingen) -> Starlette:
         if not provincie:
             fouten.append({"kolom": "provincie", "bericht": "kies de provincie van de ronde"})
         if not bestanden and not fouten:
-            fouten.append({"bericht": "kies de bestanden van de ronde (CSV's en ronde.toml)"})
-        if not fouten and "ronde.toml" not in bestanden:
+            fouten.append(
+                {"bericht": "kies de bestanden van de ronde (ronde.xlsx, of CSV's en ronde.toml)"}
+            )
+        # ronde.xlsx without ronde.toml is a round by itself: its sheet ``ronde`` holds
+        # naam and periode.
+        if not fouten and "ronde.toml" not in bestanden and _WERKBOEK not in bestanden:
             bestanden["ronde.toml"] = _rondetoml(bestanden, naam_ronde, periode, fouten)
         if not fouten:
             fouten, kop = await run_in_threadpool(_valideer, bestanden)
@@ -332,6 +338,18 @@ def maak_app(inst: Instellingen) -> Starlette:
             bv.audit(s, g.naam, run.ronde.provincie, "download", f"run {run.id}: {naam}")
         return FileResponse(pad, filename=naam)
 
+    async def sjabloon(request: Request) -> Response:
+        """The empty round workbook, as ``allocatie sjabloon`` writes it."""
+        with sessies() as s, s.begin():
+            g = _gebruiker(request, s)
+            bv.audit(s, g.naam, g.provincie, "download", f"sjabloon {_WERKBOEK}")
+        inhoud = await run_in_threadpool(_sjabloon)
+        return Response(
+            inhoud,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{_WERKBOEK}"'},
+        )
+
     async def auditlog(request: Request) -> Response:
         with sessies() as s:
             g = _gebruiker(request, s)
@@ -362,6 +380,7 @@ def maak_app(inst: Instellingen) -> Starlette:
         Route("/runs/{run_id:int}", run_pagina),
         Route("/runs/{run_id:int}/status", run_status),
         Route("/runs/{run_id:int}/bestanden/{naam:str}", download),
+        Route("/sjabloon", sjabloon),
         Route("/auditlog", auditlog),
         Mount("/statisch", StaticFiles(directory=str(HIER / "statisch")), name="statisch"),
     ]
@@ -442,6 +461,14 @@ def _valideer(bestanden: dict[str, bytes]) -> tuple[list[dict[str, Any]], dict[s
         except AllocatieFout as fout:
             return [{"bericht": str(fout)}], {}
     return [], {"naam": inst.naam, "periode": inst.periode.label}
+
+
+def _sjabloon() -> bytes:
+    """The bytes of an empty ``ronde.xlsx`` (`allocatie.invoer.sjabloon.schrijf_sjabloon`)."""
+    from allocatie.invoer.sjabloon import schrijf_sjabloon
+
+    with tempfile.TemporaryDirectory(prefix="allocatie-sjabloon-") as tmp:
+        return schrijf_sjabloon(Path(tmp)).read_bytes()
 
 
 def _lees_overzicht(uitvoer: Path) -> dict[str, Any]:
