@@ -224,6 +224,20 @@ def test_kapotte_werkboekcel_toont_blad_rij_kolom(webapp: Any, tmp_path: Path) -
     assert "blad huishoudens" in regel.reden
 
 
+def test_werkboekronde_doorrekenen(webapp: Any, tmp_path: Path) -> None:
+    client = TestClient(webapp)
+    token = _login(client, "anna")
+    assert _upload_werkboek(client, token, _werkboek(tmp_path)).status_code == 200
+    r = client.post("/rondes/1/runs", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/runs/1"
+    pagina = _wacht(client, "/runs/1")
+    assert "status-klaar" in pagina, pagina
+    assert len(_gemeenterijen(pagina)) == 12
+    d = client.get("/runs/1/bestanden/plaatsingen.csv")
+    assert d.status_code == 200 and d.text.startswith("huishouden_id")
+    assert len(d.text.strip().splitlines()) > 1
+
+
 def test_sjabloon_downloaden(webapp: Any, tmp_path: Path) -> None:
     import openpyxl
 
