@@ -3,16 +3,13 @@ template (``allocatie sjabloon``, `allocatie.invoer.sjabloon`) (issue 18)."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
+from bouwers import voorbeeld_als_werkboek
 from typer.testing import CliRunner
 
 from allocatie import laad_ronde, los_op
@@ -23,53 +20,11 @@ from allocatie.io.schema import TABELSCHEMA
 from allocatie.kern.errors import ConfiguratieFout, InvoerFout
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
-_GEHEEL = re.compile(r"-?[0-9]+")
-_GETAL = re.compile(r"-?[0-9]+\.[0-9]+")
-_DATUM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _excelwaarde(cel: str) -> Any:
-    """A CSV cell as Excel stores it once typed in: a number, a date, or text."""
-    if _GEHEEL.fullmatch(cel):
-        return int(cel)
-    if _GETAL.fullmatch(cel):
-        return float(cel)
-    if _DATUM.fullmatch(cel):
-        return dt.datetime.fromisoformat(cel)
-    return cel or None
 
 
 def _voorbeeld_als_werkboek(doel: Path) -> Path:
-    """data/voorbeeld as one ronde.xlsx: gemeenten with x, y (their representative points)."""
-    wb = openpyxl.Workbook()
-    ronde = wb.active
-    ronde.title = "ronde"
-    for rij in (
-        ("sleutel", "waarde"),
-        ("naam", "Voorbeeldprovincie 2025-I"),
-        ("periode", "2025-I"),
-        ("model", "standaard"),
-        ("backend", "highs"),
-        ("tijdslimiet_s", 60),
-    ):
-        ronde.append(rij)
-    gem = gpd.read_file(VOORBEELD / "gemeenten.geojson")
-    punt = gem.geometry.representative_point()
-    ws = wb.create_sheet("gemeenten")
-    kolommen = [c for c in gem.columns if c != "geometry"]
-    ws.append([*kolommen, "x", "y"])
-    for i in range(len(gem)):
-        ws.append([*(_excelwaarde(str(gem[c].iloc[i])) for c in kolommen), punt.x[i], punt.y[i]])
-    for bron in sorted(VOORBEELD.glob("*.csv")):
-        ws = wb.create_sheet(bron.stem)
-        with bron.open(encoding="utf-8", newline="") as f:
-            rijen = list(csv.reader(f))
-        ws.append(rijen[0])
-        for rij in rijen[1:]:
-            ws.append([_excelwaarde(c) for c in rij])
-    doel.mkdir(parents=True, exist_ok=True)
-    wb.save(doel / "ronde.xlsx")
-    return doel
+    """data/voorbeeld as one ronde.xlsx in ``doel`` (gemeenten with x, y); returns ``doel``."""
+    return voorbeeld_als_werkboek(VOORBEELD, doel).parent
 
 
 @pytest.fixture(scope="module")
