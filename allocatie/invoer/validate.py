@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from allocatie.io import kolommen as k
-from allocatie.io.schema import BESCHERMDE_STAMMEN, controleer_kolommen
+from allocatie.io.schema import BESCHERMDE_STAMMEN, REGIONAAMKOLOMMEN, controleer_kolommen
 from allocatie.io.schema import HUISHOUDEN_KOLOMMEN as HUISHOUDEN_KOLOMMEN
 from allocatie.io.schema import weiger_beschermde_kenmerken as weiger_beschermde_kenmerken
 from allocatie.kern.errors import InvoerFout
@@ -71,10 +71,6 @@ def _punten(df: pd.DataFrame, bron: str) -> tuple[np.ndarray, np.ndarray, gpd.Ge
     return x, y, None
 
 
-#: Optional name columns of the gemeenten table, kept when present.
-REGIONAMEN = ("provincie_naam", "arbeidsmarktregio_naam")
-
-
 def _gemeenten(t: RondeTabellen) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
     df, bron = t.gemeenten, t.bron("gemeenten")
     codes = k.gemeentecodes(df, "gemeente_code", bron)
@@ -95,7 +91,7 @@ def _gemeenten(t: RondeTabellen) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
     )
     # Optional names beside the region codes (written by `allocatie basis`): kept for the
     # reports, which show a name beside every code.
-    for kolom in REGIONAMEN:
+    for kolom in REGIONAAMKOLOMMEN:
         if kolom in df.columns:
             uit[kolom] = k.tekst(df, kolom, bron, vrij=True)
     if vlak is not None:

@@ -122,13 +122,11 @@ _GEMEENTE_REST = ("coa_regio", "inwoners")
 _TAAK = ("gemeente_code", "taakstelling")
 _OVERLOOP = ("achterstand", "voorsprong", "gerealiseerd")
 _PUNT = ("x", "y")
-#: Written by ``allocatie basis`` next to the gemeenten columns (`allocatie.spatial.lidmaatschap`).
-_BASIS = (
-    "provincie_naam",
-    "arbeidsmarktregio_naam",
-    "overlap_provincie",
-    "overlap_arbeidsmarktregio",
-)
+#: Optional names beside the region codes of the gemeenten table (written by ``allocatie
+#: basis``, `allocatie.spatial.lidmaatschap`); the round keeps them for the reports.
+REGIONAAMKOLOMMEN = ("provincie_naam", "arbeidsmarktregio_naam")
+#: Written by ``allocatie basis`` next to the gemeenten columns.
+_BASIS = (*REGIONAAMKOLOMMEN, "overlap_provincie", "overlap_arbeidsmarktregio")
 
 TABELSCHEMA: dict[str, Tabelschema] = {
     # The archive layer invoer_gemeenten holds gemeenten and taakstelling together, and a

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import numbers
 import os
 import tomllib
 from collections.abc import Collection, Iterator, Mapping
@@ -101,6 +102,25 @@ def in_bestand(pad: str | Path | None, voor: str = "") -> Iterator[None]:
 
 def _lijst(namen: Collection[str]) -> str:
     return ", ".join(sorted(namen))
+
+
+def binnen_bereik(
+    waarde: object, minimum: float = 0.0, maximum: float = math.inf, *, geheel: bool = False
+) -> bool:
+    """Whether ``waarde`` is a finite number in ``[minimum, maximum]`` (whole if ``geheel``).
+
+    A bool is not a number here; numpy scalars are (the planning data holds them).
+
+    >>> binnen_bereik(3, 1, 5, geheel=True), binnen_bereik(True), binnen_bereik(float("nan"))
+    (True, False, False)
+    """
+    return (
+        not isinstance(waarde, bool)
+        and isinstance(waarde, numbers.Real)
+        and math.isfinite(float(waarde))
+        and minimum <= float(waarde) <= maximum
+        and (not geheel or float(waarde).is_integer())
+    )
 
 
 class TomlLezer:
@@ -187,14 +207,7 @@ class TomlLezer:
         geheel: bool = False,
     ) -> float:
         """A finite number in ``[minimum, maximum]`` (whole if ``geheel``); never a bool."""
-        ok = (
-            not isinstance(waarde, bool)
-            and isinstance(waarde, int | float)
-            and math.isfinite(waarde)
-            and minimum <= waarde <= maximum
-            and (not geheel or float(waarde).is_integer())
-        )
-        if not ok:
+        if not binnen_bereik(waarde, minimum, maximum, geheel=geheel):
             soort = "een geheel getal" if geheel else "een getal"
             grens = (
                 f"tussen {minimum:g} en {maximum:g}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from allocatie.io.tomllezer import binnen_bereik
 from allocatie.kern.errors import ConfiguratieFout
 
 #: Default household size classes (persons): singles, 2-3 persons, 4 or more.
@@ -44,14 +45,7 @@ def _getal(
     geheel: bool = False,
 ) -> None:
     """Raise a `ConfiguratieFout` unless ``waarde`` is a finite number in [minimum, maximum]."""
-    ok = (
-        not isinstance(waarde, bool)
-        and isinstance(waarde, int | float | np.integer | np.floating)
-        and math.isfinite(float(waarde))
-        and minimum <= float(waarde) <= maximum
-        and (not geheel or float(waarde) == int(waarde))
-    )
-    if not ok:
+    if not binnen_bereik(waarde, minimum, maximum, geheel=geheel):
         soort = "een geheel getal" if geheel else "een eindig getal"
         grens = f">= {minimum:g}" + (f" en <= {maximum:g}" if math.isfinite(maximum) else "")
         raise ConfiguratieFout(f"verwacht {soort} {grens}", kolom=kolom, waarde=waarde)

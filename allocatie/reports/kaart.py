@@ -162,9 +162,7 @@ def _teken(
             raise ValueError(f"gemeenten lacks column {kolom!r}")
     geoms = np.asarray(gemeenten.geometry.to_numpy(), dtype=object)
     vlak = bool(np.all(shapely.get_type_id(geoms) >= 3))  # 3 polygon, 6 multipolygon
-    # After swaps a gemeente's task is its opgave na ruil (as in the tables and the QGIS style).
-    kolom = "opgave_na_ruil" if "opgave_na_ruil" in gemeenten.columns else "opgave"
-    opgave = gemeenten[kolom].to_numpy(float)
+    opgave = gemeenten["opgave"].to_numpy(float)
     geplaatst = gemeenten["geplaatst"].to_numpy(float)
     klasse = vervullingsklasse(opgave, geplaatst)
     landelijk = n > MAX_ALLE_LABELS

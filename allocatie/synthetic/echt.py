@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from allocatie.io.lezen import lees_tabel
+from allocatie.io.schema import REGIONAAMKOLOMMEN
 from allocatie.kern.errors import InvoerFout
 from allocatie.synthetic.huishoudens import (
     AANDEEL_FAMILIE,
@@ -247,7 +248,7 @@ def gemeenten_uit_basis(basis: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         tabel[list(GEMEENTE_KOLOMMEN)].copy(), geometry=tabel.geometry.to_numpy(), crs=tabel.crs
     )
     # The region names of the base table travel along (the reports show them beside codes).
-    for kolom in ("provincie_naam", "arbeidsmarktregio_naam"):
+    for kolom in REGIONAAMKOLOMMEN:
         if kolom in basis.columns:
             tabel[kolom] = basis[kolom].astype(str).to_numpy()
     for kolom in GEMEENTE_KOLOMMEN:
