@@ -26,7 +26,8 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from allocatie.kern.errors import AllocatieFout
@@ -36,6 +37,7 @@ __all__ = [
     "AuditFout",
     "AuditRegel",
     "Basis",
+    "DatabaseFout",
     "Gebruiker",
     "Ronde",
     "Rondebestand",
@@ -55,6 +57,22 @@ MIGRATIES = Path(__file__).resolve().parent / "migraties"
 
 class AuditFout(AllocatieFout):
     """An attempt to change or remove a line of the audit log."""
+
+
+class DatabaseFout(AllocatieFout):
+    """The database cannot be used: no driver, a malformed URL or no connection."""
+
+
+def _zonder_wachtwoord(url: str) -> str:
+    """``url`` with its password masked, for messages and logs.
+
+    >>> _zonder_wachtwoord("postgresql+psycopg://anna:geheim@server/allocatie")
+    'postgresql+psycopg://anna:***@server/allocatie'
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url  # unreadable: shown as given, so the user sees what is wrong
 
 
 def nu() -> dt.datetime:
@@ -150,7 +168,28 @@ def _alleen_toevoegen(session: Session, _context: Any, _instances: Any) -> None:
 
 
 def maak_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on and a wait for locks."""
+    """An engine for ``url``; SQLite gets foreign keys on and a wait for locks.
+
+    A URL SQLAlchemy cannot read, or one whose driver is not installed (PostgreSQL needs
+    the extra ``allocatie[postgres]``), gives a `DatabaseFout` in Dutch.
+    """
+    try:
+        return _maak_engine(url)
+    except ModuleNotFoundError as fout:
+        raise DatabaseFout(
+            f"de database {_zonder_wachtwoord(url)} vraagt het Python-pakket '{fout.name}', "
+            "dat hier niet geïnstalleerd is; voor PostgreSQL: pip install "
+            "'allocatie[app,postgres]'"
+        ) from None
+    except (ArgumentError, NoSuchModuleError):
+        raise DatabaseFout(
+            f"'{_zonder_wachtwoord(url)}' is geen database-URL die de regietafel kan "
+            "gebruiken; bijvoorbeeld sqlite:///regietafel/app.sqlite of "
+            "postgresql+psycopg://gebruiker@server/allocatie"
+        ) from None
+
+
+def _maak_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, future=True
@@ -174,6 +213,12 @@ def migreer(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIES))
-    with engine.begin() as verbinding:
-        config.attributes["connection"] = verbinding
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as verbinding:
+            config.attributes["connection"] = verbinding
+            command.upgrade(config, "head")
+    except OperationalError as fout:
+        reden = str(fout.orig).strip().splitlines()[0] if fout.orig else str(fout)
+        raise DatabaseFout(
+            f"de database {_zonder_wachtwoord(str(engine.url))} is niet te bereiken: {reden}"
+        ) from None
