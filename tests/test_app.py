@@ -649,3 +649,54 @@ def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
     # Compare only within one round; an unknown run is absent.
     assert anna.get("/runs/1/vergelijk?met=99").status_code == 404
     assert anna.get("/runs/1/vergelijk?met=x").status_code == 404
+
+
+def test_migratie_0002_over_bestaande_gegevens(tmp_path: Path) -> None:
+    """A database of revision 0001 with a run keeps it when upgraded to 0002."""
+    from alembic import command
+    from alembic.config import Config
+
+    from allocatie.app.db import MIGRATIES, maak_engine
+
+    datamap = tmp_path / "data"
+    datamap.mkdir()
+    engine = maak_engine(f"sqlite:///{datamap / 'app.sqlite'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIES))
+    with engine.begin() as verbinding:
+        config.attributes["connection"] = verbinding
+        command.upgrade(config, "0001")
+        verbinding.execute(
+            text(
+                "INSERT INTO gebruikers (id, naam, wachtwoord_hash, rol, provincie, aangemaakt) "
+                "VALUES (1, 'oud', 'x', 'regisseur', 'PV99', '2026-01-01')"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO rondes (id, provincie, naam, periode, aangemaakt, gebruiker_id) "
+                "VALUES (1, 'PV99', 'oud', '2025-I', '2026-01-01', 1)"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO runs (id, ronde_id, status, melding, gestart, gebruiker_id, uitvoer) "
+                "VALUES (1, 1, 'klaar', '', '2026-01-01', 1, 'runs/1')"
+            )
+        )
+    engine.dispose()
+    webapp = maak_app(Instellingen(datamap=datamap))
+    with webapp.state.sessies() as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        rij = s.execute(text("SELECT status, vorige_run_id FROM runs WHERE id = 1")).one()
+        assert tuple(rij) == ("klaar", None)
+        assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 0
+        # A lock without a reason is refused by the database itself.
+        with pytest.raises(DatabaseError):
+            s.execute(
+                text(
+                    "INSERT INTO vastleggingen (ronde_id, huishouden_id, soort, aanbod_id, "
+                    "gemeente_code, reden, gebruiker, tijd) VALUES "
+                    "(1, 'HH-1', 'vastzetten', '', 'GM9001', ' ', 'oud', '2026-01-01')"
+                )
+            )
