@@ -187,8 +187,11 @@ def begin_run(
 
 @lru_cache(maxsize=8)
 def _lees_tabel(pad: str, _mtijd: float) -> pd.DataFrame:
-    """A result CSV as text (cached per path and modification time)."""
-    return pd.read_csv(pad, dtype=str, keep_default_na=False)
+    """A result CSV as text, as allocatie wrote it (cached per path and modification time)."""
+    from allocatie.io.csvcel import csv_terug
+    from allocatie.io.lezen import lees_csv
+
+    return csv_terug(lees_csv(pad)).fillna("").astype(str)
 
 
 def _tabel(uitvoer: Path, naam: str) -> pd.DataFrame | None:
