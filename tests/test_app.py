@@ -574,6 +574,18 @@ def test_vastleggen_fouten(twee_runs: dict[str, Any]) -> None:
     assert r.status_code == 422 and "al vastgelegd in rij 2" in r.text
     with twee_runs["app"].state.sessies() as s:
         assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 1
+    # A valid ban of another household is kept and audited.
+    ander = "HH-000150"
+    r = anna.post(
+        f"/runs/2/huishoudens/{ander}/vastleggen",
+        data={**basis, "aanbod_id": "", "gemeente_code": "GM9003", "reden": "geen school"},
+    )
+    assert r.status_code == 200 and str(r.url).endswith(f"/huishoudens/{ander}")
+    assert "uitsluiten" in r.text and "geen school" in r.text
+    with twee_runs["app"].state.sessies() as s:
+        regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "uitsluiten")).one()
+    assert regel.reden == "geen school" and ander in regel.onderwerp
+    assert "2 huishoudens" in anna.get("/runs/2/huishoudens?status=vastgelegd").text
 
 
 def test_kaart_op_resultaatpagina(twee_runs: dict[str, Any]) -> None:
@@ -596,7 +608,8 @@ def test_vastlegging_verwijderen_met_reden(twee_runs: dict[str, Any]) -> None:
     assert r.status_code == 200 and str(r.url).endswith(f"/huishoudens/{hid}")
     assert "verwijderd door anna: gemeente trekt wens in" in r.text
     assert anna.post(url, data={"csrf": token, "reden": "nog eens"}).status_code == 409
-    assert "0 huishoudens" in anna.get("/runs/2/huishoudens?status=vastgelegd").text
+    vastgelegd = anna.get("/runs/2/huishoudens?status=vastgelegd").text
+    assert "1 huishoudens" in vastgelegd and hid not in vastgelegd
     with twee_runs["app"].state.sessies() as s:
         acties = [(a.actie, a.reden) for a in s.scalars(select(AuditRegel))]
     assert ("vastzetten", "dichtbij werk") in acties
