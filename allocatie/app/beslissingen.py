@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import pandas as pd
 from sqlalchemy import select
@@ -395,7 +396,7 @@ def routes(h: Hulp) -> list[Route]:
                 f"huishouden {hid} op {doel} (ronde {run.ronde_id}, vastlegging {nieuw.id})",
                 reden,
             )
-        return RedirectResponse(f"/runs/{run.id}/huishoudens/{hid}", 303)
+        return RedirectResponse(f"/runs/{run.id}/huishoudens/{quote(hid, safe='')}", 303)
 
     async def verwijderen(request: Request) -> Response:
         form = await h.formulier(request)
@@ -423,7 +424,7 @@ def routes(h: Hulp) -> list[Route]:
                 reden,
             )
             hid = v.huishouden_id
-        return RedirectResponse(f"/runs/{run.id}/huishoudens/{hid}", 303)
+        return RedirectResponse(f"/runs/{run.id}/huishoudens/{quote(hid, safe='')}", 303)
 
     # -- re-run ----------------------------------------------------------------------------
     async def opnieuw(request: Request) -> Response:
