@@ -85,6 +85,14 @@ def webapp(tmp_path: Path) -> Any:
     return _app(tmp_path)
 
 
+#: The POST routes of allocatie.app.beslissingen (tested in test_app_beslissingen.py).
+BESLIS_POSTS = {
+    "/runs/{run_id:int}/huishoudens/{hid:str}/vastleggen",
+    "/runs/{run_id:int}/vastleggingen/{vid:int}/verwijderen",
+    "/runs/{run_id:int}/opnieuw",
+}
+
+
 def test_inloggen_vereist_overal(webapp: Any) -> None:
     client = TestClient(webapp)
     for url in ("/rondes", "/rondes/1", "/runs/1", "/runs/1/status", "/auditlog"):
@@ -131,7 +139,13 @@ def test_csrf_op_elke_post(webapp: Any) -> None:
         for route in webapp.routes
         if "POST" in (getattr(route, "methods", None) or set())
     }
-    assert posts == {"/inloggen", "/rondes", "/rondes/{ronde_id:int}/runs", "/uitloggen"}
+    assert posts == {
+        "/inloggen",
+        "/rondes",
+        "/rondes/{ronde_id:int}/runs",
+        "/uitloggen",
+        *BESLIS_POSTS,
+    }
 
 
 def test_upload_voorbeeld_valideert(webapp: Any) -> None:
@@ -380,7 +394,7 @@ def test_migratie_is_herhaalbaar(tmp_path: Path) -> None:
     webapp = maak_app(Instellingen(datamap=tmp_path / "data"))  # same database, again
     with webapp.state.sessies() as s:
         versie = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert versie == "0001"
+        assert versie == "0002"
         assert s.execute(text("SELECT count(*) FROM gebruikers")).scalar() == 3
 
 
@@ -433,3 +447,269 @@ def test_cli_zonder_extra_nederlandse_melding(monkeypatch: pytest.MonkeyPatch) -
     r = CliRunner().invoke(cli, ["app", "--geen-browser"])
     assert r.exit_code == 2
     assert "pip install 'allocatie[app]'" in r.output and "alembic" in r.output
+
+
+# -- decisions on a finished run (allocatie.app.beslissingen) ------------------------------
+
+
+def _plaatsingen(client: TestClient, run: int) -> dict[str, tuple[str, str]]:
+    """Household -> (option, gemeente) from a run's plaatsingen.csv download."""
+    import csv
+    import io
+
+    tekst = client.get(f"/runs/{run}/bestanden/plaatsingen.csv").text
+    return {
+        r["huishouden_id"]: (r["aanbod_id"], r["gemeente_code"])
+        for r in csv.DictReader(io.StringIO(tekst))
+    }
+
+
+@pytest.fixture(scope="module")
+def twee_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Round 1 run once (run 1), one household locked elsewhere, re-run stably (run 2)."""
+    webapp = _app(tmp_path_factory.mktemp("beslissingen"))
+    anna = TestClient(webapp)
+    token = _login(anna, "anna")
+    assert _upload(anna, token).status_code == 200
+    anna.post("/rondes/1/runs", data={"csrf": token})
+    assert "status-klaar" in _wacht(anna, "/runs/1")
+    eerste = _plaatsingen(anna, 1)
+    hid = sorted(eerste)[0]
+    van = eerste[hid][1]
+    naar = "GM9001" if van != "GM9001" else "GM9002"
+    r = anna.post(
+        f"/runs/1/huishoudens/{hid}/vastleggen",
+        data={
+            "csrf": token,
+            "soort": "vastzetten",
+            "gemeente_code": naar,
+            "aanbod_id": "",
+            "reden": "dichtbij werk",
+        },
+    )
+    assert r.status_code == 200 and "dichtbij werk" in r.text, r.text
+    r = anna.post("/runs/1/opnieuw", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/runs/2"
+    assert "status-klaar" in _wacht(anna, "/runs/2")
+    return {"app": webapp, "anna": anna, "token": token, "hid": hid, "van": van, "naar": naar}
+
+
+def test_huishoudens_zoeken_filteren_bladeren(twee_runs: dict[str, Any]) -> None:
+    anna = twee_runs["anna"]
+    r = anna.get("/runs/1/huishoudens")
+    assert r.status_code == 200
+    assert "150 huishoudens; pagina 1 van 3." in r.text
+    rijen = (
+        r.text.split('id="huishoudens"')[1].split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
+    )
+    assert rijen == 50
+    assert "HH-000051" in anna.get("/runs/1/huishoudens?pagina=2").text
+    assert "HH-000051" not in r.text
+    r = anna.get("/runs/1/huishoudens?zoek=hh-00001")  # case-insensitive substring
+    assert "10 huishoudens" in r.text and "HH-000019" in r.text
+    r = anna.get("/runs/2/huishoudens?status=vastgelegd")
+    assert "1 huishoudens" in r.text and twee_runs["hid"] in r.text
+    r = anna.get(f"/runs/2/huishoudens?gemeente={twee_runs['naar']}&status=geplaatst")
+    assert twee_runs["hid"] in r.text
+    geplaatst = int(
+        re.search(
+            r"(\d+) huishoudens", anna.get("/runs/1/huishoudens?status=geplaatst").text
+        ).group(1)
+    )  # type: ignore[union-attr]
+    onbediend = int(
+        re.search(
+            r"(\d+) huishoudens", anna.get("/runs/1/huishoudens?status=onbediend").text
+        ).group(1)
+    )  # type: ignore[union-attr]
+    assert geplaatst + onbediend == 150
+
+
+def test_vastzetten_opnieuw_stabiel_en_uitleg(twee_runs: dict[str, Any]) -> None:
+    anna, hid, naar = twee_runs["anna"], twee_runs["hid"], twee_runs["naar"]
+    webapp = twee_runs["app"]
+    with webapp.state.sessies() as s:
+        run2 = s.execute(text("SELECT vorige_run_id FROM runs WHERE id = 2")).scalar()
+    assert run2 == 1
+    een, twee = _plaatsingen(anna, 1), _plaatsingen(anna, 2)
+    assert twee[hid][1] == naar != een[hid][1]  # the lock is honoured
+    verschoven = {h for h in set(een) | set(twee) if een.get(h) != twee.get(h)}
+    assert hid in verschoven and len(verschoven) <= 10  # stable: few moves
+    assert "verschuivingen.csv" in anna.get("/runs/2").text
+    r = anna.get(f"/runs/2/huishoudens/{hid}")
+    assert r.status_code == 200
+    assert "vastgelegd door regisseur" in r.text  # explain.py's hard criteria
+    assert "T.o.v. run 1" in r.text and "verhuist" in r.text
+    assert "dichtbij werk" in r.text and "anna" in r.text
+    # Compare: per gemeente, and the moved household with its reason.
+    r = anna.get("/runs/2/vergelijk?met=1")
+    assert r.status_code == 200
+    verhuisd = r.text.split('id="verhuisd"')[1]
+    assert hid in verhuisd and "vastgelegd" in verhuisd
+    assert r.text.count("<tr>") > 12
+    assert anna.get("/runs/1/vergelijk?met=2").text == r.text  # the earlier run left
+
+
+def test_vastleggen_fouten(twee_runs: dict[str, Any]) -> None:
+    anna, token, hid = twee_runs["anna"], twee_runs["token"], twee_runs["hid"]
+    basis = {"csrf": token, "soort": "uitsluiten", "gemeente_code": "", "aanbod_id": "W-XX"}
+    r = anna.post(f"/runs/2/huishoudens/{hid}/vastleggen", data={**basis, "reden": " "})
+    assert r.status_code == 422 and "een reden is verplicht" in r.text
+    r = anna.post(f"/runs/2/huishoudens/{hid}/vastleggen", data={**basis, "reden": "test"})
+    assert r.status_code == 422
+    fout = r.text.split('id="fouten"')[1]
+    cellen = re.findall(r"<td>(.*?)</td>", fout.split("</tr>")[1])
+    assert cellen[:4] == ["vastleggingen van de regietafel", "3", "aanbod_id", "W-XX"], cellen
+    assert "onbekende aanbod_id" in cellen[4]
+    # A second lock of the same household: the loader's own conflict message.
+    r = anna.post(
+        f"/runs/2/huishoudens/{hid}/vastleggen",
+        data={
+            **basis,
+            "soort": "vastzetten",
+            "aanbod_id": "",
+            "gemeente_code": "GM9003",
+            "reden": "x",
+        },
+    )
+    assert r.status_code == 422 and "al vastgelegd in rij 2" in r.text
+    with twee_runs["app"].state.sessies() as s:
+        assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 1
+    # A valid ban of another household is kept and audited.
+    ander = "HH-000150"
+    r = anna.post(
+        f"/runs/2/huishoudens/{ander}/vastleggen",
+        data={**basis, "aanbod_id": "", "gemeente_code": "GM9003", "reden": "geen school"},
+    )
+    assert r.status_code == 200 and str(r.url).endswith(f"/huishoudens/{ander}")
+    assert "uitsluiten" in r.text and "geen school" in r.text
+    with twee_runs["app"].state.sessies() as s:
+        regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "uitsluiten")).one()
+    assert regel.reden == "geen school" and ander in regel.onderwerp
+    assert "2 huishoudens" in anna.get("/runs/2/huishoudens?status=vastgelegd").text
+
+
+def test_kaart_op_resultaatpagina(twee_runs: dict[str, Any]) -> None:
+    anna = twee_runs["anna"]
+    assert 'src="/runs/1/kaart"' in anna.get("/runs/1").text
+    r = anna.get("/runs/1/kaart")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert 'id="kaart-svg"' in r.text and 'id="gemeenten"' in r.text
+    assert "F-001" in r.text  # the flex sites are on it
+    assert not re.search(r"(src|href)=\"https?:", r.text)  # offline: nothing from outside
+
+
+def test_vastlegging_verwijderen_met_reden(twee_runs: dict[str, Any]) -> None:
+    anna, token, hid = twee_runs["anna"], twee_runs["token"], twee_runs["hid"]
+    with twee_runs["app"].state.sessies() as s:
+        vid = s.execute(text("SELECT id FROM vastleggingen")).scalar()
+    url = f"/runs/2/vastleggingen/{vid}/verwijderen"
+    assert anna.post(url, data={"csrf": token, "reden": ""}).status_code == 422
+    r = anna.post(url, data={"csrf": token, "reden": "gemeente trekt wens in"})
+    assert r.status_code == 200 and str(r.url).endswith(f"/huishoudens/{hid}")
+    assert "verwijderd door anna: gemeente trekt wens in" in r.text
+    assert anna.post(url, data={"csrf": token, "reden": "nog eens"}).status_code == 409
+    vastgelegd = anna.get("/runs/2/huishoudens?status=vastgelegd").text
+    assert "1 huishoudens" in vastgelegd and hid not in vastgelegd
+    with twee_runs["app"].state.sessies() as s:
+        acties = [(a.actie, a.reden) for a in s.scalars(select(AuditRegel))]
+    assert ("vastzetten", "dichtbij werk") in acties
+    assert ("vastlegging verwijderd", "gemeente trekt wens in") in acties
+    assert ("run gestart", "1 vastleggingen") in acties
+
+
+def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
+    webapp, hid = twee_runs["app"], twee_runs["hid"]
+    gets = [
+        "/runs/1/huishoudens",
+        f"/runs/1/huishoudens/{hid}",
+        "/runs/1/vergelijk?met=2",
+        "/runs/1/kaart",
+    ]
+    posts = [
+        (
+            f"/runs/1/huishoudens/{hid}/vastleggen",
+            {"soort": "uitsluiten", "gemeente_code": "GM9001", "reden": "x"},
+        ),
+        ("/runs/1/vastleggingen/1/verwijderen", {"reden": "x"}),
+        ("/runs/1/opnieuw", {}),
+    ]
+    # Not logged in: to the login page.
+    anoniem = TestClient(webapp)
+    for url in gets:
+        r = anoniem.get(url, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/inloggen", url
+    # Another provincie: absent, for reading and writing.
+    bert = TestClient(webapp)
+    token_b = _login(bert, "bert")
+    for url in gets:
+        assert bert.get(url).status_code == 404, url
+    for url, data in posts:
+        assert bert.post(url, data={**data, "csrf": token_b}).status_code == 404, url
+    # Without or with a wrong CSRF token: refused.
+    anna = twee_runs["anna"]
+    for url, data in posts:
+        for token in (None, "verkeerd"):
+            extra = {} if token is None else {"csrf": token}
+            assert anna.post(url, data={**data, **extra}).status_code == 403, url
+    # A lezer of the provincie reads, but cannot lock, remove or re-run.
+    lies = TestClient(webapp)
+    token_l = _login(lies, "lies")
+    for url in gets:
+        assert lies.get(url).status_code == 200, url
+    for url, data in posts:
+        assert lies.post(url, data={**data, "csrf": token_l}).status_code == 403, url
+    assert 'id="vastleggen"' not in lies.get(f"/runs/1/huishoudens/{hid}").text
+    # Compare only within one round; an unknown run is absent.
+    assert anna.get("/runs/1/vergelijk?met=99").status_code == 404
+    assert anna.get("/runs/1/vergelijk?met=x").status_code == 404
+
+
+def test_migratie_0002_over_bestaande_gegevens(tmp_path: Path) -> None:
+    """A database of revision 0001 with a run keeps it when upgraded to 0002."""
+    from alembic import command
+    from alembic.config import Config
+
+    from allocatie.app.db import MIGRATIES, maak_engine
+
+    datamap = tmp_path / "data"
+    datamap.mkdir()
+    engine = maak_engine(f"sqlite:///{datamap / 'app.sqlite'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIES))
+    with engine.begin() as verbinding:
+        config.attributes["connection"] = verbinding
+        command.upgrade(config, "0001")
+        verbinding.execute(
+            text(
+                "INSERT INTO gebruikers (id, naam, wachtwoord_hash, rol, provincie, aangemaakt) "
+                "VALUES (1, 'oud', 'x', 'regisseur', 'PV99', '2026-01-01')"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO rondes (id, provincie, naam, periode, aangemaakt, gebruiker_id) "
+                "VALUES (1, 'PV99', 'oud', '2025-I', '2026-01-01', 1)"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO runs (id, ronde_id, status, melding, gestart, gebruiker_id, uitvoer) "
+                "VALUES (1, 1, 'klaar', '', '2026-01-01', 1, 'runs/1')"
+            )
+        )
+    engine.dispose()
+    webapp = maak_app(Instellingen(datamap=datamap))
+    with webapp.state.sessies() as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        rij = s.execute(text("SELECT status, vorige_run_id FROM runs WHERE id = 1")).one()
+        assert tuple(rij) == ("klaar", None)
+        assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 0
+        # A lock without a reason is refused by the database itself.
+        with pytest.raises(DatabaseError):
+            s.execute(
+                text(
+                    "INSERT INTO vastleggingen (ronde_id, huishouden_id, soort, aanbod_id, "
+                    "gemeente_code, reden, gebruiker, tijd) VALUES "
+                    "(1, 'HH-1', 'vastzetten', '', 'GM9001', ' ', 'oud', '2026-01-01')"
+                )
+            )

@@ -1,4 +1,7 @@
-"""End to end in a real browser: login, upload, run, download (Playwright, system chromium).
+"""End to end in a real browser (Playwright, system chromium).
+
+Login, upload, run, lock a household with a reason, re-run stably, compare the
+two runs, see the map, download the workbook, and find each action in the audit log.
 
 Playwright drives the chromium of the system (Debian package ``chromium``) through
 ``executable_path``; no browser is downloaded. Without a chromium the test is skipped.
@@ -62,7 +65,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     thread.join(timeout=30)
 
 
-def test_inloggen_uploaden_rekenen_downloaden(server: str, tmp_path: Path) -> None:
+def test_regietafel_van_upload_tot_vergelijking(server: str, tmp_path: Path) -> None:
     bestanden = [
         str(p) for p in sorted(VOORBEELD.iterdir()) if p.suffix in (".csv", ".toml", ".geojson")
     ]
@@ -85,10 +88,59 @@ def test_inloggen_uploaden_rekenen_downloaden(server: str, tmp_path: Path) -> No
             # The status polls (htmx) and the page reloads itself when the run is done.
             pagina.wait_for_selector(".status-klaar", timeout=300_000)
             assert pagina.locator("#gemeenten tbody tr").count() == 12
+            # The map, in its frame, from the application itself.
+            kaart = pagina.frame_locator("#kaart")
+            assert kaart.locator("#kaart-svg path[data-code]").count() == 12
+
+            # Lock the first household in another gemeente, with a reason.
+            pagina.click("a:has-text('Huishoudens')")
+            pagina.wait_for_url(f"{server}/runs/1/huishoudens")
+            rij = pagina.locator("#huishoudens tbody tr").first
+            hid = rij.locator("td").nth(0).inner_text()
+            van = rij.locator("td").nth(3).inner_text()
+            naar = "GM9001" if van != "GM9001" else "GM9002"
+            rij.locator("a").click()
+            pagina.wait_for_url(f"{server}/runs/1/huishoudens/{hid}")
+            assert "harde criteria" in pagina.inner_text("#verklaring")
+            pagina.select_option("select[name=gemeente_code]", naar)
+            pagina.fill("input[name=aanbod_id]", "")
+            pagina.fill("#vastleggen input[name=reden]", "dichtbij werk")
+            pagina.click("button:has-text('Bewaren')")
+            pagina.wait_for_load_state()
+            assert "dichtbij werk" in pagina.inner_text("#vastleggingen")
+
+            # Re-run with the lock and run 1 as the previous outcome.
+            pagina.goto(f"{server}/runs/1")
+            pagina.click("button:has-text('Opnieuw doorrekenen')")
+            pagina.wait_for_url(f"{server}/runs/2")
+            pagina.wait_for_selector(".status-klaar", timeout=300_000)
+            assert "Stabiel doorgerekend t.o.v. run 1" in pagina.inner_text("#beslissen")
+
+            # Compare: the locked household moved, with the reason.
+            pagina.click("button:has-text('Vergelijk')")
+            pagina.wait_for_url(f"{server}/runs/2/vergelijk?met=1")
+            verhuisd = pagina.inner_text("#verhuisd")
+            assert hid in verhuisd and naar in verhuisd and "vastgelegd" in verhuisd
+
+            pagina.goto(f"{server}/runs/2")
             with pagina.expect_download() as wachten:
-                pagina.click("#downloads a:has-text('plaatsingen.csv')")
-            doel = tmp_path / "plaatsingen.csv"
+                pagina.click("#downloads a:has-text('allocatie.xlsx')")
+            doel = tmp_path / "allocatie.xlsx"
             wachten.value.save_as(doel)
-            assert doel.read_text(encoding="utf-8").startswith("huishouden_id")
+            assert doel.read_bytes()[:2] == b"PK"  # a workbook (zip)
+
+            # Every action is in the audit log.
+            pagina.click("a:has-text('Auditlog')")
+            acties = pagina.locator("#audit tbody tr td:nth-child(4)").all_inner_texts()
+            for actie in (
+                "inloggen",
+                "upload",
+                "run gestart",
+                "run klaar",
+                "vastzetten",
+                "download",
+            ):
+                assert actie in acties, (actie, acties)
+            assert acties.count("run gestart") == 2
         finally:
             browser.close()

@@ -34,6 +34,7 @@ from allocatie.kern.errors import AllocatieFout
 
 __all__ = [
     "ROLLEN",
+    "VASTLEGSOORTEN",
     "AuditFout",
     "AuditRegel",
     "Basis",
@@ -42,6 +43,7 @@ __all__ = [
     "Ronde",
     "Rondebestand",
     "Run",
+    "Vastlegging",
     "maak_engine",
     "migreer",
     "nu",
@@ -142,7 +144,41 @@ class Run(Basis):
     gebruiker_id: Mapped[int] = mapped_column(ForeignKey("gebruikers.id"))
     # Folder of the outputs, relative to the application's data folder.
     uitvoer: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # The run whose outcome this one kept as stable as it could (``vorige``), if any.
+    vorige_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("runs.id"), nullable=True, default=None
+    )
     ronde: Mapped[Ronde] = relationship(back_populates="runs")
+
+
+#: Kinds of `Vastlegging` as the app names them -> the ``soort`` of ``vastleggingen.csv``.
+VASTLEGSOORTEN = {"vastzetten": "vast", "uitsluiten": "verbod"}
+
+
+class Vastlegging(Basis):
+    """A lock (``vastzetten``) or ban (``uitsluiten``) of one household, set in the app.
+
+    It belongs to a round and holds for every later run of it until removed;
+    ``run_id`` is the run on whose page it was set. The target is an option
+    (``aanbod_id``), a gemeente (``gemeente_code``) or both. A removal keeps the
+    row (who, when, why), so the history stays readable.
+    """
+
+    __tablename__ = "vastleggingen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ronde_id: Mapped[int] = mapped_column(ForeignKey("rondes.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), nullable=True)
+    huishouden_id: Mapped[str] = mapped_column(String(100))
+    soort: Mapped[str] = mapped_column(String(20))
+    aanbod_id: Mapped[str] = mapped_column(String(100), default="")
+    gemeente_code: Mapped[str] = mapped_column(String(20), default="")
+    reden: Mapped[str] = mapped_column(Text)
+    gebruiker: Mapped[str] = mapped_column(String(100))
+    tijd: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=nu)
+    verwijderd: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    verwijderd_door: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    verwijder_reden: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class AuditRegel(Basis):

@@ -27,7 +27,17 @@ from allocatie.app.db import AuditRegel, Run, nu
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.voortgang import Melding
 
-__all__ = ["OVERZICHT", "VOORTGANG", "RunTaak", "bereken", "lees_voortgang", "start_run"]
+__all__ = [
+    "BRON_VASTLEGGINGEN",
+    "KAART",
+    "OVERZICHT",
+    "VASTLEGGINGEN",
+    "VOORTGANG",
+    "RunTaak",
+    "bereken",
+    "lees_voortgang",
+    "start_run",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +47,33 @@ VOORTGANG = "voortgang.json"
 OVERZICHT = "overzicht.json"
 
 
+#: The map of a finished run (`allocatie.reports.html.kaart_html`), in its folder.
+KAART = "kaart.html"
+#: The locks and bans set in the app for a run, as a CSV, in its folder.
+VASTLEGGINGEN = "vastleggingen-regietafel.csv"
+#: How errors name the app's locks and bans (`laad_ronde`'s ``bron_erbij``).
+BRON_VASTLEGGINGEN = "vastleggingen van de regietafel"
+
+
 @dataclass(frozen=True)
 class RunTaak:
-    """What the worker needs: the round folder and where the outputs go."""
+    """What the worker needs: the round folder and where the outputs go.
+
+    ``vastleggingen`` is a CSV of locks and bans set in the app (columns of
+    ``vastleggingen.csv``), ``vorige`` the output folder of the run whose
+    outcome this one keeps stable (`allocatie.invoer.vorige`); both optional.
+    """
 
     invoer: Path
     uitvoer: Path
     voortgang: Path
+    vastleggingen: Path | None = None
+    vorige: Path | None = None
+
+    @property
+    def kaart(self) -> Path:
+        """Where the map of the run goes (next to the progress file)."""
+        return self.voortgang.parent / KAART
 
 
 class _Schrijver:
@@ -64,14 +94,24 @@ class _Schrijver:
 def bereken(taak: RunTaak) -> dict[str, Any]:
     """Read, solve and write one round (in a worker process); the overview for the page."""
     from allocatie.invoer.laden import laad_ronde
+    from allocatie.invoer.vorige import lees_vorige_uitkomst
+    from allocatie.io.lezen import lees_csv
     from allocatie.kern.voortgang import fase
+    from allocatie.reports.html import kaart_html
     from allocatie.reports.uitvoer import samenvatting, schrijf_uitvoer, verklaringen
     from allocatie.strategie.oplossen import los_op
 
     voortgang = _Schrijver(taak.voortgang)
     gestart = dt.datetime.now().astimezone()
-    inst = laad_ronde(taak.invoer, voortgang=voortgang)
-    res = los_op(inst, voortgang=voortgang)
+    erbij = None if taak.vastleggingen is None else lees_csv(taak.vastleggingen)
+    inst = laad_ronde(
+        taak.invoer,
+        voortgang=voortgang,
+        vastleggingen_erbij=erbij,
+        bron_erbij=BRON_VASTLEGGINGEN,
+    )
+    vorige = None if taak.vorige is None else lees_vorige_uitkomst(taak.vorige)
+    res = los_op(inst, voortgang=voortgang, vorige=vorige)
     klaar = dt.datetime.now().astimezone()
     with fase(voortgang, "verklaring", "Verklaringen opstellen"):
         verklaring = verklaringen(inst, res)
@@ -92,6 +132,8 @@ def bereken(taak: RunTaak) -> dict[str, Any]:
         "per_gemeente": json.loads(per_gemeente.to_json(orient="records")),
     }
     _schrijf_json(taak.uitvoer / OVERZICHT, overzicht)
+    with atomisch_pad(taak.kaart) as tmp:
+        tmp.write_text(kaart_html(inst, res, gemaakt=klaar), encoding="utf-8")
     return {"geplaatst": overzicht["samenvatting"]["aantallen"]["huishoudens_geplaatst"]}
 
 
@@ -118,16 +160,21 @@ def start_run(
     provincie: str,
     *,
     workers: int | None = None,
+    vastleggingen: bytes | None = None,
+    vorige: Path | None = None,
 ) -> threading.Thread:
     """Start run ``run_id`` in a background thread; the thread records its outcome.
 
     ``bestanden`` are the round's files (name: bytes), written to ``map_/invoer``;
     the outputs go to ``map_/uitvoer``. ``workers`` is passed to `veeg`
     (None: one local process; 1: in this process, for tests and debugging).
+    ``vastleggingen`` is the CSV of the app's locks and bans (written to
+    ``map_/VASTLEGGINGEN``), ``vorige`` the output folder of the previous run.
     """
     thread = threading.Thread(
         target=_draai,
         args=(sessies, run_id, bestanden, map_, gebruiker, provincie, workers),
+        kwargs={"vastleggingen": vastleggingen, "vorige": vorige},
         name=f"allocatie-run-{run_id}",
         daemon=True,
     )
@@ -143,6 +190,9 @@ def _draai(
     gebruiker: str,
     provincie: str,
     workers: int | None,
+    *,
+    vastleggingen: bytes | None = None,
+    vorige: Path | None = None,
 ) -> None:
     from allocatie.kern.errors import AllocatieFout, SweepFout
     from allocatie.kern.sweep import veeg
@@ -151,7 +201,17 @@ def _draai(
     invoer.mkdir(parents=True, exist_ok=True)
     for naam, inhoud in bestanden.items():
         (invoer / naam).write_bytes(inhoud)
-    taak = RunTaak(invoer=invoer, uitvoer=map_ / "uitvoer", voortgang=map_ / VOORTGANG)
+    extra = None
+    if vastleggingen is not None:
+        extra = map_ / VASTLEGGINGEN
+        extra.write_bytes(vastleggingen)
+    taak = RunTaak(
+        invoer=invoer,
+        uitvoer=map_ / "uitvoer",
+        voortgang=map_ / VOORTGANG,
+        vastleggingen=extra,
+        vorige=vorige,
+    )
     with sessies() as s, s.begin():
         run = s.get_one(Run, run_id)
         run.status = "bezig"

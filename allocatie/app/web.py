@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -32,8 +31,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from allocatie.app import beveiliging as bv
+from allocatie.app.beslissingen import Hulp, begin_run
+from allocatie.app.beslissingen import routes as beslisroutes
 from allocatie.app.db import Gebruiker, Ronde, Rondebestand, Run, maak_engine, migreer, nu
-from allocatie.app.rekenen import OVERZICHT, lees_voortgang, start_run
+from allocatie.app.rekenen import OVERZICHT, lees_voortgang
 from allocatie.kern.errors import AllocatieFout, ConfiguratieFout, InvoerFout
 from allocatie.kern.periode import Periode
 from allocatie.kern.tabellen import TABELNAMEN
@@ -126,6 +127,10 @@ def maak_app(inst: Instellingen) -> Starlette:
                 403, "Formulier verlopen of ongeldig (CSRF). Laad de pagina opnieuw."
             )
         return form
+
+    hulp = Hulp(
+        inst=inst, sessies=sessies, pagina=pagina, gebruiker=_gebruiker, formulier=formulier
+    )
 
     # -- login -------------------------------------------------------------------------
     async def inloggen(request: Request) -> Response:
@@ -273,19 +278,8 @@ def maak_app(inst: Instellingen) -> Starlette:
                 raise HTTPException(404, "Deze ronde bestaat niet of is niet van uw provincie.")
             if not bv.mag_rekenen(g):
                 raise HTTPException(403, "Een lezer kan geen ronde doorrekenen.")
-            run = Run(ronde_id=r.id, gebruiker_id=g.id, status="wachtrij", melding="")
-            s.add(run)
-            s.flush()
-            run.uitvoer = f"runs/{run.id}"
-            bv.audit(s, g.naam, r.provincie, "run gestart", f"run {run.id} van ronde {r.id}")
-            bestanden = {b.naam: b.inhoud for b in r.bestanden}
-            run_id, provincie, naam = run.id, r.provincie, g.naam
-        map_ = inst.datamap / "runs" / str(run_id)
-        if map_.exists():  # left by an earlier database at the same place
-            shutil.rmtree(map_)
-        inst.threads.append(
-            start_run(sessies, run_id, bestanden, map_, naam, provincie, workers=inst.workers)
-        )
+            run_id, start = begin_run(hulp, s, g, r)
+        start()
         return RedirectResponse(f"/runs/{run_id}", 303)
 
     # -- runs --------------------------------------------------------------------------
@@ -382,6 +376,7 @@ def maak_app(inst: Instellingen) -> Starlette:
         Route("/runs/{run_id:int}/bestanden/{naam:str}", download),
         Route("/sjabloon", sjabloon),
         Route("/auditlog", auditlog),
+        *beslisroutes(hulp),
         Mount("/statisch", StaticFiles(directory=str(HIER / "statisch")), name="statisch"),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {

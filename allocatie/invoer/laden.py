@@ -48,6 +48,8 @@ def laad_ronde(
     *,
     voortgang: Voortgang | None = None,
     model: str | Path | ModelPreset | None = None,
+    vastleggingen_erbij: pd.DataFrame | None = None,
+    bron_erbij: str = "vastleggingen (erbij)",
     **solver_overschrijving: Any,
 ) -> Instance:
     """Read and validate a round folder (or its ``ronde.toml``).
@@ -63,6 +65,14 @@ def laad_ronde(
         A model preset (name in ``models/``, path to a ``.toml``, or a
         `ModelPreset`, e.g. ``laad_preset("standaard").met(...)``) that
         replaces ``[ronde] model`` of ``ronde.toml``; None keeps it.
+    vastleggingen_erbij
+        More locks and bans (columns as ``vastleggingen.csv``, ``data/SCHEMA.md``),
+        e.g. those set in the web application. They are checked exactly as the
+        round's own ``vastleggingen`` and together with them: an error names
+        ``bron_erbij`` and the row (header is row 1), or the conflicting row of
+        the round's file. None: only the round's own.
+    bron_erbij
+        The source of ``vastleggingen_erbij`` as error messages name it.
     **solver_overschrijving
         Solver options that override ``[solver]`` (``backend``, ``tijdslimiet_s``, ...).
 
@@ -100,6 +110,9 @@ def laad_ronde(
         preset=preset,
         solver=solver,
         hashes=hashes,
+        vastleggingen_erbij=()
+        if vastleggingen_erbij is None
+        else ((vastleggingen_erbij, bron_erbij),),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -341,19 +342,19 @@ def _regiocapaciteit(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
 VASTLEGGING_SOORTEN = ("vast", "verbod")
 
 
-def _vastleggingen(
-    t: RondeTabellen, hh: pd.DataFrame, opties: pd.DataFrame, gidx: dict[str, int]
+def _vastleggingdeel(
+    df: pd.DataFrame,
+    bron: str,
+    hh: pd.DataFrame,
+    optie_gemeente: dict[str, str],
+    gidx: dict[str, int],
 ) -> pd.DataFrame:
-    """Check the locks and bans set by hand (``vastleggingen``) and type them.
+    """Check the rows of one table of locks and bans on their own and type them.
 
     A row names a household and an option (``aanbod_id``), a gemeente
-    (``gemeente_code``) or both (then the option must lie in that gemeente).
-    At most one ``vast`` row per household, and no ``verbod`` row may exclude
-    what a ``vast`` row of the same household prescribes.
+    (``gemeente_code``) or both (then the option must lie in that gemeente);
+    ``gemeente_code`` is filled in from the option when empty.
     """
-    df, bron = t.vastleggingen, t.bron("vastleggingen")
-    if df is None:
-        return lege_vastleggingen()
     k.eis_kolommen(
         df,
         ["huishouden_id", "soort"],
@@ -372,7 +373,6 @@ def _vastleggingen(
     codes = k.tekst(df, "gemeente_code", bron, verplicht=False)
     k.bekende_codes(codes, gidx, "gemeente_code", bron, leeg_mag=True)
     soort = k.keuze(df, "soort", bron, VASTLEGGING_SOORTEN, wat="soort vastlegging")
-    optie_gemeente = dict(zip(opties["aanbod_id"], opties["gemeente_code"], strict=True))
     gemeente = codes.copy()
     for i, (a, g) in enumerate(zip(aanbod.tolist(), codes.tolist(), strict=True)):
         if not a and not g:
@@ -402,37 +402,6 @@ def _vastleggingen(
                 waarde=a,
             )
         gemeente[i] = optie_gemeente[a]
-    vast: dict[str, int] = {}
-    for i, (h, s) in enumerate(zip(ids.tolist(), soort.tolist(), strict=True)):
-        if s != "vast":
-            continue
-        if h in vast:
-            raise InvoerFout(
-                f"huishouden is al vastgelegd in rij {k.rijnummer(vast[h])}; een huishouden "
-                "heeft hoogstens één vastlegging (soort vast)",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom="huishouden_id",
-                waarde=h,
-            )
-        vast[h] = i
-    for i, (h, s) in enumerate(zip(ids.tolist(), soort.tolist(), strict=True)):
-        j = vast.get(h)
-        if s != "verbod" or j is None:
-            continue
-        # The ban contradicts the lock when it excludes the whole lock target.
-        zelfde_optie = aanbod[i] != "" and aanbod[i] == aanbod[j]
-        hele_gemeente = aanbod[i] == "" and gemeente[i] == gemeente[j]
-        if zelfde_optie or hele_gemeente:
-            doel = aanbod[j] or f"gemeente {gemeente[j]}"
-            raise InvoerFout(
-                f"dit verbod spreekt de vastlegging van dit huishouden op {doel} in rij "
-                f"{k.rijnummer(j)} tegen; verwijder een van beide",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom="soort",
-                waarde=s,
-            )
     return pd.DataFrame(
         {
             "huishouden_id": pd.Series(ids, dtype=object),
@@ -446,6 +415,81 @@ def _vastleggingen(
     )
 
 
+def _vastleggingen(
+    t: RondeTabellen,
+    hh: pd.DataFrame,
+    opties: pd.DataFrame,
+    gidx: dict[str, int],
+    erbij: Sequence[tuple[pd.DataFrame, str]] = (),
+) -> pd.DataFrame:
+    """Check the locks and bans set by hand (``vastleggingen``) and type them.
+
+    The round's own table comes first, then each ``(table, source)`` of
+    ``erbij`` (e.g. the locks set in the web application). Each table is checked
+    on its own (`_vastleggingdeel`, errors name its source), then all together:
+    at most one ``vast`` row per household, and no ``verbod`` row may exclude
+    what a ``vast`` row of the same household prescribes. An error names the
+    source and row of the later row, and the source and row it conflicts with.
+    """
+    delen = [] if t.vastleggingen is None else [(t.vastleggingen, t.bron("vastleggingen"))]
+    delen.extend(erbij)
+    if not delen:
+        return lege_vastleggingen()
+    optie_gemeente = dict(zip(opties["aanbod_id"], opties["gemeente_code"], strict=True))
+    getypt = [_vastleggingdeel(df, bron, hh, optie_gemeente, gidx) for df, bron in delen]
+    # Where each row came from: (source, spreadsheet row).
+    herkomst = [(bron, k.rijnummer(i)) for (df, bron) in delen for i in range(len(df))]
+    vl = pd.concat(getypt, ignore_index=True) if len(getypt) > 1 else getypt[0]
+    ids, soort = vl["huishouden_id"].tolist(), vl["soort"].tolist()
+    aanbod, gemeente = vl["aanbod_id"].tolist(), vl["gemeente_code"].tolist()
+
+    def waar(j: int, i: int) -> str:
+        """Row ``j`` as seen from row ``i``: its number, with its source when that differs."""
+        bron_j, rij_j = herkomst[j]
+        return f"rij {rij_j}" if bron_j == herkomst[i][0] else f"rij {rij_j} van {bron_j}"
+
+    vast: dict[str, int] = {}
+    for i, (h, s) in enumerate(zip(ids, soort, strict=True)):
+        if s != "vast":
+            continue
+        if h in vast:
+            raise InvoerFout(
+                f"huishouden is al vastgelegd in {waar(vast[h], i)}; een huishouden "
+                "heeft hoogstens één vastlegging (soort vast)",
+                bestand=herkomst[i][0],
+                rij=herkomst[i][1],
+                kolom="huishouden_id",
+                waarde=h,
+            )
+        vast[h] = i
+    for i, (h, s) in enumerate(zip(ids, soort, strict=True)):
+        j = vast.get(h)
+        if s != "verbod" or j is None:
+            continue
+        # The ban contradicts the lock when it excludes the whole lock target.
+        zelfde_optie = aanbod[i] != "" and aanbod[i] == aanbod[j]
+        hele_gemeente = aanbod[i] == "" and gemeente[i] == gemeente[j]
+        if zelfde_optie or hele_gemeente:
+            doel = aanbod[j] or f"gemeente {gemeente[j]}"
+            # Blame the ban; across sources blame the later source's row (the new one).
+            if herkomst[i][0] == herkomst[j][0] or i > j:
+                bericht = (
+                    f"dit verbod spreekt de vastlegging van dit huishouden op {doel} in "
+                    f"{waar(j, i)} tegen; verwijder een van beide"
+                )
+                r = i
+            else:
+                bericht = (
+                    f"deze vastlegging op {doel} wordt tegengesproken door het verbod in "
+                    f"{waar(i, j)}; verwijder een van beide"
+                )
+                r = j
+            raise InvoerFout(
+                bericht, bestand=herkomst[r][0], rij=herkomst[r][1], kolom="soort", waarde=soort[r]
+            )
+    return vl
+
+
 def valideer(
     tabellen: RondeTabellen,
     *,
@@ -454,8 +498,13 @@ def valideer(
     preset: ModelPreset,
     solver: SolverOpties | None = None,
     hashes: dict[str, str] | None = None,
+    vastleggingen_erbij: Sequence[tuple[pd.DataFrame, str]] = (),
 ) -> Instance:
     """Check every table and build the frozen `Instance`.
+
+    ``vastleggingen_erbij`` are more tables of locks and bans, each with the
+    name of its source for messages, checked as the round's own
+    ``vastleggingen`` and together with it (`_vastleggingen`).
 
     Raises
     ------
@@ -504,7 +553,7 @@ def valideer(
         solver=solver or SolverOpties(),
         reistijden=_reistijden(tabellen, gem, opties, grenzen),
         grenzen=grenzen,
-        vastleggingen=_vastleggingen(tabellen, hh, opties, gidx),
+        vastleggingen=_vastleggingen(tabellen, hh, opties, gidx, vastleggingen_erbij),
         bronnen=dict(tabellen.bronnen),
         hashes=dict(hashes or {}),
     )

@@ -62,6 +62,7 @@ __all__ = [
     "SECTIES",
     "bijlage_html",
     "bijlage_pad",
+    "kaart_html",
     "lees_bron",
     "rapport_html",
     "schrijf_rapport",
@@ -210,6 +211,22 @@ def rapport_html(
         "huishoudens, verantwoording) staan in rapport-bijlage.html en in allocatie.xlsx.",
     )
     return _pagina(titel, kop, nav, "".join(secties), _voet(gemaakt), "rapport")
+
+
+def kaart_html(inst: Instance, res: AllocationResult, *, gemaakt: dt.datetime | None = None) -> str:
+    """The report's map alone, as one self-contained HTML document (no CDN, no internet).
+
+    Gemeenten coloured by fulfilment, flexible sites, province borders, tooltips
+    and zoom as in ``rapport.html``; a click on a gemeente opens its row in the
+    table of gemeenten below the map. The web application shows it in a frame.
+    """
+    gemeenten = _gemeenten_met_namen(inst, res)
+    flex = ov.flex_overzicht(inst, res)
+    provincies = regionamen(inst.gemeenten, "provincie")
+    gemaakt = gemaakt or dt.datetime.now().astimezone()
+    titel = f"{veilige_tekst(inst.naam, MAX_TITEL)}: kaart {inst.periode.label}"
+    main = sectie_kaart(inst, gemeenten, flex) + sectie_gemeenten(gemeenten, provincies)
+    return _pagina(titel, _kop(inst, " — kaart"), "", main, _voet(gemaakt), "kaart")
 
 
 def bijlage_html(
