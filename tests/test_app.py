@@ -93,7 +93,14 @@ def test_inloggen_vereist_overal(webapp: Any) -> None:
     r = client.get("/runs/1/bestanden/plaatsingen.csv", follow_redirects=False)
     assert r.headers["location"] == "/inloggen"
     # A POST without a login is refused (without a session there is no CSRF token either).
-    for url in ("/rondes", "/rondes/1/runs", "/uitloggen"):
+    for url in (
+        "/rondes",
+        "/rondes/1/runs",
+        "/beheer/gebruikers",
+        "/beheer/gebruikers/1/intrekken",
+        "/account",
+        "/uitloggen",
+    ):
         assert client.post(url, data={"csrf": "x"}, follow_redirects=False).status_code in (
             303,
             403,
@@ -121,7 +128,14 @@ def test_csrf_op_elke_post(webapp: Any) -> None:
     assert r.status_code == 403 and "CSRF" in r.text
     token = _login(client, "anna")
     assert _upload(client, token).status_code == 200  # with the token: accepted
-    for url in ("/rondes", "/rondes/1/runs", "/uitloggen"):
+    for url in (
+        "/rondes",
+        "/rondes/1/runs",
+        "/beheer/gebruikers",
+        "/beheer/gebruikers/1/intrekken",
+        "/account",
+        "/uitloggen",
+    ):
         for data in ({}, {"csrf": "verkeerd"}):
             r = client.post(url, data=data, follow_redirects=False)
             assert r.status_code == 403, (url, data)
@@ -131,7 +145,15 @@ def test_csrf_op_elke_post(webapp: Any) -> None:
         for route in webapp.routes
         if "POST" in (getattr(route, "methods", None) or set())
     }
-    assert posts == {"/inloggen", "/rondes", "/rondes/{ronde_id:int}/runs", "/uitloggen"}
+    assert posts == {
+        "/inloggen",
+        "/rondes",
+        "/rondes/{ronde_id:int}/runs",
+        "/beheer/gebruikers",
+        "/beheer/gebruikers/{gebruiker_id:int}/{actie:str}",
+        "/account",
+        "/uitloggen",
+    }
 
 
 def test_upload_voorbeeld_valideert(webapp: Any) -> None:

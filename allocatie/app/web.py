@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from allocatie.app import beveiliging as bv
+from allocatie.app.beheer import Paginahulp, beheerroutes
 from allocatie.app.db import Gebruiker, Ronde, Rondebestand, Run, maak_engine, migreer, nu
 from allocatie.app.rekenen import OVERZICHT, lees_voortgang, start_run
 from allocatie.kern.errors import AllocatieFout, ConfiguratieFout, InvoerFout
@@ -109,7 +110,7 @@ def maak_app(inst: Instellingen) -> Starlette:
     def _gebruiker(request: Request, s: Session) -> Gebruiker:
         uid = request.session.get("gebruiker")
         g = s.get(Gebruiker, uid) if isinstance(uid, int) else None
-        if g is None:
+        if g is None or not bv.actief(g):  # a withdrawn account loses its sessions too
             raise _NietIngelogd
         return g
 
@@ -382,6 +383,7 @@ def maak_app(inst: Instellingen) -> Starlette:
         Route("/runs/{run_id:int}/bestanden/{naam:str}", download),
         Route("/sjabloon", sjabloon),
         Route("/auditlog", auditlog),
+        *beheerroutes(Paginahulp(sessies, pagina, _gebruiker, formulier)),
         Mount("/statisch", StaticFiles(directory=str(HIER / "statisch")), name="statisch"),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
