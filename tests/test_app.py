@@ -80,6 +80,17 @@ def _gemeenterijen(html: str) -> list[list[str]]:
     return [re.findall(r"<td>(.*?)</td>", rij) for rij in tabel.split("</tr>")[1:-1]]
 
 
+def _foutrijen(html: str) -> list[list[str]]:
+    """The errors on an upload page: [bestand, rij, kolom, waarde, bericht], in page order."""
+    sectie = html.split('id="fouten"')[1].split("</section>")[0]
+    uit = []
+    for groep in sectie.split("<h3>")[1:]:
+        bestand = groep.split("</h3>")[0].rsplit(" (", 1)[0]
+        for rij in groep.split("<tbody>")[1].split("</tr>")[:-1]:
+            uit.append([bestand, *re.findall(r"<td>(.*?)</td>", rij)])
+    return uit
+
+
 @pytest.fixture
 def webapp(tmp_path: Path) -> Any:
     return _app(tmp_path)
@@ -192,11 +203,57 @@ def test_kapotte_csv_toont_bestand_rij_kolom(webapp: Any) -> None:
     kapot = ("\n".join(regels) + "\n").encode("utf-8")
     r = _upload(client, token, **{"huishoudens.csv": kapot})
     assert r.status_code == 422
-    fouten = r.text.split('id="fouten"')[1]
-    cellen = re.findall(r"<td>(.*?)</td>", fouten.split("</tr>")[1])
+    cellen = _foutrijen(r.text)[0]
     assert cellen[:4] == ["huishoudens.csv", "3", "personen", "twee"], cellen
     with webapp.state.sessies() as s:
         assert s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload geweigerd")).one()
+
+
+def test_alle_fouten_van_een_upload_per_bestand(webapp: Any) -> None:
+    """Three errors in two files: the page lists all three, grouped per file."""
+    client = TestClient(webapp)
+    token = _login(client, "anna")
+    hh = (VOORBEELD / "huishoudens.csv").read_text(encoding="utf-8").splitlines()
+    for i, (kolom, waarde) in ((1, (1, "twee")), (3, (3, "GM0000"))):
+        velden = hh[i].split(",")
+        velden[kolom] = waarde
+        hh[i] = ",".join(velden)
+    wa = (VOORBEELD / "woningaanbod.csv").read_text(encoding="utf-8").splitlines()
+    velden = wa[2].split(",")
+    velden[4] = "-3"  # woningen
+    wa[2] = ",".join(velden)
+    r = _upload(
+        client,
+        token,
+        **{
+            "huishoudens.csv": ("\n".join(hh) + "\n").encode(),
+            "woningaanbod.csv": ("\n".join(wa) + "\n").encode(),
+        },
+    )
+    assert r.status_code == 422
+    rijen = [c[:4] for c in _foutrijen(r.text)]
+    assert rijen == [
+        ["huishoudens.csv", "2", "personen", "twee"],
+        ["huishoudens.csv", "4", "azc_gemeente", "GM0000"],
+        ["woningaanbod.csv", "3", "woningen", "-3"],
+    ]
+    assert "<h3>huishoudens.csv (2)</h3>" in r.text and "<h3>woningaanbod.csv (1)</h3>" in r.text
+    with webapp.state.sessies() as s:
+        regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload geweigerd")).one()
+    assert regel.reden.startswith("3 fouten: ") and "woningaanbod.csv" in regel.reden
+
+
+def test_alle_fouten_van_een_werkmap_per_blad(webapp: Any, tmp_path: Path) -> None:
+    client = TestClient(webapp)
+    token = _login(client, "anna")
+    kapot = _werkboek(
+        tmp_path, huishoudens=(3, "personen", "twee"), woningaanbod=(2, "woningen", -1)
+    )
+    rijen = [c[:4] for c in _foutrijen(_upload_werkboek(client, token, kapot).text)]
+    assert rijen == [
+        ["ronde.xlsx [blad huishoudens]", "3", "personen", "twee"],
+        ["ronde.xlsx [blad woningaanbod]", "2", "woningen", "-1"],
+    ]
 
 
 def _werkboek(tmp_path: Path, **cellen: Any) -> bytes:
@@ -238,8 +295,7 @@ def test_kapotte_werkboekcel_toont_blad_rij_kolom(webapp: Any, tmp_path: Path) -
     kapot = _werkboek(tmp_path, huishoudens=(3, "personen", "twee"))
     r = _upload_werkboek(client, token, kapot)
     assert r.status_code == 422
-    fouten = r.text.split('id="fouten"')[1]
-    cellen = re.findall(r"<td>(.*?)</td>", fouten.split("</tr>")[1])
+    cellen = _foutrijen(r.text)[0]
     assert cellen[:4] == ["ronde.xlsx [blad huishoudens]", "3", "personen", "twee"], cellen
     with webapp.state.sessies() as s:
         regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload geweigerd")).one()
