@@ -208,3 +208,80 @@ def test_eigen_wachtwoord_wijzigen(webapp: Any) -> None:
     assert ("lies", "wachtwoord wijzigen geweigerd") in acties
     assert not any(NIEUW in f"{a.onderwerp} {a.reden}" for a in _audit(webapp))
     assert not any(WACHTWOORD in f"{a.onderwerp} {a.reden}" for a in _audit(webapp))
+
+
+def test_downloads_bundel_scope_en_audit(webapp: Any, tmp_path: Path) -> None:
+    """Workbook, report, archive and the zip of the whole run; audited; provincie-scoped."""
+    import io
+    import zipfile
+
+    from test_app import _upload, _wacht
+
+    anna = TestClient(webapp)
+    token = _login(anna, "anna")
+    assert _upload(anna, token).status_code == 200
+    anna.post("/rondes/1/runs", data={"csrf": token})
+    pagina = _wacht(anna, "/runs/1")
+    hoofd = pagina.split('id="hoofddownloads"')[1].split("</p>")[0]
+    for url in (
+        "/runs/1/bundel.zip",
+        "/runs/1/bestanden/rapport.html",
+        "/runs/1/bestanden/allocatie.xlsx",
+        "/runs/1/bestanden/ronde.gpkg",
+    ):
+        assert url in hoofd, url
+    uitvoer = tmp_path / "data" / "runs" / "1" / "uitvoer"
+    for naam in ("rapport.html", "allocatie.xlsx", "ronde.gpkg"):
+        d = anna.get(f"/runs/1/bestanden/{naam}")
+        assert d.status_code == 200 and d.content == (uitvoer / naam).read_bytes(), naam
+    d = anna.get("/runs/1/bundel.zip")
+    assert d.status_code == 200 and d.headers["content-type"] == "application/zip"
+    assert 'filename="run-1.zip"' in d.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(d.content)) as z:
+        namen = set(z.namelist())
+        verwacht = {f"run-1/{p.name}" for p in uitvoer.iterdir() if p.name != "overzicht.json"}
+        assert namen == verwacht
+        assert z.read("run-1/plaatsingen.csv") == (uitvoer / "plaatsingen.csv").read_bytes()
+    assert {"run-1/rapport.html", "run-1/allocatie.xlsx", "run-1/ronde.gpkg"} <= namen
+    # A second download serves the same bundle.
+    assert anna.get("/runs/1/bundel.zip").content == d.content
+
+    # The lezer of the same provincie may; another provincie's regisseur sees nothing.
+    lies = TestClient(webapp)
+    _login(lies, "lies")
+    assert lies.get("/runs/1/bundel.zip").status_code == 200
+    bert = TestClient(webapp)
+    _login(bert, "bert")
+    for url in (
+        "/runs/1/bundel.zip",
+        "/runs/1/bestanden/rapport.html",
+        "/runs/1/bestanden/ronde.gpkg",
+    ):
+        assert bert.get(url).status_code == 404, url
+    assert TestClient(webapp).get("/runs/1/bundel.zip", follow_redirects=False).status_code == 303
+    # A beheerder sees every provincie.
+    bea = TestClient(webapp)
+    _login(bea, "bea")
+    assert bea.get("/runs/1/bundel.zip").status_code == 200
+
+    downloads = [
+        (a.gebruiker, a.provincie, a.onderwerp) for a in _audit(webapp) if a.actie == "download"
+    ]
+    for naam in ("rapport.html", "allocatie.xlsx", "ronde.gpkg", "run-1.zip"):
+        assert ("anna", "PV99", f"run 1: {naam}") in downloads, naam
+    assert ("lies", "PV99", "run 1: run-1.zip") in downloads
+    assert ("bea", "PV99", "run 1: run-1.zip") in downloads
+    assert not any(g == "bert" for g, _, _ in downloads)
+
+
+def test_bundel_alleen_van_een_klare_run(webapp: Any) -> None:
+    from allocatie.app.db import Run
+
+    anna = TestClient(webapp)
+    token = _login(anna, "anna")
+    from test_app import _upload
+
+    assert _upload(anna, token).status_code == 200
+    with webapp.state.sessies() as s, s.begin():
+        s.add(Run(ronde_id=1, gebruiker_id=_id(webapp, "anna"), status="bezig", uitvoer="runs/1"))
+    assert anna.get("/runs/1/bundel.zip").status_code == 404

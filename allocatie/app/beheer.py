@@ -1,4 +1,7 @@
-"""Account pages of ``allocatie app``: the beheerder manages accounts, everyone their password.
+"""Account pages of ``allocatie app`` and the run bundle.
+
+The beheerder manages accounts, everyone their own password, and every reader
+of a run downloads its whole output as one zip (`bundel`).
 
 ``/beheer`` (beheerder only) lists the accounts, adds one (rol, provincie),
 sets a new password, and withdraws or restores an account
@@ -8,12 +11,18 @@ current one. Every POST carries the session's CSRF token (checked by the
 application's ``formulier``); every change is audited, never with a password.
 Another role gets 403 on every beheer page, so no account can raise its own
 role or read the list of accounts.
+
+``/runs/{id}/bundel.zip`` holds every file ``allocatie ronde`` wrote for the
+run (workbook, report, archive, ...); it is built once, next to the output,
+and looked up through the provincie scope like every other download.
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,14 +30,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from allocatie.app import beveiliging as bv
-from allocatie.app.db import ROLLEN, Gebruiker
+from allocatie.app.db import ROLLEN, Gebruiker, Run
+from allocatie.app.rekenen import OVERZICHT
+from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.errors import InvoerFout
 
-__all__ = ["Paginahulp", "beheerroutes"]
+__all__ = ["Paginahulp", "beheerroutes", "bundel"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,8 @@ class Paginahulp:
     pagina: Callable[..., Response]
     gebruiker: Callable[[Request, Session], Gebruiker]
     formulier: Callable[[Request], Awaitable[FormData]]
+    run: Callable[[Request, Session], tuple[Gebruiker, Run]]
+    datamap: Path
 
 
 def _omschrijving(g: Gebruiker) -> str:
@@ -166,7 +179,19 @@ def beheerroutes(h: Paginahulp) -> list[Route]:
             gelukt="Uw wachtwoord is gewijzigd.",
         )
 
+    async def bundel_download(request: Request) -> Response:
+        with h.sessies() as s, s.begin():
+            g, run = h.run(request, s)
+            if run.status != "klaar" or not run.uitvoer:
+                raise HTTPException(404, "Deze run heeft (nog) geen uitvoer.")
+            naam = f"run-{run.id}.zip"
+            bv.audit(s, g.naam, run.ronde.provincie, "download", f"run {run.id}: {naam}")
+            map_ = h.datamap / run.uitvoer
+        pad = await run_in_threadpool(bundel, map_)
+        return FileResponse(pad, filename=naam, media_type="application/zip")
+
     return [
+        Route("/runs/{run_id:int}/bundel.zip", bundel_download),
         Route("/beheer", beheer),
         Route("/beheer/gebruikers", toevoegen, methods=["POST"]),
         Route("/beheer/gebruikers/{gebruiker_id:int}/{actie:str}", wijzig, methods=["POST"]),
@@ -177,3 +202,24 @@ def beheerroutes(h: Paginahulp) -> list[Route]:
 def _tekst(fout: InvoerFout) -> str:
     """The Dutch message of ``fout`` for the page (the field, not the value: it may be secret)."""
     return f"{fout.kolom}: {fout.bericht}" if fout.kolom else fout.bericht
+
+
+#: The zip of a run's whole output, in the run's folder (beside ``uitvoer/``).
+BUNDEL = "bundel.zip"
+
+
+def bundel(map_: Path) -> Path:
+    """The zip of every output file of the run folder ``map_``, made on first use.
+
+    The files go in as ``allocatie ronde`` wrote them, in a folder named after
+    the run (``run-<nummer>/``); the page's own overview (``overzicht.json``) stays out.
+    """
+    pad = map_ / BUNDEL
+    if pad.is_file():
+        return pad
+    uitvoer = map_ / "uitvoer"
+    with atomisch_pad(pad) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for bestand in sorted(uitvoer.rglob("*")):
+            if bestand.is_file() and bestand.name != OVERZICHT:
+                z.write(bestand, f"run-{map_.name}/{bestand.relative_to(uitvoer)}")
+    return pad

@@ -385,7 +385,7 @@ def maak_app(inst: Instellingen) -> Starlette:
         Route("/runs/{run_id:int}/bestanden/{naam:str}", download),
         Route("/sjabloon", sjabloon),
         Route("/auditlog", auditlog),
-        *beheerroutes(Paginahulp(sessies, pagina, _gebruiker, formulier)),
+        *beheerroutes(Paginahulp(sessies, pagina, _gebruiker, formulier, _run, inst.datamap)),
         Mount("/statisch", StaticFiles(directory=str(HIER / "statisch")), name="statisch"),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
