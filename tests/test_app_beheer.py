@@ -165,6 +165,14 @@ def test_intrekken_herstellen_en_wachtwoord_instellen(webapp: Any) -> None:
     assert _rijen(r.text)["anna"][3] == "actief"
     assert _probeer_login(TestClient(webapp), "anna", WACHTWOORD) == 401
     assert _probeer_login(TestClient(webapp), "anna", NIEUW) == 200
+    # A new password set by the beheerder ends the sessions opened with the old one.
+    anna = TestClient(webapp)
+    _probeer_login(anna, "anna", NIEUW)
+    assert anna.get("/rondes").status_code == 200
+    r = bea.post(f"/beheer/gebruikers/{uid}/wachtwoord", data={"csrf": token, "wachtwoord": NIEUW})
+    assert r.status_code == 200
+    r = anna.get("/rondes", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/inloggen"
     # A weak reset is refused; a beheerder cannot withdraw itself.
     r = bea.post(f"/beheer/gebruikers/{uid}/wachtwoord", data={"csrf": token, "wachtwoord": "kort"})
     assert r.status_code == 422 and "minstens 12" in r.text
@@ -197,10 +205,15 @@ def test_eigen_wachtwoord_wijzigen(webapp: Any) -> None:
             ).status_code
             == 403
         )
+        ander = TestClient(webapp)  # a second session of the same account, opened before
+        _login(ander, naam)
         r = client.post(
             "/account", data={"csrf": token, "oud": WACHTWOORD, "nieuw": NIEUW, "herhaald": NIEUW}
         )
         assert r.status_code == 200 and "gewijzigd" in r.text
+        # This session goes on; the other one ends.
+        assert client.get("/rondes").status_code == 200
+        assert ander.get("/rondes", follow_redirects=False).status_code == 303
         assert _probeer_login(TestClient(webapp), naam, WACHTWOORD) == 401
         assert _probeer_login(TestClient(webapp), naam, NIEUW) == 200
     acties = [(a.gebruiker, a.actie) for a in _audit(webapp)]

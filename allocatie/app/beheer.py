@@ -171,6 +171,7 @@ def beheerroutes(h: Paginahulp) -> list[Route]:
                     fout=fout.bericht,
                 )
             bv.audit(s, g.naam, g.provincie, "wachtwoord gewijzigd", _omschrijving(g))
+            request.session[bv.AFDRUK] = bv.vingerafdruk(g)  # this session stays, others end
         return h.pagina(
             request,
             "account.html",

@@ -9,10 +9,15 @@ An account is withdrawn (`trek_in`) without a schema change: its hash gets the
 prefix `INGETROKKEN`, which no password verifies against, and `actief` is
 false, so neither a login nor a session cookie issued earlier lets it in.
 `herstel` removes the prefix: the old password works again.
+
+A session carries a fingerprint of the account's hash (`vingerafdruk`): a new
+password, set by the user or a beheerder, or a withdrawal changes the hash and
+so ends every session opened before it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from typing import Any
@@ -27,6 +32,7 @@ from allocatie.io.kolommen import PROVINCIECODE
 from allocatie.kern.errors import InvoerFout
 
 __all__ = [
+    "AFDRUK",
     "CSRF_VELD",
     "INGETROKKEN",
     "MIN_WACHTWOORD",
@@ -44,10 +50,13 @@ __all__ = [
     "run_van",
     "trek_in",
     "vind_gebruiker",
+    "vingerafdruk",
     "wijzig_wachtwoord",
     "zet_wachtwoord",
 ]
 
+#: Session key of the fingerprint of the account's password hash (`vingerafdruk`).
+AFDRUK = "afdruk"
 #: Name of the hidden form field that carries the CSRF token.
 CSRF_VELD = "csrf"
 
@@ -127,6 +136,11 @@ def _controleer_wachtwoord(wachtwoord: str, kolom: str = "wachtwoord") -> None:
 def actief(g: Gebruiker) -> bool:
     """May ``g`` log in (not withdrawn)?"""
     return not g.wachtwoord_hash.startswith(INGETROKKEN)
+
+
+def vingerafdruk(g: Gebruiker) -> str:
+    """A short digest of ``g``'s hash, kept in the session: it changes with the password."""
+    return hashlib.sha256(g.wachtwoord_hash.encode()).hexdigest()[:32]
 
 
 def trek_in(g: Gebruiker) -> None:

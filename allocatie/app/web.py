@@ -110,7 +110,8 @@ def maak_app(inst: Instellingen) -> Starlette:
     def _gebruiker(request: Request, s: Session) -> Gebruiker:
         uid = request.session.get("gebruiker")
         g = s.get(Gebruiker, uid) if isinstance(uid, int) else None
-        if g is None or not bv.actief(g):  # a withdrawn account loses its sessions too
+        # A withdrawn account or a new password ends the sessions opened before.
+        if g is None or not bv.actief(g) or request.session.get(bv.AFDRUK) != bv.vingerafdruk(g):
             raise _NietIngelogd
         return g
 
@@ -141,6 +142,7 @@ def maak_app(inst: Instellingen) -> Starlette:
             )
         request.session.clear()
         request.session["gebruiker"] = g.id
+        request.session[bv.AFDRUK] = bv.vingerafdruk(g)
         request.session[bv.CSRF_VELD] = secrets.token_urlsafe(32)
         return RedirectResponse("/rondes", 303)
 
