@@ -9,7 +9,8 @@ a test file (no test file imports another; ``test_huisregels`` checks it):
   min-max problem (`bouwers.twee_gemeenten`);
 - ``gevallen``: the model's small cases (``geval_*``, `gevallen.GEVALLEN`);
 - ``planbouwers``: small planning instances;
-- ``sweeptaken``: task functions for the sweep tests (picklable, so a module).
+- ``sweeptaken``: task functions for the sweep tests (picklable, so a module);
+- ``appbouwers``: the web application tests (logged-in client, upload, waiting for a run).
 
 This folder is put on ``sys.path`` here, so ``from bouwers import ...`` works
 whatever import mode pytest runs in.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,18 @@ import pytest
 pytest.importorskip("starlette", reason="de app-onderdelen (allocatie[app]) ontbreken")
 pytest.importorskip("httpx2", reason="httpx2 (voor de TestClient) ontbreekt")
 
+from appbouwers import (
+    VOORBEELD,
+    WACHTWOORD,
+    app_met_gebruikers,
+    csrf,
+    foutrijen,
+    gemeenterijen,
+    login,
+    upload,
+    voorbeeldbestanden,
+    wacht,
+)
 from bouwers import voorbeeld_als_werkboek
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
@@ -21,68 +32,10 @@ from allocatie.app.beveiliging import maak_gebruiker
 from allocatie.app.db import AuditFout, AuditRegel
 from allocatie.app.web import Instellingen, maak_app
 
-VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
-WACHTWOORD = "geheim-wachtwoord-1"
-
-
-def _csrf(html: str) -> str:
-    gevonden = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert gevonden, "geen CSRF-veld op de pagina"
-    return gevonden.group(1)
-
-
-def _app(tmp_path: Path, workers: int | None = 1) -> Any:
-    webapp = maak_app(Instellingen(datamap=tmp_path / "data", workers=workers))
-    with webapp.state.sessies() as s, s.begin():
-        maak_gebruiker(s, "anna", WACHTWOORD, "regisseur", "PV99")
-        maak_gebruiker(s, "bert", WACHTWOORD, "regisseur", "PV20")
-        maak_gebruiker(s, "lies", WACHTWOORD, "lezer", "PV99")
-    return webapp
-
-
-def _login(client: TestClient, naam: str) -> str:
-    """Log in; the CSRF token of the new session."""
-    token = _csrf(client.get("/inloggen").text)
-    r = client.post("/inloggen", data={"naam": naam, "wachtwoord": WACHTWOORD, "csrf": token})
-    assert r.status_code == 200 and "Rondes" in r.text, r.text
-    return _csrf(r.text)
-
-
-def _voorbeeldbestanden(**vervang: bytes) -> list[tuple[str, tuple[str, bytes, str]]]:
-    bestanden = []
-    for pad in sorted(VOORBEELD.iterdir()):
-        if pad.suffix in (".csv", ".toml", ".geojson"):
-            inhoud = vervang.get(pad.name, pad.read_bytes())
-            bestanden.append(("bestanden", (pad.name, inhoud, "application/octet-stream")))
-    return bestanden
-
-
-def _upload(client: TestClient, token: str, **vervang: bytes) -> Any:
-    return client.post("/rondes", data={"csrf": token}, files=_voorbeeldbestanden(**vervang))
-
-
-def _wacht(client: TestClient, run_url: str) -> str:
-    """Poll the status fragment until the run is done (bounded); the run page."""
-    for _ in range(600):
-        status = client.get(f"{run_url}/status")
-        assert status.status_code == 200
-        if "HX-Refresh" in status.headers:
-            break
-        time.sleep(0.5)
-    else:
-        pytest.fail("de run werd niet klaar")
-    return client.get(run_url).text
-
-
-def _gemeenterijen(html: str) -> list[list[str]]:
-    """The cells of the per-gemeente table of a run page."""
-    tabel = html.split('id="gemeenten"')[1].split("</table>")[0]
-    return [re.findall(r"<td>(.*?)</td>", rij) for rij in tabel.split("</tr>")[1:-1]]
-
 
 @pytest.fixture
 def webapp(tmp_path: Path) -> Any:
-    return _app(tmp_path)
+    return app_met_gebruikers(tmp_path)
 
 
 #: The POST routes of allocatie.app.beslissingen (tested in test_app_beslissingen.py).
@@ -101,7 +54,14 @@ def test_inloggen_vereist_overal(webapp: Any) -> None:
     r = client.get("/runs/1/bestanden/plaatsingen.csv", follow_redirects=False)
     assert r.headers["location"] == "/inloggen"
     # A POST without a login is refused (without a session there is no CSRF token either).
-    for url in ("/rondes", "/rondes/1/runs", "/uitloggen"):
+    for url in (
+        "/rondes",
+        "/rondes/1/runs",
+        "/beheer/gebruikers",
+        "/beheer/gebruikers/1/intrekken",
+        "/account",
+        "/uitloggen",
+    ):
         assert client.post(url, data={"csrf": "x"}, follow_redirects=False).status_code in (
             303,
             403,
@@ -110,7 +70,7 @@ def test_inloggen_vereist_overal(webapp: Any) -> None:
 
 def test_verkeerd_wachtwoord_en_audit(webapp: Any) -> None:
     client = TestClient(webapp)
-    token = _csrf(client.get("/inloggen").text)
+    token = csrf(client.get("/inloggen").text)
     r = client.post("/inloggen", data={"naam": "anna", "wachtwoord": "fout", "csrf": token})
     assert r.status_code == 401 and "onjuist wachtwoord" in r.text
     with webapp.state.sessies() as s:
@@ -127,9 +87,16 @@ def test_csrf_op_elke_post(webapp: Any) -> None:
     client.get("/inloggen")
     r = client.post("/inloggen", data={"naam": "anna", "wachtwoord": WACHTWOORD})
     assert r.status_code == 403 and "CSRF" in r.text
-    token = _login(client, "anna")
-    assert _upload(client, token).status_code == 200  # with the token: accepted
-    for url in ("/rondes", "/rondes/1/runs", "/uitloggen"):
+    token = login(client, "anna")
+    assert upload(client, token).status_code == 200  # with the token: accepted
+    for url in (
+        "/rondes",
+        "/rondes/1/runs",
+        "/beheer/gebruikers",
+        "/beheer/gebruikers/1/intrekken",
+        "/account",
+        "/uitloggen",
+    ):
         for data in ({}, {"csrf": "verkeerd"}):
             r = client.post(url, data=data, follow_redirects=False)
             assert r.status_code == 403, (url, data)
@@ -143,6 +110,9 @@ def test_csrf_op_elke_post(webapp: Any) -> None:
         "/inloggen",
         "/rondes",
         "/rondes/{ronde_id:int}/runs",
+        "/beheer/gebruikers",
+        "/beheer/gebruikers/{gebruiker_id:int}/{actie:str}",
+        "/account",
         "/uitloggen",
         *BESLIS_POSTS,
     }
@@ -150,8 +120,8 @@ def test_csrf_op_elke_post(webapp: Any) -> None:
 
 def test_upload_voorbeeld_valideert(webapp: Any) -> None:
     client = TestClient(webapp)
-    token = _login(client, "anna")
-    r = _upload(client, token)
+    token = login(client, "anna")
+    r = upload(client, token)
     assert r.status_code == 200, r.text
     assert str(r.url).endswith("/rondes/1")
     assert "Voorbeeldprovincie 2025-I" in r.text and "huishoudens.csv" in r.text
@@ -164,8 +134,8 @@ def test_upload_voorbeeld_valideert(webapp: Any) -> None:
 
 def test_upload_zonder_rondetoml(webapp: Any) -> None:
     client = TestClient(webapp)
-    token = _login(client, "anna")
-    bestanden = [b for b in _voorbeeldbestanden() if b[1][0] != "ronde.toml"]
+    token = login(client, "anna")
+    bestanden = [b for b in voorbeeldbestanden() if b[1][0] != "ronde.toml"]
     r = client.post(
         "/rondes",
         data={"csrf": token, "naam": "Zonder toml", "periode": "2025-II"},
@@ -176,19 +146,65 @@ def test_upload_zonder_rondetoml(webapp: Any) -> None:
 
 def test_kapotte_csv_toont_bestand_rij_kolom(webapp: Any) -> None:
     client = TestClient(webapp)
-    token = _login(client, "anna")
+    token = login(client, "anna")
     regels = (VOORBEELD / "huishoudens.csv").read_text(encoding="utf-8").splitlines()
     velden = regels[2].split(",")
     velden[1] = "twee"  # personen of the second household (spreadsheet row 3)
     regels[2] = ",".join(velden)
     kapot = ("\n".join(regels) + "\n").encode("utf-8")
-    r = _upload(client, token, **{"huishoudens.csv": kapot})
+    r = upload(client, token, **{"huishoudens.csv": kapot})
     assert r.status_code == 422
-    fouten = r.text.split('id="fouten"')[1]
-    cellen = re.findall(r"<td>(.*?)</td>", fouten.split("</tr>")[1])
+    cellen = foutrijen(r.text)[0]
     assert cellen[:4] == ["huishoudens.csv", "3", "personen", "twee"], cellen
     with webapp.state.sessies() as s:
         assert s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload geweigerd")).one()
+
+
+def test_alle_fouten_van_een_upload_per_bestand(webapp: Any) -> None:
+    """Three errors in two files: the page lists all three, grouped per file."""
+    client = TestClient(webapp)
+    token = login(client, "anna")
+    hh = (VOORBEELD / "huishoudens.csv").read_text(encoding="utf-8").splitlines()
+    for i, (kolom, waarde) in ((1, (1, "twee")), (3, (3, "GM0000"))):
+        velden = hh[i].split(",")
+        velden[kolom] = waarde
+        hh[i] = ",".join(velden)
+    wa = (VOORBEELD / "woningaanbod.csv").read_text(encoding="utf-8").splitlines()
+    velden = wa[2].split(",")
+    velden[4] = "-3"  # woningen
+    wa[2] = ",".join(velden)
+    r = upload(
+        client,
+        token,
+        **{
+            "huishoudens.csv": ("\n".join(hh) + "\n").encode(),
+            "woningaanbod.csv": ("\n".join(wa) + "\n").encode(),
+        },
+    )
+    assert r.status_code == 422
+    rijen = [c[:4] for c in foutrijen(r.text)]
+    assert rijen == [
+        ["huishoudens.csv", "2", "personen", "twee"],
+        ["huishoudens.csv", "4", "azc_gemeente", "GM0000"],
+        ["woningaanbod.csv", "3", "woningen", "-3"],
+    ]
+    assert "<h3>huishoudens.csv (2)</h3>" in r.text and "<h3>woningaanbod.csv (1)</h3>" in r.text
+    with webapp.state.sessies() as s:
+        regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload geweigerd")).one()
+    assert regel.reden.startswith("3 fouten: ") and "woningaanbod.csv" in regel.reden
+
+
+def test_alle_fouten_van_een_werkmap_per_blad(webapp: Any, tmp_path: Path) -> None:
+    client = TestClient(webapp)
+    token = login(client, "anna")
+    kapot = _werkboek(
+        tmp_path, huishoudens=(3, "personen", "twee"), woningaanbod=(2, "woningen", -1)
+    )
+    rijen = [c[:4] for c in foutrijen(_upload_werkboek(client, token, kapot).text)]
+    assert rijen == [
+        ["ronde.xlsx [blad huishoudens]", "3", "personen", "twee"],
+        ["ronde.xlsx [blad woningaanbod]", "2", "woningen", "-1"],
+    ]
 
 
 def _werkboek(tmp_path: Path, **cellen: Any) -> bytes:
@@ -214,7 +230,7 @@ def _upload_werkboek(client: TestClient, token: str, inhoud: bytes) -> Any:
 
 def test_upload_werkboek_valideert(webapp: Any, tmp_path: Path) -> None:
     client = TestClient(webapp)
-    token = _login(client, "anna")
+    token = login(client, "anna")
     r = _upload_werkboek(client, token, _werkboek(tmp_path))
     assert r.status_code == 200, r.text
     assert str(r.url).endswith("/rondes/1")
@@ -226,12 +242,11 @@ def test_upload_werkboek_valideert(webapp: Any, tmp_path: Path) -> None:
 
 def test_kapotte_werkboekcel_toont_blad_rij_kolom(webapp: Any, tmp_path: Path) -> None:
     client = TestClient(webapp)
-    token = _login(client, "anna")
+    token = login(client, "anna")
     kapot = _werkboek(tmp_path, huishoudens=(3, "personen", "twee"))
     r = _upload_werkboek(client, token, kapot)
     assert r.status_code == 422
-    fouten = r.text.split('id="fouten"')[1]
-    cellen = re.findall(r"<td>(.*?)</td>", fouten.split("</tr>")[1])
+    cellen = foutrijen(r.text)[0]
     assert cellen[:4] == ["ronde.xlsx [blad huishoudens]", "3", "personen", "twee"], cellen
     with webapp.state.sessies() as s:
         regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload geweigerd")).one()
@@ -240,13 +255,13 @@ def test_kapotte_werkboekcel_toont_blad_rij_kolom(webapp: Any, tmp_path: Path) -
 
 def test_werkboekronde_doorrekenen(webapp: Any, tmp_path: Path) -> None:
     client = TestClient(webapp)
-    token = _login(client, "anna")
+    token = login(client, "anna")
     assert _upload_werkboek(client, token, _werkboek(tmp_path)).status_code == 200
     r = client.post("/rondes/1/runs", data={"csrf": token}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/runs/1"
-    pagina = _wacht(client, "/runs/1")
+    pagina = wacht(client, "/runs/1")
     assert "status-klaar" in pagina, pagina
-    assert len(_gemeenterijen(pagina)) == 12
+    assert len(gemeenterijen(pagina)) == 12
     d = client.get("/runs/1/bestanden/plaatsingen.csv")
     assert d.status_code == 200 and d.text.startswith("huishouden_id")
     assert len(d.text.strip().splitlines()) > 1
@@ -259,7 +274,7 @@ def test_sjabloon_downloaden(webapp: Any, tmp_path: Path) -> None:
 
     client = TestClient(webapp)
     assert client.get("/sjabloon", follow_redirects=False).status_code == 303
-    _login(client, "lies")
+    login(client, "lies")
     assert 'href="/sjabloon"' not in client.get("/rondes").text  # lezer: no upload form
     r = client.get("/sjabloon")
     assert r.status_code == 200 and "ronde.xlsx" in r.headers["content-disposition"]
@@ -278,7 +293,7 @@ def test_sjabloon_downloaden(webapp: Any, tmp_path: Path) -> None:
 
 def test_upload_weigert_vreemde_bestanden_en_lezer(webapp: Any) -> None:
     client = TestClient(webapp)
-    token = _login(client, "anna")
+    token = login(client, "anna")
     r = client.post(
         "/rondes",
         data={"csrf": token},
@@ -286,8 +301,8 @@ def test_upload_weigert_vreemde_bestanden_en_lezer(webapp: Any) -> None:
     )
     assert r.status_code == 422 and "alleen .csv" in r.text
     lezer = TestClient(webapp)
-    token = _login(lezer, "lies")
-    assert _upload(lezer, token).status_code == 403
+    token = login(lezer, "lies")
+    assert upload(lezer, token).status_code == 403
 
 
 def test_uploadlimiet(tmp_path: Path) -> None:
@@ -295,19 +310,19 @@ def test_uploadlimiet(tmp_path: Path) -> None:
     with webapp.state.sessies() as s, s.begin():
         maak_gebruiker(s, "anna", WACHTWOORD, "regisseur", "PV99")
     client = TestClient(webapp)
-    token = _login(client, "anna")
-    assert _upload(client, token).status_code == 413
+    token = login(client, "anna")
+    assert upload(client, token).status_code == 413
 
 
 def test_run_downloads_scope_en_audit(tmp_path: Path) -> None:
     # The production path: the solve in a local process through allocatie.kern.sweep.
-    webapp = _app(tmp_path, workers=None)
+    webapp = app_met_gebruikers(tmp_path, workers=None)
     anna = TestClient(webapp)
-    token = _login(anna, "anna")
-    assert _upload(anna, token).status_code == 200
+    token = login(anna, "anna")
+    assert upload(anna, token).status_code == 200
     r = anna.post("/rondes/1/runs", data={"csrf": token}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/runs/1"
-    pagina = _wacht(anna, "/runs/1")
+    pagina = wacht(anna, "/runs/1")
     assert "status-klaar" in pagina, pagina
     assert 'id="gemeenten"' in pagina and "Geplaatst:" in pagina
     for naam in ("plaatsingen.csv", "allocatie.xlsx", "rapport.html", "ronde.gpkg"):
@@ -315,14 +330,14 @@ def test_run_downloads_scope_en_audit(tmp_path: Path) -> None:
     d = anna.get("/runs/1/bestanden/plaatsingen.csv")
     assert d.status_code == 200 and d.text.startswith("huishouden_id")
     assert anna.get("/runs/1/bestanden/..%2Fapp.sqlite").status_code == 404
-    alle = _gemeenterijen(pagina)
+    alle = gemeenterijen(pagina)
     assert len(alle) == 12 and {r[1] for r in alle} == {"PV99"}
-    assert _gemeenterijen(anna.get("/runs/1?provincie=PV99").text) == alle
-    assert _gemeenterijen(anna.get("/runs/1?provincie=PV00").text) == []
+    assert gemeenterijen(anna.get("/runs/1?provincie=PV99").text) == alle
+    assert gemeenterijen(anna.get("/runs/1?provincie=PV00").text) == []
 
     # Another provincie sees nothing of it, by any URL.
     bert = TestClient(webapp)
-    token_b = _login(bert, "bert")
+    token_b = login(bert, "bert")
     assert "Voorbeeldprovincie" not in bert.get("/rondes").text
     for url in (
         "/rondes/1",
@@ -336,7 +351,7 @@ def test_run_downloads_scope_en_audit(tmp_path: Path) -> None:
     assert "anna" not in bert.get("/auditlog").text
     # The lezer of the same provincie reads, cannot run.
     lies = TestClient(webapp)
-    token_l = _login(lies, "lies")
+    token_l = login(lies, "lies")
     assert lies.get("/runs/1/bestanden/plaatsingen.csv").status_code == 200
     assert lies.post("/rondes/1/runs", data={"csrf": token_l}).status_code == 403
 
@@ -356,7 +371,7 @@ def test_run_downloads_scope_en_audit(tmp_path: Path) -> None:
 
 def test_auditlog_kan_niet_worden_gewijzigd(webapp: Any) -> None:
     client = TestClient(webapp)
-    _login(client, "anna")
+    login(client, "anna")
     sessies = webapp.state.sessies
     # Through the ORM: refused before it reaches the database.
     with sessies() as s:
@@ -383,14 +398,14 @@ def test_auditlog_kan_niet_worden_gewijzigd(webapp: Any) -> None:
 
 def test_uitloggen(webapp: Any) -> None:
     client = TestClient(webapp)
-    token = _login(client, "anna")
+    token = login(client, "anna")
     r = client.post("/uitloggen", data={"csrf": token}, follow_redirects=False)
     assert r.status_code == 303
     assert client.get("/rondes", follow_redirects=False).status_code == 303
 
 
 def test_migratie_is_herhaalbaar(tmp_path: Path) -> None:
-    _app(tmp_path)
+    app_met_gebruikers(tmp_path)
     webapp = maak_app(Instellingen(datamap=tmp_path / "data"))  # same database, again
     with webapp.state.sessies() as s:
         versie = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -467,12 +482,12 @@ def _plaatsingen(client: TestClient, run: int) -> dict[str, tuple[str, str]]:
 @pytest.fixture(scope="module")
 def twee_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Round 1 run once (run 1), one household locked elsewhere, re-run stably (run 2)."""
-    webapp = _app(tmp_path_factory.mktemp("beslissingen"))
+    webapp = app_met_gebruikers(tmp_path_factory.mktemp("beslissingen"))
     anna = TestClient(webapp)
-    token = _login(anna, "anna")
-    assert _upload(anna, token).status_code == 200
+    token = login(anna, "anna")
+    assert upload(anna, token).status_code == 200
     anna.post("/rondes/1/runs", data={"csrf": token})
-    assert "status-klaar" in _wacht(anna, "/runs/1")
+    assert "status-klaar" in wacht(anna, "/runs/1")
     eerste = _plaatsingen(anna, 1)
     hid = sorted(eerste)[0]
     van = eerste[hid][1]
@@ -490,7 +505,7 @@ def twee_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert r.status_code == 200 and "dichtbij werk" in r.text, r.text
     r = anna.post("/runs/1/opnieuw", data={"csrf": token}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/runs/2"
-    assert "status-klaar" in _wacht(anna, "/runs/2")
+    assert "status-klaar" in wacht(anna, "/runs/2")
     return {"app": webapp, "anna": anna, "token": token, "hid": hid, "van": van, "naar": naar}
 
 
@@ -640,7 +655,7 @@ def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
         assert r.status_code == 303 and r.headers["location"] == "/inloggen", url
     # Another provincie: absent, for reading and writing.
     bert = TestClient(webapp)
-    token_b = _login(bert, "bert")
+    token_b = login(bert, "bert")
     for url in gets:
         assert bert.get(url).status_code == 404, url
     for url, data in posts:
@@ -653,7 +668,7 @@ def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
             assert anna.post(url, data={**data, **extra}).status_code == 403, url
     # A lezer of the provincie reads, but cannot lock, remove or re-run.
     lies = TestClient(webapp)
-    token_l = _login(lies, "lies")
+    token_l = login(lies, "lies")
     for url in gets:
         assert lies.get(url).status_code == 200, url
     for url, data in posts:

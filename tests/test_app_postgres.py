@@ -23,11 +23,11 @@ pytest.importorskip("starlette", reason="de app-onderdelen (allocatie[app]) ontb
 pytest.importorskip("httpx2", reason="httpx2 (voor de TestClient) ontbreekt")
 pytest.importorskip("psycopg", reason="psycopg (PostgreSQL-stuurprogramma) ontbreekt")
 
+from appbouwers import WACHTWOORD, gemeenterijen, login, upload, wacht
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from starlette.testclient import TestClient
-from test_app import WACHTWOORD, _gemeenterijen, _login, _upload, _wacht
 
 from allocatie.app.beveiliging import maak_gebruiker
 from allocatie.app.db import AuditRegel
@@ -91,7 +91,7 @@ def test_migratie_op_postgres_herhaalbaar(maak: Any) -> None:
 def test_auditlog_trigger_op_postgres(maak: Any) -> None:
     webapp = maak()
     client = TestClient(webapp)
-    _login(client, "anna")
+    login(client, "anna")
     # Past the ORM, in plain SQL: PostgreSQL's trigger refuses, as SQLite's does.
     with webapp.state.sessies() as s:
         for sql in ("UPDATE auditlog SET reden = 'x'", "DELETE FROM auditlog"):
@@ -106,19 +106,19 @@ def test_ronde_doorrekenen_op_postgres(maak: Any) -> None:
     # The production path (solve in a local process) with the database on PostgreSQL.
     webapp = maak(workers=None)
     anna = TestClient(webapp)
-    token = _login(anna, "anna")
-    assert _upload(anna, token).status_code == 200
+    token = login(anna, "anna")
+    assert upload(anna, token).status_code == 200
     r = anna.post("/rondes/1/runs", data={"csrf": token}, follow_redirects=False)
     assert r.status_code == 303
     run_url = r.headers["location"]
-    pagina = _wacht(anna, run_url)
+    pagina = wacht(anna, run_url)
     assert "status-klaar" in pagina, pagina
-    assert len(_gemeenterijen(pagina)) == 12
+    assert len(gemeenterijen(pagina)) == 12
     d = anna.get(f"{run_url}/bestanden/plaatsingen.csv")
     assert d.status_code == 200 and d.text.startswith("huishouden_id")
     # Scoped to the provincie on PostgreSQL too.
     bert = TestClient(webapp)
-    _login(bert, "bert")
+    login(bert, "bert")
     assert bert.get(run_url).status_code == 404
     assert bert.get(f"{run_url}/bestanden/plaatsingen.csv").status_code == 404
     with webapp.state.sessies() as s:

@@ -200,3 +200,23 @@ def test_model_optie_onbekend_is_een_nette_fout(tmp_path: Path) -> None:
     assert "onbekende modelpreset" in r.output
     assert "bestaatniet" in r.output
     assert not (tmp_path / "u").exists()
+
+
+def test_ronde_meldt_alle_invoerfouten(tmp_path: Path) -> None:
+    """`allocatie ronde` prints every input error, not only the first."""
+    map_ = tmp_path / "ronde"
+    shutil.copytree(Path(allocatie.__file__).parents[1] / "data" / "voorbeeld", map_)
+    hh = pd.read_csv(map_ / "huishoudens.csv", dtype=str, keep_default_na=False)
+    hh.loc[0, "personen"] = "twee"
+    hh.loc[1, "azc_gemeente"] = "GM9999"
+    hh.to_csv(map_ / "huishoudens.csv", index=False)
+    wa = pd.read_csv(map_ / "woningaanbod.csv", dtype=str, keep_default_na=False)
+    wa.loc[0, "woningen"] = "-1"
+    wa.to_csv(map_ / "woningaanbod.csv", index=False)
+    r = runner.invoke(app, ["ronde", str(map_), "--uitvoer", str(tmp_path / "uit")])
+    assert r.exit_code == 2, r.output
+    uitvoer = " ".join(r.output.split())
+    assert "3 fouten in de invoer" in uitvoer
+    assert "rij 2, kolom 'personen', waarde 'twee'" in uitvoer
+    assert "rij 3, kolom 'azc_gemeente', waarde 'GM9999'" in uitvoer
+    assert "woningaanbod.csv', rij 2, kolom 'woningen', waarde '-1'" in uitvoer

@@ -2,7 +2,7 @@
 
 A test file that imports another test file runs that file's module-level code
 and ties the two together; shared builders belong in ``bouwers``, ``gevallen``,
-``planbouwers`` or ``sweeptaken`` (see ``conftest.py``).
+``planbouwers``, ``sweeptaken`` or ``appbouwers`` (see ``conftest.py``).
 """
 
 from __future__ import annotations

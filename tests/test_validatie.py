@@ -29,7 +29,7 @@ from shapely.ops import unary_union
 
 from allocatie.invoer.laden import laad_ronde, maak_instance
 from allocatie.io.lezen import lees_config, lees_tabel
-from allocatie.kern.errors import ConfiguratieFout, InvoerFout
+from allocatie.kern.errors import ConfiguratieFout, InvoerFout, InvoerFouten
 from allocatie.ronde.instance import Instance
 
 # --------------------------------------------------------------------------------------
@@ -1404,8 +1404,11 @@ def test_fout_noemt_bestand_rij_kolom_waarde(ronde: Ronde, geval: Geval) -> None
     geval.defect(ronde)
     with pytest.raises(InvoerFout) as e:
         ronde.laad()
-    assert type(e.value) is geval.fout, str(e.value)
-    controleer_fout(e.value, geval.bestand, geval.rij, geval.kolom, geval.waarde, geval.tekst)
+    # One defect may have consequences that are errors too (a code typed wrong in the
+    # taakstelling also leaves a gemeente without a row): the defect comes first.
+    fout = e.value.fouten[0] if isinstance(e.value, InvoerFouten) else e.value
+    assert type(fout) is geval.fout, str(e.value)
+    controleer_fout(fout, geval.bestand, geval.rij, geval.kolom, geval.waarde, geval.tekst)
 
 
 def test_elke_fout_is_een_invoerfout_met_nederlandse_tekst() -> None:
@@ -1615,3 +1618,66 @@ def test_solveropties_weigeren_niet_eindige_getallen(veld: str, waarde: float) -
 
     with pytest.raises(ConfiguratieFout, match="eindig getal"):
         SolverOpties(**{veld: waarde})
+
+
+# --------------------------------------------------------------------------------------
+# Every error at once
+# --------------------------------------------------------------------------------------
+
+
+def test_alle_fouten_van_twee_bestanden_tegelijk(ronde: Ronde) -> None:
+    """Three bad cells in two files: all three are reported, in file order, with place."""
+    ronde.zet("huishoudens.csv", 2, "personen", "twee")
+    ronde.zet("huishoudens.csv", 4, "azc_gemeente", "GM9999")
+    ronde.zet("woningaanbod.csv", 3, "woningen", "-1")
+    with pytest.raises(InvoerFouten) as e:
+        ronde.laad()
+    plaatsen = [(Path(f.bestand or "").name, f.rij, f.kolom, f.waarde) for f in e.value.fouten]
+    assert plaatsen == [
+        ("huishoudens.csv", 2, "personen", "twee"),
+        ("huishoudens.csv", 4, "azc_gemeente", "GM9999"),
+        ("woningaanbod.csv", 3, "woningen", "-1"),
+    ]
+    assert e.value.aantal == 3 and e.value.meer == 0
+    tekst = str(e.value)
+    assert tekst.startswith("3 fouten in de invoer:")
+    assert "onbekende gemeentecode" in tekst and "moet minstens 0 zijn" in tekst
+    # Read as one InvoerFout, it is the first error.
+    assert (e.value.rij, e.value.kolom) == (2, "personen")
+
+
+def test_een_fout_blijft_een_gewone_invoerfout(ronde: Ronde) -> None:
+    ronde.zet("huishoudens.csv", 3, "personen", "0")
+    with pytest.raises(InvoerFout) as e:
+        ronde.laad()
+    assert type(e.value) is InvoerFout
+    assert (e.value.rij, e.value.kolom) == (3, "personen")
+
+
+def test_foutenlijst_heeft_een_grens(ronde: Ronde) -> None:
+    """Beyond MAX_FOUTEN the errors are counted, not listed."""
+    from allocatie.kern.errors import MAX_FOUTEN
+
+    kop, rijen = ronde.lees("huishoudens.csv")
+    i = kop.index("personen")
+    veel = []
+    for n in range(MAX_FOUTEN + 50):
+        rij = list(rijen[0])
+        rij[0] = f"X{n}"
+        rij[i] = "nul"
+        veel.append(rij)
+    ronde.schrijf("huishoudens.csv", kop, veel)
+    with pytest.raises(InvoerFouten) as e:
+        ronde.laad()
+    assert len(e.value.fouten) == MAX_FOUTEN
+    assert e.value.meer == 50 and e.value.aantal == MAX_FOUTEN + 50
+    assert "en nog 50 fouten (niet getoond)" in str(e.value)
+
+
+def test_fout_in_gemeenten_stopt_voor_de_tabellen_die_ernaar_verwijzen(ronde: Ronde) -> None:
+    """A bad gemeente code is reported once, not again as unknown in every other table."""
+    ronde.vervang("gemeenten.geojson", '"GM0003"', '"GM003"')
+    with pytest.raises(InvoerFout) as e:
+        ronde.laad()
+    assert type(e.value) is InvoerFout, str(e.value)
+    assert e.value.waarde == "GM003"

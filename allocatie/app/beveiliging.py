@@ -4,10 +4,20 @@ Every query of the web application for a round or a run goes through
 `rondes_van` / `ronde_van` / `run_van`: a beheerder sees every provincie, any
 other account only its own. What is out of scope is reported as absent (404),
 so a URL does not tell whether another provincie's round exists.
+
+An account is withdrawn (`trek_in`) without a schema change: its hash gets the
+prefix `INGETROKKEN`, which no password verifies against, and `actief` is
+false, so neither a login nor a session cookie issued earlier lets it in.
+`herstel` removes the prefix: the old password works again.
+
+A session carries a fingerprint of the account's hash (`vingerafdruk`): a new
+password, set by the user or a beheerder, or a withdrawal changes the hash and
+so ends every session opened before it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from typing import Any
@@ -18,24 +28,42 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from allocatie.app.db import ROLLEN, AuditRegel, Gebruiker, Ronde, Run
+from allocatie.io.kolommen import PROVINCIECODE
 from allocatie.kern.errors import InvoerFout
 
 __all__ = [
+    "AFDRUK",
     "CSRF_VELD",
+    "INGETROKKEN",
+    "MIN_WACHTWOORD",
+    "actief",
     "audit",
     "controleer_csrf",
     "csrf_token",
+    "gebruikers",
     "hash_wachtwoord",
+    "herstel",
     "maak_gebruiker",
     "mag_rekenen",
     "ronde_van",
     "rondes_van",
     "run_van",
+    "trek_in",
     "vind_gebruiker",
+    "vingerafdruk",
+    "wijzig_wachtwoord",
+    "zet_wachtwoord",
 ]
 
+#: Session key of the fingerprint of the account's password hash (`vingerafdruk`).
+AFDRUK = "afdruk"
 #: Name of the hidden form field that carries the CSRF token.
 CSRF_VELD = "csrf"
+
+#: Fewest characters of a password (the command line and the browser alike).
+MIN_WACHTWOORD = 12
+#: Prefix of the hash of a withdrawn account: no password verifies against it.
+INGETROKKEN = "!"
 
 _hasher = PasswordHasher()
 
@@ -59,7 +87,7 @@ _LEEG = _hasher.hash(secrets.token_urlsafe(16))
 def vind_gebruiker(s: Session, naam: str, wachtwoord: str) -> Gebruiker | None:
     """The account ``naam`` if ``wachtwoord`` is its password, else None."""
     g = s.scalars(select(Gebruiker).where(Gebruiker.naam == naam)).one_or_none()
-    if g is None:
+    if g is None or not actief(g):
         _klopt(_LEEG, wachtwoord)
         return None
     if not _klopt(g.wachtwoord_hash, wachtwoord):
@@ -79,10 +107,15 @@ def maak_gebruiker(
         raise InvoerFout(
             f"een {rol} hoort bij één provincie: geef --provincie (bijv. PV20)", kolom="provincie"
         )
+    if provincie and rol != "beheerder" and not PROVINCIECODE.fullmatch(provincie):
+        raise InvoerFout(
+            "ongeldige provincie; verwacht 'PV' gevolgd door 2 cijfers (bijv. PV20)",
+            kolom="provincie",
+            waarde=provincie,
+        )
     if not naam.strip() or len(naam) > 100:
         raise InvoerFout("een naam van 1 tot 100 tekens is nodig", kolom="naam", waarde=naam)
-    if len(wachtwoord) < 12:
-        raise InvoerFout("een wachtwoord heeft minstens 12 tekens", kolom="wachtwoord")
+    _controleer_wachtwoord(wachtwoord)
     if s.scalars(select(Gebruiker).where(Gebruiker.naam == naam)).first() is not None:
         raise InvoerFout("deze gebruiker bestaat al", kolom="naam", waarde=naam)
     g = Gebruiker(
@@ -93,6 +126,55 @@ def maak_gebruiker(
     )
     s.add(g)
     return g
+
+
+def _controleer_wachtwoord(wachtwoord: str, kolom: str = "wachtwoord") -> None:
+    if len(wachtwoord) < MIN_WACHTWOORD:
+        raise InvoerFout(f"een wachtwoord heeft minstens {MIN_WACHTWOORD} tekens", kolom=kolom)
+
+
+def actief(g: Gebruiker) -> bool:
+    """May ``g`` log in (not withdrawn)?"""
+    return not g.wachtwoord_hash.startswith(INGETROKKEN)
+
+
+def vingerafdruk(g: Gebruiker) -> str:
+    """A short digest of ``g``'s hash, kept in the session: it changes with the password."""
+    return hashlib.sha256(g.wachtwoord_hash.encode()).hexdigest()[:32]
+
+
+def trek_in(g: Gebruiker) -> None:
+    """Withdraw ``g``: no login, no session; `herstel` undoes it."""
+    if actief(g):
+        g.wachtwoord_hash = INGETROKKEN + g.wachtwoord_hash
+
+
+def herstel(g: Gebruiker) -> None:
+    """Let a withdrawn ``g`` in again, with the password it had."""
+    g.wachtwoord_hash = g.wachtwoord_hash.removeprefix(INGETROKKEN)
+
+
+def zet_wachtwoord(g: Gebruiker, nieuw: str) -> None:
+    """Give ``g`` a new password (a beheerder's reset); a withdrawn account stays withdrawn."""
+    _controleer_wachtwoord(nieuw)
+    g.wachtwoord_hash = ("" if actief(g) else INGETROKKEN) + hash_wachtwoord(nieuw)
+
+
+def wijzig_wachtwoord(g: Gebruiker, oud: str, nieuw: str, herhaald: str) -> None:
+    """Change one's own password; Dutch `InvoerFout` when ``oud`` is wrong or ``nieuw`` weak."""
+    if not _klopt(g.wachtwoord_hash, oud):
+        raise InvoerFout("het huidige wachtwoord klopt niet", kolom="oud")
+    if nieuw != herhaald:
+        raise InvoerFout("de twee nieuwe wachtwoorden zijn niet gelijk", kolom="herhaald")
+    if nieuw == oud:
+        raise InvoerFout("het nieuwe wachtwoord is hetzelfde als het oude", kolom="nieuw")
+    _controleer_wachtwoord(nieuw, "nieuw")
+    g.wachtwoord_hash = hash_wachtwoord(nieuw)
+
+
+def gebruikers(s: Session) -> list[Gebruiker]:
+    """Every account, by name (for the beheerder)."""
+    return list(s.scalars(select(Gebruiker).order_by(Gebruiker.naam)))
 
 
 def aantal_gebruikers(s: Session) -> int:

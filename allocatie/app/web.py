@@ -31,11 +31,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from allocatie.app import beveiliging as bv
+from allocatie.app.beheer import Paginahulp, beheerroutes
 from allocatie.app.beslissingen import Hulp, begin_run
 from allocatie.app.beslissingen import routes as beslisroutes
 from allocatie.app.db import Gebruiker, Ronde, Rondebestand, Run, maak_engine, migreer, nu
 from allocatie.app.rekenen import OVERZICHT, lees_voortgang
-from allocatie.kern.errors import AllocatieFout, ConfiguratieFout, InvoerFout
+from allocatie.kern.errors import AllocatieFout, ConfiguratieFout, InvoerFout, InvoerFouten
 from allocatie.kern.periode import Periode
 from allocatie.kern.tabellen import TABELNAMEN
 
@@ -110,7 +111,8 @@ def maak_app(inst: Instellingen) -> Starlette:
     def _gebruiker(request: Request, s: Session) -> Gebruiker:
         uid = request.session.get("gebruiker")
         g = s.get(Gebruiker, uid) if isinstance(uid, int) else None
-        if g is None:
+        # A withdrawn account or a new password ends the sessions opened before.
+        if g is None or not bv.actief(g) or request.session.get(bv.AFDRUK) != bv.vingerafdruk(g):
             raise _NietIngelogd
         return g
 
@@ -145,6 +147,7 @@ def maak_app(inst: Instellingen) -> Starlette:
             )
         request.session.clear()
         request.session["gebruiker"] = g.id
+        request.session[bv.AFDRUK] = bv.vingerafdruk(g)
         request.session[bv.CSRF_VELD] = secrets.token_urlsafe(32)
         return RedirectResponse("/rondes", 303)
 
@@ -221,6 +224,8 @@ def maak_app(inst: Instellingen) -> Starlette:
         if not fouten:
             fouten, kop = await run_in_threadpool(_valideer, bestanden)
         if fouten:
+            for f in fouten:  # the page groups the errors per file (per sheet of a workbook)
+                f["groep"] = f.get("bestand") or "algemeen"
             with sessies() as s, s.begin():
                 bv.audit(s, g.naam, provincie or None, "upload geweigerd", reden=_kort(fouten))
             with sessies() as s:
@@ -377,6 +382,7 @@ def maak_app(inst: Instellingen) -> Starlette:
         Route("/sjabloon", sjabloon),
         Route("/auditlog", auditlog),
         *beslisroutes(hulp),
+        *beheerroutes(Paginahulp(sessies, pagina, _gebruiker, formulier, _run, inst.datamap)),
         Mount("/statisch", StaticFiles(directory=str(HIER / "statisch")), name="statisch"),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
@@ -442,20 +448,27 @@ def _valideer(bestanden: dict[str, bytes]) -> tuple[list[dict[str, Any]], dict[s
             (map_ / naam).write_bytes(inhoud)
         try:
             inst = laad_ronde(map_)
+        except InvoerFouten as fouten:
+            rijen = [_foutrij(f) for f in fouten.fouten]
+            if fouten.meer:
+                rijen.append({"bericht": f"en nog {fouten.meer} fouten (niet getoond)"})
+            return rijen, {}
         except InvoerFout as fout:
-            bestand = Path(fout.bestand).name if fout.bestand else None
-            return [
-                {
-                    "bestand": bestand,
-                    "rij": fout.rij,
-                    "kolom": fout.kolom,
-                    "waarde": None if fout.waarde is None else str(fout.waarde),
-                    "bericht": fout.bericht,
-                }
-            ], {}
+            return [_foutrij(fout)], {}
         except AllocatieFout as fout:
             return [{"bericht": str(fout)}], {}
     return [], {"naam": inst.naam, "periode": inst.periode.label}
+
+
+def _foutrij(fout: InvoerFout) -> dict[str, Any]:
+    """One input error as a row of the page (the file by its name, not the scratch path)."""
+    return {
+        "bestand": Path(fout.bestand).name if fout.bestand else None,
+        "rij": fout.rij,
+        "kolom": fout.kolom,
+        "waarde": None if fout.waarde is None else str(fout.waarde),
+        "bericht": fout.bericht,
+    }
 
 
 def _sjabloon() -> bytes:
@@ -472,8 +485,13 @@ def _lees_overzicht(uitvoer: Path) -> dict[str, Any]:
 
 
 def _kort(fouten: list[dict[str, Any]]) -> str:
-    return "; ".join(
-        ", ".join(f"{k} {v}" for k, v in f.items() if v is not None and k != "bericht")
+    """The errors for the audit log: how many, then each (cut at 1,000 characters)."""
+    delen = (
+        ", ".join(
+            f"{k} {v}" for k, v in f.items() if v is not None and k not in ("bericht", "groep")
+        )
         + f": {f['bericht']}"
         for f in fouten
-    )[:1000]
+    )
+    kop = f"{len(fouten)} fouten: " if len(fouten) > 1 else ""
+    return (kop + "; ".join(delen))[:1000]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from allocatie.invoer.validate import valideer
 from allocatie.io.lezen import bestand_hash, lees_config, lees_tabellen
-from allocatie.kern.errors import ConfiguratieFout
+from allocatie.kern.errors import ConfiguratieFout, verzamel
 from allocatie.kern.taal import aantal, huishoudens
 from allocatie.kern.tabellen import RondeTabellen
 from allocatie.kern.voortgang import Voortgang, fase
@@ -80,40 +80,43 @@ def laad_ronde(
     --------
     >>> inst = laad_ronde("data/voorbeeld")  # doctest: +SKIP
     """
-    with fase(voortgang, "laden", "Invoer inlezen") as details:
-        config = lees_config(pad)
-        try:
-            preset = laad_preset(config.model, basis=config.map) if model is None else None
-            solver = solver_opties(config.solver)
-        except ConfiguratieFout as exc:
-            if exc.bestand is not None:
-                raise
-            # A bad value in ronde.toml: name the file (overrides are checked below, without it).
-            kolom = "ronde.model" if exc.kolom == "model" else exc.kolom
-            raise ConfiguratieFout(
-                exc.bericht, bestand=config.rondebestand, kolom=kolom, waarde=exc.waarde
-            ) from None
-        if isinstance(model, ModelPreset):
-            preset = model
-        elif preset is None:  # given by the caller: its errors name its own file or name
-            preset = laad_preset(str(model))
-        # None means "not given" (the CLI passes every option): keep the ronde.toml value.
-        solver = solver_opties(solver_overschrijving, basis=solver)
-        tabellen = lees_tabellen(config)
-        hashes = {naam: bestand_hash(p) for naam, p in config.bestanden.items()}
-        details.append(aantal(len(config.bestanden), "bestand", "bestanden"))
-    return _valideer(
-        tabellen,
-        voortgang,
-        naam=config.naam,
-        periode=config.periode,
-        preset=preset,
-        solver=solver,
-        hashes=hashes,
-        vastleggingen_erbij=()
-        if vastleggingen_erbij is None
-        else ((vastleggingen_erbij, bron_erbij),),
-    )
+    # One collection for reading and checking: the errors of every file come together.
+    with verzamel():
+        with fase(voortgang, "laden", "Invoer inlezen") as details:
+            config = lees_config(pad)
+            try:
+                preset = laad_preset(config.model, basis=config.map) if model is None else None
+                solver = solver_opties(config.solver)
+            except ConfiguratieFout as exc:
+                if exc.bestand is not None:
+                    raise
+                # A bad value in ronde.toml: name the file (overrides are checked below,
+                # without it).
+                kolom = "ronde.model" if exc.kolom == "model" else exc.kolom
+                raise ConfiguratieFout(
+                    exc.bericht, bestand=config.rondebestand, kolom=kolom, waarde=exc.waarde
+                ) from None
+            if isinstance(model, ModelPreset):
+                preset = model
+            elif preset is None:  # given by the caller: its errors name its own file or name
+                preset = laad_preset(str(model))
+            # None means "not given" (the CLI passes every option): keep the ronde.toml value.
+            solver = solver_opties(solver_overschrijving, basis=solver)
+            tabellen = lees_tabellen(config)
+            hashes = {naam: bestand_hash(p) for naam, p in config.bestanden.items()}
+            details.append(aantal(len(config.bestanden), "bestand", "bestanden"))
+        return _valideer(
+            tabellen,
+            voortgang,
+            naam=config.naam,
+            periode=config.periode,
+            preset=preset,
+            solver=solver,
+            hashes=hashes,
+            vastleggingen_erbij=()
+            if vastleggingen_erbij is None
+            else ((vastleggingen_erbij, bron_erbij),),
+        )
 
 
 def maak_instance(

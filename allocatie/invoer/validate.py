@@ -1,8 +1,11 @@
 """Validation: from `RondeTabellen` (as given) to a frozen, typed `Instance`.
 
-Each check raises one `InvoerFout` naming the file, row, column and value and
+Each check reports an `InvoerFout` naming the file, row, column and value and
 saying what is valid. Nothing is silently dropped or changed: an unknown code,
-a duplicate id or a non-integer size stops the load.
+a duplicate id or a non-integer size stops the load. `valideer` collects the
+errors of every cell of every table (`allocatie.kern.errors.verzamel`, at most
+`allocatie.kern.errors.MAX_FOUTEN` listed) and raises them together as
+`allocatie.kern.errors.InvoerFouten`; one error alone is raised as itself.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from allocatie.io import kolommen as k
 from allocatie.io.schema import BESCHERMDE_STAMMEN, REGIONAAMKOLOMMEN, controleer_kolommen
 from allocatie.io.schema import HUISHOUDEN_KOLOMMEN as HUISHOUDEN_KOLOMMEN
 from allocatie.io.schema import weiger_beschermde_kenmerken as weiger_beschermde_kenmerken
-from allocatie.kern.errors import InvoerFout
+from allocatie.kern.errors import InvoerFout, heeft_fouten, meld, stop_bij_fouten, verzamel
 from allocatie.kern.tabellen import TABELNAMEN, RondeTabellen
 from allocatie.ronde.instance import REGIOSOORTEN as REGIOSOORTEN
 from allocatie.ronde.instance import Instance, Periode, lege_vastleggingen
@@ -121,12 +124,15 @@ def _taakstelling(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
     voor = k.geheel(df, "voorsprong", bron, maximum=grens, standaard=0)
     real = k.geheel(df, "gerealiseerd", bron, maximum=grens, standaard=0)
     for i in np.flatnonzero((achter > 0) & (voor > 0)).tolist():
-        raise InvoerFout(
-            "een gemeente heeft achterstand óf voorsprong, niet allebei; verreken ze tot één saldo",
-            bestand=bron,
-            rij=k.rijnummer(i),
-            kolom="voorsprong",
-            waarde=int(voor[i]),
+        meld(
+            InvoerFout(
+                "een gemeente heeft achterstand óf voorsprong, niet allebei; verreken ze tot "
+                "één saldo",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="voorsprong",
+                waarde=int(voor[i]),
+            )
         )
     volgorde = np.argsort(idx)
     uit = gem.copy()
@@ -207,12 +213,14 @@ def _grootteklasse(
     mn = k.geheel(df, "min_personen", bron, minimum=1, maximum=grens, standaard=min_standaard)
     mx = k.geheel(df, "max_personen", bron, minimum=1, maximum=grens)
     for i in np.flatnonzero(mx < mn).tolist():
-        raise InvoerFout(
-            f"max_personen is kleiner dan min_personen ({mn[i]})",
-            bestand=bron,
-            rij=k.rijnummer(i),
-            kolom="max_personen",
-            waarde=int(mx[i]),
+        meld(
+            InvoerFout(
+                f"max_personen is kleiner dan min_personen ({mn[i]})",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="max_personen",
+                waarde=int(mx[i]),
+            )
         )
     return mn, mx
 
@@ -258,7 +266,7 @@ def _flex(
     codes = k.tekst(df, "gemeente_code", bron)
     k.bekende_codes(codes, gidx, "gemeente_code", bron)
     x, y, _ = _punten(df, bron)
-    if grenzen is not None and len(df):
+    if grenzen is not None and len(df) and not heeft_fouten(bron):
         # A site must lie in the gemeente its row claims (reported by row otherwise).
         koppel_aan_gemeenten(
             gpd.GeoDataFrame({"gemeente_code": codes}, geometry=gpd.points_from_xy(x, y), crs=RD),
@@ -274,13 +282,15 @@ def _flex(
     vanaf = k.datum(df, "beschikbaar_vanaf", bron)
     tot = k.datum(df, "beschikbaar_tot", bron, verplicht=False)
     for i in np.flatnonzero(~np.isnat(tot) & (tot <= vanaf)).tolist():
-        raise InvoerFout(
-            "datums in verkeerde volgorde: beschikbaar_tot ligt niet na "
-            f"beschikbaar_vanaf ({vanaf[i]})",
-            bestand=bron,
-            rij=k.rijnummer(i),
-            kolom="beschikbaar_tot",
-            waarde=str(tot[i]),
+        meld(
+            InvoerFout(
+                "datums in verkeerde volgorde: beschikbaar_tot ligt niet na "
+                f"beschikbaar_vanaf ({vanaf[i]})",
+                bestand=bron,
+                rij=k.rijnummer(i),
+                kolom="beschikbaar_tot",
+                waarde=str(tot[i]),
+            )
         )
     # Units open to vergunninghouders: floor(share x units), robust to float noise (0.5*282).
     vh = np.array(
@@ -320,13 +330,15 @@ def _regiocapaciteit(t: RondeTabellen, gem: pd.DataFrame) -> pd.DataFrame:
     soort = k.keuze(df, "regio_soort", bron, REGIOSOORTEN, wat="regiosoort")
     code = k.tekst(df, "regio_code", bron)
     for i, (s, c) in enumerate(zip(soort.tolist(), code.tolist(), strict=True)):
-        if c not in set(gem[REGIOSOORTEN[s]]):
-            raise InvoerFout(
-                f"onbekende regiocode: geen gemeente ligt in deze {s}",
-                bestand=bron,
-                rij=k.rijnummer(i),
-                kolom="regio_code",
-                waarde=c,
+        if s in REGIOSOORTEN and c not in set(gem[REGIOSOORTEN[s]]):
+            meld(
+                InvoerFout(
+                    f"onbekende regiocode: geen gemeente ligt in deze {s}",
+                    bestand=bron,
+                    rij=k.rijnummer(i),
+                    kolom="regio_code",
+                    waarde=c,
+                )
             )
     sleutel = np.array([f"{s}/{c}" for s, c in zip(soort, code, strict=True)], dtype=object)
     k.uniek(sleutel, "regio_code", bron)
@@ -509,10 +521,39 @@ def valideer(
     Raises
     ------
     InvoerFout
-        On the first problem found, naming file, row, column and value.
+        The problem found, naming file, row, column and value; an
+        `allocatie.kern.errors.InvoerFouten` when there are several (every bad
+        cell of every table, up to a cap; a missing column or table ends the
+        check early).
     """
+    with verzamel():
+        return _valideer(
+            tabellen,
+            naam=naam,
+            periode=periode,
+            preset=preset,
+            solver=solver,
+            hashes=hashes,
+            vastleggingen_erbij=vastleggingen_erbij,
+        )
+
+
+def _valideer(
+    tabellen: RondeTabellen,
+    *,
+    naam: str,
+    periode: str,
+    preset: ModelPreset,
+    solver: SolverOpties | None,
+    hashes: dict[str, str] | None,
+    vastleggingen_erbij: Sequence[tuple[pd.DataFrame, str]],
+) -> Instance:
+    """`valideer` without its collection of errors."""
     controleer_tabellen(tabellen)
     gem, grenzen = _gemeenten(tabellen)
+    # Every other table refers to the gemeente codes: with a bad gemeententabel their
+    # checks would only repeat its errors.
+    stop_bij_fouten()
     gidx = {c: i for i, c in enumerate(gem["gemeente_code"])}
     gem = _taakstelling(tabellen, gem)
     hh = _huishoudens(tabellen, gidx, preset.reistijd.standaard_vervoer)
@@ -527,13 +568,16 @@ def valideer(
     for i, a in enumerate(ids.tolist()):
         if a in gezien:
             in_flex = i >= n_regulier
-            raise InvoerFout(
-                "dubbele aanbod_id (uniek over woningaanbod en flexlocaties samen)",
-                bestand=tabellen.bron("flexlocaties" if in_flex else "woningaanbod"),
-                rij=k.rijnummer(i - n_regulier if in_flex else i),
-                kolom="aanbod_id",
-                waarde=a,
+            meld(
+                InvoerFout(
+                    "dubbele aanbod_id (uniek over woningaanbod en flexlocaties samen)",
+                    bestand=tabellen.bron("flexlocaties" if in_flex else "woningaanbod"),
+                    rij=k.rijnummer(i - n_regulier if in_flex else i),
+                    kolom="aanbod_id",
+                    waarde=a,
+                )
             )
+            continue
         gezien[a] = i
     # Persons the gemeente's own supply can take at most (for the fairness level).
     per_eenheid = np.maximum(opties["max_personen"], opties["max_per_eenheid"])

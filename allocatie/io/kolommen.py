@@ -11,6 +11,11 @@ Which columns a table may have is `allocatie.io.schema` (checked before any
 cell is parsed); the bounds of counts and the code formats are here
 (`MAX_INWONERS`, ..., `PROVINCIECODE`), as is the refusal of invisible
 characters in ids and codes (`onzichtbaar_teken`).
+
+A bad cell is reported through `allocatie.kern.errors.meld`: outside
+`allocatie.kern.errors.verzamel` that raises at once; inside it the error is
+recorded, a harmless stand-in takes the cell's place and the parser goes on,
+so one validation reports every bad cell of every table.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from allocatie.io.notatie import (
     decimaalteken,
     gemengde_stijl,
 )
-from allocatie.kern.errors import InvoerFout
+from allocatie.kern.errors import InvoerFout, meld
 
 GEMEENTECODE = re.compile(r"^GM[0-9]{4}$")  # use fullmatch: "$" also matches before "\n"
 PROVINCIECODE = re.compile(r"PV[0-9]{2}")  # fullmatch; CBS: PV20 ... PV31
@@ -176,13 +181,15 @@ def geheel(
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if standaard is None:
-                raise InvoerFout(
-                    f"lege cel; verwacht een geheel getal van minstens {minimum}",
-                    bestand=bron,
-                    rij=rijnummer(i),
-                    kolom=kolom,
+                meld(
+                    InvoerFout(
+                        f"lege cel; verwacht een geheel getal van minstens {minimum}",
+                        bestand=bron,
+                        rij=rijnummer(i),
+                        kolom=kolom,
+                    )
                 )
-            uit[i] = standaard
+            uit[i] = minimum if standaard is None else standaard
             continue
         n = _als_geheel(waarde, exact=exact, decimaal=decimaal)
         if not exact and isinstance(n, int) and n > _INT64_MAX:
@@ -196,7 +203,8 @@ def geheel(
                 "verkeerde kolom?"
             )
         if isinstance(n, str):
-            raise InvoerFout(n, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde)
+            meld(InvoerFout(n, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde))
+            n = minimum  # stand-in while errors are collected (`allocatie.kern.errors.verzamel`)
         uit[i] = n
     return uit
 
@@ -221,10 +229,12 @@ def getal(
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if standaard is None:
-                raise InvoerFout(
-                    "lege cel; verwacht een getal", bestand=bron, rij=rijnummer(i), kolom=kolom
+                meld(
+                    InvoerFout(
+                        "lege cel; verwacht een getal", bestand=bron, rij=rijnummer(i), kolom=kolom
+                    )
                 )
-            uit[i] = standaard
+            uit[i] = _invulling(minimum, maximum) if standaard is None else standaard
             continue
         if isinstance(waarde, str):
             f_of_reden = als_getal(waarde, decimaal)
@@ -238,7 +248,9 @@ def getal(
         if isinstance(f_of_reden, float) and not math.isfinite(f_of_reden):
             f_of_reden = "verwacht een eindig getal"
         if isinstance(f_of_reden, str):
-            raise InvoerFout(f_of_reden, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde)
+            meld(InvoerFout(f_of_reden, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde))
+            uit[i] = _invulling(minimum, maximum)
+            continue
         f = f_of_reden
         te_laag = minimum is not None and (f <= minimum if minimum_exclusief else f < minimum)
         if te_laag or (maximum is not None and f > maximum):
@@ -248,11 +260,25 @@ def getal(
                 for g in (onder if minimum is not None else "", f"<= {maximum}" if maximum else "")
                 if g
             )
-            raise InvoerFout(
-                f"moet {grenzen} zijn", bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde
+            meld(
+                InvoerFout(
+                    f"moet {grenzen} zijn",
+                    bestand=bron,
+                    rij=rijnummer(i),
+                    kolom=kolom,
+                    waarde=waarde,
+                )
             )
+            f = _invulling(minimum, maximum)
         uit[i] = f
     return uit
+
+
+def _invulling(minimum: float | None, maximum: float | None) -> float:
+    """A stand-in within the bounds for a bad cell while errors are collected."""
+    if maximum is not None:
+        return float(maximum)
+    return float(minimum or 0.0) + 1.0
 
 
 def datum(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) -> np.ndarray:
@@ -276,28 +302,34 @@ def datum(df: pd.DataFrame, kolom: str, bron: str, *, verplicht: bool = True) ->
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if verplicht:
-                raise InvoerFout(
-                    "lege cel; verwacht een datum (JJJJ-MM-DD of D-M-JJJJ)",
-                    bestand=bron,
-                    rij=rijnummer(i),
-                    kolom=kolom,
+                meld(
+                    InvoerFout(
+                        "lege cel; verwacht een datum (JJJJ-MM-DD of D-M-JJJJ)",
+                        bestand=bron,
+                        rij=rijnummer(i),
+                        kolom=kolom,
+                    )
                 )
             uit[i] = np.datetime64("NaT")
             continue
         gelezen = als_datum(waarde)
         if isinstance(gelezen, str):
-            raise InvoerFout(gelezen, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde)
+            meld(InvoerFout(gelezen, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=waarde))
+            uit[i] = np.datetime64("NaT")
+            continue
         d, stijl = gelezen
         if stijl is not None:
             if eerste is None:
                 eerste = (stijl, rijnummer(i))
             elif stijl != eerste[0]:
-                raise InvoerFout(
-                    gemengde_stijl(eerste[0], eerste[1], stijl),
-                    bestand=bron,
-                    rij=rijnummer(i),
-                    kolom=kolom,
-                    waarde=waarde,
+                meld(
+                    InvoerFout(
+                        gemengde_stijl(eerste[0], eerste[1], stijl),
+                        bestand=bron,
+                        rij=rijnummer(i),
+                        kolom=kolom,
+                        waarde=waarde,
+                    )
                 )
         uit[i] = np.datetime64(d, "D")
     return uit
@@ -355,8 +387,10 @@ def tekst(
     for i, waarde in enumerate(df[kolom].tolist()):
         if is_leeg(waarde):
             if verplicht:
-                raise InvoerFout(
-                    "lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom
+                meld(
+                    InvoerFout(
+                        "lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom
+                    )
                 )
             uit[i] = ""
             continue
@@ -364,13 +398,15 @@ def tekst(
         probleem = onzichtbaar_teken(t, vrij=vrij)
         if probleem is not None:
             soort = "tekst" if vrij else "id of code"
-            raise InvoerFout(
-                f"{probleem} in deze {soort}; verwijder het (de waarde is hier met "
-                "escapes getoond, zodat het teken zichtbaar is)",
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=t,
+            meld(
+                InvoerFout(
+                    f"{probleem} in deze {soort}; verwijder het (de waarde is hier met "
+                    "escapes getoond, zodat het teken zichtbaar is)",
+                    bestand=bron,
+                    rij=rijnummer(i),
+                    kolom=kolom,
+                    waarde=t,
+                )
             )
         uit[i] = t
     return uit
@@ -389,13 +425,15 @@ def regiocodes(
     codes = tekst(df, kolom, bron)
     for i, c in enumerate(codes.tolist()):
         if not patroon.fullmatch(c):
-            raise InvoerFout(
-                f"ongeldige code; verwacht '{voorbeeld[:2]}' gevolgd door 2 cijfers, de "
-                f"CBS-code (bijv. {voorbeeld})",
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=c,
+            meld(
+                InvoerFout(
+                    f"ongeldige code; verwacht '{voorbeeld[:2]}' gevolgd door 2 cijfers, de "
+                    f"CBS-code (bijv. {voorbeeld})",
+                    bestand=bron,
+                    rij=rijnummer(i),
+                    kolom=kolom,
+                    waarde=c,
+                )
             )
     return codes
 
@@ -419,13 +457,15 @@ def keuze(
     waarden = tekst(df, kolom, bron, verplicht=verplicht)
     for i, w in enumerate(waarden.tolist()):
         if w and w not in toegestaan:
-            raise InvoerFout(
-                f"onbekende {wat}; kies uit {', '.join(toegestaan)}"
-                + ("" if verplicht else " (of laat leeg)"),
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=w,
+            meld(
+                InvoerFout(
+                    f"onbekende {wat}; kies uit {', '.join(toegestaan)}"
+                    + ("" if verplicht else " (of laat leeg)"),
+                    bestand=bron,
+                    rij=rijnummer(i),
+                    kolom=kolom,
+                    waarde=w,
+                )
             )
     return waarden
 
@@ -435,13 +475,16 @@ def uniek(waarden: np.ndarray, kolom: str, bron: str, *, uitleg: str = "") -> No
     gezien: dict[Any, int] = {}
     for i, w in enumerate(waarden.tolist()):
         if w in gezien:
-            raise InvoerFout(
-                _dubbel(gezien[w], uitleg),
-                bestand=bron,
-                rij=rijnummer(i),
-                kolom=kolom,
-                waarde=w,
+            meld(
+                InvoerFout(
+                    _dubbel(gezien[w], uitleg),
+                    bestand=bron,
+                    rij=rijnummer(i),
+                    kolom=kolom,
+                    waarde=w,
+                )
             )
+            continue
         gezien[w] = i
 
 
@@ -475,7 +518,7 @@ def gemeentecodes(df: pd.DataFrame, kolom: str, bron: str) -> np.ndarray:
         else:
             gezien[c] = i
             continue
-        raise InvoerFout(bericht, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=c)
+        meld(InvoerFout(bericht, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=c))
     return codes
 
 
@@ -496,11 +539,16 @@ def bekende_codes(
     for i, w in enumerate(waarden.tolist()):
         if w == "":
             if not leeg_mag:
-                raise InvoerFout(
-                    "lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom
+                meld(
+                    InvoerFout(
+                        "lege cel; waarde verplicht", bestand=bron, rij=rijnummer(i), kolom=kolom
+                    )
                 )
+                uit[i] = 0  # stand-in while errors are collected
             continue
         if w not in bekend:
-            raise InvoerFout(onbekend, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=w)
+            meld(InvoerFout(onbekend, bestand=bron, rij=rijnummer(i), kolom=kolom, waarde=w))
+            uit[i] = 0  # stand-in while errors are collected
+            continue
         uit[i] = bekend[w]
     return uit

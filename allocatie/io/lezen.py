@@ -27,7 +27,7 @@ from allocatie.io.werkboeklezer import (
     lees_rondeblad,
     werkbladen,
 )
-from allocatie.kern.errors import InvoerFout
+from allocatie.kern.errors import InvoerFout, meld
 from allocatie.kern.periode import Periode
 from allocatie.kern.tabellen import RondeTabellen
 
@@ -232,12 +232,23 @@ def werkboekconfig(pad: Path) -> RondeConfig:
 
 
 def lees_tabellen(config: RondeConfig) -> RondeTabellen:
-    """Read every table a round's configuration names."""
+    """Read every table a round's configuration names.
+
+    Inside `allocatie.kern.errors.verzamel` every file is read before an
+    unreadable one stops the load, so the errors of all files are reported.
+    """
     tabellen: dict[str, pd.DataFrame | None] = {}
     bronnen: dict[str, str] = {}
+    onleesbaar: InvoerFout | None = None
     for sleutel, pad in config.bestanden.items():
-        tabellen[sleutel] = lees_tabel(pad, naam=sleutel)
         bronnen[sleutel] = _bron(pad, sleutel)
+        try:
+            tabellen[sleutel] = lees_tabel(pad, naam=sleutel)
+        except InvoerFout as fout:
+            meld(fout)  # raises, unless errors are collected: then read the other files too
+            tabellen[sleutel], onleesbaar = None, fout
+    if onleesbaar is not None:
+        raise onleesbaar  # a table is missing: validation cannot go on
     return RondeTabellen(
         gemeenten=tabellen["gemeenten"],
         taakstelling=tabellen["taakstelling"],
