@@ -179,6 +179,7 @@ def voeg_samen(inst: Planinstantie, delen: list[Planuitkomst], **velden: object)
         door=cat("door"),
         verdrongen=cat("verdrongen"),
         risico=inst.risico,
+        plannen=tuple(p for d in delen for p in d.plannen),
         tijd_s=float(sum(d.tijd_s for d in delen)),
         grens=None,  # a batch's bound says nothing about the whole; callers set it
         gap=None,

@@ -22,6 +22,7 @@ BELEIDSTITELS: dict[str, str] = {
     "gemiddeld": "Plan voor het gemiddelde scenario",
     "statisch": "Statisch (eenmalig openen, nooit afschalen)",
     "geen_flex": "Geen nieuwe flex",
+    "rollend": "Rollend (elk halfjaar opnieuw plannen)",
     "perfecte_informatie": "Perfecte informatie (ondergrens)",
 }
 
@@ -62,8 +63,9 @@ class Planuitkomst:
     beleid
         Policy key (see `BELEIDSTITELS`).
     plan
-        The first-stage decisions; None for perfect information (one plan per
-        scenario, see ``beschikbaar``).
+        The first-stage decisions; None for policies with one plan per
+        scenario (perfect information, the rolling policy; see ``beschikbaar``
+        and ``plannen``).
     beschikbaar
         Modules available, (S, R, F, T).
     afname
@@ -94,6 +96,10 @@ class Planuitkomst:
     status, grens, gap, tijd_s, solver
         How the solve went; ``grens`` is a proven lower bound on the objective
         of the policy's optimisation problem (None when not proven).
+    plannen
+        For an adaptive policy (the rolling policy): the decisions taken in
+        each scenario, one `Plan` per scenario in scenario order; empty
+        otherwise.
     """
 
     beleid: str
@@ -117,6 +123,7 @@ class Planuitkomst:
     gap: float | None = None
     tijd_s: float = 0.0
     solver: str = ""
+    plannen: tuple[Plan, ...] = ()
 
     @property
     def titel(self) -> str:
