@@ -20,10 +20,6 @@ from allocatie.solvers import SolverOpties
 
 EXACT = SolverOpties(tijdslimiet_s=60, gap_relatief=1e-9)
 
-#: Fields of a `Planuitkomst` with a leading scenario axis.
-PER_SCENARIO = ("beschikbaar", "afname", "kosten_eerste", "kosten_tweede", "achterstand",
-                "regulier", "in_flex", "bezetting", "door", "verdrongen")  # fmt: skip
-
 
 @pytest.fixture(autouse=True)
 def geen_scheduler_uit_omgeving(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,28 +96,12 @@ def test_rollend_met_de_hand() -> None:
     assert u.plan is None
     stoch = los_plan_op(inst, opties=EXACT)
     assert stoch.verwachting == pytest.approx(680.0)
-    for s, plan in enumerate(u.plannen):
-        een = replace(inst, scenarios=inst.scenarios.deel([s]))
-        deel = replace(
-            u,
-            plan=plan,
-            plannen=(),
-            kansen=np.ones(1),
-            **{k: getattr(u, k)[s : s + 1] for k in PER_SCENARIO},
-        )
-        delen_1 = {"openen": 300.0, "exploitatie": 50.0, "sluiten": 0.0}
-        if s == 1:
-            delen_1 = {"openen": 200.0, "exploitatie": 20.0, "sluiten": 10.0}
-        deel = replace(
-            deel,
-            kosten_eerste_delen={**delen_1, "verplaatsen": 0.0, "restwaarde": 0.0},
-            kosten_tweede_delen={
-                "wachten": float(u.kosten_tweede[s]),
-                "verdringing": 0.0,
-                "eind_achterstand": 0.0,
-            },
-        )
-        assert verifieer_plan(een, deel) == []
+    assert verifieer_plan(inst, u) == []
+    # the independent check reads each scenario's own plan: a changed plan is caught
+    fout = Plan(laag.bestel, np.zeros_like(laag.sluit), laag.verplaats)
+    schendingen = verifieer_plan(inst, replace(u, plannen=(hoog, fout)))
+    assert any("scenario laag" in m and "voorraadbalans" in m for m in schendingen)
+    assert any("eerste-fasekosten" in m for m in schendingen)
 
 
 def test_vastgelegd_verleden_blijft_staan() -> None:
@@ -175,3 +155,35 @@ def test_rollend_serieel_lokaal_dask_identiek(cluster: str) -> None:
             np.testing.assert_array_equal(a.bestel, b.bestel)
             np.testing.assert_array_equal(a.sluit, b.sluit)
             np.testing.assert_array_equal(a.verplaats, b.verplaats)
+
+
+def test_vergelijking_met_gepaard_interval() -> None:
+    """`plan_flexcapaciteit` with ``"rollend"``: the paired differences of `hoog_of_laag`.
+
+    Per scenario (``hoog``, ``laag``): rolling 1350 and 230 (see
+    `test_rollend_met_de_hand`); the static plan (4 modules at t = 0, the
+    same as the stochastic plan) 880 and 480; no new flex 20 + 40 + 40 person-
+    periods of waiting in ``hoog`` = 2000, and 0. Against no flex the
+    differences are 650 and -230: mean 210, sample standard deviation
+    440 * sqrt(2), standard error 440, t(0.975; 1 df) = 12.706, so
+    210 ± 5590.7. Against the static plan -470 and 250: mean -110 (rolling
+    loses).
+    """
+    from allocatie.planning.uitvoer.tabellen import rollend_tabel
+    from allocatie.planning.uitvoer.vergelijking import plan_flexcapaciteit
+
+    vgl = plan_flexcapaciteit(
+        hoog_of_laag(), vergelijk=("statisch", "geen_flex", "rollend"), opties=EXACT
+    )
+    assert list(vgl.uitkomsten) == ["stochastisch", "statisch", "geen_flex", "rollend"]
+    flex = vgl.rollend_tegen("geen_flex")
+    assert flex is not None and flex.onder is not None and flex.boven is not None
+    assert flex.verschil == pytest.approx(210.0)
+    assert flex.onder == pytest.approx(210.0 - 5590.7, abs=0.1)
+    assert flex.boven == pytest.approx(210.0 + 5590.7, abs=0.1)
+    statisch = vgl.rollend_tegen("statisch")
+    assert statisch is not None and statisch.verschil == pytest.approx(-110.0)
+    tabel = rollend_tabel(vgl)
+    assert tabel["tegen"].tolist() == ["statisch", "geen_flex", "stochastisch"]
+    assert tabel["verschil"].tolist() == pytest.approx([-110.0, 210.0, -110.0])
+    assert vgl.rollend_tegen("gemiddeld") is None  # not run

@@ -46,6 +46,7 @@ from allocatie.planning.gegevens import (
 )
 from allocatie.planning.invoer.planconfig import (
     BELEIDEN,
+    BELEIDEN_MOGELIJK,
     PARAMETERS,
     Generatie,
     Gevoeligheid,
@@ -419,7 +420,7 @@ def lees_planconfig(pad: str | os.PathLike[str]) -> Planconfig:
     )
     beleid_tabel = data.get("beleid", {})
     beleid = (
-        lz.namen(beleid_tabel["vergelijk"], "beleid.vergelijk", BELEIDEN)
+        lz.namen(beleid_tabel["vergelijk"], "beleid.vergelijk", BELEIDEN_MOGELIJK)
         if "vergelijk" in beleid_tabel
         else BELEIDEN
     )

@@ -52,6 +52,48 @@ def cvar(waarden: np.ndarray, kansen: np.ndarray, alfa: float) -> float:
 
 
 @dataclass(frozen=True)
+class Paarinterval:
+    """A paired comparison over the same scenarios: mean difference and its interval (euro)."""
+
+    verschil: float
+    onder: float | None
+    boven: float | None
+    niveau: float
+    n: int
+
+
+def paarinterval(verschil: np.ndarray, kansen: np.ndarray, niveau: float = 0.95) -> Paarinterval:
+    """Mean of paired per-scenario differences with a Student-t interval.
+
+    The differences are those of two policies on the *same* scenarios, so
+    their spread is what is left of the scenarios' noise after pairing. With
+    equal probabilities this is the textbook paired t-interval
+    ``mean ± t_{n-1} · sd / √n``; with unequal probabilities the mean and
+    variance are weighted and ``n`` is Kish's effective sample size
+    ``1 / Σ p²``. Fewer than two (effective) scenarios give no interval.
+
+    Examples
+    --------
+    >>> iv = paarinterval(np.array([1.0, 2.0, 3.0, 4.0]), np.full(4, 0.25))
+    >>> iv.verschil, round(iv.onder, 3), round(iv.boven, 3)
+    (2.5, 0.446, 4.554)
+    >>> paarinterval(np.array([5.0]), np.ones(1)).onder is None
+    True
+    """
+    from scipy import stats
+
+    p = np.asarray(kansen, dtype=float)
+    d = np.asarray(verschil, dtype=float)
+    m = float(p @ d)
+    n_eff = 1.0 / float(p @ p)
+    if n_eff < 2.0 - 1e-9:
+        return Paarinterval(m, None, None, niveau, len(d))
+    var = float(p @ (d - m) ** 2) * n_eff / (n_eff - 1.0)
+    half = float(stats.t.ppf(0.5 + niveau / 2.0, n_eff - 1.0)) * float(np.sqrt(var / n_eff))
+    return Paarinterval(m, m - half, m + half, niveau, len(d))
+
+
+@dataclass(frozen=True)
 class Planuitkomst:
     """One policy's plan and what it leads to in every scenario.
 

@@ -48,6 +48,7 @@ __all__ = [
     "UITLEG",
     "euro",
     "rapport_html",
+    "rollend_zin",
     "scenarios_tekst",
     "schrijf_planrapport",
     "sectie_flexwonen",
@@ -114,6 +115,31 @@ def euro(v: Any) -> str:
     return f"{teken}€ {nl_getal(abs(x))}"
 
 
+def rollend_zin(rij: Mapping[str, Any]) -> str:
+    """One Dutch sentence on a row of `tabellen.rollend_tabel`.
+
+    Examples
+    --------
+    >>> print(rollend_zin({"titel": "Geen nieuwe flex", "verschil": 2.5e6, "onder": 1.0e6,
+    ...                    "boven": 4.0e6, "niveau": 0.95, "scenarios": 100}))  # doctest: +ELLIPSIS
+    Rollend plannen tegen Geen nieuwe flex: bespaart € 2,5 mln (95%-interval € 1,0 mln tot ...)
+    >>> rollend_zin({"titel": "Statisch", "verschil": -2000.0, "onder": float("nan"),
+    ...              "boven": float("nan"), "niveau": 0.95, "scenarios": 1})
+    'Rollend plannen tegen Statisch: kost € 2.000 meer (geen interval met 1 scenario)'
+    """
+    v = float(rij["verschil"])
+    wat = f"bespaart {euro(v)}" if v >= 0 else f"kost {euro(-v)} meer"
+    n = int(rij["scenarios"])
+    if leeg(rij["onder"]) or leeg(rij["boven"]):
+        marge = f"geen interval met {scenarios_tekst(n)}"
+    else:
+        marge = (
+            f"{nl_getal(100 * float(rij['niveau']))}%-interval {euro(rij['onder'])} tot "
+            f"{euro(rij['boven'])}, gepaard over {scenarios_tekst(n)}"
+        )
+    return f"Rollend plannen tegen {rij['titel']}: {wat} ({marge})"
+
+
 def scenarios_tekst(n: int) -> str:
     """'1 scenario', '6 scenario's'."""
     return aantal(n, "scenario", "scenario's")
@@ -165,6 +191,17 @@ def _kerncijfers(vgl: Planvergelijking) -> str:
         for sleutel, titel, zin in UITLEG
         if k[sleutel] is not None
     )
+    rol = tb.rollend_tabel(vgl)
+    if len(rol):
+        uitleg += (
+            "<dt>Waarde van rollend plannen</dt><dd>Het rollende beleid plant elk halfjaar "
+            "opnieuw op wat er tot dan toe gebeurd is (bestellingen onderweg, leeftijd van "
+            "de modules, verplaatsingen) en het gemiddelde voor de rest, en voert alleen de "
+            "beslissingen van dat halfjaar uit. Verschil in verwachte kosten per scenario, "
+            "met een t-interval over de scenario's:<ul>"
+            + "".join(f"<li>{esc(rollend_zin(r))}</li>" for r in rol.to_dict(orient="records"))
+            + "</ul></dd>"
+        )
     return (
         f'{_kop("kerncijfers")}<div class="kaartjes">{kaartjes}</div>'
         f'<dl class="gemeenteverklaring">{uitleg}</dl>'

@@ -9,6 +9,7 @@ every output of ``allocatie plan`` into one folder that appears atomically
 
 Files (`BESTANDEN`): ``plan.csv``, ``beleid.csv``, ``achterstand.csv``,
 ``gevoeligheid.csv``, ``scenarios.csv``, ``samenvatting.json``,
+``rollend.csv`` (only with the rolling policy),
 ``plan.xlsx``, ``waaier.png``, ``capaciteit.png`` and ``rapport.html``.
 """
 
@@ -72,6 +73,7 @@ BEPERKINGEN: dict[str, Beperking | None] = {
     "gemiddeld": Beperking(),
     "statisch": Beperking("statisch"),
     "geen_flex": Beperking("geen_flex"),
+    "rollend": None,  # one plan per scenario: each checked against its own scenario
     "perfecte_informatie": None,
 }
 
@@ -188,6 +190,7 @@ def samenvatting(
         "flextypen": [f.naam for f in inst.flextypen],
         "risico": {"maat": inst.risico.maat, "alfa": inst.risico.alfa},
         **tb.kerncijfers(vgl),
+        "rollend": tb.rollend_tabel(vgl).to_dict(orient="records"),
         "solver": {
             "solver": s.solver,
             "methode": None if o is None else o.methode,
@@ -255,6 +258,9 @@ def schrijf_planuitvoer(
             schrijf_csv_atomisch(tb.beleid_tabel(vgl), tmp / "beleid.csv")
             schrijf_csv_atomisch(tb.achterstand_tabel(vgl), tmp / "achterstand.csv")
             schrijf_csv_atomisch(gev, tmp / "gevoeligheid.csv")
+            rol = tb.rollend_tabel(vgl)
+            if len(rol):
+                schrijf_csv_atomisch(rol, tmp / "rollend.csv")
             schrijf_scenarios(vgl.instantie.scenarios, tmp / "scenarios.csv")
             schrijf_json(
                 samenvatting(vgl, kop=kop, controle=controle, gevoeligheid=gev),

@@ -14,7 +14,10 @@ modules whole numbers.
   period (``achterstand.csv``, the fan chart);
 - `gevoeligheid_tabel`: the stochastic plan under each sensitivity variant
   (``gevoeligheid.csv``);
-- `kerncijfers`: VSS, value of scaling and of flex, EVPI.
+- `kerncijfers`: VSS, value of scaling and of flex, EVPI;
+- `rollend_tabel`: what the rolling policy saves against the static plan, no
+  new flex and the stochastic plan, paired over scenarios with a t-interval
+  (``rollend.csv``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import pandas as pd
 from allocatie.planning.gegevens import Planinstantie
 from allocatie.planning.model.bouw import Plan
 from allocatie.planning.model.uitkomst import Planuitkomst
-from allocatie.planning.uitvoer.vergelijking import Opgelost, Planvergelijking
+from allocatie.planning.uitvoer.vergelijking import ROLLEND_TEGEN, Opgelost, Planvergelijking
 
 __all__ = [
     "ALFA_CVAR",
@@ -43,6 +46,7 @@ __all__ = [
     "kerncijfers",
     "parameters_tabel",
     "plan_tabel",
+    "rollend_tabel",
 ]
 
 #: Quantiles of the backlog fan (``achterstand.csv``, the fan chart).
@@ -124,10 +128,17 @@ def plan_tabel(vgl: Planvergelijking, beleid: str = "stochastisch") -> pd.DataFr
 
 
 def _modules(u: Planuitkomst) -> tuple[float, float]:
-    """New modules ordered and closed by a policy's plan (NaN without one plan)."""
-    if u.plan is None:
-        return math.nan, math.nan
-    return float(u.plan.bestel.sum()), float(u.plan.sluit.sum())
+    """New modules ordered and closed (expected over scenarios for a plan per scenario).
+
+    NaN when the outcome carries no plan (perfect information).
+    """
+    if u.plan is not None:
+        return float(u.plan.bestel.sum()), float(u.plan.sluit.sum())
+    if len(u.plannen) == len(u.kansen):
+        besteld = np.array([p.bestel.sum() for p in u.plannen])
+        gesloten = np.array([p.sluit.sum() for p in u.plannen])
+        return float(u.kansen @ besteld), float(u.kansen @ gesloten)
+    return math.nan, math.nan
 
 
 def beleid_rij(
@@ -261,6 +272,36 @@ def kerncijfers(vgl: Planvergelijking) -> dict[str, float | None]:
         "waarde_flex": vgl.waarde_flex,
         "evpi": vgl.evpi,
     }
+
+
+def rollend_tabel(vgl: Planvergelijking, niveau: float = 0.95) -> pd.DataFrame:
+    """What the rolling policy saves against other policies (``rollend.csv``); empty without it.
+
+    One row per policy in `ROLLEND_TEGEN` that was run: ``tegen`` (its key),
+    ``titel``, ``verschil`` (its expected total cost minus the rolling
+    policy's, euro; positive = rolling is cheaper), ``onder`` and ``boven``
+    (the paired t-interval at ``niveau``, NaN with fewer than two scenarios),
+    ``niveau`` and ``scenarios``. Expected cost, not the CVaR objective: the
+    interval is over the scenarios' paired differences.
+    """
+    rijen = []
+    for b in ROLLEND_TEGEN:
+        iv = vgl.rollend_tegen(b, niveau)
+        if iv is None:
+            continue
+        rijen.append(
+            {
+                "tegen": b,
+                "titel": vgl.uitkomsten[b].titel,
+                "verschil": iv.verschil,
+                "onder": math.nan if iv.onder is None else iv.onder,
+                "boven": math.nan if iv.boven is None else iv.boven,
+                "niveau": iv.niveau,
+                "scenarios": iv.n,
+            }
+        )
+    kolommen = ["tegen", "titel", "verschil", "onder", "boven", "niveau", "scenarios"]
+    return pd.DataFrame(rijen, columns=kolommen)
 
 
 def _tekst(waarde: Any) -> Any:
