@@ -187,3 +187,82 @@ def test_vergelijking_met_gepaard_interval() -> None:
     assert tabel["tegen"].tolist() == ["statisch", "geen_flex", "stochastisch"]
     assert tabel["verschil"].tolist() == pytest.approx([-110.0, 210.0, -110.0])
     assert vgl.rollend_tegen("gemiddeld") is None  # not run
+
+
+def test_businesscase_telt_op_tot_de_kostendelen() -> None:
+    """Per policy the business case over the flex types adds up to its first-stage cost parts.
+
+    For the rolling policy on `hoog_of_laag`: expected orders 0.5 * 3 + 0.5 * 2
+    = 2.5 modules, closures 0.5 * 2 = 1 (cost 5).
+    """
+    from allocatie.planning.uitvoer.tabellen import businesscase_tabel
+    from allocatie.planning.uitvoer.vergelijking import plan_flexcapaciteit
+
+    vgl = plan_flexcapaciteit(hoog_of_laag(), vergelijk=("statisch", "rollend"), opties=EXACT)
+    bc = businesscase_tabel(vgl)
+    assert sorted(bc["beleid"]) == ["rollend", "statisch", "stochastisch"]
+    for b, u in vgl.uitkomsten.items():
+        rij = bc[bc["beleid"] == b].sum(numeric_only=True)
+        d = u.kosten_eerste_delen
+        assert rij["openen"] == pytest.approx(d["openen"])
+        assert rij["exploitatie"] == pytest.approx(d["exploitatie"])
+        assert rij["sluiten"] == pytest.approx(d["sluiten"])
+        assert rij["netto"] == pytest.approx(float(u.kansen @ u.kosten_eerste))
+    rol = bc[bc["beleid"] == "rollend"].iloc[0]
+    assert (rol["modules_besteld"], rol["modules_gesloten"], rol["sluiten"]) == (2.5, 1.0, 5.0)
+
+
+def test_verplaatsing_met_herkomst_bestemming_en_subsidie() -> None:
+    """Two studio modules stand empty in region A; 20 singles arrive in B every half-year.
+
+    Moving costs 30 per module minus a contribution of 10; a moved module is
+    in B one period later. New modules take two periods, so moving both at
+    t = 0 (net 2 * 20 = 40) houses 20 persons in B from period 1 on, saving
+    20 * 20 in each of periods 1 and 2. The table names origin A, destination
+    B, leaving P0 and available from P1; the business case shows the gross
+    cost 60 and the contribution -20, the cost part ``verplaatsen`` is net 40.
+    """
+    from allocatie.planning.gegevens import Verplaatsing
+    from allocatie.planning.uitvoer.tabellen import businesscase_tabel, verplaatsingen_tabel
+    from allocatie.planning.uitvoer.vergelijking import plan_flexcapaciteit
+
+    sc = Scenarioset(
+        ("A", "B"),
+        ("P0", "P1", "P2"),
+        ("alleenstaand",),
+        ("s",),
+        np.ones(1),
+        np.array([0.0, 0.0, 0.0, 20.0, 20.0, 20.0]).reshape(1, 2, 3, 1),
+        np.zeros((1, 2, 3, 1)),
+    )
+    studio = Flextype(
+        "studio", 10, ("alleenstaand",), openen=100, exploitatie=10, sluiten=5,
+        levertijd=2, minimale_looptijd=1,
+    )  # fmt: skip
+    inst = Planinstantie(
+        (Regio("A", bestaand={"studio": 2}), Regio("B")),
+        (studio,),
+        Kosten({"alleenstaand": 20}, verdringing=50),
+        sc,
+        verplaatsing=Verplaatsing(toegestaan=True, kosten=30, subsidie=10, duur=1),
+    )
+    vgl = plan_flexcapaciteit(inst, vergelijk=("rollend",), opties=EXACT)
+    v = verplaatsingen_tabel(vgl)
+    for b in ("stochastisch", "rollend"):
+        rij = v[v["beleid"] == b]
+        assert rij[["van", "naar", "vertrek", "aankomst"]].values.tolist() == [
+            ["A", "B", "P0", "P1"]
+        ]
+        assert rij[["modules", "kans"]].values.tolist() == [[2.0, 1.0]]
+        assert vgl.uitkomsten[b].kosten_eerste_delen["verplaatsen"] == pytest.approx(40.0)
+    bc = businesscase_tabel(vgl)
+    st = bc[bc["beleid"] == "stochastisch"].iloc[0]
+    assert (st["verplaatsen_bruto"], st["subsidie"]) == (60.0, -20.0)
+
+
+def test_subsidie_hoger_dan_kosten_geweigerd() -> None:
+    from allocatie.kern.errors import ConfiguratieFout
+    from allocatie.planning.gegevens import Verplaatsing
+
+    with pytest.raises(ConfiguratieFout, match="subsidie is hoger"):
+        Verplaatsing(toegestaan=True, kosten=10, subsidie=20)

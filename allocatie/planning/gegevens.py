@@ -77,6 +77,13 @@ class Flextype:
         Periods from ordering to the first period of use (permit to completion).
     minimale_looptijd
         Periods a module must be in use before it may close or be relocated.
+    exploitatietermijn
+        Periods over which a module is written off (the exploitation period of
+        the government's standard model for movable homes, BZK "Rekenmodel
+        flexwonen"); only used in the business case per module, which spreads
+        ``openen - restwaarde`` over it. Default 30 half-years = 15 years, a
+        project choice at the top of the 10-15 year lifetime of relocatable
+        homes.
     """
 
     naam: str
@@ -88,9 +95,17 @@ class Flextype:
     restwaarde: float = 0.0
     levertijd: int = 2
     minimale_looptijd: int = 4
+    exploitatietermijn: int = 30
 
     def __post_init__(self) -> None:
         pre = f"flextype.{self.naam}"
+        _getal(
+            self.exploitatietermijn,
+            f"{pre}.exploitatietermijn",
+            minimum=1,
+            maximum=MAX_PERIODEN,
+            geheel=True,
+        )
         _getal(self.plaatsen, f"{pre}.plaatsen", minimum=1e-9, maximum=MAX_PLAATSEN)
         for naam in ("openen", "exploitatie", "sluiten", "restwaarde"):
             _getal(getattr(self, naam), f"{pre}.{naam}", maximum=MAX_BEDRAG)
@@ -153,7 +168,13 @@ class Verplaatsing:
     toegestaan
         Whether modules may move at all.
     kosten
-        Cost per module moved.
+        Cost per module moved (dismantling, transport, foundations, connections).
+    subsidie
+        Contribution received per module moved, e.g. under the "Regeling
+        Tegemoetkoming Herplaatsing Flexwoningen" (BZK). The model pays
+        ``kosten - subsidie`` per move. Default 0 (a project choice: whether and
+        how much a plan receives depends on the scheme's conditions and budget,
+        so fill in the amount that applies); at most ``kosten``.
     duur
         Periods a moved module is unavailable (dismantle, transport, permit).
     paren
@@ -164,10 +185,25 @@ class Verplaatsing:
     kosten: float = 0.0
     duur: int = 1
     paren: tuple[tuple[str, str], ...] | None = None
+    subsidie: float = 0.0
 
     def __post_init__(self) -> None:
         _getal(self.kosten, "verplaatsing.kosten", maximum=MAX_BEDRAG)
+        _getal(self.subsidie, "verplaatsing.subsidie", maximum=MAX_BEDRAG)
+        if self.subsidie > self.kosten:
+            raise ConfiguratieFout(
+                f"de subsidie is hoger dan de kosten van verplaatsen ({self.kosten:g}); dan "
+                "levert heen en weer verplaatsen geld op. Geef de kosten zonder aftrek en de "
+                "subsidie apart",
+                kolom="verplaatsing.subsidie",
+                waarde=self.subsidie,
+            )
         _getal(self.duur, "verplaatsing.duur", maximum=MAX_PERIODEN, geheel=True)
+
+    @property
+    def netto(self) -> float:
+        """Cost per module moved after the contribution: ``kosten - subsidie``."""
+        return self.kosten - self.subsidie
 
     def mag(self, van: str, naar: str) -> bool:
         """Whether a module may move from ``van`` to ``naar``."""

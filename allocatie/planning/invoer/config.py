@@ -152,7 +152,7 @@ def _flextype(lz: _Lezer, tabel: dict[str, Any], i: int, klassen: tuple[str, ...
         w, sleutel = tabel[veld.name], f"{pre}.{veld.name}"
         if veld.name == "klassen":
             waarden["klassen"] = lz.namen(w, sleutel, klassen)
-        elif veld.name in ("levertijd", "minimale_looptijd"):
+        elif veld.name in ("levertijd", "minimale_looptijd", "exploitatietermijn"):
             waarden[veld.name] = lz.geheel(w, sleutel)
         elif veld.name != "naam":
             waarden[veld.name] = lz.getal(
@@ -193,8 +193,9 @@ def _verplaatsing(lz: _Lezer, tabel: dict[str, Any], regios: tuple[str, ...]) ->
         if not isinstance(tabel["toegestaan"], bool):
             raise lz.fout("verwacht true of false", "verplaatsing.toegestaan", tabel["toegestaan"])
         waarden["toegestaan"] = tabel["toegestaan"]
-    if "kosten" in tabel:
-        waarden["kosten"] = lz.getal(tabel["kosten"], "verplaatsing.kosten")
+    for k in ("kosten", "subsidie"):
+        if k in tabel:
+            waarden[k] = lz.getal(tabel[k], f"verplaatsing.{k}")
     if "duur" in tabel:
         waarden["duur"] = lz.geheel(tabel["duur"], "verplaatsing.duur")
     if "paren" in tabel:

@@ -478,7 +478,7 @@ def bouw_planmodel(
         kol.kosten(c, c_besch, exploit)
         kol.kosten(c, c_besch[:, :, -1], -rest)
         kol.kosten(c, eerste_idx["sluit"], sluiten)
-        kol.kosten(c, eerste_idx["verplaats"], inst.verplaatsing.kosten)
+        kol.kosten(c, eerste_idx["verplaats"], inst.verplaatsing.netto)
     eerste = c.copy()
     n_zonder_risico = kol.n
 

@@ -513,7 +513,7 @@ def _kosten(inst: Planinstantie, u: Planuitkomst, tol: float, nm: _Namen) -> lis
         per_s["openen"] = np.array([np.einsum("rft,f->", pl.bestel, openen) for pl in plannen])
         per_s["sluiten"] = np.array([np.einsum("rft,f->", pl.sluit, sluiten) for pl in plannen])
         per_s["verplaatsen"] = np.array(
-            [float(np.sum(pl.verplaats)) * inst.verplaatsing.kosten for pl in plannen]
+            [float(np.sum(pl.verplaats)) * inst.verplaatsing.netto for pl in plannen]
         )
     schaal_1 = np.abs(np.stack(list(per_s.values()))).sum(axis=0)
     eerste = np.asarray(u.kosten_eerste, dtype=float)

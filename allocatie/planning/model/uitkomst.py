@@ -51,6 +51,29 @@ def cvar(waarden: np.ndarray, kansen: np.ndarray, alfa: float) -> float:
     return eta + float(np.sum(p * np.maximum(x - eta, 0.0))) / (1.0 - alfa)
 
 
+def kwantielen_per_periode(
+    waarden: np.ndarray, kansen: np.ndarray, kwantielen: tuple[float, ...]
+) -> np.ndarray:
+    """Probability-weighted quantiles over scenarios of ``waarden`` (S, T), per period: (Q, T).
+
+    The quantile ``q`` is the smallest value whose cumulative probability reaches ``q``.
+
+    Examples
+    --------
+    >>> kwantielen_per_periode(np.array([[1.0], [3.0], [2.0]]), np.full(3, 1 / 3), (0.5, 1.0))
+    array([[2.],
+           [3.]])
+    """
+    uit = np.empty((len(kwantielen), waarden.shape[1]))
+    for t in range(waarden.shape[1]):
+        volgorde = np.argsort(waarden[:, t], kind="stable")
+        cum = np.cumsum(kansen[volgorde])
+        for qi, q in enumerate(kwantielen):
+            i = min(int(np.searchsorted(cum, q - 1e-12)), len(cum) - 1)
+            uit[qi, t] = waarden[volgorde[i], t]
+    return uit
+
+
 @dataclass(frozen=True)
 class Paarinterval:
     """A paired comparison over the same scenarios: mean difference and its interval (euro)."""
@@ -201,15 +224,17 @@ class Planuitkomst:
 
     def achterstand_kwantielen(self, kwantielen: tuple[float, ...]) -> np.ndarray:
         """Probability-weighted quantiles of the national backlog per period, (Q, T)."""
-        tot = self.achterstand_totaal()
-        uit = np.empty((len(kwantielen), tot.shape[1]))
-        for t in range(tot.shape[1]):
-            volgorde = np.argsort(tot[:, t], kind="stable")
-            cum = np.cumsum(self.kansen[volgorde])
-            for qi, q in enumerate(kwantielen):
-                i = min(int(np.searchsorted(cum, q - 1e-12)), len(cum) - 1)
-                uit[qi, t] = tot[volgorde[i], t]
-        return uit
+        return kwantielen_per_periode(self.achterstand_totaal(), self.kansen, kwantielen)
+
+    def plaatsen_kwantielen(
+        self, plaatsen: np.ndarray, kwantielen: tuple[float, ...]
+    ) -> np.ndarray:
+        """Probability-weighted quantiles of the flex places available per period, (Q, T).
+
+        ``plaatsen`` holds the persons per module of each flex type, (F,).
+        """
+        tot = np.einsum("srft,f->st", self.beschikbaar, plaatsen)
+        return kwantielen_per_periode(tot, self.kansen, kwantielen)
 
     def wachttijd_persoonperioden(self) -> float:
         """Expected person-periods spent in the backlog (all regions, classes, periods)."""

@@ -63,6 +63,8 @@ ONDERDELEN: dict[str, str] = {
     "acties": "Wat het plan doet",
     "plan": "Modules per regio en halfjaar",
     "beleid": "Beleid vergeleken",
+    "verplaatsingen": "Verplaatsingen",
+    "businesscase": "Businesscase per flextype",
     "gevoeligheid": "Gevoeligheid",
     "parameters": "Parameters",
     "solver": "Solver en controle",
@@ -242,6 +244,34 @@ _ACTIEKOLOMMEN = [
     Kolom("beschikbaar_vanaf", "Beschikbaar vanaf (sluiten: weg in)"),
 ]
 
+_VERPLAATSKOLOMMEN = [
+    Kolom("titel", "Beleid"),
+    Kolom("flextype", "Flextype"),
+    Kolom("van", "Van regio"),
+    Kolom("naar", "Naar regio"),
+    Kolom("vertrek", "Vertrek"),
+    Kolom("aankomst", "Beschikbaar vanaf"),
+    Kolom("modules", "Modules (verwacht)", lambda v: nl_getal(float(v), 1), True),
+    Kolom("kans", "Kans", lambda v: f"{nl_getal(100 * float(v))}%", True),
+]
+
+_BUSINESSCASEKOLOMMEN = [
+    Kolom("titel", "Beleid"),
+    Kolom("flextype", "Flextype"),
+    geheel_kolom("modules_besteld", "Besteld"),
+    Kolom("verplaatsingen", "Verplaatst", lambda v: nl_getal(float(v), 1), True),
+    geheel_kolom("module_halfjaren", "Module-halfjaren"),
+    _euro_kolom("openen", "Openen"),
+    _euro_kolom("exploitatie", "Exploitatie"),
+    _euro_kolom("sluiten", "Sluiten"),
+    _euro_kolom("verplaatsen_bruto", "Verplaatsen"),
+    _euro_kolom("subsidie", "Subsidie herplaatsing"),
+    _euro_kolom("restwaarde", "Restwaarde"),
+    _euro_kolom("netto", "Netto"),
+    _euro_kolom("netto_per_bewoner_halfjaar", "Netto per bewoner-halfjaar"),
+    _euro_kolom("kosten_per_plaats_per_jaar", "Per plaats per jaar (termijn)"),
+]
+
 _BELEIDKOLOMMEN = [
     Kolom("titel", "Beleid"),
     _euro_kolom("doel", "Doel"),
@@ -337,6 +367,7 @@ def sectie_flexwonen(
     beleid = tb.beleid_tabel(vgl)
     gev = tb.gevoeligheid_tabel(vgl) if gevoeligheid is None else gevoeligheid
     acties = tb.acties_tabel(plan, vgl.instantie)
+    verpl = tb.verplaatsingen_tabel(vgl)
     perioden = list(vgl.instantie.perioden)
     delen = [
         "<p>Hoeveel flexibele woonmodules waar en wanneer openen, sluiten of verplaatsen, zo "
@@ -370,6 +401,28 @@ def sectie_flexwonen(
             id_="tabel-beleid",
             bijschrift="Elk beleid doorgerekend over dezelfde scenario's. Perfecte informatie "
             "kent per scenario de toekomst: een ondergrens, geen uitvoerbaar plan.",
+        ),
+        _kop("verplaatsingen"),
+        tabel(
+            verpl,
+            _VERPLAATSKOLOMMEN,
+            id_="tabel-verplaatsingen",
+            bijschrift="Elke verplaatsing met regio van herkomst en bestemming; bij het "
+            "rollende beleid het verwachte aantal modules en de kans dat de verplaatsing "
+            "gebeurt (het aandeel van de scenario's).",
+        )
+        if len(verpl)
+        else "<p>Geen enkel beleid verplaatst modules.</p>",
+        _kop("businesscase"),
+        tabel(
+            tb.businesscase_tabel(vgl),
+            _BUSINESSCASEKOLOMMEN,
+            id_="tabel-businesscase",
+            bijschrift="Kosten van de modules per beleid en flextype binnen de horizon, "
+            "verwacht over de scenario's (elementen van het Rekenmodel flexwonen: investering, "
+            "exploitatie, verplaatsen min de tegemoetkoming herplaatsing, restwaarde). De "
+            "laatste kolom: (openen − restwaarde) afgeschreven over de exploitatietermijn plus "
+            "exploitatie, per plaats per jaar.",
         ),
         _kop("gevoeligheid"),
         tabel(

@@ -8,7 +8,8 @@ every output of ``allocatie plan`` into one folder that appears atomically
 (`allocatie.io.atomisch.atomische_map`): an interrupted run leaves nothing.
 
 Files (`BESTANDEN`): ``plan.csv``, ``beleid.csv``, ``achterstand.csv``,
-``gevoeligheid.csv``, ``scenarios.csv``, ``samenvatting.json``,
+``gevoeligheid.csv``, ``verplaatsingen.csv``, ``businesscase.csv``,
+``scenarios.csv``, ``samenvatting.json``,
 ``rollend.csv`` (only with the rolling policy),
 ``plan.xlsx``, ``waaier.png``, ``capaciteit.png`` and ``rapport.html``.
 """
@@ -59,6 +60,8 @@ BESTANDEN: tuple[str, ...] = (
     "beleid.csv",
     "achterstand.csv",
     "gevoeligheid.csv",
+    "verplaatsingen.csv",
+    "businesscase.csv",
     "scenarios.csv",
     "samenvatting.json",
     "plan.xlsx",
@@ -258,6 +261,8 @@ def schrijf_planuitvoer(
             schrijf_csv_atomisch(tb.beleid_tabel(vgl), tmp / "beleid.csv")
             schrijf_csv_atomisch(tb.achterstand_tabel(vgl), tmp / "achterstand.csv")
             schrijf_csv_atomisch(gev, tmp / "gevoeligheid.csv")
+            schrijf_csv_atomisch(tb.verplaatsingen_tabel(vgl), tmp / "verplaatsingen.csv")
+            schrijf_csv_atomisch(tb.businesscase_tabel(vgl), tmp / "businesscase.csv")
             rol = tb.rollend_tabel(vgl)
             if len(rol):
                 schrijf_csv_atomisch(rol, tmp / "rollend.csv")
