@@ -73,6 +73,13 @@ class Flextype:
     restwaarde
         Value credited for each module still available in the last period
         (what it is worth after the horizon: it lives 10-15 years).
+    verkoopwaarde
+        Value credited for each module closed before the end: a relocatable
+        home taken out of the plan is sold or placed elsewhere (outside the
+        plan's regions). The model pays ``sluiten - verkoopwaarde`` per
+        closure. Default 0 (a project choice: a closed module is worth
+        nothing to the plan, as before this option existed); at most
+        ``openen``.
     levertijd
         Periods from ordering to the first period of use (permit to completion).
     minimale_looptijd
@@ -96,6 +103,7 @@ class Flextype:
     levertijd: int = 2
     minimale_looptijd: int = 4
     exploitatietermijn: int = 30
+    verkoopwaarde: float = 0.0
 
     def __post_init__(self) -> None:
         pre = f"flextype.{self.naam}"
@@ -107,7 +115,7 @@ class Flextype:
             geheel=True,
         )
         _getal(self.plaatsen, f"{pre}.plaatsen", minimum=1e-9, maximum=MAX_PLAATSEN)
-        for naam in ("openen", "exploitatie", "sluiten", "restwaarde"):
+        for naam in ("openen", "exploitatie", "sluiten", "restwaarde", "verkoopwaarde"):
             _getal(getattr(self, naam), f"{pre}.{naam}", maximum=MAX_BEDRAG)
         for naam in ("levertijd", "minimale_looptijd"):
             _getal(getattr(self, naam), f"{pre}.{naam}", maximum=MAX_PERIODEN, geheel=True)
@@ -120,8 +128,20 @@ class Flextype:
                 kolom=f"{pre}.restwaarde",
                 waarde=self.restwaarde,
             )
+        if self.verkoopwaarde > self.openen:
+            raise ConfiguratieFout(
+                f"verkoopwaarde is hoger dan de kosten van openen ({self.openen:g}); dan levert "
+                "bestellen en weer sluiten geld op",
+                kolom=f"{pre}.verkoopwaarde",
+                waarde=self.verkoopwaarde,
+            )
         if not self.klassen:
             raise ConfiguratieFout("noem minstens één klasse", kolom=f"{pre}.klassen", waarde=[])
+
+    @property
+    def sluiten_netto(self) -> float:
+        """Cost per module closed after its sale value: ``sluiten - verkoopwaarde`` (may be < 0)."""
+        return self.sluiten - self.verkoopwaarde
 
 
 @dataclass(frozen=True)
@@ -202,7 +222,13 @@ class Verplaatsing:
 
     @property
     def netto(self) -> float:
-        """Cost per module moved after the contribution: ``kosten - subsidie``."""
+        """Cost per module moved after the contribution: ``kosten - subsidie``.
+
+        Examples
+        --------
+        >>> Verplaatsing(True, kosten=250_000, subsidie=50_000).netto
+        200000.0
+        """
         return self.kosten - self.subsidie
 
     def mag(self, van: str, naar: str) -> bool:

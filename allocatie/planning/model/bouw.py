@@ -472,7 +472,7 @@ def bouw_planmodel(
     if deel != "sub":
         openen = np.array([f.openen for f in typen])[None, :, None]
         exploit = np.array([f.exploitatie for f in typen])[None, :, None]
-        sluiten = np.array([f.sluiten for f in typen])[None, :, None]
+        sluiten = np.array([f.sluiten_netto for f in typen])[None, :, None]
         rest = np.array([f.restwaarde for f in typen])[None, :]
         kol.kosten(c, eerste_idx["bestel"], openen)
         kol.kosten(c, c_besch, exploit)

@@ -509,7 +509,7 @@ def _kosten(inst: Planinstantie, u: Planuitkomst, tol: float, nm: _Namen) -> lis
     plannen = [u.plan] * len(p) if u.plan is not None else list(u.plannen)
     if len(plannen) == len(p):
         openen = np.array([f.openen for f in typen])
-        sluiten = np.array([f.sluiten for f in typen])
+        sluiten = np.array([f.sluiten - f.verkoopwaarde for f in typen])
         per_s["openen"] = np.array([np.einsum("rft,f->", pl.bestel, openen) for pl in plannen])
         per_s["sluiten"] = np.array([np.einsum("rft,f->", pl.sluit, sluiten) for pl in plannen])
         per_s["verplaatsen"] = np.array(

@@ -54,7 +54,7 @@ def _lees_terug(
         "exploitatie": som(
             model.beschikbaar, np.array([f.exploitatie for f in typen])[None, :, None]
         ),
-        "sluiten": som(model.sluit, np.array([f.sluiten for f in typen])[None, :, None]),
+        "sluiten": som(model.sluit, np.array([f.sluiten_netto for f in typen])[None, :, None]),
         "verplaatsen": som(model.verplaats, inst.verplaatsing.netto),
         "restwaarde": -som(model.beschikbaar[:, :, -1], np.array([f.restwaarde for f in typen])),
     }

@@ -264,6 +264,7 @@ _BUSINESSCASEKOLOMMEN = [
     _euro_kolom("openen", "Openen"),
     _euro_kolom("exploitatie", "Exploitatie"),
     _euro_kolom("sluiten", "Sluiten"),
+    _euro_kolom("verkoopwaarde", "Verkoopwaarde"),
     _euro_kolom("verplaatsen_bruto", "Verplaatsen"),
     _euro_kolom("subsidie", "Subsidie herplaatsing"),
     _euro_kolom("restwaarde", "Restwaarde"),

@@ -337,6 +337,7 @@ def businesscase_tabel(vgl: Planvergelijking) -> pd.DataFrame:
     The elements of the government's standard model for movable homes (BZK
     "Rekenmodel flexwonen"), expected over the scenarios and within the
     horizon (euro): ``openen`` (investment), ``exploitatie``, ``sluiten``,
+    ``verkoopwaarde`` (negative: what closed modules fetch),
     ``verplaatsen_bruto`` (``[verplaatsing] kosten`` per move), ``subsidie``
     (``[verplaatsing] subsidie`` per move, negative: the contribution of the
     "Regeling Tegemoetkoming Herplaatsing Flexwoningen"), ``restwaarde``
@@ -370,6 +371,7 @@ def businesscase_tabel(vgl: Planvergelijking) -> pd.DataFrame:
                 "openen": f.openen * besteld,
                 "exploitatie": f.exploitatie * halfjaren,
                 "sluiten": f.sluiten * gesloten,
+                "verkoopwaarde": -f.verkoopwaarde * gesloten,
                 "verplaatsen_bruto": vp.kosten * verplaatst,
                 "subsidie": -vp.subsidie * verplaatst,
                 "restwaarde": -f.restwaarde * eind,

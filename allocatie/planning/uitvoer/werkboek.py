@@ -75,6 +75,7 @@ KOLOMMEN: dict[str, list[Kolom]] = {
         Kolom("openen", "Openen (€)", "geheel"),
         Kolom("exploitatie", "Exploitatie (€)", "geheel"),
         Kolom("sluiten", "Sluiten (€)", "geheel"),
+        Kolom("verkoopwaarde", "Verkoopwaarde (€)", "geheel"),
         Kolom("verplaatsen_bruto", "Verplaatsen (€)", "geheel"),
         Kolom("subsidie", "Subsidie herplaatsing (€)", "geheel"),
         Kolom("restwaarde", "Restwaarde (€)", "geheel"),
