@@ -226,7 +226,7 @@ class Verplaatsing:
 
         Examples
         --------
-        >>> Verplaatsing(True, kosten=250_000, subsidie=50_000).netto
+        >>> Verplaatsing(True, kosten=250_000.0, subsidie=50_000.0).netto
         200000.0
         """
         return self.kosten - self.subsidie

@@ -371,10 +371,10 @@ def businesscase_tabel(vgl: Planvergelijking) -> pd.DataFrame:
                 "openen": f.openen * besteld,
                 "exploitatie": f.exploitatie * halfjaren,
                 "sluiten": f.sluiten * gesloten,
-                "verkoopwaarde": -f.verkoopwaarde * gesloten,
+                "verkoopwaarde": 0.0 - f.verkoopwaarde * gesloten,
                 "verplaatsen_bruto": vp.kosten * verplaatst,
-                "subsidie": -vp.subsidie * verplaatst,
-                "restwaarde": -f.restwaarde * eind,
+                "subsidie": 0.0 - vp.subsidie * verplaatst,
+                "restwaarde": 0.0 - f.restwaarde * eind,
             }
             netto = float(sum(delen.values()))
             afschrijving = (f.openen - f.restwaarde) / f.exploitatietermijn

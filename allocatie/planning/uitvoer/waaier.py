@@ -246,7 +246,9 @@ def teken_capaciteit(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int 
             ax.fill_between(x, q[1], q[3], color=kleur, alpha=0.3, linewidth=0, zorder=3)
             ax.plot(x, q[2], color=kleur, linewidth=2.2, linestyle="--", zorder=4)
             waaier = True
-        ax.set_title(BELEIDSTITELS.get(b, b), fontsize=12, loc="left")
+        # four panels side by side: wrap long titles so they never run into the next panel
+        breed = max(12, int(breedte_px / _DPI / len(beleid) * 8))
+        ax.set_title(textwrap.fill(BELEIDSTITELS.get(b, b), breed), fontsize=11, loc="left")
         ax.annotate(
             f"{nl_getal(bodem[-1])} plaatsen",
             (x[-1], bodem[-1]),
