@@ -499,3 +499,38 @@ SEEDVARIANT = """
 parameter = "scenarios.seed"
 waarden = [7, 8]
 """
+
+
+def test_rollend_en_businesscase_sleutels(tmp_path: Path) -> None:
+    """``rollend`` may be named in [beleid]; the business-case inputs are read."""
+    tekst = _met("sluiten = 30000\n", "sluiten = 30000\nverkoopwaarde = 20000\n")
+    tekst = tekst.replace("levertijd = 3\n", "levertijd = 3\nexploitatietermijn = 24\n", 1)
+    tekst = tekst.replace("kosten = 5000\n", "kosten = 5000\nsubsidie = 1500\n", 1)
+    tekst = tekst.replace(
+        "[solver]", '[beleid]\nvergelijk = ["statisch", "rollend"]\n\n[solver]', 1
+    )
+    c = lees_planconfig(_toml(tmp_path, tekst))
+    studio = c.instantie.flextypen[0]
+    assert (studio.verkoopwaarde, studio.exploitatietermijn) == (20000, 24)
+    assert studio.sluiten_netto == 10000
+    assert c.instantie.flextypen[1].exploitatietermijn == 30  # the default (15 years)
+    assert (c.instantie.verplaatsing.subsidie, c.instantie.verplaatsing.netto) == (1500, 3500)
+    assert c.beleid == ("statisch", "rollend")
+    assert BELEIDEN == ("gemiddeld", "geen_flex", "statisch", "perfecte_informatie")
+
+
+@pytest.mark.parametrize(
+    ("oud", "nieuw", "kolom"),
+    [
+        ("kosten = 5000\n", "kosten = 5000\nsubsidie = 7000\n", "verplaatsing.subsidie"),
+        ("sluiten = 30000\n", "sluiten = 30000\nverkoopwaarde = 500000\n", "verkoopwaarde"),
+        ("levertijd = 3\n", "levertijd = 3\nexploitatietermijn = 0\n", "exploitatietermijn"),
+        ("[solver]", '[beleid]\nvergelijk = ["rolend"]\n\n[solver]', "beleid.vergelijk"),
+    ],
+)
+def test_foute_rollend_en_businesscase_waarden(
+    tmp_path: Path, oud: str, nieuw: str, kolom: str
+) -> None:
+    with pytest.raises(ConfiguratieFout) as e:
+        lees_planconfig(_toml(tmp_path, _met(oud, nieuw)))
+    assert kolom in str(e.value)

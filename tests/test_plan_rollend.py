@@ -157,6 +157,22 @@ def test_rollend_serieel_lokaal_dask_identiek(cluster: str) -> None:
             np.testing.assert_array_equal(a.verplaats, b.verplaats)
 
 
+def test_vergelijking_met_rollend_op_dask_identiek(cluster: str) -> None:
+    """Through `plan_flexcapaciteit` (rolling tasks in the solve sweep): serial = Dask."""
+    from allocatie.planning.uitvoer.vergelijking import plan_flexcapaciteit
+
+    inst = planinstantie(5, scenarios=5, perioden=4, cvar=True)
+    beleid = ("statisch", "geen_flex", "rollend")
+    serieel = plan_flexcapaciteit(inst, vergelijk=beleid, opties=EXACT, workers=1)
+    dask = plan_flexcapaciteit(inst, vergelijk=beleid, opties=EXACT, scheduler=cluster)
+    assert dask.pad == "dask"
+    a, b = serieel.uitkomsten["rollend"], dask.uitkomsten["rollend"]
+    np.testing.assert_array_equal(a.totaal, b.totaal)
+    np.testing.assert_array_equal(a.beschikbaar, b.beschikbaar)
+    for tegen in ("statisch", "geen_flex", "stochastisch"):
+        assert serieel.rollend_tegen(tegen) == dask.rollend_tegen(tegen)
+
+
 def test_vergelijking_met_gepaard_interval() -> None:
     """`plan_flexcapaciteit` with ``"rollend"``: the paired differences of `hoog_of_laag`.
 
