@@ -534,3 +534,17 @@ def test_foute_rollend_en_businesscase_waarden(
     with pytest.raises(ConfiguratieFout) as e:
         lees_planconfig(_toml(tmp_path, _met(oud, nieuw)))
     assert kolom in str(e.value)
+
+
+def test_gevoeligheid_van_subsidie_en_verkoopwaarde(tmp_path: Path) -> None:
+    extra = (
+        '[[gevoeligheid]]\nparameter = "verplaatsing.subsidie"\nwaarden = [2000]\n\n'
+        '[[gevoeligheid]]\nparameter = "flextype.verkoopwaarde"\nflextype = "studio"\n'
+        "waarden = [25000]\n\n[solver]"
+    )
+    c = lees_planconfig(_toml(tmp_path, _met("[solver]", extra)))
+    paren = {v.naam: v.instantie for v in varianten(c)}
+    sub = [i for n, i in paren.items() if n.startswith("subsidie herplaatsing")]
+    verk = [i for n, i in paren.items() if n.startswith("verkoopwaarde")]
+    assert [i.verplaatsing.netto for i in sub] == [3000]
+    assert [i.flextypen[0].sluiten_netto for i in verk] == [5000]
