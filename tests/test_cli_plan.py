@@ -243,6 +243,8 @@ def test_rollend_beleid(tmp_path: Path) -> None:
     assert "Rollend plannen tegen Statisch" in uitvoer
     assert "95%-interval" in uitvoer
     assert "6 beleidsregels nagerekend, geslaagd" in uitvoer
+    assert "businesscase.csv, rollend.csv, scenarios.csv" in uitvoer
+    assert {p.name for p in uit.iterdir()} >= {"rollend.csv", "verplaatsingen.csv"}
     rol = pd.read_csv(uit / "rollend.csv")
     assert rol["tegen"].tolist() == ["statisch", "geen_flex", "stochastisch"]
     assert (rol["onder"] <= rol["verschil"]).all() and (rol["verschil"] <= rol["boven"]).all()

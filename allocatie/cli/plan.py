@@ -58,7 +58,7 @@ from allocatie.planning.uitvoer.rapport import (
     solverregel,
 )
 from allocatie.planning.uitvoer.schrijf import (
-    BESTANDEN,
+    bestanden_van,
     controleer_vergelijking,
     plan_kop,
     samenvatting,
@@ -425,7 +425,8 @@ def plan(
                 voortgang=voortgang,
             )
         console.print(
-            f"Uitvoer geschreven naar [bold]{escape(str(doel))}[/bold] ({', '.join(BESTANDEN)})."
+            f"Uitvoer geschreven naar [bold]{escape(str(doel))}[/bold] "
+            f"({', '.join(bestanden_van(vgl))})."
         )
         if json_pad is not None:
             data = samenvatting(vgl, kop=plan_kop(config), controle=controle, gevoeligheid=gev)

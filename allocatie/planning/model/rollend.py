@@ -47,7 +47,7 @@ from allocatie.planning.model.oplossen import evalueer_batch, los_plan_op, voeg_
 from allocatie.planning.model.uitkomst import Planuitkomst
 from allocatie.solvers import SolverOpties, Status
 
-__all__ = ["Roltaak", "rol_scenario", "rollend", "roltaken", "voorspelpad"]
+__all__ = ["Roltaak", "rol_scenario", "rollend", "roltaken", "voeg_rollend_samen", "voorspelpad"]
 
 
 def voorspelpad(echt: Scenarioset, gemiddeld: Scenarioset, t: int) -> Scenarioset:

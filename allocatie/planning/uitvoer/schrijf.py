@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BEPERKINGEN",
     "BESTANDEN",
+    "bestanden_van",
     "controleer_vergelijking",
     "plan_kop",
     "samenvatting",
@@ -69,6 +70,15 @@ BESTANDEN: tuple[str, ...] = (
     "capaciteit.png",
     "rapport.html",
 )
+
+
+def bestanden_van(vgl: Planvergelijking) -> tuple[str, ...]:
+    """The files `schrijf_planuitvoer` writes for ``vgl``: `BESTANDEN`, plus ``rollend.csv``."""
+    if "rollend" not in vgl.uitkomsten:
+        return BESTANDEN
+    i = BESTANDEN.index("businesscase.csv") + 1
+    return (*BESTANDEN[:i], "rollend.csv", *BESTANDEN[i:])
+
 
 #: The restriction each policy's plan was made under (perfect information: none to check).
 BEPERKINGEN: dict[str, Beperking | None] = {
