@@ -229,3 +229,24 @@ def test_hulp_in_het_nederlands() -> None:
     assert r.exit_code == 0
     for tekst in ("--workers", "--scheduler", "--scenarios", "--overschrijf", "instroomscenario"):
         assert tekst in r.output
+
+
+def test_rollend_beleid(tmp_path: Path) -> None:
+    """``--rollend`` adds the rolling policy: checked, compared with an interval, rollend.csv."""
+    toml = schrijf_klein(tmp_path)
+    uit = tmp_path / "uit"
+    r = runner.invoke(
+        app, ["plan", str(toml), "--uitvoer", str(uit), "--rollend", "--zonder-gevoeligheid"]
+    )
+    assert r.exit_code == 0, r.output
+    uitvoer = re.sub(r"\s+", " ", r.output)
+    assert "Rollend plannen tegen Statisch" in uitvoer
+    assert "95%-interval" in uitvoer
+    assert "6 beleidsregels nagerekend, geslaagd" in uitvoer
+    assert "businesscase.csv, rollend.csv, scenarios.csv" in uitvoer
+    assert {p.name for p in uit.iterdir()} >= {"rollend.csv", "verplaatsingen.csv"}
+    rol = pd.read_csv(uit / "rollend.csv")
+    assert rol["tegen"].tolist() == ["statisch", "geen_flex", "stochastisch"]
+    assert (rol["onder"] <= rol["verschil"]).all() and (rol["verschil"] <= rol["boven"]).all()
+    beleid = pd.read_csv(uit / "beleid.csv")
+    assert "rollend" in beleid["beleid"].tolist()

@@ -50,9 +50,15 @@ from allocatie.planning.invoer.planconfig import Planconfig
 from allocatie.planning.invoer.scenarios import genereer_scenarios
 from allocatie.planning.invoer.varianten import varianten
 from allocatie.planning.uitvoer import tabellen as tb
-from allocatie.planning.uitvoer.rapport import UITLEG, euro, scenarios_tekst, solverregel
+from allocatie.planning.uitvoer.rapport import (
+    UITLEG,
+    euro,
+    rollend_zin,
+    scenarios_tekst,
+    solverregel,
+)
 from allocatie.planning.uitvoer.schrijf import (
-    BESTANDEN,
+    bestanden_van,
     controleer_vergelijking,
     plan_kop,
     samenvatting,
@@ -71,6 +77,7 @@ KORT: dict[str, str] = {
     "gemiddeld": "gemiddeld scenario",
     "statisch": "statisch",
     "geen_flex": "geen nieuwe flex",
+    "rollend": "rollend",
     "perfecte_informatie": "perfecte informatie",
 }
 
@@ -189,6 +196,8 @@ def toon_plan(
     for sleutel, titel, _ in UITLEG:
         if k[sleutel] is not None:
             console.print(f"{titel}: [bold]{euro(k[sleutel])}[/bold]")
+    for r in tb.rollend_tabel(vgl).itertuples(index=False):
+        console.print(escape(rollend_zin(r._asdict())), highlight=False)
     console.print(escape(solverregel(vgl, controle)))
     _toon_plan_per_regio(console, vgl)
     if len(gevoeligheid) > 1:
@@ -321,6 +330,15 @@ def plan(
         bool,
         typer.Option("--zonder-gevoeligheid", help="Sla de [[gevoeligheid]]-varianten over."),
     ] = False,
+    rollend: Annotated[
+        bool,
+        typer.Option(
+            "--rollend",
+            help="Reken ook het rollende beleid door: elk halfjaar opnieuw plannen op wat er "
+            "tot dan toe gebeurd is (één MIP per scenario en halfjaar; zet het ook aan met "
+            "[beleid] vergelijk).",
+        ),
+    ] = False,
     json_pad: JsonOptie = None,
     overschrijf: Annotated[
         bool, typer.Option("--overschrijf", help="Vervang een bestaande uitvoermap.")
@@ -373,6 +391,8 @@ def plan(
         controleer_buiten(doel, {"--json": None if json_stdout else json_pad})
         n_workers = workers if workers is not None else config.sweep.workers
         beleid = () if zonder_vergelijking else config.beleid
+        if rollend and "rollend" not in beleid:
+            beleid = (*beleid, "rollend")
         console.print(_kop_regel(config, len(var), n_workers or None, beleid), highlight=False)
         vgl = plan_flexcapaciteit(
             config.instantie,
@@ -405,7 +425,8 @@ def plan(
                 voortgang=voortgang,
             )
         console.print(
-            f"Uitvoer geschreven naar [bold]{escape(str(doel))}[/bold] ({', '.join(BESTANDEN)})."
+            f"Uitvoer geschreven naar [bold]{escape(str(doel))}[/bold] "
+            f"({', '.join(bestanden_van(vgl))})."
         )
         if json_pad is not None:
             data = samenvatting(vgl, kop=plan_kop(config), controle=controle, gevoeligheid=gev)

@@ -73,10 +73,24 @@ class Flextype:
     restwaarde
         Value credited for each module still available in the last period
         (what it is worth after the horizon: it lives 10-15 years).
+    verkoopwaarde
+        Value credited for each module closed before the end: a relocatable
+        home taken out of the plan is sold or placed elsewhere (outside the
+        plan's regions). The model pays ``sluiten - verkoopwaarde`` per
+        closure. Default 0 (a project choice: a closed module is worth
+        nothing to the plan, as before this option existed); at most
+        ``openen``.
     levertijd
         Periods from ordering to the first period of use (permit to completion).
     minimale_looptijd
         Periods a module must be in use before it may close or be relocated.
+    exploitatietermijn
+        Periods over which a module is written off (the exploitation period of
+        the government's standard model for movable homes, BZK "Rekenmodel
+        flexwonen"); only used in the business case per module, which spreads
+        ``openen - restwaarde`` over it. Default 30 half-years = 15 years, a
+        project choice at the top of the 10-15 year lifetime of relocatable
+        homes.
     """
 
     naam: str
@@ -88,11 +102,20 @@ class Flextype:
     restwaarde: float = 0.0
     levertijd: int = 2
     minimale_looptijd: int = 4
+    exploitatietermijn: int = 30
+    verkoopwaarde: float = 0.0
 
     def __post_init__(self) -> None:
         pre = f"flextype.{self.naam}"
+        _getal(
+            self.exploitatietermijn,
+            f"{pre}.exploitatietermijn",
+            minimum=1,
+            maximum=MAX_PERIODEN,
+            geheel=True,
+        )
         _getal(self.plaatsen, f"{pre}.plaatsen", minimum=1e-9, maximum=MAX_PLAATSEN)
-        for naam in ("openen", "exploitatie", "sluiten", "restwaarde"):
+        for naam in ("openen", "exploitatie", "sluiten", "restwaarde", "verkoopwaarde"):
             _getal(getattr(self, naam), f"{pre}.{naam}", maximum=MAX_BEDRAG)
         for naam in ("levertijd", "minimale_looptijd"):
             _getal(getattr(self, naam), f"{pre}.{naam}", maximum=MAX_PERIODEN, geheel=True)
@@ -105,8 +128,20 @@ class Flextype:
                 kolom=f"{pre}.restwaarde",
                 waarde=self.restwaarde,
             )
+        if self.verkoopwaarde > self.openen:
+            raise ConfiguratieFout(
+                f"verkoopwaarde is hoger dan de kosten van openen ({self.openen:g}); dan levert "
+                "bestellen en weer sluiten geld op",
+                kolom=f"{pre}.verkoopwaarde",
+                waarde=self.verkoopwaarde,
+            )
         if not self.klassen:
             raise ConfiguratieFout("noem minstens één klasse", kolom=f"{pre}.klassen", waarde=[])
+
+    @property
+    def sluiten_netto(self) -> float:
+        """Cost per module closed after its sale value: ``sluiten - verkoopwaarde`` (may be < 0)."""
+        return self.sluiten - self.verkoopwaarde
 
 
 @dataclass(frozen=True)
@@ -153,7 +188,13 @@ class Verplaatsing:
     toegestaan
         Whether modules may move at all.
     kosten
-        Cost per module moved.
+        Cost per module moved (dismantling, transport, foundations, connections).
+    subsidie
+        Contribution received per module moved, e.g. under the "Regeling
+        Tegemoetkoming Herplaatsing Flexwoningen" (BZK). The model pays
+        ``kosten - subsidie`` per move. Default 0 (a project choice: whether and
+        how much a plan receives depends on the scheme's conditions and budget,
+        so fill in the amount that applies); at most ``kosten``.
     duur
         Periods a moved module is unavailable (dismantle, transport, permit).
     paren
@@ -164,10 +205,31 @@ class Verplaatsing:
     kosten: float = 0.0
     duur: int = 1
     paren: tuple[tuple[str, str], ...] | None = None
+    subsidie: float = 0.0
 
     def __post_init__(self) -> None:
         _getal(self.kosten, "verplaatsing.kosten", maximum=MAX_BEDRAG)
+        _getal(self.subsidie, "verplaatsing.subsidie", maximum=MAX_BEDRAG)
+        if self.subsidie > self.kosten:
+            raise ConfiguratieFout(
+                f"de subsidie is hoger dan de kosten van verplaatsen ({self.kosten:g}); dan "
+                "levert heen en weer verplaatsen geld op. Geef de kosten zonder aftrek en de "
+                "subsidie apart",
+                kolom="verplaatsing.subsidie",
+                waarde=self.subsidie,
+            )
         _getal(self.duur, "verplaatsing.duur", maximum=MAX_PERIODEN, geheel=True)
+
+    @property
+    def netto(self) -> float:
+        """Cost per module moved after the contribution: ``kosten - subsidie``.
+
+        Examples
+        --------
+        >>> Verplaatsing(True, kosten=250_000.0, subsidie=50_000.0).netto
+        200000.0
+        """
+        return self.kosten - self.subsidie
 
     def mag(self, van: str, naar: str) -> bool:
         """Whether a module may move from ``van`` to ``naar``."""

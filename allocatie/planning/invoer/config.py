@@ -46,6 +46,7 @@ from allocatie.planning.gegevens import (
 )
 from allocatie.planning.invoer.planconfig import (
     BELEIDEN,
+    BELEIDEN_MOGELIJK,
     PARAMETERS,
     Generatie,
     Gevoeligheid,
@@ -151,7 +152,7 @@ def _flextype(lz: _Lezer, tabel: dict[str, Any], i: int, klassen: tuple[str, ...
         w, sleutel = tabel[veld.name], f"{pre}.{veld.name}"
         if veld.name == "klassen":
             waarden["klassen"] = lz.namen(w, sleutel, klassen)
-        elif veld.name in ("levertijd", "minimale_looptijd"):
+        elif veld.name in ("levertijd", "minimale_looptijd", "exploitatietermijn"):
             waarden[veld.name] = lz.geheel(w, sleutel)
         elif veld.name != "naam":
             waarden[veld.name] = lz.getal(
@@ -192,8 +193,9 @@ def _verplaatsing(lz: _Lezer, tabel: dict[str, Any], regios: tuple[str, ...]) ->
         if not isinstance(tabel["toegestaan"], bool):
             raise lz.fout("verwacht true of false", "verplaatsing.toegestaan", tabel["toegestaan"])
         waarden["toegestaan"] = tabel["toegestaan"]
-    if "kosten" in tabel:
-        waarden["kosten"] = lz.getal(tabel["kosten"], "verplaatsing.kosten")
+    for k in ("kosten", "subsidie"):
+        if k in tabel:
+            waarden[k] = lz.getal(tabel[k], f"verplaatsing.{k}")
     if "duur" in tabel:
         waarden["duur"] = lz.geheel(tabel["duur"], "verplaatsing.duur")
     if "paren" in tabel:
@@ -419,7 +421,7 @@ def lees_planconfig(pad: str | os.PathLike[str]) -> Planconfig:
     )
     beleid_tabel = data.get("beleid", {})
     beleid = (
-        lz.namen(beleid_tabel["vergelijk"], "beleid.vergelijk", BELEIDEN)
+        lz.namen(beleid_tabel["vergelijk"], "beleid.vergelijk", BELEIDEN_MOGELIJK)
         if "vergelijk" in beleid_tabel
         else BELEIDEN
     )

@@ -19,6 +19,7 @@ from allocatie.solvers.base import SolverOpties
 
 __all__ = [
     "BELEIDEN",
+    "BELEIDEN_MOGELIJK",
     "MAX_SCENARIOCELLEN",
     "PARAMETERS",
     "Generatie",
@@ -29,7 +30,11 @@ __all__ = [
     "controleer_omvang",
 ]
 
+#: Comparison policies run when ``[beleid] vergelijk`` is not given.
 BELEIDEN: tuple[str, ...] = ("gemiddeld", "geen_flex", "statisch", "perfecte_informatie")
+#: Every comparison policy ``[beleid] vergelijk`` may name: the defaults and the rolling
+#: policy (one MIP per scenario and half-year, so only when asked for).
+BELEIDEN_MOGELIJK: tuple[str, ...] = (*BELEIDEN, "rollend")
 
 #: Parameters a ``[[gevoeligheid]]`` entry may vary, with their Dutch name in variant names.
 PARAMETERS: dict[str, str] = {
@@ -42,9 +47,11 @@ PARAMETERS: dict[str, str] = {
     "flextype.exploitatie": "exploitatiekosten",
     "flextype.sluiten": "sluitingskosten",
     "flextype.restwaarde": "restwaarde",
+    "flextype.verkoopwaarde": "verkoopwaarde",
     "flextype.levertijd": "levertijd",
     "flextype.minimale_looptijd": "minimale looptijd",
     "verplaatsing.kosten": "verplaatsingskosten",
+    "verplaatsing.subsidie": "subsidie herplaatsing",
     "verplaatsing.duur": "verplaatsingsduur",
     "risico.alfa": "alfa",
     "risico.gewicht": "gewicht CVaR",

@@ -45,7 +45,9 @@ Uryasev rows ``u_s >= Q_s - η``, ``u_s >= 0``.
 
 Policies restrict the first stage through column bounds only (`Beperking`):
 no new flex, a static plan (ordered in the first period, never closed or
-moved) or a fixed plan (evaluation).
+moved) or a fixed plan (evaluation). ``Beperking.tot`` additionally fixes the
+decisions of the periods before ``tot`` to those of ``Beperking.plan``: the
+realised part of a rolling-horizon re-plan (`allocatie.planning.model.rollend`).
 """
 
 from __future__ import annotations
@@ -107,10 +109,15 @@ class Beperking:
     ``soort``: ``"vrij"`` (the stochastic plan), ``"geen_flex"`` (nothing
     ordered, closed or moved), ``"statisch"`` (orders only in the first
     period, never closed or moved) or ``"vast"`` (exactly ``plan``).
+
+    ``tot`` > 0 fixes the orders, closures and moves of the periods
+    ``0 .. tot - 1`` to those of ``plan`` (decisions already taken; the rest
+    stays free within ``soort``).
     """
 
     soort: str = "vrij"
     plan: Plan | None = None
+    tot: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,40 @@ class Planmodel:
     verdringing: np.ndarray  # (S, R, F, T) rows "displaced <= plaatsen * afname"
     theta: np.ndarray  # (S, R) Benders estimates of Q_{s,r} (master only)
     eta: int  # CVaR threshold column, -1 when not CVaR
+
+
+def _vastgelegd(
+    beperking: Beperking,
+    bestel_mask: np.ndarray,
+    verpl_mask: np.ndarray,
+    grenzen: tuple[float | np.ndarray, ...],
+) -> tuple[np.ndarray, ...]:
+    """Column bounds with the decisions of periods ``< beperking.tot`` fixed to its plan."""
+    p = beperking.plan
+    if p is None:
+        raise ValueError("een beperking met 'tot' vraagt een plan")
+    t_n = bestel_mask.shape[-1]
+    if not 0 <= beperking.tot <= t_n:
+        raise ValueError(f"tot {beperking.tot} ligt buiten de horizon (0..{t_n})")
+    verleden = np.arange(t_n) < beperking.tot
+    buiten = ((p.bestel != 0) & ~bestel_mask)[..., verleden]
+    buiten_m = ((p.verplaats != 0) & ~verpl_mask)[..., verleden]
+    if buiten.any() or buiten_m.any():
+        raise ValueError(
+            "het vastgelegde deel bestelt na de horizon of verplaatst waar het niet mag "
+            f"({int(buiten.sum())} bestellingen, {int(buiten_m.sum())} verplaatsingen)"
+        )
+    lo_b, hi_b, lo_s, hi_s, lo_m, hi_m = grenzen
+    uit = []
+    for lo, hi, vast in (
+        (lo_b, hi_b, p.bestel),
+        (lo_s, hi_s, p.sluit),
+        (lo_m, hi_m, p.verplaats),
+    ):
+        vorm = np.shape(vast)
+        uit.append(np.where(verleden, vast, np.broadcast_to(lo, vorm)))
+        uit.append(np.where(verleden, vast, np.broadcast_to(hi, vorm)))
+    return tuple(uit)
 
 
 def _eerste_fase(
@@ -203,6 +244,10 @@ def _eerste_fase(
         lo_m = hi_m = p.verplaats
     elif beperking.soort != "vrij":
         raise ValueError(f"onbekende beperking {beperking.soort!r}")
+    if beperking.tot > 0 and beperking.soort != "vast":
+        lo_b, hi_b, lo_s, hi_s, lo_m, hi_m = _vastgelegd(
+            beperking, bestel_mask, verpl_mask, (lo_b, hi_b, lo_s, hi_s, lo_m, hi_m)
+        )
 
     maxm = np.array(
         [[reg.max_modules.get(f.naam, ONEINDIG) for f in typen] for reg in inst.regios],
@@ -427,13 +472,13 @@ def bouw_planmodel(
     if deel != "sub":
         openen = np.array([f.openen for f in typen])[None, :, None]
         exploit = np.array([f.exploitatie for f in typen])[None, :, None]
-        sluiten = np.array([f.sluiten for f in typen])[None, :, None]
+        sluiten = np.array([f.sluiten_netto for f in typen])[None, :, None]
         rest = np.array([f.restwaarde for f in typen])[None, :]
         kol.kosten(c, eerste_idx["bestel"], openen)
         kol.kosten(c, c_besch, exploit)
         kol.kosten(c, c_besch[:, :, -1], -rest)
         kol.kosten(c, eerste_idx["sluit"], sluiten)
-        kol.kosten(c, eerste_idx["verplaats"], inst.verplaatsing.kosten)
+        kol.kosten(c, eerste_idx["verplaats"], inst.verplaatsing.netto)
     eerste = c.copy()
     n_zonder_risico = kol.n
 

@@ -9,8 +9,10 @@ module writes them, so a bug in the formulation cannot hide itself.
 Checked, with a tolerance ``tol`` relative to the size of the numbers compared
 (``|a - b| <= tol * max(1, |a|, |b|, terms)``):
 
-Plan (skipped when ``uitkomst.plan`` is None, i.e. perfect information, one
-plan per scenario that the outcome does not carry):
+Plan (for an adaptive policy such as the rolling policy, whose outcome carries
+one plan per scenario in ``plannen``, each scenario's plan against that
+scenario; skipped when the outcome carries no plan at all, i.e. perfect
+information):
 
 - orders, closures and moves integral and >= 0; no order arriving after the
   last period; moves only where `Verplaatsing.mag` allows them and arriving
@@ -50,6 +52,7 @@ closures and moves cost nothing negative).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -258,6 +261,33 @@ def _plan_regels(
                     )
     if beperking is not None:
         fout += _beleid(beperking, bestel, sluit, verpl, tol, nm)
+    return fout
+
+
+def _plannen_per_scenario(inst: Planinstantie, u: Planuitkomst, tol: float) -> list[str]:
+    """The plan rules for an adaptive policy: each scenario's plan against that scenario."""
+    s_n = inst.scenarios.n
+    if len(u.plannen) != s_n:
+        return [f"de uitkomst heeft {len(u.plannen)} plannen, verwacht één per scenario ({s_n})"]
+    fout: list[str] = []
+    r_n, f_n, t_n = len(inst.regios), len(inst.flextypen), len(inst.perioden)
+    for s, plan in enumerate(u.plannen):
+        vormen = [np.shape(plan.bestel), np.shape(plan.sluit), np.shape(plan.verplaats)]
+        if vormen != [(r_n, f_n, t_n), (r_n, f_n, t_n), (r_n, r_n, f_n, t_n)]:
+            fout.append(f"scenario {inst.scenarios.namen[s]}: het plan heeft vormen {vormen}")
+            continue
+        een = replace(inst, scenarios=inst.scenarios.deel([s]))
+        deel = replace(
+            u,
+            plan=plan,
+            plannen=(),
+            beschikbaar=np.asarray(u.beschikbaar)[s : s + 1],
+            afname=np.asarray(u.afname)[s : s + 1],
+        )
+        for m in _plan_regels(een, deel, None, tol, _Namen(een)):
+            fout.append(
+                m if m.startswith("scenario ") else f"scenario {een.scenarios.namen[0]}, {m}"
+            )
     return fout
 
 
@@ -475,17 +505,19 @@ def _kosten(inst: Planinstantie, u: Planuitkomst, tol: float, nm: _Namen) -> lis
         "exploitatie": np.einsum("srft,f->s", n, exploit),
         "restwaarde": -np.einsum("srf,f->s", n[..., -1], rest),
     }
-    if u.plan is not None:
-        bestel, sluit, verpl = (
-            np.asarray(a, dtype=float) for a in (u.plan.bestel, u.plan.sluit, u.plan.verplaats)
+    # the plan of each scenario: one for all, one per scenario (adaptive), or none
+    plannen = [u.plan] * len(p) if u.plan is not None else list(u.plannen)
+    if len(plannen) == len(p):
+        openen = np.array([f.openen for f in typen])
+        sluiten = np.array([f.sluiten - f.verkoopwaarde for f in typen])
+        per_s["openen"] = np.array([np.einsum("rft,f->", pl.bestel, openen) for pl in plannen])
+        per_s["sluiten"] = np.array([np.einsum("rft,f->", pl.sluit, sluiten) for pl in plannen])
+        per_s["verplaatsen"] = np.array(
+            [float(np.sum(pl.verplaats)) * inst.verplaatsing.netto for pl in plannen]
         )
-        een = np.ones_like(p)
-        per_s["openen"] = een * float(np.einsum("rft,f->", bestel, [f.openen for f in typen]))
-        per_s["sluiten"] = een * float(np.einsum("rft,f->", sluit, [f.sluiten for f in typen]))
-        per_s["verplaatsen"] = een * float(verpl.sum()) * inst.verplaatsing.kosten
     schaal_1 = np.abs(np.stack(list(per_s.values()))).sum(axis=0)
     eerste = np.asarray(u.kosten_eerste, dtype=float)
-    if u.plan is not None:
+    if len(plannen) == len(p):
         c1 = np.stack(list(per_s.values())).sum(axis=0)
         for s in range(len(p)):
             fout += _vergelijk(
@@ -599,7 +631,9 @@ def verifieer_plan(
         return fout
     if uitkomst.plan is not None:
         fout += _plan_regels(inst, uitkomst, beperking, tol, nm)
-    elif beperking is not None and beperking.soort != "vrij":
+    elif uitkomst.plannen:
+        fout += _plannen_per_scenario(inst, uitkomst, tol)
+    if uitkomst.plan is None and beperking is not None and beperking.soort != "vrij":
         fout.append(
             f"beleid '{beperking.soort}' is niet te controleren: de uitkomst heeft geen plan"
         )

@@ -54,8 +54,8 @@ def _lees_terug(
         "exploitatie": som(
             model.beschikbaar, np.array([f.exploitatie for f in typen])[None, :, None]
         ),
-        "sluiten": som(model.sluit, np.array([f.sluiten for f in typen])[None, :, None]),
-        "verplaatsen": som(model.verplaats, inst.verplaatsing.kosten),
+        "sluiten": som(model.sluit, np.array([f.sluiten_netto for f in typen])[None, :, None]),
+        "verplaatsen": som(model.verplaats, inst.verplaatsing.netto),
         "restwaarde": -som(model.beschikbaar[:, :, -1], np.array([f.restwaarde for f in typen])),
     }
     p = inst.scenarios.kansen
@@ -179,6 +179,7 @@ def voeg_samen(inst: Planinstantie, delen: list[Planuitkomst], **velden: object)
         door=cat("door"),
         verdrongen=cat("verdrongen"),
         risico=inst.risico,
+        plannen=tuple(p for d in delen for p in d.plannen),
         tijd_s=float(sum(d.tijd_s for d in delen)),
         grens=None,  # a batch's bound says nothing about the whole; callers set it
         gap=None,

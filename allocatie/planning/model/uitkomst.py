@@ -22,6 +22,7 @@ BELEIDSTITELS: dict[str, str] = {
     "gemiddeld": "Plan voor het gemiddelde scenario",
     "statisch": "Statisch (eenmalig openen, nooit afschalen)",
     "geen_flex": "Geen nieuwe flex",
+    "rollend": "Rollend (elk halfjaar opnieuw plannen)",
     "perfecte_informatie": "Perfecte informatie (ondergrens)",
 }
 
@@ -50,6 +51,71 @@ def cvar(waarden: np.ndarray, kansen: np.ndarray, alfa: float) -> float:
     return eta + float(np.sum(p * np.maximum(x - eta, 0.0))) / (1.0 - alfa)
 
 
+def kwantielen_per_periode(
+    waarden: np.ndarray, kansen: np.ndarray, kwantielen: tuple[float, ...]
+) -> np.ndarray:
+    """Probability-weighted quantiles over scenarios of ``waarden`` (S, T), per period: (Q, T).
+
+    The quantile ``q`` is the smallest value whose cumulative probability reaches ``q``.
+
+    Examples
+    --------
+    >>> kwantielen_per_periode(np.array([[1.0], [3.0], [2.0]]), np.full(3, 1 / 3), (0.5, 1.0))
+    array([[2.],
+           [3.]])
+    """
+    uit = np.empty((len(kwantielen), waarden.shape[1]))
+    for t in range(waarden.shape[1]):
+        volgorde = np.argsort(waarden[:, t], kind="stable")
+        cum = np.cumsum(kansen[volgorde])
+        for qi, q in enumerate(kwantielen):
+            i = min(int(np.searchsorted(cum, q - 1e-12)), len(cum) - 1)
+            uit[qi, t] = waarden[volgorde[i], t]
+    return uit
+
+
+@dataclass(frozen=True)
+class Paarinterval:
+    """A paired comparison over the same scenarios: mean difference and its interval (euro)."""
+
+    verschil: float
+    onder: float | None
+    boven: float | None
+    niveau: float
+    n: int
+
+
+def paarinterval(verschil: np.ndarray, kansen: np.ndarray, niveau: float = 0.95) -> Paarinterval:
+    """Mean of paired per-scenario differences with a Student-t interval.
+
+    The differences are those of two policies on the *same* scenarios, so
+    their spread is what is left of the scenarios' noise after pairing. With
+    equal probabilities this is the textbook paired t-interval
+    ``mean ± t_{n-1} · sd / √n``; with unequal probabilities the mean and
+    variance are weighted and ``n`` is Kish's effective sample size
+    ``1 / Σ p²``. Fewer than two (effective) scenarios give no interval.
+
+    Examples
+    --------
+    >>> iv = paarinterval(np.array([1.0, 2.0, 3.0, 4.0]), np.full(4, 0.25))
+    >>> iv.verschil, round(iv.onder, 3), round(iv.boven, 3)
+    (2.5, 0.446, 4.554)
+    >>> paarinterval(np.array([5.0]), np.ones(1)).onder is None
+    True
+    """
+    from scipy import stats
+
+    p = np.asarray(kansen, dtype=float)
+    d = np.asarray(verschil, dtype=float)
+    m = float(p @ d)
+    n_eff = 1.0 / float(p @ p)
+    if n_eff < 2.0 - 1e-9:
+        return Paarinterval(m, None, None, niveau, len(d))
+    var = float(p @ (d - m) ** 2) * n_eff / (n_eff - 1.0)
+    half = float(stats.t.ppf(0.5 + niveau / 2.0, n_eff - 1.0)) * float(np.sqrt(var / n_eff))
+    return Paarinterval(m, m - half, m + half, niveau, len(d))
+
+
 @dataclass(frozen=True)
 class Planuitkomst:
     """One policy's plan and what it leads to in every scenario.
@@ -62,8 +128,9 @@ class Planuitkomst:
     beleid
         Policy key (see `BELEIDSTITELS`).
     plan
-        The first-stage decisions; None for perfect information (one plan per
-        scenario, see ``beschikbaar``).
+        The first-stage decisions; None for policies with one plan per
+        scenario (perfect information, the rolling policy; see ``beschikbaar``
+        and ``plannen``).
     beschikbaar
         Modules available, (S, R, F, T).
     afname
@@ -94,6 +161,10 @@ class Planuitkomst:
     status, grens, gap, tijd_s, solver
         How the solve went; ``grens`` is a proven lower bound on the objective
         of the policy's optimisation problem (None when not proven).
+    plannen
+        For an adaptive policy (the rolling policy): the decisions taken in
+        each scenario, one `Plan` per scenario in scenario order; empty
+        otherwise.
     """
 
     beleid: str
@@ -117,6 +188,7 @@ class Planuitkomst:
     gap: float | None = None
     tijd_s: float = 0.0
     solver: str = ""
+    plannen: tuple[Plan, ...] = ()
 
     @property
     def titel(self) -> str:
@@ -152,15 +224,17 @@ class Planuitkomst:
 
     def achterstand_kwantielen(self, kwantielen: tuple[float, ...]) -> np.ndarray:
         """Probability-weighted quantiles of the national backlog per period, (Q, T)."""
-        tot = self.achterstand_totaal()
-        uit = np.empty((len(kwantielen), tot.shape[1]))
-        for t in range(tot.shape[1]):
-            volgorde = np.argsort(tot[:, t], kind="stable")
-            cum = np.cumsum(self.kansen[volgorde])
-            for qi, q in enumerate(kwantielen):
-                i = min(int(np.searchsorted(cum, q - 1e-12)), len(cum) - 1)
-                uit[qi, t] = tot[volgorde[i], t]
-        return uit
+        return kwantielen_per_periode(self.achterstand_totaal(), self.kansen, kwantielen)
+
+    def plaatsen_kwantielen(
+        self, plaatsen: np.ndarray, kwantielen: tuple[float, ...]
+    ) -> np.ndarray:
+        """Probability-weighted quantiles of the flex places available per period, (Q, T).
+
+        ``plaatsen`` holds the persons per module of each flex type, (F,).
+        """
+        tot = np.einsum("srft,f->st", self.beschikbaar, plaatsen)
+        return kwantielen_per_periode(tot, self.kansen, kwantielen)
 
     def wachttijd_persoonperioden(self) -> float:
         """Expected person-periods spent in the backlog (all regions, classes, periods)."""

@@ -48,6 +48,7 @@ __all__ = [
     "UITLEG",
     "euro",
     "rapport_html",
+    "rollend_zin",
     "scenarios_tekst",
     "schrijf_planrapport",
     "sectie_flexwonen",
@@ -62,6 +63,8 @@ ONDERDELEN: dict[str, str] = {
     "acties": "Wat het plan doet",
     "plan": "Modules per regio en halfjaar",
     "beleid": "Beleid vergeleken",
+    "verplaatsingen": "Verplaatsingen",
+    "businesscase": "Businesscase per flextype",
     "gevoeligheid": "Gevoeligheid",
     "parameters": "Parameters",
     "solver": "Solver en controle",
@@ -112,6 +115,31 @@ def euro(v: Any) -> str:
     if abs(x) >= 1e6:
         return f"{teken}€ {nl_getal(abs(x) / 1e6, 1)} mln"
     return f"{teken}€ {nl_getal(abs(x))}"
+
+
+def rollend_zin(rij: Mapping[str, Any]) -> str:
+    """One Dutch sentence on a row of `tabellen.rollend_tabel`.
+
+    Examples
+    --------
+    >>> print(rollend_zin({"titel": "Geen nieuwe flex", "verschil": 2.5e6, "onder": 1.0e6,
+    ...                    "boven": 4.0e6, "niveau": 0.95, "scenarios": 100}))  # doctest: +ELLIPSIS
+    Rollend plannen tegen Geen nieuwe flex: bespaart € 2,5 mln (95%-interval € 1,0 mln tot ...)
+    >>> rollend_zin({"titel": "Statisch", "verschil": -2000.0, "onder": float("nan"),
+    ...              "boven": float("nan"), "niveau": 0.95, "scenarios": 1})
+    'Rollend plannen tegen Statisch: kost € 2.000 meer (geen interval met 1 scenario)'
+    """
+    v = float(rij["verschil"])
+    wat = f"bespaart {euro(v)}" if v >= 0 else f"kost {euro(-v)} meer"
+    n = int(rij["scenarios"])
+    if leeg(rij["onder"]) or leeg(rij["boven"]):
+        marge = f"geen interval met {scenarios_tekst(n)}"
+    else:
+        marge = (
+            f"{nl_getal(100 * float(rij['niveau']))}%-interval {euro(rij['onder'])} tot "
+            f"{euro(rij['boven'])}, gepaard over {scenarios_tekst(n)}"
+        )
+    return f"Rollend plannen tegen {rij['titel']}: {wat} ({marge})"
 
 
 def scenarios_tekst(n: int) -> str:
@@ -165,6 +193,17 @@ def _kerncijfers(vgl: Planvergelijking) -> str:
         for sleutel, titel, zin in UITLEG
         if k[sleutel] is not None
     )
+    rol = tb.rollend_tabel(vgl)
+    if len(rol):
+        uitleg += (
+            "<dt>Waarde van rollend plannen</dt><dd>Het rollende beleid plant elk halfjaar "
+            "opnieuw op wat er tot dan toe gebeurd is (bestellingen onderweg, leeftijd van "
+            "de modules, verplaatsingen) en het gemiddelde voor de rest, en voert alleen de "
+            "beslissingen van dat halfjaar uit. Verschil in verwachte kosten per scenario, "
+            "met een t-interval over de scenario's:<ul>"
+            + "".join(f"<li>{esc(rollend_zin(r))}</li>" for r in rol.to_dict(orient="records"))
+            + "</ul></dd>"
+        )
     return (
         f'{_kop("kerncijfers")}<div class="kaartjes">{kaartjes}</div>'
         f'<dl class="gemeenteverklaring">{uitleg}</dl>'
@@ -203,6 +242,35 @@ _ACTIEKOLOMMEN = [
     geheel_kolom("modules", "Modules"),
     geheel_kolom("plaatsen", "Plaatsen"),
     Kolom("beschikbaar_vanaf", "Beschikbaar vanaf (sluiten: weg in)"),
+]
+
+_VERPLAATSKOLOMMEN = [
+    Kolom("titel", "Beleid"),
+    Kolom("flextype", "Flextype"),
+    Kolom("van", "Van regio"),
+    Kolom("naar", "Naar regio"),
+    Kolom("vertrek", "Vertrek"),
+    Kolom("aankomst", "Beschikbaar vanaf"),
+    Kolom("modules", "Modules (verwacht)", lambda v: nl_getal(float(v), 1), True),
+    Kolom("kans", "Kans", lambda v: f"{nl_getal(100 * float(v))}%", True),
+]
+
+_BUSINESSCASEKOLOMMEN = [
+    Kolom("titel", "Beleid"),
+    Kolom("flextype", "Flextype"),
+    geheel_kolom("modules_besteld", "Besteld"),
+    Kolom("verplaatsingen", "Verplaatst", lambda v: nl_getal(float(v), 1), True),
+    geheel_kolom("module_halfjaren", "Module-halfjaren"),
+    _euro_kolom("openen", "Openen"),
+    _euro_kolom("exploitatie", "Exploitatie"),
+    _euro_kolom("sluiten", "Sluiten"),
+    _euro_kolom("verkoopwaarde", "Verkoopwaarde"),
+    _euro_kolom("verplaatsen_bruto", "Verplaatsen"),
+    _euro_kolom("subsidie", "Subsidie herplaatsing"),
+    _euro_kolom("restwaarde", "Restwaarde"),
+    _euro_kolom("netto", "Netto"),
+    _euro_kolom("netto_per_bewoner_halfjaar", "Netto per bewoner-halfjaar"),
+    _euro_kolom("kosten_per_plaats_per_jaar", "Per plaats per jaar (termijn)"),
 ]
 
 _BELEIDKOLOMMEN = [
@@ -300,6 +368,7 @@ def sectie_flexwonen(
     beleid = tb.beleid_tabel(vgl)
     gev = tb.gevoeligheid_tabel(vgl) if gevoeligheid is None else gevoeligheid
     acties = tb.acties_tabel(plan, vgl.instantie)
+    verpl = tb.verplaatsingen_tabel(vgl)
     perioden = list(vgl.instantie.perioden)
     delen = [
         "<p>Hoeveel flexibele woonmodules waar en wanneer openen, sluiten of verplaatsen, zo "
@@ -333,6 +402,28 @@ def sectie_flexwonen(
             id_="tabel-beleid",
             bijschrift="Elk beleid doorgerekend over dezelfde scenario's. Perfecte informatie "
             "kent per scenario de toekomst: een ondergrens, geen uitvoerbaar plan.",
+        ),
+        _kop("verplaatsingen"),
+        tabel(
+            verpl,
+            _VERPLAATSKOLOMMEN,
+            id_="tabel-verplaatsingen",
+            bijschrift="Elke verplaatsing met regio van herkomst en bestemming; bij het "
+            "rollende beleid het verwachte aantal modules en de kans dat de verplaatsing "
+            "gebeurt (het aandeel van de scenario's).",
+        )
+        if len(verpl)
+        else "<p>Geen enkel beleid verplaatst modules.</p>",
+        _kop("businesscase"),
+        tabel(
+            tb.businesscase_tabel(vgl),
+            _BUSINESSCASEKOLOMMEN,
+            id_="tabel-businesscase",
+            bijschrift="Kosten van de modules per beleid en flextype binnen de horizon, "
+            "verwacht over de scenario's (elementen van het Rekenmodel flexwonen: investering, "
+            "exploitatie, verplaatsen min de tegemoetkoming herplaatsing, restwaarde). De "
+            "laatste kolom: (openen − restwaarde) afgeschreven over de exploitatietermijn plus "
+            "exploitatie, per plaats per jaar.",
         ),
         _kop("gevoeligheid"),
         tabel(

@@ -8,7 +8,9 @@ every output of ``allocatie plan`` into one folder that appears atomically
 (`allocatie.io.atomisch.atomische_map`): an interrupted run leaves nothing.
 
 Files (`BESTANDEN`): ``plan.csv``, ``beleid.csv``, ``achterstand.csv``,
-``gevoeligheid.csv``, ``scenarios.csv``, ``samenvatting.json``,
+``gevoeligheid.csv``, ``verplaatsingen.csv``, ``businesscase.csv``,
+``scenarios.csv``, ``samenvatting.json``,
+``rollend.csv`` (only with the rolling policy),
 ``plan.xlsx``, ``waaier.png``, ``capaciteit.png`` and ``rapport.html``.
 """
 
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BEPERKINGEN",
     "BESTANDEN",
+    "bestanden_van",
     "controleer_vergelijking",
     "plan_kop",
     "samenvatting",
@@ -58,6 +61,8 @@ BESTANDEN: tuple[str, ...] = (
     "beleid.csv",
     "achterstand.csv",
     "gevoeligheid.csv",
+    "verplaatsingen.csv",
+    "businesscase.csv",
     "scenarios.csv",
     "samenvatting.json",
     "plan.xlsx",
@@ -66,12 +71,22 @@ BESTANDEN: tuple[str, ...] = (
     "rapport.html",
 )
 
+
+def bestanden_van(vgl: Planvergelijking) -> tuple[str, ...]:
+    """The files `schrijf_planuitvoer` writes for ``vgl``: `BESTANDEN`, plus ``rollend.csv``."""
+    if "rollend" not in vgl.uitkomsten:
+        return BESTANDEN
+    i = BESTANDEN.index("businesscase.csv") + 1
+    return (*BESTANDEN[:i], "rollend.csv", *BESTANDEN[i:])
+
+
 #: The restriction each policy's plan was made under (perfect information: none to check).
 BEPERKINGEN: dict[str, Beperking | None] = {
     "stochastisch": Beperking(),
     "gemiddeld": Beperking(),
     "statisch": Beperking("statisch"),
     "geen_flex": Beperking("geen_flex"),
+    "rollend": None,  # one plan per scenario: each checked against its own scenario
     "perfecte_informatie": None,
 }
 
@@ -188,6 +203,7 @@ def samenvatting(
         "flextypen": [f.naam for f in inst.flextypen],
         "risico": {"maat": inst.risico.maat, "alfa": inst.risico.alfa},
         **tb.kerncijfers(vgl),
+        "rollend": tb.rollend_tabel(vgl).to_dict(orient="records"),
         "solver": {
             "solver": s.solver,
             "methode": None if o is None else o.methode,
@@ -255,6 +271,11 @@ def schrijf_planuitvoer(
             schrijf_csv_atomisch(tb.beleid_tabel(vgl), tmp / "beleid.csv")
             schrijf_csv_atomisch(tb.achterstand_tabel(vgl), tmp / "achterstand.csv")
             schrijf_csv_atomisch(gev, tmp / "gevoeligheid.csv")
+            schrijf_csv_atomisch(tb.verplaatsingen_tabel(vgl), tmp / "verplaatsingen.csv")
+            schrijf_csv_atomisch(tb.businesscase_tabel(vgl), tmp / "businesscase.csv")
+            rol = tb.rollend_tabel(vgl)
+            if len(rol):
+                schrijf_csv_atomisch(rol, tmp / "rollend.csv")
             schrijf_scenarios(vgl.instantie.scenarios, tmp / "scenarios.csv")
             schrijf_json(
                 samenvatting(vgl, kop=kop, controle=controle, gevoeligheid=gev),

@@ -14,7 +14,14 @@ modules whole numbers.
   period (``achterstand.csv``, the fan chart);
 - `gevoeligheid_tabel`: the stochastic plan under each sensitivity variant
   (``gevoeligheid.csv``);
-- `kerncijfers`: VSS, value of scaling and of flex, EVPI.
+- `kerncijfers`: VSS, value of scaling and of flex, EVPI;
+- `verplaatsingen_tabel`: every relocation of every policy, with its origin
+  and destination (``verplaatsingen.csv``);
+- `businesscase_tabel`: per policy and flex type the costs of its modules
+  (``businesscase.csv``), with the write-off over the exploitation period;
+- `rollend_tabel`: what the rolling policy saves against the static plan, no
+  new flex and the stochastic plan, paired over scenarios with a t-interval
+  (``rollend.csv``).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import pandas as pd
 from allocatie.planning.gegevens import Planinstantie
 from allocatie.planning.model.bouw import Plan
 from allocatie.planning.model.uitkomst import Planuitkomst
-from allocatie.planning.uitvoer.vergelijking import Opgelost, Planvergelijking
+from allocatie.planning.uitvoer.vergelijking import ROLLEND_TEGEN, Opgelost, Planvergelijking
 
 __all__ = [
     "ALFA_CVAR",
@@ -39,10 +46,13 @@ __all__ = [
     "acties_tabel",
     "beleid_rij",
     "beleid_tabel",
+    "businesscase_tabel",
     "gevoeligheid_tabel",
     "kerncijfers",
     "parameters_tabel",
     "plan_tabel",
+    "rollend_tabel",
+    "verplaatsingen_tabel",
 ]
 
 #: Quantiles of the backlog fan (``achterstand.csv``, the fan chart).
@@ -124,10 +134,17 @@ def plan_tabel(vgl: Planvergelijking, beleid: str = "stochastisch") -> pd.DataFr
 
 
 def _modules(u: Planuitkomst) -> tuple[float, float]:
-    """New modules ordered and closed by a policy's plan (NaN without one plan)."""
-    if u.plan is None:
-        return math.nan, math.nan
-    return float(u.plan.bestel.sum()), float(u.plan.sluit.sum())
+    """New modules ordered and closed (expected over scenarios for a plan per scenario).
+
+    NaN when the outcome carries no plan (perfect information).
+    """
+    if u.plan is not None:
+        return float(u.plan.bestel.sum()), float(u.plan.sluit.sum())
+    if len(u.plannen) == len(u.kansen):
+        besteld = np.array([p.bestel.sum() for p in u.plannen])
+        gesloten = np.array([p.sluit.sum() for p in u.plannen])
+        return float(u.kansen @ besteld), float(u.kansen @ gesloten)
+    return math.nan, math.nan
 
 
 def beleid_rij(
@@ -261,6 +278,155 @@ def kerncijfers(vgl: Planvergelijking) -> dict[str, float | None]:
         "waarde_flex": vgl.waarde_flex,
         "evpi": vgl.evpi,
     }
+
+
+def _plannen(u: Planuitkomst) -> list[Plan]:
+    """The plan of each scenario: the one plan, one per scenario, or none (empty)."""
+    if u.plan is not None:
+        return [u.plan] * len(u.kansen)
+    return list(u.plannen) if len(u.plannen) == len(u.kansen) else []
+
+
+_VERPLAATSKOLOMMEN = ["beleid", "titel", "flextype", "van", "naar", "vertrek", "aankomst",
+                      "modules", "kans"]  # fmt: skip
+
+
+def verplaatsingen_tabel(vgl: Planvergelijking) -> pd.DataFrame:
+    """Every relocation of every policy with a plan (``verplaatsingen.csv``).
+
+    One row per policy, flex type, origin region ``van``, destination region
+    ``naar`` and period of leaving ``vertrek``; ``aankomst`` is the period
+    from which the modules are available at the destination (``vertrek`` plus
+    ``[verplaatsing] duur``). ``modules`` is the expected number moved over
+    the scenarios and ``kans`` the probability that the move happens at all:
+    1 for a plan that is the same in every scenario, the share of scenarios
+    for the rolling policy. Empty (with the columns) when nothing moves.
+    """
+    inst = vgl.instantie
+    regios = [r.naam for r in inst.regios]
+    perioden = list(inst.perioden)
+    duur = inst.verplaatsing.duur
+    rijen = []
+    for b, u in vgl.uitkomsten.items():
+        plannen = _plannen(u)
+        if not plannen:
+            continue
+        m = np.stack([p.verplaats for p in plannen])  # (S, R, R, F, T)
+        verwacht = np.einsum("s,sabft->abft", u.kansen, m)
+        kans = np.einsum("s,sabft->abft", u.kansen, (m > 0.5).astype(float))
+        for a, c, f, t in np.argwhere(kans > 0):
+            rijen.append(
+                {
+                    "beleid": b,
+                    "titel": u.titel,
+                    "flextype": inst.flextypen[f].naam,
+                    "van": regios[a],
+                    "naar": regios[c],
+                    "vertrek": perioden[t],
+                    "aankomst": perioden[t + duur] if t + duur < len(perioden) else "",
+                    "modules": float(verwacht[a, c, f, t]),
+                    "kans": float(kans[a, c, f, t]),
+                }
+            )
+    return pd.DataFrame(rijen, columns=_VERPLAATSKOLOMMEN)
+
+
+def businesscase_tabel(vgl: Planvergelijking) -> pd.DataFrame:
+    """Per policy with a plan and per flex type: what its modules cost (``businesscase.csv``).
+
+    The elements of the government's standard model for movable homes (BZK
+    "Rekenmodel flexwonen"), expected over the scenarios and within the
+    horizon (euro): ``openen`` (investment), ``exploitatie``, ``sluiten``,
+    ``verkoopwaarde`` (negative: what closed modules fetch),
+    ``verplaatsen_bruto`` (``[verplaatsing] kosten`` per move), ``subsidie``
+    (``[verplaatsing] subsidie`` per move, negative: the contribution of the
+    "Regeling Tegemoetkoming Herplaatsing Flexwoningen"), ``restwaarde``
+    (negative: the value of the modules still standing at the end) and
+    ``netto``, their sum; their sums over the flex types are the policy's
+    first-stage cost parts. Beside them the volumes (``modules_besteld``,
+    ``verplaatsingen``, ``module_halfjaren`` available, ``bewoner_halfjaren``
+    housed) and ``netto_per_bewoner_halfjaar``.
+
+    Per module, independent of the plan: ``afschrijving_per_halfjaar`` =
+    (``openen`` - ``restwaarde``) / ``exploitatietermijn`` and
+    ``kosten_per_plaats_per_jaar`` = 2 × (afschrijving + exploitatie per
+    half-year) / places, the yardstick of the standard model.
+    """
+    inst = vgl.instantie
+    vp = inst.verplaatsing
+    rijen = []
+    for b, u in vgl.uitkomsten.items():
+        plannen = _plannen(u)
+        if not plannen:
+            continue
+        p = u.kansen
+        for fi, f in enumerate(inst.flextypen):
+            besteld = p @ np.array([pl.bestel[:, fi].sum() for pl in plannen])
+            gesloten = p @ np.array([pl.sluit[:, fi].sum() for pl in plannen])
+            verplaatst = p @ np.array([pl.verplaats[:, :, fi].sum() for pl in plannen])
+            halfjaren = float(p @ u.beschikbaar[:, :, fi].sum(axis=(1, 2)))
+            bewoners = float(p @ u.bezetting[:, :, fi].sum(axis=(1, 2, 3)))
+            eind = float(p @ u.beschikbaar[:, :, fi, -1].sum(axis=1))
+            delen = {
+                "openen": f.openen * besteld,
+                "exploitatie": f.exploitatie * halfjaren,
+                "sluiten": f.sluiten * gesloten,
+                "verkoopwaarde": 0.0 - f.verkoopwaarde * gesloten,
+                "verplaatsen_bruto": vp.kosten * verplaatst,
+                "subsidie": 0.0 - vp.subsidie * verplaatst,
+                "restwaarde": 0.0 - f.restwaarde * eind,
+            }
+            netto = float(sum(delen.values()))
+            afschrijving = (f.openen - f.restwaarde) / f.exploitatietermijn
+            rijen.append(
+                {
+                    "beleid": b,
+                    "titel": u.titel,
+                    "flextype": f.naam,
+                    "modules_besteld": float(besteld),
+                    "modules_gesloten": float(gesloten),
+                    "verplaatsingen": float(verplaatst),
+                    "module_halfjaren": halfjaren,
+                    "bewoner_halfjaren": bewoners,
+                    **{k: float(v) for k, v in delen.items()},
+                    "netto": netto,
+                    "netto_per_bewoner_halfjaar": netto / bewoners if bewoners > 0 else math.nan,
+                    "exploitatietermijn": f.exploitatietermijn,
+                    "afschrijving_per_halfjaar": afschrijving,
+                    "kosten_per_plaats_per_jaar": 2.0 * (afschrijving + f.exploitatie) / f.plaatsen,
+                }
+            )
+    return pd.DataFrame(rijen)
+
+
+def rollend_tabel(vgl: Planvergelijking, niveau: float = 0.95) -> pd.DataFrame:
+    """What the rolling policy saves against other policies (``rollend.csv``); empty without it.
+
+    One row per policy in `ROLLEND_TEGEN` that was run: ``tegen`` (its key),
+    ``titel``, ``verschil`` (its expected total cost minus the rolling
+    policy's, euro; positive = rolling is cheaper), ``onder`` and ``boven``
+    (the paired t-interval at ``niveau``, NaN with fewer than two scenarios),
+    ``niveau`` and ``scenarios``. Expected cost, not the CVaR objective: the
+    interval is over the scenarios' paired differences.
+    """
+    rijen = []
+    for b in ROLLEND_TEGEN:
+        iv = vgl.rollend_tegen(b, niveau)
+        if iv is None:
+            continue
+        rijen.append(
+            {
+                "tegen": b,
+                "titel": vgl.uitkomsten[b].titel,
+                "verschil": iv.verschil,
+                "onder": math.nan if iv.onder is None else iv.onder,
+                "boven": math.nan if iv.boven is None else iv.boven,
+                "niveau": iv.niveau,
+                "scenarios": iv.n,
+            }
+        )
+    kolommen = ["tegen", "titel", "verschil", "onder", "boven", "niveau", "scenarios"]
+    return pd.DataFrame(rijen, columns=kolommen)
 
 
 def _tekst(waarde: Any) -> Any:

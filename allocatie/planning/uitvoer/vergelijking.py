@@ -14,6 +14,12 @@ value of the stochastic solution ``VSS = EEV - RP`` (the mean-value plan's
 objective minus the stochastic plan's, both evaluated on all scenarios), the
 value of scaling (static minus stochastic), of flex at all (no new flex minus
 stochastic) and of perfect information ``EVPI = RP - WS`` (for the expectation).
+
+The rolling policy (``"rollend"``, `allocatie.planning.model.rollend`) re-plans
+every half-year in every scenario; its tasks (one per scenario) run in the
+solve sweep and evaluate their own decisions. It is compared with the static
+plan, no new flex and the stochastic plan on expected cost, paired over the
+scenarios with a t-interval (`rollend_tegen`).
 """
 
 from __future__ import annotations
@@ -28,12 +34,25 @@ from allocatie.planning.gegevens import Planinstantie, Risico
 from allocatie.planning.model.benders import Bendersuitkomst, los_benders_op
 from allocatie.planning.model.bouw import Beperking, Plan
 from allocatie.planning.model.oplossen import batches, evalueer_batch, los_plan_op, voeg_samen
-from allocatie.planning.model.uitkomst import BELEIDSTITELS, Planuitkomst
+from allocatie.planning.model.rollend import Roltaak, rol_scenario, roltaken, voeg_rollend_samen
+from allocatie.planning.model.uitkomst import (
+    BELEIDSTITELS,
+    Paarinterval,
+    Planuitkomst,
+    paarinterval,
+)
 from allocatie.solvers import SolverOpties, Status, kies_backend
 from allocatie.solvers.base import LP_SESSIE
 
 #: Policies compared with the stochastic plan by default.
 VERGELIJK: tuple[str, ...] = ("gemiddeld", "statisch", "geen_flex", "perfecte_informatie")
+
+#: Every policy that can be compared: the default ones and the rolling policy, which costs
+#: one MIP per scenario and half-year and is therefore only run when asked for.
+BELEID_MOGELIJK: tuple[str, ...] = (*VERGELIJK, "rollend")
+
+#: Policies the rolling policy is set against (paired over the scenarios).
+ROLLEND_TEGEN: tuple[str, ...] = ("statisch", "geen_flex", "stochastisch")
 
 #: Up to this many second-stage columns the extensive form is solved directly.
 EXTENSIEF_TOT = 60_000
@@ -150,11 +169,13 @@ def _wachten_en_zien(taak: tuple[Planinstantie, SolverOpties]) -> Planuitkomst:
 
 
 def _taak(
-    item: _Oplostaak | tuple[Planinstantie, SolverOpties],
+    item: _Oplostaak | Roltaak | tuple[Planinstantie, SolverOpties],
 ) -> Opgelost | Planuitkomst:
-    """Dispatch of the solve sweep: a policy solve or a wait-and-see batch."""
+    """Dispatch of the solve sweep: a policy solve, a rolling scenario or a wait-and-see batch."""
     if isinstance(item, _Oplostaak):
         return _los(item)
+    if isinstance(item, Roltaak):
+        return rol_scenario(item)
     return _wachten_en_zien(item)
 
 
@@ -227,6 +248,20 @@ class Planvergelijking:
             return None
         return self.stochastisch.doel - ws.doel
 
+    def rollend_tegen(self, beleid: str, niveau: float = 0.95) -> Paarinterval | None:
+        """What the rolling policy saves against ``beleid`` in expected cost (euro).
+
+        Paired over the scenarios: the mean of ``beleid``'s total cost minus
+        the rolling policy's, scenario by scenario, with a t-interval
+        (`paarinterval`). Positive: rolling is cheaper. None when either
+        policy was not run.
+        """
+        rol = self.uitkomsten.get("rollend")
+        ander = self.uitkomsten.get(beleid)
+        if rol is None or ander is None:
+            return None
+        return paarinterval(ander.totaal - rol.totaal, rol.kansen, niveau)
+
 
 def plan_flexcapaciteit(
     inst: Planinstantie,
@@ -244,7 +279,8 @@ def plan_flexcapaciteit(
     Parameters
     ----------
     vergelijk
-        Policies beside the stochastic plan: any of `VERGELIJK`.
+        Policies beside the stochastic plan: any of `BELEID_MOGELIJK`
+        (``"rollend"``: re-plan every half-year in every scenario).
     varianten
         Sensitivity variants ``(name, instance)``; for each the stochastic plan
         is solved and evaluated.
@@ -257,14 +293,14 @@ def plan_flexcapaciteit(
     """
     from allocatie.kern.sweep import veeg_uitkomst
 
-    onbekend = [b for b in vergelijk if b not in VERGELIJK]
+    onbekend = [b for b in vergelijk if b not in BELEID_MOGELIJK]
     if onbekend:
-        raise ValueError(f"onbekend beleid {onbekend[0]!r}; kies uit {', '.join(VERGELIJK)}")
+        raise ValueError(f"onbekend beleid {onbekend[0]!r}; kies uit {', '.join(BELEID_MOGELIJK)}")
     opties = opties or SolverOpties()
     t0 = time.perf_counter()
 
     # ---- sweep 1: solve ---------------------------------------------------------
-    taken: list[_Oplostaak | tuple[Planinstantie, SolverOpties]] = [
+    taken: list[_Oplostaak | Roltaak | tuple[Planinstantie, SolverOpties]] = [
         _Oplostaak("stochastisch", inst, Beperking(), opties, methode)
     ]
     if "statisch" in vergelijk:
@@ -275,6 +311,9 @@ def plan_flexcapaciteit(
     for i, (_, vinst) in enumerate(varianten):
         taken.append(_Oplostaak(f"variant:{i}", vinst, Beperking(), opties, methode))
     n_los = len(taken)
+    if "rollend" in vergelijk:
+        taken.extend(roltaken(inst, opties))
+    n_rol = len(taken)
     if "perfecte_informatie" in vergelijk:
         for b in batches(inst.scenarios.n, WS_BATCH):
             taken.append((replace(inst, scenarios=inst.scenarios.deel(b)), opties))
@@ -291,7 +330,8 @@ def plan_flexcapaciteit(
     for r in sweep1.resultaten[:n_los]:
         assert isinstance(r, Opgelost)
         opgelost[r.sleutel] = r
-    ws_delen = [r for r in sweep1.resultaten[n_los:] if isinstance(r, Planuitkomst)]
+    rol_delen = [r for r in sweep1.resultaten[n_los:n_rol] if isinstance(r, Planuitkomst)]
+    ws_delen = [r for r in sweep1.resultaten[n_rol:] if isinstance(r, Planuitkomst)]
 
     # ---- sweep 2: evaluate every plan on every scenario -------------------------
     plannen: list[tuple[str, Planinstantie, Plan]] = [
@@ -334,6 +374,9 @@ def plan_flexcapaciteit(
             variant_uit.append(Variantuitkomst(varianten[int(sleutel[8:])][0], u))
         else:
             uitkomsten[sleutel] = u
+    if rol_delen:
+        rol = voeg_rollend_samen(replace(inst, risico=Risico()), rol_delen)
+        uitkomsten["rollend"] = replace(rol, risico=inst.risico)
     if ws_delen:
         ws = voeg_samen(replace(inst, risico=Risico()), ws_delen, plan=None)
         uitkomsten["perfecte_informatie"] = replace(ws, risico=inst.risico)

@@ -4,8 +4,11 @@
 the national backlog (persons waiting at the end of each half-year) over the
 scenarios: the median as a line, the 25-75% and 5-95% bands shaded, the mean
 dotted. `teken_capaciteit` draws ``capaciteit.png``: the flex places
-available per half-year for the stochastic plan, the static plan and the
-mean-value plan, stacked by flex type, with the expected occupancy as a line.
+available per half-year for the stochastic plan, the static plan, the
+mean-value plan and the rolling policy, stacked by flex type, with the
+expected occupancy as a line; for the rolling policy, whose modules differ per
+scenario, also the fan of its places over the scenarios (median, 25-75% and
+5-95%), which shows where it scales down.
 
 Both are pure functions of the comparison's tables (`allocatie.planning.uitvoer.tabellen`)
 drawn with matplotlib's object API on an Agg canvas (no pyplot, no display, no
@@ -30,7 +33,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.taal import aantal, nl_getal
 from allocatie.planning.model.uitkomst import BELEIDSTITELS
-from allocatie.planning.uitvoer.tabellen import achterstand_tabel
+from allocatie.planning.uitvoer.tabellen import KWANTIELEN, achterstand_tabel
 from allocatie.planning.uitvoer.vergelijking import Planvergelijking
 
 __all__ = ["BELEIDSKLEUREN", "TYPEKLEUREN", "teken_capaciteit", "teken_waaier"]
@@ -41,6 +44,7 @@ BELEIDSKLEUREN: dict[str, str] = {
     "gemiddeld": "#d6604d",
     "statisch": "#5e3c99",
     "geen_flex": "#6b6b6b",
+    "rollend": "#b35806",
     "perfecte_informatie": "#1a7f37",
 }
 #: Colours of the flex types in the capacity chart, in type order.
@@ -193,7 +197,7 @@ def teken_waaier(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 15
 
 
 #: Plans in the capacity chart, in panel order (each only when it was computed).
-CAPACITEIT_BELEID: tuple[str, ...] = ("stochastisch", "statisch", "gemiddeld")
+CAPACITEIT_BELEID: tuple[str, ...] = ("stochastisch", "statisch", "gemiddeld", "rollend")
 
 
 def teken_capaciteit(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 1500) -> Path:
@@ -215,6 +219,7 @@ def teken_capaciteit(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int 
     plaatsen = np.array([f.plaatsen for f in inst.flextypen])
     fig = Figure(figsize=(breedte_px / _DPI, 6.2), dpi=_DPI)
     assen = fig.subplots(1, len(beleid), sharey=True, squeeze=False)[0]
+    waaier = False
     for ax, b in zip(assen, beleid, strict=True):
         u = vgl.uitkomsten[b]
         beschikbaar = u.kansen @ u.beschikbaar.sum(axis=1).reshape(len(u.kansen), -1)
@@ -234,7 +239,16 @@ def teken_capaciteit(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int 
             bodem = bodem + per_type[fi]
         bezet = np.einsum("s,srfkt->t", u.kansen, u.bezetting)
         ax.plot(x, bezet, color="#1b1f24", linewidth=2, marker="o", markersize=3.5)
-        ax.set_title(BELEIDSTITELS.get(b, b), fontsize=12, loc="left")
+        if u.plan is None:  # a plan per scenario: its places over the scenarios as a fan
+            q = u.plaatsen_kwantielen(plaatsen, KWANTIELEN)
+            kleur = BELEIDSKLEUREN.get(b, "#333333")
+            ax.fill_between(x, q[0], q[4], color=kleur, alpha=0.15, linewidth=0, zorder=3)
+            ax.fill_between(x, q[1], q[3], color=kleur, alpha=0.3, linewidth=0, zorder=3)
+            ax.plot(x, q[2], color=kleur, linewidth=2.2, linestyle="--", zorder=4)
+            waaier = True
+        # four panels side by side: wrap long titles so they never run into the next panel
+        breed = max(12, int(breedte_px / _DPI / len(beleid) * 8))
+        ax.set_title(textwrap.fill(BELEIDSTITELS.get(b, b), breed), fontsize=11, loc="left")
         ax.annotate(
             f"{nl_getal(bodem[-1])} plaatsen",
             (x[-1], bodem[-1]),
@@ -251,6 +265,12 @@ def teken_capaciteit(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int 
     assen[0].set_ylim(0, hoogste * 1.06)
     handles, _ = assen[0].get_legend_handles_labels()
     handles.append(Line2D([], [], color="#1b1f24", linewidth=2, label="verwachte bezetting"))
+    if waaier:
+        kleur = BELEIDSKLEUREN["rollend"]
+        handles += [
+            Line2D([], [], color=kleur, linewidth=2.2, linestyle="--", label="plaatsen: mediaan"),
+            Patch(facecolor=kleur, alpha=0.35, label="plaatsen: 25-75% / 5-95%"),
+        ]
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=10, frameon=False)
     fig.suptitle(
         "Beschikbare flexplaatsen per halfjaar, gestapeld per flextype",
