@@ -10,7 +10,7 @@ import pandas as pd
 
 from allocatie.invoer.validate import valideer
 from allocatie.io.lezen import bestand_hash, lees_config, lees_tabellen
-from allocatie.kern.errors import ConfiguratieFout, verzamel
+from allocatie.kern.errors import ConfiguratieFout, stop_bij_fouten, verzamel
 from allocatie.kern.taal import aantal, huishoudens
 from allocatie.kern.tabellen import RondeTabellen
 from allocatie.kern.voortgang import Voortgang, fase
@@ -35,6 +35,9 @@ def _valideer(tabellen: RondeTabellen, voortgang: Voortgang | None, **kwargs: An
     """`valideer` as the progress phase ``valideren``."""
     with fase(voortgang, "valideren", "Invoer controleren") as details:
         inst = valideer(tabellen, **kwargs)
+        # Inside `laad_ronde`'s collection `valideer` only records its errors: raise
+        # them here, so the phase shows as broken off before the error message.
+        stop_bij_fouten()
         details.append(
             f"{aantal(len(inst.gemeenten), 'gemeente', 'gemeenten')}, "
             f"{huishoudens(inst.n_huishoudens)}, "

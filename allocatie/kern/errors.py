@@ -123,9 +123,14 @@ class Foutenlijst:
         self.fouten: list[InvoerFout] = []
         self.meer = 0
         self._plaatsen: set[tuple[str | None, int | None, str | None]] = set()
+        # The errors this list raised itself (`stop_bij_fouten`): back in `verzamel`
+        # they are already recorded, their count of errors not shown as well.
+        self._eigen: list[InvoerFout] = []
 
     def voeg_toe(self, fout: InvoerFout) -> None:
         """Record ``fout`` (several, for an `InvoerFouten`)."""
+        if any(fout is eigen for eigen in self._eigen):
+            return
         for f in fout.fouten if isinstance(fout, InvoerFouten) else [fout]:
             plaats = (f.bestand, f.rij, f.kolom)
             if (f.rij is not None and plaats in self._plaatsen) or any(
@@ -146,7 +151,9 @@ class Foutenlijst:
             return None
         if len(self.fouten) == 1 and not self.meer:
             return self.fouten[0]
-        return InvoerFouten(self.fouten, self.meer)
+        fout = InvoerFouten(self.fouten, self.meer)
+        self._eigen.append(fout)
+        return fout
 
 
 _verzamelaar: ContextVar[Foutenlijst | None] = ContextVar("allocatie_foutenlijst", default=None)
