@@ -38,6 +38,11 @@ class Instellingen:
     knoopwerk: int = 1_000_000
     #: Nodes of the full MIP after reduced-cost fixing (and of a level without LP first).
     knopen_vol: int = 5_000
+    #: The Lagrangian bound of a linear level (`allocatie.strategie.lagrange`) only when
+    #: its largest block has at most this many columns: a block is one gemeente (national
+    #: round: at most 2,000 columns) or one region with regiocapaciteit; a block as large
+    #: as the level itself would repeat the level's MIP.
+    lagrange_blok_max: int = 20_000
     #: Feasibility searches in one descent of a min-max level (`minmax_haalbaar`).
     zoekstappen: int = 6
     #: Rounds of the min-max test (`minmax_bewijs`) per best value.

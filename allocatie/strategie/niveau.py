@@ -25,6 +25,7 @@ from allocatie.solvers.base import (
 )
 from allocatie.strategie.deelmip import doelwaarde, goedkoopste, los_deel, type_van
 from allocatie.strategie.instellingen import Instellingen
+from allocatie.strategie.lagrange import lagrange_grens
 from allocatie.strategie.lp import lp_met_kolomgeneratie, met_kolomgeneratie
 from allocatie.strategie.minmaxzoek import minmax_bewijs, minmax_haalbaar, warme_grens
 from allocatie.strategie.vangnet import Vangnet
@@ -124,10 +125,12 @@ class NiveauZoektocht:
         na_lp: Callable[[float], bool] | None = None,
         heel: bool = False,
         tweede: Executor | None = None,
+        koppel: np.ndarray | None = None,
     ) -> None:
         self.backend, self.probleem, self.opties = backend, probleem, opties
         self.ins, self.net, self.kolommen_x = instellingen, net, kolommen_x
         self.mm, self.lp, self.na_lp, self.heel, self.tweede = mm, lp, na_lp, heel, tweede
+        self.koppel = koppel
         self.beste: np.ndarray | None = probleem.start
         self.beste_w = float(probleem.c @ self.beste) if self.beste is not None else np.inf
         self.grens = -np.inf
@@ -195,6 +198,35 @@ class NiveauZoektocht:
         return self.backend.los_lp_op(  # type: ignore[attr-defined,no-any-return]
             p, self.opties, self.net.rest(), warm=self.mm is not None
         )
+
+    def lagrange(self, rijduaal: np.ndarray | None) -> None:
+        """Raise a linear level's bound by its Lagrangian bound per gemeente (`lagrange_grens`).
+
+        Before the sub-MIPs: their target (`doelwaarde` of the bound) is then already
+        the higher one, so they stop sooner.
+        """
+        if self.mm is not None or self.koppel is None or rijduaal is None or self.gesloten():
+            return
+        uit = lagrange_grens(
+            self.backend,
+            self.probleem,
+            rijduaal,
+            self.koppel,
+            self.opties,
+            self.net,
+            knopen=self.ins.knopen_deel,
+            blok_max=self.ins.lagrange_blok_max,
+        )
+        if uit is None:
+            return
+        log.info(
+            "Lagrange-grens per blok: %.6g (LP %.6g; %d blokken, grootste %d kolommen)",
+            uit.grens,
+            self.lp_grens,
+            uit.blokken,
+            uit.grootste_blok,
+        )
+        self.grens = max(self.grens, min(uit.grens, self.beste_w))
 
     def rens(self, xs: np.ndarray) -> None:
         """RENS: each integer count between the floor and ceiling of its LP value
@@ -449,6 +481,7 @@ class NiveauZoektocht:
         # The next level's LP, if started now, runs beside this level's heuristics.
         if self.na_lp is not None:
             self.na_lp(self.grens)
+        self.lagrange(lp.rijduaal)
         self.rens(xs)
         self.warm = lp.warm if self.mm is not None else None
         self.warme_grens()

@@ -25,6 +25,7 @@ from allocatie.strategie.deelmip import (
     niveauprobleem,
 )
 from allocatie.strategie.instellingen import Instellingen
+from allocatie.strategie.lagrange import koppelrijen
 from allocatie.strategie.lp import Vooruitloper
 from allocatie.strategie.minmaxzoek import Bewijzer
 from allocatie.strategie.niveau import NiveauZoektocht
@@ -124,6 +125,7 @@ def los_niveaus(
                         na_lp=na_lp,
                         heel=mms.get(naam) is None and gehele_waarde(model, c),
                         tweede=pool,
+                        koppel=koppelrijen(model, probleem.n_rijen),
                     ).los_op()
                 else:
                     uit = los_deel(
