@@ -205,7 +205,11 @@ class NiveauZoektocht:
         Before the sub-MIPs: their target (`doelwaarde` of the bound) is then already
         the higher one, so they stop sooner.
         """
-        if self.mm is not None or self.koppel is None or rijduaal is None or self.gesloten():
+        # Whole-valued levels (onbediend, tekort) have LP bounds that rounding up already
+        # makes tight (national nf-02: Lagrange 166 = LP 166, 3657 = LP 3657, 4 s each).
+        if self.mm is not None or self.heel or self.koppel is None or rijduaal is None:
+            return
+        if self.gesloten():
             return
         uit = lagrange_grens(
             self.backend,
