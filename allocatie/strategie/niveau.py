@@ -202,8 +202,8 @@ class NiveauZoektocht:
     def lagrange(self, rijduaal: np.ndarray | None) -> None:
         """Raise a linear level's bound by its Lagrangian bound per gemeente (`lagrange_grens`).
 
-        Before the sub-MIPs: their target (`doelwaarde` of the bound) is then already
-        the higher one, so they stop sooner.
+        After RENS, before the neighbourhood sub-MIPs: their target (`doelwaarde` of
+        the bound) is then already the higher one, so they stop sooner.
         """
         # Whole-valued levels (onbediend, tekort) have LP bounds that rounding up already
         # makes tight (national nf-02: Lagrange 166 = LP 166, 3657 = LP 3657, 4 s each).
@@ -485,8 +485,9 @@ class NiveauZoektocht:
         # The next level's LP, if started now, runs beside this level's heuristics.
         if self.na_lp is not None:
             self.na_lp(self.grens)
-        self.lagrange(lp.rijduaal)
         self.rens(xs)
+        # After RENS (often already within the gap, then skipped), before the targets.
+        self.lagrange(lp.rijduaal)
         self.warm = lp.warm if self.mm is not None else None
         self.warme_grens()
         # Sub-MIPs stop at the first solution that closes the level's gap; on a
