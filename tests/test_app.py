@@ -632,6 +632,56 @@ def test_vastlegging_verwijderen_met_reden(twee_runs: dict[str, Any]) -> None:
     assert ("run gestart", "1 vastleggingen") in acties
 
 
+def test_huishoudens_bekijken_in_auditlog(twee_runs: dict[str, Any]) -> None:
+    """Every page that shows households one by one is audited; totals per gemeente are not."""
+    anna, token, hid = twee_runs["anna"], twee_runs["token"], twee_runs["hid"]
+    with twee_runs["app"].state.sessies() as s:
+        vanaf = max(s.scalars(select(AuditRegel.id)))
+    assert anna.get("/runs/2/huishoudens?zoek=HH-00001&status=geplaatst").status_code == 200
+    assert anna.get(f"/runs/2/huishoudens/{hid}").status_code == 200
+    assert anna.get("/runs/2/vergelijk?met=1").status_code == 200
+    for url in ("/runs/2", "/runs/2/kaart", "/runs/2/status", "/runs/2/huishoudens/HH-onbekend"):
+        anna.get(url)
+    r = anna.post(
+        f"/runs/2/huishoudens/{hid}/vastleggen",
+        data={"csrf": token, "soort": "uitsluiten", "aanbod_id": "W-XX", "reden": "te ver"},
+    )
+    assert r.status_code == 422
+    with twee_runs["app"].state.sessies() as s:
+        regels = [
+            (r.gebruiker, r.provincie, r.actie, r.onderwerp, r.reden)
+            for r in s.scalars(select(AuditRegel).where(AuditRegel.id > vanaf))
+        ]
+    verschoven = anna.get("/runs/2/vergelijk?met=1").text.split("Verschoven huishoudens (")[1]
+    assert regels == [
+        (
+            "anna",
+            "PV99",
+            "huishoudens bekeken",
+            "run 2, pagina 1 van 1, zoek HH-00001, status geplaatst",
+            "",
+        ),
+        ("anna", "PV99", "huishouden bekeken", f"run 2: huishouden {hid}", ""),
+        (
+            "anna",
+            "PV99",
+            "vergelijking bekeken",
+            f"run 1 en run 2: {verschoven.split(')')[0]} huishoudens verschoven",
+            "",
+        ),
+        (
+            "anna",
+            "PV99",
+            "vastleggen geweigerd",
+            f"uitsluiten huishouden {hid} op W-XX (run 2)",
+            regels[-1][4],
+        ),
+    ]
+    assert regels[-1][4].startswith(
+        "bestand vastleggingen van de regietafel, rij 3, kolom aanbod_id, waarde W-XX: "
+    )
+
+
 def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
     webapp, hid = twee_runs["app"], twee_runs["hid"]
     gets = [

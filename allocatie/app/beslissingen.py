@@ -17,7 +17,10 @@ The pages of `allocatie.app.web` that act on a finished run:
 
 Every page goes through the provincie scope of `allocatie.app.beveiliging`;
 every POST needs the CSRF token and a regisseur or beheerder; every change is
-audited.
+audited, and so is a refused lock or ban. Every page that shows households one
+by one (the list, one household, a comparison) is audited as a view: the ids
+are pseudonymous, but they are still personal data. The run page and the map
+show totals per gemeente only and are not.
 """
 
 from __future__ import annotations
@@ -272,6 +275,19 @@ def routes(h: Hulp) -> list[Route]:
             nummer = min(nummer, paginas)
             rijen = gekozen.iloc[(nummer - 1) * PER_PAGINA : nummer * PER_PAGINA]
             gemeenten = _overzicht(uitvoer)["per_gemeente"]
+            filters = "".join(
+                f", {naam} {waarde}"
+                for naam, waarde in (("zoek", zoek), ("gemeente", gemeente), ("status", status))
+                if waarde
+            )
+            bv.audit(
+                s,
+                g.naam,
+                run.ronde.provincie,
+                "huishoudens bekeken",
+                f"run {run.id}, pagina {nummer} van {paginas}{filters}",
+            )
+            s.commit()
             return h.pagina(
                 request,
                 "huishoudens.html",
@@ -340,7 +356,17 @@ def routes(h: Hulp) -> list[Route]:
     async def huishouden(request: Request) -> Response:
         with h.sessies() as s:
             g, run = _run(request, s)
-            return _detail(request, s, g, run, str(request.path_params["hid"]))
+            hid = str(request.path_params["hid"])
+            antwoord = _detail(request, s, g, run, hid)
+            bv.audit(
+                s,
+                g.naam,
+                run.ronde.provincie,
+                "huishouden bekeken",
+                f"run {run.id}: huishouden {hid}",
+            )
+            s.commit()
+            return antwoord
 
     async def vastleggen(request: Request) -> Response:
         form = await h.formulier(request)
@@ -382,8 +408,18 @@ def routes(h: Hulp) -> list[Route]:
                 bestanden = {b.naam: b.inhoud for b in run.ronde.bestanden}
                 fout = await run_in_threadpool(_controleer, bestanden, alle)
             if fout is not None:
-                return _detail(request, s, g, run, hid, 422, fout)
-        doel = aanbod or f"gemeente {gemeente}"
+                antwoord = _detail(request, s, g, run, hid, 422, fout)
+                bv.audit(
+                    s,
+                    g.naam,
+                    run.ronde.provincie,
+                    "vastleggen geweigerd",
+                    f"{soort} huishouden {hid} op {_doel(aanbod, gemeente)} (run {run.id})",
+                    _foutregel(fout),
+                )
+                s.commit()
+                return antwoord
+        doel = _doel(aanbod, gemeente)
         with h.sessies() as s, s.begin():
             g, run = _run(request, s)
             s.add(nieuw)
@@ -453,6 +489,14 @@ def routes(h: Hulp) -> list[Route]:
                 a, b = b, a
             ua, ub = _klaar(a), _klaar(b)
             context = await run_in_threadpool(_vergelijking, a, b, ua, ub)
+            bv.audit(
+                s,
+                g.naam,
+                a.ronde.provincie,
+                "vergelijking bekeken",
+                f"run {a.id} en run {b.id}: {len(context['verhuisd'])} huishoudens verschoven",
+            )
+            s.commit()
             return h.pagina(
                 request, "vergelijk.html", gebruiker=g, a=a, b=b, ronde=a.ronde, **context
             )
@@ -478,6 +522,23 @@ def routes(h: Hulp) -> list[Route]:
         Route("/runs/{run_id:int}/vergelijk", vergelijk),
         Route("/runs/{run_id:int}/kaart", kaart),
     ]
+
+
+def _doel(aanbod: str, gemeente: str) -> str:
+    """The target of a lock or ban in words: the option, else the gemeente."""
+    return aanbod or f"gemeente {gemeente}"
+
+
+def _foutregel(fout: dict[str, Any]) -> str:
+    """A refused lock's error for the audit log: where, then what (cut at 1,000 characters).
+
+    >>> _foutregel({"rij": 3, "kolom": "aanbod_id", "waarde": "W-XX", "bericht": "onbekend"})
+    'rij 3, kolom aanbod_id, waarde W-XX: onbekend'
+    """
+    waar = ", ".join(
+        f"{k} {fout[k]}" for k in ("bestand", "rij", "kolom", "waarde") if fout.get(k) is not None
+    )
+    return (f"{waar}: {fout['bericht']}" if waar else str(fout["bericht"]))[:1000]
 
 
 def _vergelijking(a: Run, b: Run, ua: Path, ub: Path) -> dict[str, Any]:
