@@ -682,6 +682,33 @@ def test_huishoudens_bekijken_in_auditlog(twee_runs: dict[str, Any]) -> None:
     )
 
 
+def test_huishouden_met_schuine_streep(tmp_path: Path) -> None:
+    """A household id with "/" is one path segment: listed, opened, locked and audited."""
+    webapp = app_met_gebruikers(tmp_path)
+    anna = TestClient(webapp)
+    token = login(anna, "anna")
+    hh = (VOORBEELD / "huishoudens.csv").read_bytes().replace(b"HH-000001,", b"HH/01,")
+    assert upload(anna, token, **{"huishoudens.csv": hh}).status_code == 200
+    anna.post("/rondes/1/runs", data={"csrf": token})
+    assert "status-klaar" in wacht(anna, "/runs/1")
+    lijst = anna.get("/runs/1/huishoudens?zoek=HH/01").text
+    assert 'href="/runs/1/huishoudens/HH%2F01"' in lijst
+    pagina = anna.get("/runs/1/huishoudens/HH%2F01")
+    assert pagina.status_code == 200 and "Huishouden HH/01 in" in pagina.text
+    assert 'action="/runs/1/huishoudens/HH%2F01/vastleggen"' in pagina.text
+    r = anna.post(
+        "/runs/1/huishoudens/HH%2F01/vastleggen",
+        data={"csrf": token, "soort": "uitsluiten", "gemeente_code": "GM9001", "reden": "ver"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/runs/1/huishoudens/HH%2F01"
+    assert "ver" in anna.get(r.headers["location"]).text.split('id="vastleggingen"')[1]
+    with webapp.state.sessies() as s:
+        assert s.execute(text("SELECT huishouden_id FROM vastleggingen")).scalar() == "HH/01"
+        acties = [(a.actie, a.onderwerp) for a in s.scalars(select(AuditRegel))]
+    assert ("huishouden bekeken", "run 1: huishouden HH/01") in acties
+
+
 def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
     webapp, hid = twee_runs["app"], twee_runs["hid"]
     gets = [

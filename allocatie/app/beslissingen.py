@@ -513,8 +513,10 @@ def routes(h: Hulp) -> list[Route]:
 
     return [
         Route("/runs/{run_id:int}/huishoudens", huishoudens),
-        Route("/runs/{run_id:int}/huishoudens/{hid:str}", huishouden),
-        Route("/runs/{run_id:int}/huishoudens/{hid:str}/vastleggen", vastleggen, methods=["POST"]),
+        # ``path``: a household id may hold "/" (sent as %2F, decoded before routing).
+        # A POST ending in /vastleggen skips the GET route (method) and lands on its own.
+        Route("/runs/{run_id:int}/huishoudens/{hid:path}", huishouden),
+        Route("/runs/{run_id:int}/huishoudens/{hid:path}/vastleggen", vastleggen, methods=["POST"]),
         Route(
             "/runs/{run_id:int}/vastleggingen/{vid:int}/verwijderen", verwijderen, methods=["POST"]
         ),

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -102,6 +103,9 @@ def maak_app(inst: Instellingen) -> Starlette:
         for run in s.query(Run).filter(Run.status.in_(("wachtrij", "bezig"))):
             run.status, run.melding, run.klaar = "mislukt", "onderbroken: server gestopt", nu()
     sjablonen = Jinja2Templates(directory=str(HIER / "sjablonen"))
+    # One path segment: unlike Jinja's ``urlencode`` it encodes "/" as well, so a
+    # household id with "/" stays one segment (routed by ``{hid:path}``).
+    sjablonen.env.filters["segment"] = lambda waarde: quote(str(waarde), safe="")
 
     def pagina(request: Request, naam: str, status: int = 200, **context: Any) -> Response:
         context.setdefault("gebruiker", None)
