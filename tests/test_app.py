@@ -40,7 +40,7 @@ def webapp(tmp_path: Path) -> Any:
 
 #: The POST routes of allocatie.app.beslissingen (tested in test_app_beslissingen.py).
 BESLIS_POSTS = {
-    "/runs/{run_id:int}/huishoudens/{hid:str}/vastleggen",
+    "/runs/{run_id:int}/huishoudens/{hid:path}/vastleggen",
     "/runs/{run_id:int}/vastleggingen/{vid:int}/verwijderen",
     "/runs/{run_id:int}/opnieuw",
 }
@@ -409,7 +409,7 @@ def test_migratie_is_herhaalbaar(tmp_path: Path) -> None:
     webapp = maak_app(Instellingen(datamap=tmp_path / "data"))  # same database, again
     with webapp.state.sessies() as s:
         versie = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert versie == "0002"
+        assert versie == "0003"
         assert s.execute(text("SELECT count(*) FROM gebruikers")).scalar() == 3
 
 
@@ -709,6 +709,49 @@ def test_huishouden_met_schuine_streep(tmp_path: Path) -> None:
     assert ("huishouden bekeken", "run 1: huishouden HH/01") in acties
 
 
+def test_tweede_vastzetting_tegelijk_geweigerd(
+    twee_runs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two locks of one household that both passed the reader: the database keeps one."""
+    import allocatie.app.beslissingen as beslissingen
+
+    anna, token, webapp = twee_runs["anna"], twee_runs["token"], twee_runs["app"]
+    hid = "HH-000149"
+    data = {"csrf": token, "soort": "vastzetten", "aanbod_id": "", "reden": "school"}
+    r = anna.post(f"/runs/2/huishoudens/{hid}/vastleggen", data={**data, "gemeente_code": "GM9001"})
+    assert r.status_code == 200 and "school" in r.text
+    # As if a second request had been checked before the first was kept.
+    monkeypatch.setattr(beslissingen, "_controleer", lambda *_: None)
+    r = anna.post(f"/runs/2/huishoudens/{hid}/vastleggen", data={**data, "gemeente_code": "GM9002"})
+    assert r.status_code == 409
+    assert "dit huishouden is intussen al vastgezet" in r.text.split('id="fouten"')[1]
+    with webapp.state.sessies() as s:
+        vast = s.execute(
+            text(
+                "SELECT gemeente_code FROM vastleggingen WHERE huishouden_id = :h "
+                "AND verwijderd IS NULL"
+            ),
+            {"h": hid},
+        ).all()
+        regel = s.scalars(select(AuditRegel).order_by(AuditRegel.id.desc())).first()
+    assert [tuple(v) for v in vast] == [("GM9001",)]
+    assert regel is not None and regel.actie == "vastleggen geweigerd"
+    assert regel.onderwerp == f"vastzetten huishouden {hid} op gemeente GM9002 (run 2)"
+    assert "kolom huishouden_id" in regel.reden
+
+
+def _vastlegging(s: Any, hid: str, soort: str = "vastzetten", verwijderd: bool = False) -> None:
+    """Insert a lock or ban of round 1 in plain SQL, past the application."""
+    s.execute(
+        text(
+            "INSERT INTO vastleggingen (ronde_id, huishouden_id, soort, aanbod_id, gemeente_code, "
+            "reden, gebruiker, tijd, verwijderd) VALUES (1, :h, :soort, '', 'GM9001', 'r', 'oud', "
+            "'2026-01-01', :weg)"
+        ),
+        {"h": hid, "soort": soort, "weg": "2026-01-02" if verwijderd else None},
+    )
+
+
 def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
     webapp, hid = twee_runs["app"], twee_runs["hid"]
     gets = [
@@ -792,7 +835,7 @@ def test_migratie_0002_over_bestaande_gegevens(tmp_path: Path) -> None:
     engine.dispose()
     webapp = maak_app(Instellingen(datamap=datamap))
     with webapp.state.sessies() as s:
-        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         rij = s.execute(text("SELECT status, vorige_run_id FROM runs WHERE id = 1")).one()
         assert tuple(rij) == ("klaar", None)
         assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 0
@@ -805,3 +848,76 @@ def test_migratie_0002_over_bestaande_gegevens(tmp_path: Path) -> None:
                     "(1, 'HH-1', 'vastzetten', '', 'GM9001', ' ', 'oud', '2026-01-01')"
                 )
             )
+
+
+def _database_0002(datamap: Path) -> Any:
+    """A SQLite database of revision 0002 with one user and one round; its engine."""
+    from alembic import command
+    from alembic.config import Config
+
+    from allocatie.app.db import MIGRATIES, maak_engine
+
+    datamap.mkdir()
+    engine = maak_engine(f"sqlite:///{datamap / 'app.sqlite'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIES))
+    with engine.begin() as verbinding:
+        config.attributes["connection"] = verbinding
+        command.upgrade(config, "0002")
+        verbinding.execute(
+            text(
+                "INSERT INTO gebruikers (id, naam, wachtwoord_hash, rol, provincie, aangemaakt) "
+                "VALUES (1, 'oud', 'x', 'regisseur', 'PV99', '2026-01-01')"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO rondes (id, provincie, naam, periode, aangemaakt, gebruiker_id) "
+                "VALUES (1, 'PV99', 'oud', '2025-I', '2026-01-01', 1)"
+            )
+        )
+    return engine
+
+
+def test_migratie_0003_een_actieve_vastzetting(tmp_path: Path) -> None:
+    """0003: at most one lock in force per household and round, enforced by the database."""
+    from sqlalchemy.exc import IntegrityError
+
+    datamap = tmp_path / "data"
+    engine = _database_0002(datamap)
+    with engine.begin() as v:
+        _vastlegging(v, "HH-1")
+        _vastlegging(v, "HH-1", verwijderd=True)  # removed: does not count
+        _vastlegging(v, "HH-1", "uitsluiten")  # bans: as many as needed
+        _vastlegging(v, "HH-1", "uitsluiten")
+    engine.dispose()
+    webapp = maak_app(Instellingen(datamap=datamap))
+    with webapp.state.sessies() as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 4
+        with pytest.raises(IntegrityError, match="UNIQUE"):
+            _vastlegging(s, "HH-1")
+        s.rollback()
+        _vastlegging(s, "HH-2")  # another household
+        _vastlegging(s, "HH-1", verwijderd=True)
+        s.execute(text("UPDATE vastleggingen SET verwijderd = '2026-01-03' WHERE id = 1"))
+        _vastlegging(s, "HH-1")  # the old one removed: a new one may be set
+        s.commit()
+
+
+def test_migratie_0003_weigert_dubbele_vastzetting(tmp_path: Path) -> None:
+    """Two locks in force of one household (from before 0003): a Dutch error, no upgrade."""
+    from allocatie.app.db import DatabaseFout, maak_engine
+
+    datamap = tmp_path / "data"
+    engine = _database_0002(datamap)
+    with engine.begin() as v:
+        _vastlegging(v, "HH-7")
+        _vastlegging(v, "HH-7")
+    engine.dispose()
+    with pytest.raises(DatabaseFout, match=r"ronde 1, huishouden HH-7 \(2×\)"):
+        maak_app(Instellingen(datamap=datamap))
+    engine = maak_engine(f"sqlite:///{datamap / 'app.sqlite'}")
+    with engine.connect() as v:
+        assert v.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    engine.dispose()

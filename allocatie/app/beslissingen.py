@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -408,31 +409,58 @@ def routes(h: Hulp) -> list[Route]:
                 bestanden = {b.naam: b.inhoud for b in run.ronde.bestanden}
                 fout = await run_in_threadpool(_controleer, bestanden, alle)
             if fout is not None:
-                antwoord = _detail(request, s, g, run, hid, 422, fout)
+                return _weiger(request, s, g, run, nieuw, 422, fout)
+        doel = _doel(aanbod, gemeente)
+        try:
+            with h.sessies() as s, s.begin():
+                g, run = _run(request, s)
+                s.add(nieuw)
+                s.flush()
                 bv.audit(
                     s,
                     g.naam,
                     run.ronde.provincie,
-                    "vastleggen geweigerd",
-                    f"{soort} huishouden {hid} op {_doel(aanbod, gemeente)} (run {run.id})",
-                    _foutregel(fout),
+                    soort,
+                    f"huishouden {hid} op {doel} (ronde {run.ronde_id}, vastlegging {nieuw.id})",
+                    reden,
                 )
-                s.commit()
-                return antwoord
-        doel = _doel(aanbod, gemeente)
-        with h.sessies() as s, s.begin():
-            g, run = _run(request, s)
-            s.add(nieuw)
-            s.flush()
-            bv.audit(
-                s,
-                g.naam,
-                run.ronde.provincie,
-                soort,
-                f"huishouden {hid} op {doel} (ronde {run.ronde_id}, vastlegging {nieuw.id})",
-                reden,
-            )
+        except IntegrityError:
+            # Another request locked this household between the check and the insert:
+            # the database's partial unique index (migration 0003) refused the second.
+            fout = {
+                "kolom": "huishouden_id",
+                "waarde": hid,
+                "bericht": "dit huishouden is intussen al vastgezet in deze ronde (hoogstens "
+                "één vastzetting); bekijk de vastleggingen hierboven",
+            }
+            with h.sessies() as s:
+                g, run = _run(request, s)
+                return _weiger(request, s, g, run, nieuw, 409, fout)
         return RedirectResponse(f"/runs/{run.id}/huishoudens/{quote(hid, safe='')}", 303)
+
+    def _weiger(
+        request: Request,
+        s: Session,
+        g: Gebruiker,
+        run: Run,
+        nieuw: Vastlegging,
+        status: int,
+        fout: dict[str, Any],
+    ) -> Response:
+        """The household page with the error of a refused lock or ban, audited."""
+        hid = nieuw.huishouden_id
+        antwoord = _detail(request, s, g, run, hid, status, fout)
+        bv.audit(
+            s,
+            g.naam,
+            run.ronde.provincie,
+            "vastleggen geweigerd",
+            f"{nieuw.soort} huishouden {hid} op {_doel(nieuw.aanbod_id, nieuw.gemeente_code)} "
+            f"(run {run.id})",
+            _foutregel(fout),
+        )
+        s.commit()
+        return antwoord
 
     async def verwijderen(request: Request) -> Response:
         form = await h.formulier(request)
