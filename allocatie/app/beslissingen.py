@@ -276,6 +276,7 @@ def routes(h: Hulp) -> list[Route]:
             nummer = min(nummer, paginas)
             rijen = gekozen.iloc[(nummer - 1) * PER_PAGINA : nummer * PER_PAGINA]
             gemeenten = _overzicht(uitvoer)["per_gemeente"]
+            namen = {r["gemeente_code"]: r.get("gemeente_naam", "") for r in gemeenten}
             filters = "".join(
                 f", {naam} {waarde}"
                 for naam, waarde in (("zoek", zoek), ("gemeente", gemeente), ("status", status))
@@ -304,6 +305,7 @@ def routes(h: Hulp) -> list[Route]:
                 gemeente=gemeente,
                 statusfilter=status,
                 gemeenten=gemeenten,
+                namen=namen,
             )
 
     def _detail(
@@ -331,6 +333,7 @@ def routes(h: Hulp) -> list[Route]:
             vorige = s.get(Run, run.vorige_run_id)
             if vorige is not None and vorige.uitvoer:
                 vorige_plaats = _plaatsing(h.inst.datamap / vorige.uitvoer / "uitvoer").get(hid)
+        gemeenten = _overzicht(uitvoer)["per_gemeente"]
         vastleggingen = list(
             s.scalars(
                 select(Vastlegging)
@@ -349,7 +352,8 @@ def routes(h: Hulp) -> list[Route]:
             verschuiving=verschuiving,
             vorige_plaats=vorige_plaats,
             vastleggingen=vastleggingen,
-            gemeenten=_overzicht(uitvoer)["per_gemeente"],
+            gemeenten=gemeenten,
+            namen={r["gemeente_code"]: r.get("gemeente_naam", "") for r in gemeenten},
             mag_rekenen=bv.mag_rekenen(g),
             fout=fout,
         )
@@ -592,6 +596,14 @@ def _vergelijking(a: Run, b: Run, ua: Path, ub: Path) -> dict[str, Any]:
                 "tekort_b": r["tekort"],
             }
         )
+    namen = {r["gemeente_code"]: r.get("gemeente_naam", "") for r in gemeenten}
+
+    def plaats(p: tuple[str, str] | None) -> str:
+        if p is None:
+            return "onbediend"
+        naam = namen.get(p[1])
+        return f"{p[0]}, {naam} ({p[1]})" if naam else f"{p[0]} ({p[1]})"
+
     pa, pb = _plaatsing(ua), _plaatsing(ub)
     redenen: dict[str, str] = {}
     met_reden = b.vorige_run_id == a.id
@@ -607,8 +619,8 @@ def _vergelijking(a: Run, b: Run, ua: Path, ub: Path) -> dict[str, Any]:
         verhuisd.append(
             {
                 "huishouden_id": hid,
-                "van": "onbediend" if van is None else f"{van[0]} ({van[1]})",
-                "naar": "onbediend" if naar is None else f"{naar[0]} ({naar[1]})",
+                "van": plaats(van),
+                "naar": plaats(naar),
                 "reden": redenen.get(hid, ""),
             }
         )

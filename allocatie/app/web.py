@@ -310,10 +310,17 @@ def maak_app(inst: Instellingen) -> Starlette:
                 rijen = overzicht["per_gemeente"]
                 context.update(
                     samenvatting=overzicht["samenvatting"],
+                    niveaus=_niveaurijen(overzicht["samenvatting"]),
                     provincies=sorted({str(r["provincie_code"]) for r in rijen}),
                     gekozen=gekozen,
                     gemeenten=[r for r in rijen if not gekozen or r["provincie_code"] == gekozen],
-                    bestanden=sorted(p.name for p in uitvoer.iterdir() if p.is_file()),
+                    # What `allocatie ronde` wrote: not its hidden marker (the download
+                    # refuses a name with a leading dot), not the page's own overview.
+                    bestanden=sorted(
+                        p.name
+                        for p in uitvoer.iterdir()
+                        if p.is_file() and not p.name.startswith(".") and p.name != OVERZICHT
+                    ),
                 )
             else:
                 context["voortgang"] = _voortgang(run)
@@ -486,6 +493,39 @@ def _sjabloon() -> bytes:
 def _lees_overzicht(uitvoer: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((uitvoer / OVERZICHT).read_text(encoding="utf-8"))
     return data
+
+
+def _niveaurijen(samenvatting: dict[str, Any]) -> list[dict[str, str]]:
+    """The objective levels of a run for the page: what each counts, its value in Dutch.
+
+    >>> _niveaurijen({"niveaus": [{"naam": "eerlijkheid", "status": "optimaal",
+    ...     "eenheid": "aandeel", "waarde": 0.0454545}]})[0]["waarde"]
+    '4,5%'
+    """
+    from allocatie.kern.taal import nl_getal
+    from allocatie.reports.overzicht import NIVEAUS
+
+    rijen = []
+    for n in samenvatting.get("niveaus", []):
+        omschrijving, eenheid = NIVEAUS.get(n["naam"], ("", n.get("eenheid", "")))
+        w = n.get("waarde")
+        if w is None:
+            tekst = "-"
+        elif eenheid == "aandeel":
+            tekst = f"{nl_getal(100 * w, 1)}%"
+        elif eenheid in ("personen", "huishoudens") and float(w).is_integer():
+            tekst = nl_getal(w)
+        else:
+            tekst = nl_getal(w, 1)
+        rijen.append(
+            {
+                "naam": n["naam"],
+                "omschrijving": omschrijving,
+                "status": n["status"],
+                "waarde": tekst,
+            }
+        )
+    return rijen
 
 
 def _kort(fouten: list[dict[str, Any]]) -> str:
