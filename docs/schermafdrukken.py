@@ -97,7 +97,12 @@ def main() -> int:
         try:
             with sync_playwright() as p:
                 # Dutch browser texts (the file field's button) where chromium has them.
-                browser = p.chromium.launch(executable_path=chromium, args=["--lang=nl"])
+                # On Linux chromium takes its language from LANGUAGE, not from --lang.
+                browser = p.chromium.launch(
+                    executable_path=chromium,
+                    args=["--lang=nl"],
+                    env={**os.environ, "LANGUAGE": "nl"},
+                )
                 page = browser.new_page(viewport={"width": 1200, "height": 800}, locale="nl-NL")
                 page.goto(f"{adres}/inloggen")
                 _foto(page, "inloggen")

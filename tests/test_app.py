@@ -237,7 +237,7 @@ def test_upload_werkboek_valideert(webapp: Any, tmp_path: Path) -> None:
     assert "Voorbeeldprovincie 2025-I (2025-I, PV99)" in r.text and "ronde.xlsx" in r.text
     with webapp.state.sessies() as s:
         regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload")).one()
-    assert regel.reden == "1 bestanden: ronde.xlsx"
+    assert regel.reden == "1 bestand: ronde.xlsx"
 
 
 def test_kapotte_werkboekcel_toont_blad_rij_kolom(webapp: Any, tmp_path: Path) -> None:
@@ -629,7 +629,7 @@ def test_vastlegging_verwijderen_met_reden(twee_runs: dict[str, Any]) -> None:
         acties = [(a.actie, a.reden) for a in s.scalars(select(AuditRegel))]
     assert ("vastzetten", "dichtbij werk") in acties
     assert ("vastlegging verwijderd", "gemeente trekt wens in") in acties
-    assert ("run gestart", "1 vastleggingen") in acties
+    assert ("run gestart", "1 vastlegging") in acties
 
 
 def test_huishoudens_bekijken_in_auditlog(twee_runs: dict[str, Any]) -> None:

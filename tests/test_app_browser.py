@@ -237,9 +237,9 @@ def test_regietafel_van_werkmap_met_fout_tot_download(server: str, tmp_path: Pat
             assert redenen == {
                 "upload geweigerd": f"bestand ronde.xlsx [blad huishoudens], rij 3, "
                 f"kolom personen, waarde twee: {bericht}",
-                "upload": "1 bestanden: ronde.xlsx",
+                "upload": "1 bestand: ronde.xlsx",
                 "vastzetten": "dichtbij werk",
-                "run gestart": "1 vastleggingen",
+                "run gestart": "1 vastlegging",
             }
         finally:
             browser.close()

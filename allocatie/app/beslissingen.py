@@ -53,6 +53,7 @@ from allocatie.app import beveiliging as bv
 from allocatie.app.db import VASTLEGSOORTEN, Gebruiker, Ronde, Run, Vastlegging, nu
 from allocatie.app.rekenen import BRON_VASTLEGGINGEN, KAART, OVERZICHT, start_run
 from allocatie.kern.errors import AllocatieFout, InvoerFout
+from allocatie.kern.taal import aantal
 
 if TYPE_CHECKING:
     from allocatie.app.web import Instellingen
@@ -159,7 +160,7 @@ def begin_run(
     onderwerp = f"run {run.id} van ronde {ronde.id}"
     if vorige is not None:
         onderwerp += f", stabiel t.o.v. run {vorige.id}"
-    reden = f"{len(vast)} vastleggingen" if vast else ""
+    reden = aantal(len(vast), "vastlegging", "vastleggingen") if vast else ""
     bv.audit(s, g.naam, ronde.provincie, "run gestart", onderwerp, reden)
     bestanden = {b.naam: b.inhoud for b in ronde.bestanden}
     csv_ = vastleg_csv(vast) if vast else None

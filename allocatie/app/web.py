@@ -39,6 +39,7 @@ from allocatie.app.db import Gebruiker, Ronde, Rondebestand, Run, maak_engine, m
 from allocatie.app.rekenen import OVERZICHT, lees_voortgang
 from allocatie.kern.errors import AllocatieFout, ConfiguratieFout, InvoerFout, InvoerFouten
 from allocatie.kern.periode import Periode
+from allocatie.kern.taal import aantal, nl_getal
 from allocatie.kern.tabellen import TABELNAMEN
 
 __all__ = ["Instellingen", "maak_app"]
@@ -106,6 +107,7 @@ def maak_app(inst: Instellingen) -> Starlette:
     # One path segment: unlike Jinja's ``urlencode`` it encodes "/" as well, so a
     # household id with "/" stays one segment (routed by ``{hid:path}``).
     sjablonen.env.filters["segment"] = lambda waarde: quote(str(waarde), safe="")
+    sjablonen.env.filters["getal"] = _getal
 
     def pagina(request: Request, naam: str, status: int = 200, **context: Any) -> Response:
         context.setdefault("gebruiker", None)
@@ -257,7 +259,7 @@ def maak_app(inst: Instellingen) -> Starlette:
                 provincie,
                 "upload",
                 f"ronde {ronde.id}",
-                f"{len(bestanden)} bestanden: {', '.join(sorted(bestanden))}",
+                f"{aantal(len(bestanden), 'bestand', 'bestanden')}: {', '.join(sorted(bestanden))}",
             )
             rid = ronde.id
         return RedirectResponse(f"/rondes/{rid}", 303)
@@ -311,7 +313,16 @@ def maak_app(inst: Instellingen) -> Starlette:
                 context.update(
                     samenvatting=overzicht["samenvatting"],
                     niveaus=_niveaurijen(overzicht["samenvatting"]),
-                    provincies=sorted({str(r["provincie_code"]) for r in rijen}),
+                    # Code -> "Naam (code)"; a run from before the names: the code.
+                    provincies=dict(
+                        sorted(
+                            (
+                                str(r["provincie_code"]),
+                                str(r.get("provincie") or r["provincie_code"]),
+                            )
+                            for r in rijen
+                        )
+                    ),
                     gekozen=gekozen,
                     gemeenten=[r for r in rijen if not gekozen or r["provincie_code"] == gekozen],
                     # What `allocatie ronde` wrote: not its hidden marker (the download
@@ -495,6 +506,18 @@ def _lees_overzicht(uitvoer: Path) -> dict[str, Any]:
     return data
 
 
+def _getal(waarde: object, decimalen: int = 1) -> str:
+    """A number from a result table in Dutch notation; anything else as it is.
+
+    >>> _getal("1234.5"), _getal("0.0"), _getal(""), _getal("W-1")
+    ('1.234,5', '0,0', '', 'W-1')
+    """
+    try:
+        return nl_getal(float(str(waarde)), decimalen)
+    except ValueError:
+        return str(waarde)
+
+
 def _niveaurijen(samenvatting: dict[str, Any]) -> list[dict[str, str]]:
     """The objective levels of a run for the page: what each counts, its value in Dutch.
 
@@ -502,7 +525,6 @@ def _niveaurijen(samenvatting: dict[str, Any]) -> list[dict[str, str]]:
     ...     "eenheid": "aandeel", "waarde": 0.0454545}]})[0]["waarde"]
     '4,5%'
     """
-    from allocatie.kern.taal import nl_getal
     from allocatie.reports.overzicht import NIVEAUS
 
     rijen = []
