@@ -14,8 +14,17 @@ project's generator, then:
 (a) after the run, each results page is fetched ``--herhalingen`` times
     (median and maximum): the run page with the per-gemeente table of all
     342 gemeenten, the same table filtered to one provincie, the households
-    page (when the application has one: ``/runs/N/huishoudens``), and the
-    whole output as one zip (first request builds it, the rest serve it).
+    pages of ``/runs/N/huishoudens`` (the first page of all 8,000, a search
+    on part of an id, the filter on the gemeente with the most households,
+    the last page, and one household with its explanation; the very first
+    request, which reads the run's table, apart), and the whole
+    output as one zip (first request builds it, the rest serve it). Every
+    households page writes its audit line, as in use.
+
+``--alleen-paginas`` repeats (a) only, on the run of an earlier measurement in
+the same ``--werkmap`` (its server data folder is kept): the pages are those
+of the same national run, the solve is not repeated and (b) and (c) are not
+measured. The zip is removed first, so its first request builds it again.
 
 The server is a real ``allocatie app`` (uvicorn) in a child process on
 127.0.0.1, reached over HTTP with httpx. Without the real geography
@@ -25,6 +34,7 @@ written as JSON (``--json``); ``benchmarks/RESULTS.md`` holds the figures
 of a run by hand.
 
     python -m benchmarks.app_meting --werkmap /tmp/app-meting --json /tmp/app-meting.json
+    python -m benchmarks.app_meting --werkmap /tmp/app-meting --alleen-paginas
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -44,6 +55,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from benchmarks import registry
 
@@ -55,6 +67,8 @@ FAMILIE = "nationaal-8000"
 TIJDSLIMIET_S = 1800
 DOEL_PAGINA_S = 2.0
 DOEL_OVERHEAD = 0.10
+#: The gemeente whose households filter is measured (the largest; else the first listed).
+GROOTSTE_GEMEENTE = "GM0363"
 
 
 def _cpu_kind() -> float:
@@ -65,12 +79,12 @@ def _cpu_kind() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _cpu_boom(pid: int) -> float:
-    """CPU seconds of process ``pid``: its own and those of the children it reaped."""
+def _cpu_boom(pid: int) -> tuple[float, float]:
+    """CPU seconds of process ``pid``: its own, and those of the children it reaped."""
     import psutil
 
     t = psutil.Process(pid).cpu_times()
-    return t.user + t.system + t.children_user + t.children_system
+    return t.user + t.system, t.children_user + t.children_system
 
 
 def _belasting() -> str:
@@ -132,14 +146,14 @@ def _csrf(html: str) -> str:
 
 
 class Server:
-    """``allocatie app`` in a child process, with two accounts."""
+    """``allocatie app`` in a child process, with two accounts (made unless ``bestaand``)."""
 
-    def __init__(self, datamap: Path) -> None:
+    def __init__(self, datamap: Path, bestaand: bool = False) -> None:
         self.datamap = datamap
         self.poort = _vrije_poort()
         self.adres = f"http://127.0.0.1:{self.poort}"
         omgeving = {**os.environ, "ALLOCATIE_APP_WACHTWOORD": WACHTWOORD}
-        for naam, rol in (("bea", "beheerder"), ("lies", "lezer")):
+        for naam, rol in () if bestaand else (("bea", "beheerder"), ("lies", "lezer")):
             args = ["app", "gebruiker", "toevoegen", naam, "--rol", rol, "--datamap", str(datamap)]
             if rol != "beheerder":
                 args += ["--provincie", PROVINCIE]
@@ -258,36 +272,113 @@ def meet_app(ronde: Path, werkmap: Path, herhalingen: int) -> dict[str, Any]:
         stop.set()
         lezer.join()
         time.sleep(1.0)  # the pool's workers are reaped after the run is marked done
-        cpu = _cpu_boom(server.proces.pid) - cpu0
+        cpu1 = _cpu_boom(server.proces.pid)
+        eigen, kinderen = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
         pagina = bea.get(f"/runs/{run_id}").text
         if "status-klaar" not in pagina:
             raise RuntimeError(f"de run is niet klaar: {pagina[:2000]}")
-
-        paginas: dict[str, Any] = {
-            "resultaat (alle 342 gemeenten)": _tijden(_haal(lies, f"/runs/{run_id}"), herhalingen),
-            f"per gemeente, provincie {PROVINCIE}": _tijden(
-                _haal(lies, f"/runs/{run_id}?provincie={PROVINCIE}"), herhalingen
-            ),
-        }
-        if lies.get(f"/runs/{run_id}/huishoudens").status_code == 200:
-            paginas["huishoudens"] = _tijden(
-                _haal(lies, f"/runs/{run_id}/huishoudens"), herhalingen
-            )
-        else:
-            paginas["huishoudens"] = None  # not in this version of the application
-        t1 = time.perf_counter()
-        zip_ = lies.get(f"/runs/{run_id}/bundel.zip")
-        zip_.raise_for_status()
-        eerste_zip = time.perf_counter() - t1
-        paginas["zip (eerste keer, bouwt hem)"] = {"mediaan_s": eerste_zip, "max_s": eerste_zip}
-        paginas["zip (daarna)"] = _tijden(_haal(lies, f"/runs/{run_id}/bundel.zip"), 3)
         return {
-            "oplossen": {"wand_s": wand, "cpu_s": cpu},
+            "run": run_id,
+            # cpu_s: the server process (serving, the run's thread) plus its reaped
+            # children (the solve); both parts apart as well.
+            "oplossen": {
+                "wand_s": wand,
+                "cpu_s": eigen + kinderen,
+                "cpu_server_s": eigen,
+                "cpu_rekenproces_s": kinderen,
+            },
             "in_rust": dict(zip(bladeren, rust, strict=True)),
             "tijdens_oplossen": _samenvatting(latenties),
-            "paginas": paginas,
-            "zip_mb": len(zip_.content) / 1e6,
+            **meet_paginas(lies, run_id, herhalingen),
         }
+    finally:
+        server.stop()
+
+
+def meet_paginas(c: Any, run_id: int, herhalingen: int) -> dict[str, Any]:
+    """(a): the results and households pages of finished run ``run_id``, then the zip."""
+    uitkomst: dict[str, Any] = {"belasting_paginas": _belasting()}
+    paginas: dict[str, Any] = {
+        "resultaat (alle 342 gemeenten)": _tijden(_haal(c, f"/runs/{run_id}"), herhalingen),
+        f"per gemeente, provincie {PROVINCIE}": _tijden(
+            _haal(c, f"/runs/{run_id}?provincie={PROVINCIE}"), herhalingen
+        ),
+    }
+    paginas.update(_huishoudenspaginas(c, run_id, herhalingen))
+    t1 = time.perf_counter()
+    zip_ = c.get(f"/runs/{run_id}/bundel.zip")
+    zip_.raise_for_status()
+    eerste_zip = time.perf_counter() - t1
+    paginas["zip (eerste keer, bouwt hem)"] = {"mediaan_s": eerste_zip, "max_s": eerste_zip, "n": 1}
+    paginas["zip (daarna)"] = _tijden(_haal(c, f"/runs/{run_id}/bundel.zip"), 3)
+    uitkomst.update(paginas=paginas, zip_mb=len(zip_.content) / 1e6)
+    return uitkomst
+
+
+def _aantal(html: str) -> int:
+    """The number of households a households page says it found."""
+    gevonden = re.search(r'id="aantal">([0-9]+) huishoudens; pagina [0-9]+ van ([0-9]+)', html)
+    if gevonden is None:
+        raise RuntimeError("geen aantal huishoudens op de pagina")
+    return int(gevonden.group(1))
+
+
+def _huishoudenspaginas(c: Any, run_id: int, n: int) -> dict[str, Any]:
+    """The households pages: first page, a search, a gemeente, the last page, one household."""
+    basis = f"/runs/{run_id}/huishoudens"
+    # The first request reads the run's verklaring.csv; the later ones find it cached.
+    t0 = time.perf_counter()
+    eerste = c.get(basis)
+    eerste.raise_for_status()
+    koud = time.perf_counter() - t0
+    totaal = _aantal(eerste.text)
+    ids = re.findall(rf'href="{re.escape(basis)}/([^"]+)"', eerste.text)
+    if not ids:
+        raise RuntimeError("geen huishoudens op de eerste pagina")
+    # Part of an id: every id sharing all but its last character (about ten).
+    zoek = ids[0][:-1]
+    codes = re.findall(r'<option value="(GM[0-9]{4})"', eerste.text)
+    gemeente = GROOTSTE_GEMEENTE if GROOTSTE_GEMEENTE in codes else codes[0]
+    laatste = -(-totaal // 50)
+    urls = {
+        f"huishoudens, eerste pagina (van {totaal})": basis,
+        f"huishoudens, zoeken op '{zoek}'": f"{basis}?zoek={quote(zoek)}",
+        f"huishoudens, gemeente {gemeente}": f"{basis}?gemeente={gemeente}",
+        f"huishoudens, laatste pagina ({laatste})": f"{basis}?pagina={laatste}",
+        "één huishouden met uitleg": f"{basis}/{ids[0]}",
+    }
+    uit: dict[str, Any] = {
+        "huishoudens, eerste keer (leest verklaring.csv)": {
+            "mediaan_s": koud,
+            "max_s": koud,
+            "n": 1,
+        }
+    }
+    for naam, url in urls.items():
+        gemeten = _tijden(_haal(c, url), n)
+        if "?" in url:
+            gemeten["gevonden"] = _aantal(c.get(url).text)
+        uit[naam] = gemeten
+    return uit
+
+
+def _laatste_run(datamap: Path) -> int:
+    """The newest finished run in the application's SQLite database of ``datamap``."""
+    with sqlite3.connect(datamap / "app.sqlite") as db:
+        rij = db.execute("SELECT max(id) FROM runs WHERE status = 'klaar'").fetchone()
+    if rij is None or rij[0] is None:
+        raise RuntimeError(f"geen afgeronde run in {datamap}; meet eerst zonder --alleen-paginas")
+    return int(rij[0])
+
+
+def meet_alleen_paginas(werkmap: Path, herhalingen: int) -> dict[str, Any]:
+    """(a) again on the run an earlier measurement left in ``werkmap``."""
+    datamap = werkmap / "regietafel"
+    run_id = _laatste_run(datamap)
+    (datamap / "runs" / str(run_id) / "bundel.zip").unlink(missing_ok=True)
+    server = Server(datamap, bestaand=True)
+    try:
+        return {"run": run_id, **meet_paginas(server.client("lies"), run_id, herhalingen)}
     finally:
         server.stop()
 
@@ -298,7 +389,19 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--nl2024", type=Path, default=None, help="map met de echte geografie 2024")
     a.add_argument("--herhalingen", type=int, default=10)
     a.add_argument("--json", type=Path, default=None)
+    a.add_argument(
+        "--alleen-paginas",
+        action="store_true",
+        help="alleen de pagina's opnieuw meten, op de run van een eerdere meting in --werkmap",
+    )
     args = a.parse_args(argv)
+    if args.alleen_paginas:
+        if args.werkmap is None:
+            a.error("--alleen-paginas vraagt de --werkmap van een eerdere meting")
+        uitkomst: dict[str, Any] = {"belasting_start": _belasting()}
+        uitkomst["alleen_paginas"] = meet_alleen_paginas(args.werkmap, args.herhalingen)
+        uitkomst["belasting_eind"] = _belasting()
+        return _schrijf(uitkomst, args.json)
     if args.nl2024 is not None:
         registry.zet_nl2024(args.nl2024)
     if not registry.echte_data_aanwezig():
@@ -306,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     werkmap = args.werkmap or Path(tempfile.mkdtemp(prefix="allocatie-app-meting-"))
     werkmap.mkdir(parents=True, exist_ok=True)
-    uitkomst: dict[str, Any] = {"belasting_start": _belasting()}
+    uitkomst = {"belasting_start": _belasting()}
     ronde = _ronde(werkmap)
     print(f"ronde: {ronde}; belasting {uitkomst['belasting_start']}", flush=True)
     uitkomst["direct"] = meet_direct(ronde, werkmap)
@@ -319,10 +422,14 @@ def main(argv: list[str] | None = None) -> int:
         "wand": o["wand_s"] / d["wand_s"] - 1,
         "cpu": o["cpu_s"] / d["cpu_s"] - 1,
     }
+    return _schrijf(uitkomst, args.json)
+
+
+def _schrijf(uitkomst: dict[str, Any], pad: Path | None) -> int:
     tekst = json.dumps(uitkomst, indent=2, ensure_ascii=False)
     print(tekst)
-    if args.json is not None:
-        args.json.write_text(tekst + "\n", encoding="utf-8")
+    if pad is not None:
+        pad.write_text(tekst + "\n", encoding="utf-8")
     return 0
 
 

@@ -2,9 +2,12 @@
 
 Starts the application on a free local port with a scratch data folder, adds a
 beheerder and a regisseur, uploads ``data/voorbeeld`` (once with three errors
-in two files, once as it is), runs it, and saves PNGs of the pages into
-``docs/schermafdrukken/``. Needs the extra ``app``, playwright and a chromium
-(Debian package ``chromium``; another with ``ALLOCATIE_CHROMIUM``):
+in two files, once as it is), runs it, opens the households, locks one in
+another gemeente with a reason, re-runs and compares, and saves PNGs of the
+pages into ``docs/schermafdrukken/``: inloggen, alle-fouten, run, kaart,
+huishoudens, huishouden, vergelijk, rondes, account, beheer, auditlog. Needs
+the extra ``app``, playwright and a chromium (Debian package ``chromium``;
+another with ``ALLOCATIE_CHROMIUM``):
 
     python docs/schermafdrukken.py
 """
@@ -19,6 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import uvicorn
 from playwright.sync_api import Page, sync_playwright
@@ -92,8 +96,14 @@ def main() -> int:
         adres = f"http://127.0.0.1:{poort}"
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium)
-                page = browser.new_page(viewport={"width": 1200, "height": 800})
+                # Dutch browser texts (the file field's button) where chromium has them.
+                # On Linux chromium takes its language from LANGUAGE, not from --lang.
+                browser = p.chromium.launch(
+                    executable_path=chromium,
+                    args=["--lang=nl"],
+                    env={**os.environ, "LANGUAGE": "nl"},
+                )
+                page = browser.new_page(viewport={"width": 1200, "height": 800}, locale="nl-NL")
                 page.goto(f"{adres}/inloggen")
                 _foto(page, "inloggen")
                 _inloggen(page, adres, "anna")
@@ -106,7 +116,34 @@ def main() -> int:
                 page.wait_for_url("**/rondes/1")
                 page.click("button:has-text('Doorrekenen')")
                 page.wait_for_selector("#gemeenten", timeout=600_000)
+                page.frame_locator("#kaart").locator("#kaart-svg path").first.wait_for()
                 _foto(page, "run")
+                page.locator("#kaart").screenshot(path=str(DOEL / "kaart.png"))
+                print(DOEL / "kaart.png")
+                page.click("a:has-text('Huishoudens')")
+                page.wait_for_selector("#huishoudens")
+                _foto(page, "huishoudens")
+                rij = page.locator("#huishoudens tbody tr").first
+                hid = rij.locator("td").nth(0).inner_text()
+                van = rij.locator("td").nth(3).inner_text()
+                rij.locator("a").click()
+                page.wait_for_selector("#vastleggen")
+                page.select_option(
+                    "select[name=gemeente_code]", "GM9001" if "(GM9001)" not in van else "GM9002"
+                )
+                page.fill("#vastleggen input[name=reden]", "werk in deze gemeente")
+                page.click("button:has-text('Bewaren')")
+                page.wait_for_selector("#vastleggingen tbody tr")
+                page.goto(f"{adres}/runs/1")
+                page.click("button:has-text('Opnieuw doorrekenen')")
+                page.wait_for_url("**/runs/2")
+                page.wait_for_selector("#gemeenten", timeout=600_000)
+                page.click("button:has-text('Vergelijk')")
+                page.wait_for_selector("#verhuisd")
+                _foto(page, "vergelijk")
+                page.goto(f"{adres}/runs/2/huishoudens/{quote(hid, safe='')}")
+                page.wait_for_selector("#vastleggen")
+                _foto(page, "huishouden")
                 page.goto(f"{adres}/rondes")
                 _foto(page, "rondes")
                 page.goto(f"{adres}/account")

@@ -40,7 +40,7 @@ def webapp(tmp_path: Path) -> Any:
 
 #: The POST routes of allocatie.app.beslissingen (tested in test_app_beslissingen.py).
 BESLIS_POSTS = {
-    "/runs/{run_id:int}/huishoudens/{hid:str}/vastleggen",
+    "/runs/{run_id:int}/huishoudens/{hid:path}/vastleggen",
     "/runs/{run_id:int}/vastleggingen/{vid:int}/verwijderen",
     "/runs/{run_id:int}/opnieuw",
 }
@@ -237,7 +237,7 @@ def test_upload_werkboek_valideert(webapp: Any, tmp_path: Path) -> None:
     assert "Voorbeeldprovincie 2025-I (2025-I, PV99)" in r.text and "ronde.xlsx" in r.text
     with webapp.state.sessies() as s:
         regel = s.scalars(select(AuditRegel).where(AuditRegel.actie == "upload")).one()
-    assert regel.reden == "1 bestanden: ronde.xlsx"
+    assert regel.reden == "1 bestand: ronde.xlsx"
 
 
 def test_kapotte_werkboekcel_toont_blad_rij_kolom(webapp: Any, tmp_path: Path) -> None:
@@ -409,7 +409,7 @@ def test_migratie_is_herhaalbaar(tmp_path: Path) -> None:
     webapp = maak_app(Instellingen(datamap=tmp_path / "data"))  # same database, again
     with webapp.state.sessies() as s:
         versie = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert versie == "0002"
+        assert versie == "0003"
         assert s.execute(text("SELECT count(*) FROM gebruikers")).scalar() == 3
 
 
@@ -629,7 +629,127 @@ def test_vastlegging_verwijderen_met_reden(twee_runs: dict[str, Any]) -> None:
         acties = [(a.actie, a.reden) for a in s.scalars(select(AuditRegel))]
     assert ("vastzetten", "dichtbij werk") in acties
     assert ("vastlegging verwijderd", "gemeente trekt wens in") in acties
-    assert ("run gestart", "1 vastleggingen") in acties
+    assert ("run gestart", "1 vastlegging") in acties
+
+
+def test_huishoudens_bekijken_in_auditlog(twee_runs: dict[str, Any]) -> None:
+    """Every page that shows households one by one is audited; totals per gemeente are not."""
+    anna, token, hid = twee_runs["anna"], twee_runs["token"], twee_runs["hid"]
+    with twee_runs["app"].state.sessies() as s:
+        vanaf = max(s.scalars(select(AuditRegel.id)))
+    assert anna.get("/runs/2/huishoudens?zoek=HH-00001&status=geplaatst").status_code == 200
+    assert anna.get(f"/runs/2/huishoudens/{hid}").status_code == 200
+    assert anna.get("/runs/2/vergelijk?met=1").status_code == 200
+    for url in ("/runs/2", "/runs/2/kaart", "/runs/2/status", "/runs/2/huishoudens/HH-onbekend"):
+        anna.get(url)
+    r = anna.post(
+        f"/runs/2/huishoudens/{hid}/vastleggen",
+        data={"csrf": token, "soort": "uitsluiten", "aanbod_id": "W-XX", "reden": "te ver"},
+    )
+    assert r.status_code == 422
+    with twee_runs["app"].state.sessies() as s:
+        regels = [
+            (r.gebruiker, r.provincie, r.actie, r.onderwerp, r.reden)
+            for r in s.scalars(select(AuditRegel).where(AuditRegel.id > vanaf))
+        ]
+    verschoven = anna.get("/runs/2/vergelijk?met=1").text.split("Verschoven huishoudens (")[1]
+    assert regels == [
+        (
+            "anna",
+            "PV99",
+            "huishoudens bekeken",
+            "run 2, pagina 1 van 1, zoek HH-00001, status geplaatst",
+            "",
+        ),
+        ("anna", "PV99", "huishouden bekeken", f"run 2: huishouden {hid}", ""),
+        (
+            "anna",
+            "PV99",
+            "vergelijking bekeken",
+            f"run 1 en run 2: {verschoven.split(')')[0]} huishoudens verschoven",
+            "",
+        ),
+        (
+            "anna",
+            "PV99",
+            "vastleggen geweigerd",
+            f"uitsluiten huishouden {hid} op W-XX (run 2)",
+            regels[-1][4],
+        ),
+    ]
+    assert regels[-1][4].startswith(
+        "bestand vastleggingen van de regietafel, rij 3, kolom aanbod_id, waarde W-XX: "
+    )
+
+
+def test_huishouden_met_schuine_streep(tmp_path: Path) -> None:
+    """A household id with "/" is one path segment: listed, opened, locked and audited."""
+    webapp = app_met_gebruikers(tmp_path)
+    anna = TestClient(webapp)
+    token = login(anna, "anna")
+    hh = (VOORBEELD / "huishoudens.csv").read_bytes().replace(b"HH-000001,", b"HH/01,")
+    assert upload(anna, token, **{"huishoudens.csv": hh}).status_code == 200
+    anna.post("/rondes/1/runs", data={"csrf": token})
+    assert "status-klaar" in wacht(anna, "/runs/1")
+    lijst = anna.get("/runs/1/huishoudens?zoek=HH/01").text
+    assert 'href="/runs/1/huishoudens/HH%2F01"' in lijst
+    pagina = anna.get("/runs/1/huishoudens/HH%2F01")
+    assert pagina.status_code == 200 and "Huishouden HH/01 in" in pagina.text
+    assert 'action="/runs/1/huishoudens/HH%2F01/vastleggen"' in pagina.text
+    r = anna.post(
+        "/runs/1/huishoudens/HH%2F01/vastleggen",
+        data={"csrf": token, "soort": "uitsluiten", "gemeente_code": "GM9001", "reden": "ver"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/runs/1/huishoudens/HH%2F01"
+    assert "ver" in anna.get(r.headers["location"]).text.split('id="vastleggingen"')[1]
+    with webapp.state.sessies() as s:
+        assert s.execute(text("SELECT huishouden_id FROM vastleggingen")).scalar() == "HH/01"
+        acties = [(a.actie, a.onderwerp) for a in s.scalars(select(AuditRegel))]
+    assert ("huishouden bekeken", "run 1: huishouden HH/01") in acties
+
+
+def test_tweede_vastzetting_tegelijk_geweigerd(
+    twee_runs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two locks of one household that both passed the reader: the database keeps one."""
+    import allocatie.app.beslissingen as beslissingen
+
+    anna, token, webapp = twee_runs["anna"], twee_runs["token"], twee_runs["app"]
+    hid = "HH-000149"
+    data = {"csrf": token, "soort": "vastzetten", "aanbod_id": "", "reden": "school"}
+    r = anna.post(f"/runs/2/huishoudens/{hid}/vastleggen", data={**data, "gemeente_code": "GM9001"})
+    assert r.status_code == 200 and "school" in r.text
+    # As if a second request had been checked before the first was kept.
+    monkeypatch.setattr(beslissingen, "_controleer", lambda *_: None)
+    r = anna.post(f"/runs/2/huishoudens/{hid}/vastleggen", data={**data, "gemeente_code": "GM9002"})
+    assert r.status_code == 409
+    assert "dit huishouden is intussen al vastgezet" in r.text.split('id="fouten"')[1]
+    with webapp.state.sessies() as s:
+        vast = s.execute(
+            text(
+                "SELECT gemeente_code FROM vastleggingen WHERE huishouden_id = :h "
+                "AND verwijderd IS NULL"
+            ),
+            {"h": hid},
+        ).all()
+        regel = s.scalars(select(AuditRegel).order_by(AuditRegel.id.desc())).first()
+    assert [tuple(v) for v in vast] == [("GM9001",)]
+    assert regel is not None and regel.actie == "vastleggen geweigerd"
+    assert regel.onderwerp == f"vastzetten huishouden {hid} op gemeente GM9002 (run 2)"
+    assert "kolom huishouden_id" in regel.reden
+
+
+def _vastlegging(s: Any, hid: str, soort: str = "vastzetten", verwijderd: bool = False) -> None:
+    """Insert a lock or ban of round 1 in plain SQL, past the application."""
+    s.execute(
+        text(
+            "INSERT INTO vastleggingen (ronde_id, huishouden_id, soort, aanbod_id, gemeente_code, "
+            "reden, gebruiker, tijd, verwijderd) VALUES (1, :h, :soort, '', 'GM9001', 'r', 'oud', "
+            "'2026-01-01', :weg)"
+        ),
+        {"h": hid, "soort": soort, "weg": "2026-01-02" if verwijderd else None},
+    )
 
 
 def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
@@ -715,7 +835,7 @@ def test_migratie_0002_over_bestaande_gegevens(tmp_path: Path) -> None:
     engine.dispose()
     webapp = maak_app(Instellingen(datamap=datamap))
     with webapp.state.sessies() as s:
-        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         rij = s.execute(text("SELECT status, vorige_run_id FROM runs WHERE id = 1")).one()
         assert tuple(rij) == ("klaar", None)
         assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 0
@@ -728,3 +848,76 @@ def test_migratie_0002_over_bestaande_gegevens(tmp_path: Path) -> None:
                     "(1, 'HH-1', 'vastzetten', '', 'GM9001', ' ', 'oud', '2026-01-01')"
                 )
             )
+
+
+def _database_0002(datamap: Path) -> Any:
+    """A SQLite database of revision 0002 with one user and one round; its engine."""
+    from alembic import command
+    from alembic.config import Config
+
+    from allocatie.app.db import MIGRATIES, maak_engine
+
+    datamap.mkdir()
+    engine = maak_engine(f"sqlite:///{datamap / 'app.sqlite'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIES))
+    with engine.begin() as verbinding:
+        config.attributes["connection"] = verbinding
+        command.upgrade(config, "0002")
+        verbinding.execute(
+            text(
+                "INSERT INTO gebruikers (id, naam, wachtwoord_hash, rol, provincie, aangemaakt) "
+                "VALUES (1, 'oud', 'x', 'regisseur', 'PV99', '2026-01-01')"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO rondes (id, provincie, naam, periode, aangemaakt, gebruiker_id) "
+                "VALUES (1, 'PV99', 'oud', '2025-I', '2026-01-01', 1)"
+            )
+        )
+    return engine
+
+
+def test_migratie_0003_een_actieve_vastzetting(tmp_path: Path) -> None:
+    """0003: at most one lock in force per household and round, enforced by the database."""
+    from sqlalchemy.exc import IntegrityError
+
+    datamap = tmp_path / "data"
+    engine = _database_0002(datamap)
+    with engine.begin() as v:
+        _vastlegging(v, "HH-1")
+        _vastlegging(v, "HH-1", verwijderd=True)  # removed: does not count
+        _vastlegging(v, "HH-1", "uitsluiten")  # bans: as many as needed
+        _vastlegging(v, "HH-1", "uitsluiten")
+    engine.dispose()
+    webapp = maak_app(Instellingen(datamap=datamap))
+    with webapp.state.sessies() as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 4
+        with pytest.raises(IntegrityError, match="UNIQUE"):
+            _vastlegging(s, "HH-1")
+        s.rollback()
+        _vastlegging(s, "HH-2")  # another household
+        _vastlegging(s, "HH-1", verwijderd=True)
+        s.execute(text("UPDATE vastleggingen SET verwijderd = '2026-01-03' WHERE id = 1"))
+        _vastlegging(s, "HH-1")  # the old one removed: a new one may be set
+        s.commit()
+
+
+def test_migratie_0003_weigert_dubbele_vastzetting(tmp_path: Path) -> None:
+    """Two locks in force of one household (from before 0003): a Dutch error, no upgrade."""
+    from allocatie.app.db import DatabaseFout, maak_engine
+
+    datamap = tmp_path / "data"
+    engine = _database_0002(datamap)
+    with engine.begin() as v:
+        _vastlegging(v, "HH-7")
+        _vastlegging(v, "HH-7")
+    engine.dispose()
+    with pytest.raises(DatabaseFout, match=r"ronde 1, huishouden HH-7 \(2×\)"):
+        maak_app(Instellingen(datamap=datamap))
+    engine = maak_engine(f"sqlite:///{datamap / 'app.sqlite'}")
+    with engine.connect() as v:
+        assert v.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    engine.dispose()

@@ -48,3 +48,28 @@ def test_meetronde_krijgt_ruime_tijdslimiet(
     (ronde / "ronde.toml").write_text("[solver]\ntijdslimiet_s = 60\n", encoding="utf-8")
     tekst = (app_meting._ronde(tmp_path) / "ronde.toml").read_text(encoding="utf-8")
     assert tekst == f"[solver]\ntijdslimiet_s = {app_meting.TIJDSLIMIET_S}\n"
+
+
+def test_paginas_gemeten_op_voorbeeld(tmp_path: Path) -> None:
+    """(a) on the example round, through the test client: every page answers, counts match."""
+    pytest.importorskip("starlette", reason="de app-onderdelen (allocatie[app]) ontbreken")
+    pytest.importorskip("httpx2", reason="httpx2 (voor de TestClient) ontbreekt")
+    from appbouwers import app_met_gebruikers, login, upload, wacht
+    from starlette.testclient import TestClient
+
+    client = TestClient(app_met_gebruikers(tmp_path))
+    token = login(client, "anna")
+    assert upload(client, token).status_code == 200
+    client.post("/rondes/1/runs", data={"csrf": token})
+    assert "status-klaar" in wacht(client, "/runs/1")
+    uit = app_meting.meet_paginas(client, 1, 1)
+    assert all(m["n"] >= 1 and m["max_s"] < 60 for m in uit["paginas"].values())
+    namen = list(uit["paginas"])
+    assert "huishoudens, eerste pagina (van 150)" in namen
+    assert "huishoudens, laatste pagina (3)" in namen
+    assert "één huishouden met uitleg" in namen
+    zoek = next(m for n, m in uit["paginas"].items() if n.startswith("huishoudens, zoeken op"))
+    assert zoek["gevonden"] == 9  # HH-00000x: HH-000001 to HH-000009
+    gemeente = next(m for n, m in uit["paginas"].items() if n.startswith("huishoudens, gemeente"))
+    assert 0 < gemeente["gevonden"] < 150
+    assert uit["zip_mb"] > 0

@@ -102,6 +102,43 @@ def test_auditlog_trigger_op_postgres(maak: Any) -> None:
     assert [(r.gebruiker, r.actie) for r in regels] == [("anna", "inloggen")]
 
 
+def test_een_actieve_vastzetting_op_postgres(maak: Any) -> None:
+    """Migration 0003's partial unique index holds on PostgreSQL as on SQLite."""
+    from sqlalchemy.exc import IntegrityError
+
+    webapp = maak()
+    with webapp.state.sessies() as s:
+        s.execute(
+            text(
+                "INSERT INTO rondes (id, provincie, naam, periode, aangemaakt, gebruiker_id) "
+                "VALUES (1, 'PV99', 'r', '2025-I', now(), 1)"
+            )
+        )
+
+        def vastlegging(soort: str = "vastzetten", verwijderd: bool = False) -> None:
+            s.execute(
+                text(
+                    "INSERT INTO vastleggingen (ronde_id, huishouden_id, soort, aanbod_id, "
+                    "gemeente_code, reden, gebruiker, tijd, verwijderd) VALUES (1, 'HH-1', "
+                    ":soort, '', 'GM9001', 'r', 'anna', now(), :weg)"
+                ),
+                {"soort": soort, "weg": "2026-01-02" if verwijderd else None},
+            )
+
+        vastlegging()
+        vastlegging(verwijderd=True)
+        vastlegging("uitsluiten")
+        vastlegging("uitsluiten")
+        s.commit()
+        with pytest.raises(IntegrityError, match="uq_vastlegging_een_vastzetting"):
+            vastlegging()
+        s.rollback()
+        s.execute(text("UPDATE vastleggingen SET verwijderd = now() WHERE soort = 'vastzetten'"))
+        vastlegging()  # the old one removed: a new one may be set
+        s.commit()
+        assert s.execute(text("SELECT count(*) FROM vastleggingen")).scalar() == 5
+
+
 def test_ronde_doorrekenen_op_postgres(maak: Any) -> None:
     # The production path (solve in a local process) with the database on PostgreSQL.
     webapp = maak(workers=None)

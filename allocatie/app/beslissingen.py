@@ -17,7 +17,10 @@ The pages of `allocatie.app.web` that act on a finished run:
 
 Every page goes through the provincie scope of `allocatie.app.beveiliging`;
 every POST needs the CSRF token and a regisseur or beheerder; every change is
-audited.
+audited, and so is a refused lock or ban. Every page that shows households one
+by one (the list, one household, a comparison) is audited as a view: the ids
+are pseudonymous, but they are still personal data. The run page and the map
+show totals per gemeente only and are not.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from urllib.parse import quote
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -49,6 +53,7 @@ from allocatie.app import beveiliging as bv
 from allocatie.app.db import VASTLEGSOORTEN, Gebruiker, Ronde, Run, Vastlegging, nu
 from allocatie.app.rekenen import BRON_VASTLEGGINGEN, KAART, OVERZICHT, start_run
 from allocatie.kern.errors import AllocatieFout, InvoerFout
+from allocatie.kern.taal import aantal
 
 if TYPE_CHECKING:
     from allocatie.app.web import Instellingen
@@ -155,7 +160,7 @@ def begin_run(
     onderwerp = f"run {run.id} van ronde {ronde.id}"
     if vorige is not None:
         onderwerp += f", stabiel t.o.v. run {vorige.id}"
-    reden = f"{len(vast)} vastleggingen" if vast else ""
+    reden = aantal(len(vast), "vastlegging", "vastleggingen") if vast else ""
     bv.audit(s, g.naam, ronde.provincie, "run gestart", onderwerp, reden)
     bestanden = {b.naam: b.inhoud for b in ronde.bestanden}
     csv_ = vastleg_csv(vast) if vast else None
@@ -272,6 +277,20 @@ def routes(h: Hulp) -> list[Route]:
             nummer = min(nummer, paginas)
             rijen = gekozen.iloc[(nummer - 1) * PER_PAGINA : nummer * PER_PAGINA]
             gemeenten = _overzicht(uitvoer)["per_gemeente"]
+            namen = {r["gemeente_code"]: r.get("gemeente_naam", "") for r in gemeenten}
+            filters = "".join(
+                f", {naam} {waarde}"
+                for naam, waarde in (("zoek", zoek), ("gemeente", gemeente), ("status", status))
+                if waarde
+            )
+            bv.audit(
+                s,
+                g.naam,
+                run.ronde.provincie,
+                "huishoudens bekeken",
+                f"run {run.id}, pagina {nummer} van {paginas}{filters}",
+            )
+            s.commit()
             return h.pagina(
                 request,
                 "huishoudens.html",
@@ -287,6 +306,7 @@ def routes(h: Hulp) -> list[Route]:
                 gemeente=gemeente,
                 statusfilter=status,
                 gemeenten=gemeenten,
+                namen=namen,
             )
 
     def _detail(
@@ -314,6 +334,7 @@ def routes(h: Hulp) -> list[Route]:
             vorige = s.get(Run, run.vorige_run_id)
             if vorige is not None and vorige.uitvoer:
                 vorige_plaats = _plaatsing(h.inst.datamap / vorige.uitvoer / "uitvoer").get(hid)
+        gemeenten = _overzicht(uitvoer)["per_gemeente"]
         vastleggingen = list(
             s.scalars(
                 select(Vastlegging)
@@ -332,7 +353,8 @@ def routes(h: Hulp) -> list[Route]:
             verschuiving=verschuiving,
             vorige_plaats=vorige_plaats,
             vastleggingen=vastleggingen,
-            gemeenten=_overzicht(uitvoer)["per_gemeente"],
+            gemeenten=gemeenten,
+            namen={r["gemeente_code"]: r.get("gemeente_naam", "") for r in gemeenten},
             mag_rekenen=bv.mag_rekenen(g),
             fout=fout,
         )
@@ -340,7 +362,17 @@ def routes(h: Hulp) -> list[Route]:
     async def huishouden(request: Request) -> Response:
         with h.sessies() as s:
             g, run = _run(request, s)
-            return _detail(request, s, g, run, str(request.path_params["hid"]))
+            hid = str(request.path_params["hid"])
+            antwoord = _detail(request, s, g, run, hid)
+            bv.audit(
+                s,
+                g.naam,
+                run.ronde.provincie,
+                "huishouden bekeken",
+                f"run {run.id}: huishouden {hid}",
+            )
+            s.commit()
+            return antwoord
 
     async def vastleggen(request: Request) -> Response:
         form = await h.formulier(request)
@@ -382,21 +414,58 @@ def routes(h: Hulp) -> list[Route]:
                 bestanden = {b.naam: b.inhoud for b in run.ronde.bestanden}
                 fout = await run_in_threadpool(_controleer, bestanden, alle)
             if fout is not None:
-                return _detail(request, s, g, run, hid, 422, fout)
-        doel = aanbod or f"gemeente {gemeente}"
-        with h.sessies() as s, s.begin():
-            g, run = _run(request, s)
-            s.add(nieuw)
-            s.flush()
-            bv.audit(
-                s,
-                g.naam,
-                run.ronde.provincie,
-                soort,
-                f"huishouden {hid} op {doel} (ronde {run.ronde_id}, vastlegging {nieuw.id})",
-                reden,
-            )
+                return _weiger(request, s, g, run, nieuw, 422, fout)
+        doel = _doel(aanbod, gemeente)
+        try:
+            with h.sessies() as s, s.begin():
+                g, run = _run(request, s)
+                s.add(nieuw)
+                s.flush()
+                bv.audit(
+                    s,
+                    g.naam,
+                    run.ronde.provincie,
+                    soort,
+                    f"huishouden {hid} op {doel} (ronde {run.ronde_id}, vastlegging {nieuw.id})",
+                    reden,
+                )
+        except IntegrityError:
+            # Another request locked this household between the check and the insert:
+            # the database's partial unique index (migration 0003) refused the second.
+            fout = {
+                "kolom": "huishouden_id",
+                "waarde": hid,
+                "bericht": "dit huishouden is intussen al vastgezet in deze ronde (hoogstens "
+                "één vastzetting); bekijk de vastleggingen hierboven",
+            }
+            with h.sessies() as s:
+                g, run = _run(request, s)
+                return _weiger(request, s, g, run, nieuw, 409, fout)
         return RedirectResponse(f"/runs/{run.id}/huishoudens/{quote(hid, safe='')}", 303)
+
+    def _weiger(
+        request: Request,
+        s: Session,
+        g: Gebruiker,
+        run: Run,
+        nieuw: Vastlegging,
+        status: int,
+        fout: dict[str, Any],
+    ) -> Response:
+        """The household page with the error of a refused lock or ban, audited."""
+        hid = nieuw.huishouden_id
+        antwoord = _detail(request, s, g, run, hid, status, fout)
+        bv.audit(
+            s,
+            g.naam,
+            run.ronde.provincie,
+            "vastleggen geweigerd",
+            f"{nieuw.soort} huishouden {hid} op {_doel(nieuw.aanbod_id, nieuw.gemeente_code)} "
+            f"(run {run.id})",
+            _foutregel(fout),
+        )
+        s.commit()
+        return antwoord
 
     async def verwijderen(request: Request) -> Response:
         form = await h.formulier(request)
@@ -453,6 +522,14 @@ def routes(h: Hulp) -> list[Route]:
                 a, b = b, a
             ua, ub = _klaar(a), _klaar(b)
             context = await run_in_threadpool(_vergelijking, a, b, ua, ub)
+            bv.audit(
+                s,
+                g.naam,
+                a.ronde.provincie,
+                "vergelijking bekeken",
+                f"run {a.id} en run {b.id}: {len(context['verhuisd'])} huishoudens verschoven",
+            )
+            s.commit()
             return h.pagina(
                 request, "vergelijk.html", gebruiker=g, a=a, b=b, ronde=a.ronde, **context
             )
@@ -469,8 +546,10 @@ def routes(h: Hulp) -> list[Route]:
 
     return [
         Route("/runs/{run_id:int}/huishoudens", huishoudens),
-        Route("/runs/{run_id:int}/huishoudens/{hid:str}", huishouden),
-        Route("/runs/{run_id:int}/huishoudens/{hid:str}/vastleggen", vastleggen, methods=["POST"]),
+        # ``path``: a household id may hold "/" (sent as %2F, decoded before routing).
+        # A POST ending in /vastleggen skips the GET route (method) and lands on its own.
+        Route("/runs/{run_id:int}/huishoudens/{hid:path}", huishouden),
+        Route("/runs/{run_id:int}/huishoudens/{hid:path}/vastleggen", vastleggen, methods=["POST"]),
         Route(
             "/runs/{run_id:int}/vastleggingen/{vid:int}/verwijderen", verwijderen, methods=["POST"]
         ),
@@ -478,6 +557,23 @@ def routes(h: Hulp) -> list[Route]:
         Route("/runs/{run_id:int}/vergelijk", vergelijk),
         Route("/runs/{run_id:int}/kaart", kaart),
     ]
+
+
+def _doel(aanbod: str, gemeente: str) -> str:
+    """The target of a lock or ban in words: the option, else the gemeente."""
+    return aanbod or f"gemeente {gemeente}"
+
+
+def _foutregel(fout: dict[str, Any]) -> str:
+    """A refused lock's error for the audit log: where, then what (cut at 1,000 characters).
+
+    >>> _foutregel({"rij": 3, "kolom": "aanbod_id", "waarde": "W-XX", "bericht": "onbekend"})
+    'rij 3, kolom aanbod_id, waarde W-XX: onbekend'
+    """
+    waar = ", ".join(
+        f"{k} {fout[k]}" for k in ("bestand", "rij", "kolom", "waarde") if fout.get(k) is not None
+    )
+    return (f"{waar}: {fout['bericht']}" if waar else str(fout["bericht"]))[:1000]
 
 
 def _vergelijking(a: Run, b: Run, ua: Path, ub: Path) -> dict[str, Any]:
@@ -501,6 +597,14 @@ def _vergelijking(a: Run, b: Run, ua: Path, ub: Path) -> dict[str, Any]:
                 "tekort_b": r["tekort"],
             }
         )
+    namen = {r["gemeente_code"]: r.get("gemeente_naam", "") for r in gemeenten}
+
+    def plaats(p: tuple[str, str] | None) -> str:
+        if p is None:
+            return "onbediend"
+        naam = namen.get(p[1])
+        return f"{p[0]}, {naam} ({p[1]})" if naam else f"{p[0]} ({p[1]})"
+
     pa, pb = _plaatsing(ua), _plaatsing(ub)
     redenen: dict[str, str] = {}
     met_reden = b.vorige_run_id == a.id
@@ -516,8 +620,8 @@ def _vergelijking(a: Run, b: Run, ua: Path, ub: Path) -> dict[str, Any]:
         verhuisd.append(
             {
                 "huishouden_id": hid,
-                "van": "onbediend" if van is None else f"{van[0]} ({van[1]})",
-                "naar": "onbediend" if naar is None else f"{naar[0]} ({naar[1]})",
+                "van": plaats(van),
+                "naar": plaats(naar),
                 "reden": redenen.get(hid, ""),
             }
         )

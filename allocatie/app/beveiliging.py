@@ -223,10 +223,18 @@ def audit(
     onderwerp: str = "",
     reden: str = "",
 ) -> None:
-    """Append one line to the audit log (committed with ``s``)."""
+    """Append one line to the audit log (committed with ``s``).
+
+    ``onderwerp`` may carry text a user typed (a search, an option id); it is cut to
+    the column's 200 characters, which PostgreSQL would otherwise refuse.
+    """
     s.add(
         AuditRegel(
-            gebruiker=gebruiker, provincie=provincie, actie=actie, onderwerp=onderwerp, reden=reden
+            gebruiker=gebruiker,
+            provincie=provincie,
+            actie=actie,
+            onderwerp=onderwerp[:200],
+            reden=reden,
         )
     )
 

@@ -19,12 +19,14 @@ from typing import Any
 from sqlalchemy import (
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -33,6 +35,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from allocatie.kern.errors import AllocatieFout
 
 __all__ = [
+    "EEN_VASTZETTING",
+    "EEN_VASTZETTING_WAAR",
     "ROLLEN",
     "VASTLEGSOORTEN",
     "AuditFout",
@@ -154,6 +158,12 @@ class Run(Basis):
 #: Kinds of `Vastlegging` as the app names them -> the ``soort`` of ``vastleggingen.csv``.
 VASTLEGSOORTEN = {"vastzetten": "vast", "uitsluiten": "verbod"}
 
+#: The partial unique index (migration 0003): at most one lock in force per household
+#: and round; bans and removed locks are not counted. SQLite and PostgreSQL both
+#: support ``CREATE UNIQUE INDEX ... WHERE``.
+EEN_VASTZETTING = "uq_vastlegging_een_vastzetting"
+EEN_VASTZETTING_WAAR = "soort = 'vastzetten' AND verwijderd IS NULL"
+
 
 class Vastlegging(Basis):
     """A lock (``vastzetten``) or ban (``uitsluiten``) of one household, set in the app.
@@ -165,6 +175,16 @@ class Vastlegging(Basis):
     """
 
     __tablename__ = "vastleggingen"
+    __table_args__ = (
+        Index(
+            EEN_VASTZETTING,
+            "ronde_id",
+            "huishouden_id",
+            unique=True,
+            sqlite_where=text(EEN_VASTZETTING_WAAR),
+            postgresql_where=text(EEN_VASTZETTING_WAAR),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ronde_id: Mapped[int] = mapped_column(ForeignKey("rondes.id"), index=True)

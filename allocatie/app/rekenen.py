@@ -98,6 +98,7 @@ def bereken(taak: RunTaak) -> dict[str, Any]:
     from allocatie.io.lezen import lees_csv
     from allocatie.kern.voortgang import fase
     from allocatie.reports.html import kaart_html
+    from allocatie.reports.namen import met_code, regionamen
     from allocatie.reports.uitvoer import samenvatting, schrijf_uitvoer, verklaringen
     from allocatie.strategie.oplossen import los_op
 
@@ -127,6 +128,9 @@ def bereken(taak: RunTaak) -> dict[str, Any]:
     provincie = inst.gemeenten.set_index("gemeente_code")["provincie_code"]
     per_gemeente = res.per_gemeente.copy()
     per_gemeente.insert(2, "provincie_code", per_gemeente["gemeente_code"].map(provincie))
+    # "Utrecht (PV27)"; the code alone when the round names no provincie (PV99).
+    namen = {c: met_code(n, c) for c, n in regionamen(inst.gemeenten, "provincie").items()}
+    per_gemeente.insert(3, "provincie", per_gemeente["provincie_code"].map(namen))
     overzicht = {
         "samenvatting": samenvatting(inst, res),
         "per_gemeente": json.loads(per_gemeente.to_json(orient="records")),

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -38,6 +39,7 @@ from allocatie.app.db import Gebruiker, Ronde, Rondebestand, Run, maak_engine, m
 from allocatie.app.rekenen import OVERZICHT, lees_voortgang
 from allocatie.kern.errors import AllocatieFout, ConfiguratieFout, InvoerFout, InvoerFouten
 from allocatie.kern.periode import Periode
+from allocatie.kern.taal import aantal, nl_getal
 from allocatie.kern.tabellen import TABELNAMEN
 
 __all__ = ["Instellingen", "maak_app"]
@@ -102,6 +104,10 @@ def maak_app(inst: Instellingen) -> Starlette:
         for run in s.query(Run).filter(Run.status.in_(("wachtrij", "bezig"))):
             run.status, run.melding, run.klaar = "mislukt", "onderbroken: server gestopt", nu()
     sjablonen = Jinja2Templates(directory=str(HIER / "sjablonen"))
+    # One path segment: unlike Jinja's ``urlencode`` it encodes "/" as well, so a
+    # household id with "/" stays one segment (routed by ``{hid:path}``).
+    sjablonen.env.filters["segment"] = lambda waarde: quote(str(waarde), safe="")
+    sjablonen.env.filters["getal"] = _getal
 
     def pagina(request: Request, naam: str, status: int = 200, **context: Any) -> Response:
         context.setdefault("gebruiker", None)
@@ -253,7 +259,7 @@ def maak_app(inst: Instellingen) -> Starlette:
                 provincie,
                 "upload",
                 f"ronde {ronde.id}",
-                f"{len(bestanden)} bestanden: {', '.join(sorted(bestanden))}",
+                f"{aantal(len(bestanden), 'bestand', 'bestanden')}: {', '.join(sorted(bestanden))}",
             )
             rid = ronde.id
         return RedirectResponse(f"/rondes/{rid}", 303)
@@ -306,10 +312,26 @@ def maak_app(inst: Instellingen) -> Starlette:
                 rijen = overzicht["per_gemeente"]
                 context.update(
                     samenvatting=overzicht["samenvatting"],
-                    provincies=sorted({str(r["provincie_code"]) for r in rijen}),
+                    niveaus=_niveaurijen(overzicht["samenvatting"]),
+                    # Code -> "Naam (code)"; a run from before the names: the code.
+                    provincies=dict(
+                        sorted(
+                            (
+                                str(r["provincie_code"]),
+                                str(r.get("provincie") or r["provincie_code"]),
+                            )
+                            for r in rijen
+                        )
+                    ),
                     gekozen=gekozen,
                     gemeenten=[r for r in rijen if not gekozen or r["provincie_code"] == gekozen],
-                    bestanden=sorted(p.name for p in uitvoer.iterdir() if p.is_file()),
+                    # What `allocatie ronde` wrote: not its hidden marker (the download
+                    # refuses a name with a leading dot), not the page's own overview.
+                    bestanden=sorted(
+                        p.name
+                        for p in uitvoer.iterdir()
+                        if p.is_file() and not p.name.startswith(".") and p.name != OVERZICHT
+                    ),
                 )
             else:
                 context["voortgang"] = _voortgang(run)
@@ -482,6 +504,50 @@ def _sjabloon() -> bytes:
 def _lees_overzicht(uitvoer: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((uitvoer / OVERZICHT).read_text(encoding="utf-8"))
     return data
+
+
+def _getal(waarde: object, decimalen: int = 1) -> str:
+    """A number from a result table in Dutch notation; anything else as it is.
+
+    >>> _getal("1234.5"), _getal("0.0"), _getal(""), _getal("W-1")
+    ('1.234,5', '0,0', '', 'W-1')
+    """
+    try:
+        return nl_getal(float(str(waarde)), decimalen)
+    except ValueError:
+        return str(waarde)
+
+
+def _niveaurijen(samenvatting: dict[str, Any]) -> list[dict[str, str]]:
+    """The objective levels of a run for the page: what each counts, its value in Dutch.
+
+    >>> _niveaurijen({"niveaus": [{"naam": "eerlijkheid", "status": "optimaal",
+    ...     "eenheid": "aandeel", "waarde": 0.0454545}]})[0]["waarde"]
+    '4,5%'
+    """
+    from allocatie.reports.overzicht import NIVEAUS
+
+    rijen = []
+    for n in samenvatting.get("niveaus", []):
+        omschrijving, eenheid = NIVEAUS.get(n["naam"], ("", n.get("eenheid", "")))
+        w = n.get("waarde")
+        if w is None:
+            tekst = "-"
+        elif eenheid == "aandeel":
+            tekst = f"{nl_getal(100 * w, 1)}%"
+        elif eenheid in ("personen", "huishoudens") and float(w).is_integer():
+            tekst = nl_getal(w)
+        else:
+            tekst = nl_getal(w, 1)
+        rijen.append(
+            {
+                "naam": n["naam"],
+                "omschrijving": omschrijving,
+                "status": n["status"],
+                "waarde": tekst,
+            }
+        )
+    return rijen
 
 
 def _kort(fouten: list[dict[str, Any]]) -> str:
