@@ -15,7 +15,7 @@ from allocatie.planning.gegevens import Flextype, Kosten, Planinstantie, Regio, 
 from allocatie.planning.model.bouw import Beperking, Plan
 from allocatie.planning.model.controle import verifieer_plan
 from allocatie.planning.model.oplossen import los_plan_op
-from allocatie.planning.model.rollend import rollend
+from allocatie.planning.model.rollend import rol_scenario, rollend, roltaken
 from allocatie.solvers import SolverOpties
 
 EXACT = SolverOpties(tijdslimiet_s=60, gap_relatief=1e-9)
@@ -126,6 +126,32 @@ def test_vastgelegd_verleden_blijft_staan() -> None:
         te_laat = Plan.leeg(inst)
         te_laat.bestel[0, 0, 2] = 1
         los_plan_op(inst, Beperking("vrij", te_laat, tot=3), opties=EXACT)
+
+
+def test_gedeeld_eerste_halfjaar_verandert_niets() -> None:
+    """The re-plan at t = 0, solved once for all scenarios, equals each task solving it itself.
+
+    At t = 0 nothing is realised, so every scenario solves the same model;
+    `roltaken` solves it once and every task starts at t = 1. Decisions and
+    costs must be bit-identical to the tasks that solve t = 0 themselves
+    (``start=None``), and only one task counts the shared solve's time.
+    """
+    inst = planinstantie(3, scenarios=4, perioden=4, verplaatsing=True, max_modules=3)
+    taken = roltaken(inst, EXACT)
+    start = taken[0].start
+    assert start is not None and all(t.start is start for t in taken)
+    assert start.plan.bestel[..., 0].sum() > 0  # the shared period decides something
+    assert not start.plan.bestel[..., 1:].any()  # and only period 0
+    assert [t.telt_start for t in taken] == [True, False, False, False]
+    for taak in taken:
+        gedeeld = rol_scenario(taak)
+        zelf = rol_scenario(replace(taak, start=None, telt_start=False))
+        np.testing.assert_array_equal(gedeeld.totaal, zelf.totaal)
+        np.testing.assert_array_equal(gedeeld.achterstand, zelf.achterstand)
+        (a,), (b,) = gedeeld.plannen, zelf.plannen
+        np.testing.assert_array_equal(a.bestel, b.bestel)
+        np.testing.assert_array_equal(a.sluit, b.sluit)
+        np.testing.assert_array_equal(a.verplaats, b.verplaats)
 
 
 @pytest.fixture(scope="module")
