@@ -333,17 +333,19 @@ def teken_rollend(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 1
         boven.plot(x, pad_s, color="#5a3200", linewidth=0.7, alpha=dun)
     boven.plot(x, tab["plaatsen_p50"], color=kleur, linewidth=2.4, marker="o", markersize=4)
     boven.plot(x, tab["plaatsen_gemiddeld"], color=kleur, linewidth=1.3, linestyle=":")
-    for t in sorted({int(np.argmax(tab["plaatsen_p50"])), len(perioden) - 1}):
+    laatste = len(perioden) - 1
+    for t in sorted({int(np.argmax(tab["plaatsen_p50"])), laatste}):
         boven.annotate(
             f"mediaan {nl_getal(tab['plaatsen_p50'].iloc[t])}",
             (x[t], tab["plaatsen_p50"].iloc[t]),
-            xytext=(0, 9),
+            xytext=(-4 if t == laatste else 0, 9),
             textcoords="offset points",
-            ha="center",
+            ha="right" if t == laatste else "center",
             fontsize=9,
             color=kleur,
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "lw": 0},
         )
-    boven.set_ylim(0, float(tab["plaatsen_p95"].max()) * 1.1 or 1.0)
+    boven.set_ylim(0, float(paden.max()) * 1.05 or 1.0)
     boven.set_ylabel("flexplaatsen (personen)", fontsize=10)
     boven.yaxis.set_major_formatter(_GETAL)
     boven.set_title(
