@@ -301,7 +301,8 @@ def teken_rollend(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 1
     Top: the national flex places over the scenarios (median with markers, the
     25-75% and 5-95% bands, the mean dotted, every scenario's path faint: the
     policy scales down in some scenarios and up in others, which a median
-    alone hides). Bottom: the expected modules per
+    alone hides; the axis ends a little above the 95th percentile, so the
+    highest scenarios run off the top). Bottom: the expected modules per
     scenario delivered (up), closed and moved to another region (down), with
     above each half-year in which modules close the share of the scenarios
     that do. Figures from `rollend_halfjaar_tabel`.
@@ -345,7 +346,9 @@ def teken_rollend(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 1
             color=kleur,
             bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "lw": 0},
         )
-    boven.set_ylim(0, float(paden.max()) * 1.05 or 1.0)
+    # up to the 95th percentile: the few highest scenarios run off the top rather than
+    # squeezing the fall in the other scenarios into a thin strip
+    boven.set_ylim(0, float(tab["plaatsen_p95"].max()) * 1.15 or 1.0)
     boven.set_ylabel("flexplaatsen (personen)", fontsize=10)
     boven.yaxis.set_major_formatter(_GETAL)
     boven.set_title(
