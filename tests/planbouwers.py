@@ -10,10 +10,15 @@ not in others (the interesting case for a stochastic plan).
 `KLEIN` is the text of a tiny ``plan.toml`` (two regions, five half-years, six
 scenarios) for the tests of the plan's outputs and CLI; `schrijf_klein` writes
 it to a folder.
+
+`voorbeeldplan` reads the shipped example (``data/plan/plan.toml``) with fewer
+of its scenarios, and optionally another national inflow path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +33,12 @@ from allocatie.planning.gegevens import (
     Scenarioset,
     Verplaatsing,
 )
+from allocatie.planning.invoer.config import lees_planconfig
+from allocatie.planning.invoer.scenarios import genereer_scenarios
+from allocatie.solvers import SolverOpties
+
+#: The shipped planning example.
+VOORBEELDPLAN = Path(__file__).resolve().parents[1] / "data" / "plan" / "plan.toml"
 
 
 def planinstantie(
@@ -173,3 +184,23 @@ def schrijf_klein(map_: Path, tekst: str = KLEIN) -> Path:
     pad = map_ / "plan.toml"
     pad.write_text(tekst, encoding="utf-8")
     return pad
+
+
+def voorbeeldplan(
+    scenarios: int, *, instroom: Sequence[float] | None = None
+) -> tuple[Planinstantie, SolverOpties]:
+    """The shipped example with its first ``scenarios`` scenarios, and its solver options.
+
+    The scenarios are drawn with the example's generator settings and seed, so
+    scenario ``i`` is the same as in the full example (`genereer_scenarios`
+    seeds each scenario by its index); the probabilities, and the mean path the
+    rolling policy forecasts with, are those of the smaller set. ``instroom``
+    replaces the national base path (persons per half-year). The file itself
+    is read as shipped.
+    """
+    config = lees_planconfig(VOORBEELDPLAN)
+    g = config.generatie
+    assert g is not None, "het voorbeeld genereert zijn scenario's"
+    basis = g.basis if instroom is None else replace(g.basis, personen=np.asarray(instroom))
+    sc = genereer_scenarios(basis, g.schokken, scenarios, g.seed)
+    return replace(config.instantie, scenarios=sc), config.solver

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 from allocatie.cli import app
 from allocatie.io.uitvoermap import MERK
 from allocatie.planning.uitvoer.schrijf import BESTANDEN
+from allocatie.planning.uitvoer.tabellen import ROLLEND_HALFJAAR
 
 PLAN = Path(__file__).resolve().parents[1] / "data" / "plan"
 runner = CliRunner()
@@ -232,7 +234,11 @@ def test_hulp_in_het_nederlands() -> None:
 
 
 def test_rollend_beleid(tmp_path: Path) -> None:
-    """``--rollend`` adds the rolling policy: checked, compared with an interval, rollend.csv."""
+    """``--rollend`` adds the rolling policy: checked, compared with an interval, its files.
+
+    rollend.csv (the interval), rollend_halfjaar.csv and rollend.png (per
+    half-year), and the report's section with both.
+    """
     toml = schrijf_klein(tmp_path)
     uit = tmp_path / "uit"
     r = runner.invoke(
@@ -243,8 +249,22 @@ def test_rollend_beleid(tmp_path: Path) -> None:
     assert "Rollend plannen tegen Statisch" in uitvoer
     assert "95%-interval" in uitvoer
     assert "6 beleidsregels nagerekend, geslaagd" in uitvoer
-    assert "businesscase.csv, rollend.csv, scenarios.csv" in uitvoer
-    assert {p.name for p in uit.iterdir()} >= {"rollend.csv", "verplaatsingen.csv"}
+    assert "businesscase.csv, rollend.csv, rollend_halfjaar.csv, scenarios.csv" in uitvoer
+    assert "capaciteit.png, rollend.png, rapport.html" in uitvoer
+    extra = ["rollend.csv", "rollend_halfjaar.csv", "rollend.png"]
+    assert sorted(p.name for p in uit.iterdir()) == sorted([*BESTANDEN, *extra, MERK])
+    half = pd.read_csv(uit / "rollend_halfjaar.csv")
+    assert half.columns.tolist() == list(ROLLEND_HALFJAAR)
+    assert half["periode"].tolist() == ["2027-I", "2027-II", "2028-I", "2028-II", "2029-I"]
+    q = half[["plaatsen_p5", "plaatsen_p25", "plaatsen_p50", "plaatsen_p75", "plaatsen_p95"]]
+    assert (q.diff(axis=1).iloc[:, 1:] >= 0).all().all()  # quantiles in order
+    assert half[["kans_sluiten", "kans_daling"]].stack().between(0, 1).all()
+    with Image.open(uit / "rollend.png") as img:
+        assert img.width == 1500
+    html = unescape((uit / "rapport.html").read_text(encoding="utf-8"))
+    assert 'id="tabel-rollend-halfjaar"' in html and "Rollend plannen per halfjaar" in html
+    assert "van de scenario's staan er aan het eind minder flexplaatsen" in html
+    assert html.count("data:image/png;base64,") == 3
     rol = pd.read_csv(uit / "rollend.csv")
     assert rol["tegen"].tolist() == ["statisch", "geen_flex", "stochastisch"]
     assert (rol["onder"] <= rol["verschil"]).all() and (rol["verschil"] <= rol["boven"]).all()

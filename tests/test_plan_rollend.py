@@ -15,7 +15,7 @@ from allocatie.planning.gegevens import Flextype, Kosten, Planinstantie, Regio, 
 from allocatie.planning.model.bouw import Beperking, Plan
 from allocatie.planning.model.controle import verifieer_plan
 from allocatie.planning.model.oplossen import los_plan_op
-from allocatie.planning.model.rollend import rollend
+from allocatie.planning.model.rollend import rol_scenario, rollend, roltaken
 from allocatie.solvers import SolverOpties
 
 EXACT = SolverOpties(tijdslimiet_s=60, gap_relatief=1e-9)
@@ -128,6 +128,32 @@ def test_vastgelegd_verleden_blijft_staan() -> None:
         los_plan_op(inst, Beperking("vrij", te_laat, tot=3), opties=EXACT)
 
 
+def test_gedeeld_eerste_halfjaar_verandert_niets() -> None:
+    """The re-plan at t = 0, solved once for all scenarios, equals each task solving it itself.
+
+    At t = 0 nothing is realised, so every scenario solves the same model;
+    `roltaken` solves it once and every task starts at t = 1. Decisions and
+    costs must be bit-identical to the tasks that solve t = 0 themselves
+    (``start=None``), and only one task counts the shared solve's time.
+    """
+    inst = planinstantie(3, scenarios=4, perioden=4, verplaatsing=True, max_modules=3)
+    taken = roltaken(inst, EXACT)
+    start = taken[0].start
+    assert start is not None and all(t.start is start for t in taken)
+    assert start.plan.bestel[..., 0].sum() > 0  # the shared period decides something
+    assert not start.plan.bestel[..., 1:].any()  # and only period 0
+    assert [t.telt_start for t in taken] == [True, False, False, False]
+    for taak in taken:
+        gedeeld = rol_scenario(taak)
+        zelf = rol_scenario(replace(taak, start=None, telt_start=False))
+        np.testing.assert_array_equal(gedeeld.totaal, zelf.totaal)
+        np.testing.assert_array_equal(gedeeld.achterstand, zelf.achterstand)
+        (a,), (b,) = gedeeld.plannen, zelf.plannen
+        np.testing.assert_array_equal(a.bestel, b.bestel)
+        np.testing.assert_array_equal(a.sluit, b.sluit)
+        np.testing.assert_array_equal(a.verplaats, b.verplaats)
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
     """A real local Dask cluster: scheduler and two worker processes on loopback."""
@@ -226,6 +252,50 @@ def test_businesscase_telt_op_tot_de_kostendelen() -> None:
         assert rij["netto"] == pytest.approx(float(u.kansen @ u.kosten_eerste))
     rol = bc[bc["beleid"] == "rollend"].iloc[0]
     assert (rol["modules_besteld"], rol["modules_gesloten"], rol["sluiten"]) == (2.5, 1.0, 5.0)
+
+
+def test_rollend_per_halfjaar_met_de_hand() -> None:
+    """`rollend_halfjaar_tabel` and `rollend_afschalen` on `hoog_of_laag` (see above).
+
+    ``hoog`` has 0, 2, 3 modules of 10 places, ``laag`` 0, 2, 0 (closes 2 in
+    P2), each with probability 0.5. Places in P2: 30 and 0, so the quantiles
+    5-50% are 0 (the smallest value reaching that probability), 75-95% are 30,
+    the mean 15. Ordered per scenario in P0 2, in P1 0.5 (only ``hoog``);
+    delivered one period later. Closed in P2: 1 module per scenario, in half
+    of them; places fall in P2 in ``laag`` only. The median of the places is
+    highest in P1 (20) and 0 at the end.
+    """
+    from allocatie.planning.uitvoer.tabellen import rollend_afschalen, rollend_halfjaar_tabel
+    from allocatie.planning.uitvoer.vergelijking import plan_flexcapaciteit
+
+    vgl = plan_flexcapaciteit(hoog_of_laag(), vergelijk=("statisch", "rollend"), opties=EXACT)
+    t = rollend_halfjaar_tabel(vgl).set_index("periode")
+    assert t.loc["P2", ["plaatsen_p5", "plaatsen_p25", "plaatsen_p50"]].tolist() == [0, 0, 0]
+    assert t.loc["P2", ["plaatsen_p75", "plaatsen_p95", "plaatsen_gemiddeld"]].tolist() == [
+        30,
+        30,
+        15,
+    ]
+    assert t["plaatsen_p50"].tolist() == [0, 20, 0]
+    assert t["besteld"].tolist() == [2.0, 0.5, 0.0]
+    assert t["geleverd"].tolist() == [0.0, 2.0, 0.5]
+    assert t["gesloten"].tolist() == [0.0, 0.0, 1.0]
+    assert t["verplaatst"].tolist() == [0.0, 0.0, 0.0]
+    assert t["kans_sluiten"].tolist() == [0.0, 0.0, 0.5]
+    assert t["kans_daling"].tolist() == [0.0, 0.0, 0.5]
+    a = rollend_afschalen(vgl)
+    assert a == {
+        "kans_sluiten": 0.5,
+        "gesloten": 1.0,
+        "meeste_sluiten": "P2",
+        "kans_meeste": 0.5,
+        "kans_eind_lager": 0.5,
+        "piek_mediaan": 20.0,
+        "piek_periode": "P1",
+        "eind_mediaan": 0.0,
+    }
+    zonder = plan_flexcapaciteit(hoog_of_laag(), vergelijk=("statisch",), opties=EXACT)
+    assert rollend_halfjaar_tabel(zonder).empty and rollend_afschalen(zonder) is None
 
 
 def test_verplaatsing_met_herkomst_bestemming_en_subsidie() -> None:

@@ -32,6 +32,13 @@ best second stage (`evalueer_batch`), so the costs compare one to one.
 Each scenario is one sweep task (`Roltaak`, `rol_scenario`); the tasks carry
 everything they need, so serial, local-process and Dask runs give identical
 results (the solves are deterministic and nothing depends on the clock).
+
+The re-plan at ``t = 0`` is the same in every scenario: nothing is realised
+yet, so the forecast path is the mean path everywhere and the model (and thus
+the deterministic solve) does not depend on the scenario. `roltaken` solves it
+once (`Begin`) and hands its decisions to every task, which starts at
+``t = 1``; that saves one MIP per scenario (about a fifth of the work in the
+example) and changes no decision.
 """
 
 from __future__ import annotations
@@ -47,7 +54,16 @@ from allocatie.planning.model.oplossen import evalueer_batch, los_plan_op, voeg_
 from allocatie.planning.model.uitkomst import Planuitkomst
 from allocatie.solvers import SolverOpties, Status
 
-__all__ = ["Roltaak", "rol_scenario", "rollend", "roltaken", "voeg_rollend_samen", "voorspelpad"]
+__all__ = [
+    "Begin",
+    "Roltaak",
+    "begin",
+    "rol_scenario",
+    "rollend",
+    "roltaken",
+    "voeg_rollend_samen",
+    "voorspelpad",
+]
 
 
 def voorspelpad(echt: Scenarioset, gemiddeld: Scenarioset, t: int) -> Scenarioset:
@@ -78,16 +94,58 @@ def _neem_over(plan: Plan, nieuw: Plan, t: int) -> Plan:
 
 
 @dataclass(frozen=True)
+class Begin:
+    """The rolling policy's decisions of the first period, the same in every scenario.
+
+    ``plan`` holds the decisions of period 0 only (later periods are zero);
+    ``status`` and ``tijd_s`` say how that one solve went.
+    """
+
+    plan: Plan
+    status: Status
+    tijd_s: float
+
+
+def _herplan(
+    inst: Planinstantie, gemiddeld: Scenarioset, plan: Plan, t: int, opties: SolverOpties
+) -> tuple[Plan, Status, float]:
+    """One re-plan at ``t`` in the one scenario of ``inst``: ``plan`` with period ``t`` decided."""
+    pad = replace(inst, scenarios=voorspelpad(inst.scenarios, gemiddeld, t))
+    u = los_plan_op(pad, Beperking("vrij", plan, tot=t), opties=opties, beleid="rollend")
+    assert u.plan is not None
+    return _neem_over(plan, u.plan, t), u.status, u.tijd_s
+
+
+def begin(inst: Planinstantie, gemiddeld: Scenarioset, opties: SolverOpties) -> Begin:
+    """The re-plan at ``t = 0``, solved once for all scenarios of ``inst``.
+
+    At ``t = 0`` no period is realised: `voorspelpad` takes every figure from
+    ``gemiddeld``, whatever the scenario, and no decision is fixed yet. The
+    model is therefore the same in every scenario (scenario 0 stands in for
+    all) and, the solve being deterministic, so are its decisions.
+    """
+    een = replace(inst, scenarios=inst.scenarios.deel([0]), risico=Risico())
+    plan, status, tijd = _herplan(een, gemiddeld, Plan.leeg(een), 0, opties)
+    return Begin(plan, status, tijd)
+
+
+@dataclass(frozen=True)
 class Roltaak:
     """One sweep task: the rolling policy in one scenario.
 
     ``inst`` holds that one scenario (the realised path); ``gemiddeld`` is the
-    mean path of all scenarios (the forecast).
+    mean path of all scenarios (the forecast). ``start``, when given, holds the
+    decisions of period 0 solved once for all scenarios (`begin`); the task
+    then re-plans from ``t = 1`` on, and counts the time of that shared solve
+    only when ``telt_start`` (one task does, so the times add up to the work
+    done).
     """
 
     inst: Planinstantie
     gemiddeld: Scenarioset
     opties: SolverOpties
+    start: Begin | None = None
+    telt_start: bool = False
 
 
 def rol_scenario(taak: Roltaak) -> Planuitkomst:
@@ -99,13 +157,16 @@ def rol_scenario(taak: Roltaak) -> Planuitkomst:
     plan = Plan.leeg(inst)
     tijd = 0.0
     status = Status.OPTIMAAL
-    for t in range(len(inst.perioden)):
-        pad = replace(inst, scenarios=voorspelpad(inst.scenarios, taak.gemiddeld, t))
-        u = los_plan_op(pad, Beperking("vrij", plan, tot=t), opties=taak.opties, beleid="rollend")
-        assert u.plan is not None
-        plan = _neem_over(plan, u.plan, t)
-        tijd += u.tijd_s
-        if u.status is not Status.OPTIMAAL:
+    eerste = 0
+    if taak.start is not None:
+        plan, eerste = taak.start.plan, 1
+        tijd = taak.start.tijd_s if taak.telt_start else 0.0
+        if taak.start.status is not Status.OPTIMAAL:
+            status = Status.TIJDSLIMIET
+    for t in range(eerste, len(inst.perioden)):
+        plan, st, sec = _herplan(inst, taak.gemiddeld, plan, t, taak.opties)
+        tijd += sec
+        if st is not Status.OPTIMAAL:
             status = Status.TIJDSLIMIET
     uit = evalueer_batch((taak.inst, plan, "rollend", taak.opties))
     if uit.status is not Status.OPTIMAAL:
@@ -114,11 +175,16 @@ def rol_scenario(taak: Roltaak) -> Planuitkomst:
 
 
 def roltaken(inst: Planinstantie, opties: SolverOpties | None = None) -> list[Roltaak]:
-    """The sweep tasks of the rolling policy: one per scenario, in scenario order."""
+    """The sweep tasks of the rolling policy: one per scenario, in scenario order.
+
+    Solves the shared first re-plan (`begin`) here, in the calling process,
+    and hands it to every task.
+    """
     opties = opties or SolverOpties()
     gem = inst.scenarios.gemiddeld()
+    start = begin(inst, gem, opties)
     return [
-        Roltaak(replace(inst, scenarios=inst.scenarios.deel([s])), gem, opties)
+        Roltaak(replace(inst, scenarios=inst.scenarios.deel([s])), gem, opties, start, s == 0)
         for s in range(inst.scenarios.n)
     ]
 

@@ -4,7 +4,9 @@
 building blocks (`allocatie.reports.htmlopmaak`: Dutch number formats,
 sortable tables with raw values in ``data-w``) and styled by its style sheet:
 the key figures, each explained in one sentence for a regisseur, the fan
-chart and the capacity chart (PNG data URIs), the plan's actions and the
+chart and the capacity chart (PNG data URIs), the rolling policy per
+half-year (its chart, one sentence on where it scales down, and the table of
+`tabellen.rollend_halfjaar_tabel`), the plan's actions and the
 modules per region and half-year, the policies compared, the sensitivity
 variants, the parameters of the TOML, and the solver and verification line.
 
@@ -48,6 +50,7 @@ __all__ = [
     "UITLEG",
     "euro",
     "rapport_html",
+    "rollend_afschalen_zin",
     "rollend_zin",
     "scenarios_tekst",
     "schrijf_planrapport",
@@ -60,6 +63,7 @@ ONDERDELEN: dict[str, str] = {
     "kerncijfers": "Kerncijfers",
     "waaier": "Achterstand per beleid",
     "capaciteit": "Flexcapaciteit",
+    "rollend": "Rollend plannen per halfjaar",
     "acties": "Wat het plan doet",
     "plan": "Modules per regio en halfjaar",
     "beleid": "Beleid vergeleken",
@@ -140,6 +144,42 @@ def rollend_zin(rij: Mapping[str, Any]) -> str:
             f"{euro(rij['boven'])}, gepaard over {scenarios_tekst(n)}"
         )
     return f"Rollend plannen tegen {rij['titel']}: {wat} ({marge})"
+
+
+def _pct(v: Any) -> str:
+    return f"{nl_getal(100 * float(v))}%"
+
+
+def rollend_afschalen_zin(a: Mapping[str, Any]) -> str:
+    """One Dutch sentence on `tabellen.rollend_afschalen`: where the rolling policy scales down.
+
+    Examples
+    --------
+    >>> print(rollend_afschalen_zin({"kans_sluiten": 0.5625, "gesloten": 41.81,
+    ...     "meeste_sluiten": "2030-I", "kans_meeste": 0.5, "kans_eind_lager": 0.4375}))
+    In 56% van de scenario's sluit het rollende beleid modules (verwacht 41,8 per scenario), \
+de meeste in 2030-I (in 50% van de scenario's); in 44% van de scenario's staan er aan het \
+eind minder flexplaatsen dan op het hoogste punt, in de andere groeit de capaciteit of blijft \
+ze gelijk.
+    >>> print(rollend_afschalen_zin({"kans_sluiten": 0.0, "gesloten": 0.0,
+    ...     "meeste_sluiten": "P0", "kans_meeste": 0.0, "kans_eind_lager": 0.0}))
+    Het rollende beleid sluit in geen enkel scenario modules; in 0% van de scenario's staan er \
+aan het eind minder flexplaatsen dan op het hoogste punt, in de andere groeit de capaciteit \
+of blijft ze gelijk.
+    """
+    if a["kans_sluiten"] > 0:
+        sluiten = (
+            f"In {_pct(a['kans_sluiten'])} van de scenario's sluit het rollende beleid modules "
+            f"(verwacht {nl_getal(float(a['gesloten']), 1)} per scenario), de meeste in "
+            f"{a['meeste_sluiten']} (in {_pct(a['kans_meeste'])} van de scenario's)"
+        )
+    else:
+        sluiten = "Het rollende beleid sluit in geen enkel scenario modules"
+    return (
+        f"{sluiten}; in {_pct(a['kans_eind_lager'])} van de scenario's staan er aan het eind "
+        "minder flexplaatsen dan op het hoogste punt, in de andere groeit de capaciteit of "
+        "blijft ze gelijk."
+    )
 
 
 def scenarios_tekst(n: int) -> str:
@@ -255,6 +295,60 @@ _VERPLAATSKOLOMMEN = [
     Kolom("kans", "Kans", lambda v: f"{nl_getal(100 * float(v))}%", True),
 ]
 
+
+def _een_decimaal(v: Any) -> str:
+    return nl_getal(float(v), 1)
+
+
+_ROLLENDKOLOMMEN = [
+    Kolom("periode", "Halfjaar"),
+    geheel_kolom("plaatsen_p5", "Plaatsen 5%"),
+    geheel_kolom("plaatsen_p25", "25%"),
+    geheel_kolom("plaatsen_p50", "Mediaan"),
+    geheel_kolom("plaatsen_p75", "75%"),
+    geheel_kolom("plaatsen_p95", "95%"),
+    geheel_kolom("plaatsen_gemiddeld", "Gemiddeld"),
+    Kolom("besteld", "Besteld", _een_decimaal, True),
+    Kolom("geleverd", "Nieuw beschikbaar", _een_decimaal, True),
+    Kolom("gesloten", "Gesloten", _een_decimaal, True),
+    Kolom("verplaatst", "Verplaatst", _een_decimaal, True),
+    Kolom("kans_sluiten", "Scenario's die sluiten", _pct, True),
+    Kolom("kans_daling", "Scenario's met minder plaatsen", _pct, True),
+]
+
+
+def _rollend(vgl: Planvergelijking, png: bytes | None) -> str:
+    """The sub-section on the rolling policy per half-year (or why it is empty)."""
+    a = tb.rollend_afschalen(vgl)
+    if a is None:
+        return (
+            '<p>Het rollende beleid is niet doorgerekend. Zet "rollend" in '
+            "<code>[beleid] vergelijk</code> of gebruik <code>--rollend</code>.</p>"
+        )
+    return (
+        f"<p>{esc(rollend_afschalen_zin(a))}</p>"
+        + _png(
+            png,
+            "Rollend plannen: landelijke flexplaatsen en modules per halfjaar",
+            "Boven de landelijke flexplaatsen van het rollende beleid over de scenario's "
+            "(mediaan, banden 25-75% en 5-95%, elk scenario als dunne lijn), onder per halfjaar "
+            "de modules die nieuw beschikbaar komen (omhoog) en die sluiten of naar een andere "
+            "regio gaan (omlaag): waar de lijnen dalen en de rode balken staan, schaalt het "
+            "beleid af. Dezelfde figuur als rollend.png.",
+        )
+        + tabel(
+            tb.rollend_halfjaar_tabel(vgl),
+            _ROLLENDKOLOMMEN,
+            id_="tabel-rollend-halfjaar",
+            bijschrift="Per halfjaar de landelijke flexplaatsen over de scenario's "
+            "(percentielen en gemiddelde), het verwachte aantal modules per scenario dat "
+            "besteld wordt, nieuw beschikbaar komt, sluit of naar een andere regio vertrekt, "
+            "en het aandeel van de scenario's waarin modules sluiten en waarin er minder "
+            "plaatsen zijn dan het halfjaar ervoor; dezelfde cijfers als rollend_halfjaar.csv.",
+        )
+    )
+
+
 _BUSINESSCASEKOLOMMEN = [
     Kolom("titel", "Beleid"),
     Kolom("flextype", "Flextype"),
@@ -359,6 +453,7 @@ def sectie_flexwonen(
     *,
     waaier_png: bytes | None = None,
     capaciteit_png: bytes | None = None,
+    rollend_png: bytes | None = None,
     ruw: Mapping[str, Any] | None = None,
     controle: str = "",
     gevoeligheid: pd.DataFrame | None = None,
@@ -389,6 +484,8 @@ def sectie_flexwonen(
             "Beschikbare flexplaatsen per halfjaar per plan, gestapeld per flextype",
             "Plaatsen per flextype en de verwachte bezetting; dezelfde figuur als capaciteit.png.",
         ),
+        _kop("rollend"),
+        _rollend(vgl, rollend_png),
         _kop("acties"),
         tabel(acties, _ACTIEKOLOMMEN, id_="tabel-acties")
         if len(acties)
@@ -453,6 +550,7 @@ def rapport_html(
     naam: str = "Flexplan",
     waaier_png: bytes | None = None,
     capaciteit_png: bytes | None = None,
+    rollend_png: bytes | None = None,
     ruw: Mapping[str, Any] | None = None,
     controle: str = "",
     gevoeligheid: pd.DataFrame | None = None,
@@ -477,6 +575,7 @@ def rapport_html(
         vgl,
         waaier_png=waaier_png,
         capaciteit_png=capaciteit_png,
+        rollend_png=rollend_png,
         ruw=ruw,
         controle=controle,
         gevoeligheid=gevoeligheid,

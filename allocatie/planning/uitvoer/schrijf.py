@@ -10,8 +10,9 @@ every output of ``allocatie plan`` into one folder that appears atomically
 Files (`BESTANDEN`): ``plan.csv``, ``beleid.csv``, ``achterstand.csv``,
 ``gevoeligheid.csv``, ``verplaatsingen.csv``, ``businesscase.csv``,
 ``scenarios.csv``, ``samenvatting.json``,
-``rollend.csv`` (only with the rolling policy),
-``plan.xlsx``, ``waaier.png``, ``capaciteit.png`` and ``rapport.html``.
+``plan.xlsx``, ``waaier.png``, ``capaciteit.png`` and ``rapport.html``; with
+the rolling policy also ``rollend.csv``, ``rollend_halfjaar.csv`` and
+``rollend.png`` (`bestanden_van`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from allocatie.planning.model.uitkomst import BELEIDSTITELS
 from allocatie.planning.uitvoer import tabellen as tb
 from allocatie.planning.uitvoer.rapport import schrijf_planrapport
 from allocatie.planning.uitvoer.vergelijking import Planvergelijking
-from allocatie.planning.uitvoer.waaier import teken_capaciteit, teken_waaier
+from allocatie.planning.uitvoer.waaier import teken_capaciteit, teken_rollend, teken_waaier
 from allocatie.planning.uitvoer.werkboek import schrijf_planwerkboek
 from allocatie.reports.uitvoer import schrijf_json
 
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BEPERKINGEN",
     "BESTANDEN",
+    "ROLLEND_BESTANDEN",
     "bestanden_van",
     "controleer_vergelijking",
     "plan_kop",
@@ -72,12 +74,28 @@ BESTANDEN: tuple[str, ...] = (
 )
 
 
+#: The files written only with the rolling policy, each after the file it follows.
+ROLLEND_BESTANDEN: tuple[tuple[str, str], ...] = (
+    ("businesscase.csv", "rollend.csv"),
+    ("rollend.csv", "rollend_halfjaar.csv"),
+    ("capaciteit.png", "rollend.png"),
+)
+
+
 def bestanden_van(vgl: Planvergelijking) -> tuple[str, ...]:
-    """The files `schrijf_planuitvoer` writes for ``vgl``: `BESTANDEN`, plus ``rollend.csv``."""
-    if "rollend" not in vgl.uitkomsten:
-        return BESTANDEN
-    i = BESTANDEN.index("businesscase.csv") + 1
-    return (*BESTANDEN[:i], "rollend.csv", *BESTANDEN[i:])
+    """The files `schrijf_planuitvoer` writes for ``vgl``: `BESTANDEN`, plus `ROLLEND_BESTANDEN`.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> bestanden_van(SimpleNamespace(uitkomsten={"rollend": None}))[5:8]
+    ('businesscase.csv', 'rollend.csv', 'rollend_halfjaar.csv')
+    """
+    namen = list(BESTANDEN)
+    if "rollend" in vgl.uitkomsten:
+        for na, naam in ROLLEND_BESTANDEN:
+            namen.insert(namen.index(na) + 1, naam)
+    return tuple(namen)
 
 
 #: The restriction each policy's plan was made under (perfect information: none to check).
@@ -276,6 +294,10 @@ def schrijf_planuitvoer(
             rol = tb.rollend_tabel(vgl)
             if len(rol):
                 schrijf_csv_atomisch(rol, tmp / "rollend.csv")
+            rollend_png = None
+            if "rollend" in vgl.uitkomsten:
+                schrijf_csv_atomisch(tb.rollend_halfjaar_tabel(vgl), tmp / "rollend_halfjaar.csv")
+                rollend_png = teken_rollend(vgl, tmp / "rollend.png").read_bytes()
             schrijf_scenarios(vgl.instantie.scenarios, tmp / "scenarios.csv")
             schrijf_json(
                 samenvatting(vgl, kop=kop, controle=controle, gevoeligheid=gev),
@@ -292,6 +314,7 @@ def schrijf_planuitvoer(
                 naam=kop["naam"],
                 waaier_png=(tmp / "waaier.png").read_bytes(),
                 capaciteit_png=(tmp / "capaciteit.png").read_bytes(),
+                rollend_png=rollend_png,
                 ruw=ruw,
                 controle=controle,
                 gevoeligheid=gev,

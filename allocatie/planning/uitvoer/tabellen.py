@@ -21,7 +21,11 @@ modules whole numbers.
   (``businesscase.csv``), with the write-off over the exploitation period;
 - `rollend_tabel`: what the rolling policy saves against the static plan, no
   new flex and the stochastic plan, paired over scenarios with a t-interval
-  (``rollend.csv``).
+  (``rollend.csv``);
+- `rollend_halfjaar_tabel`: the rolling policy per half-year over the
+  scenarios: its places (quantiles), and the modules delivered, closed and
+  moved (``rollend_halfjaar.csv``, ``rollend.png``); `rollend_afschalen`
+  sums up where and how often it scales down.
 """
 
 from __future__ import annotations
@@ -35,13 +39,14 @@ import pandas as pd
 
 from allocatie.planning.gegevens import Planinstantie
 from allocatie.planning.model.bouw import Plan
-from allocatie.planning.model.uitkomst import Planuitkomst
+from allocatie.planning.model.uitkomst import Planuitkomst, kwantielen_per_periode
 from allocatie.planning.uitvoer.vergelijking import ROLLEND_TEGEN, Opgelost, Planvergelijking
 
 __all__ = [
     "ALFA_CVAR",
     "KOSTENDELEN",
     "KWANTIELEN",
+    "ROLLEND_HALFJAAR",
     "achterstand_tabel",
     "acties_tabel",
     "beleid_rij",
@@ -51,6 +56,8 @@ __all__ = [
     "kerncijfers",
     "parameters_tabel",
     "plan_tabel",
+    "rollend_afschalen",
+    "rollend_halfjaar_tabel",
     "rollend_tabel",
     "verplaatsingen_tabel",
 ]
@@ -427,6 +434,110 @@ def rollend_tabel(vgl: Planvergelijking, niveau: float = 0.95) -> pd.DataFrame:
         )
     kolommen = ["tegen", "titel", "verschil", "onder", "boven", "niveau", "scenarios"]
     return pd.DataFrame(rijen, columns=kolommen)
+
+
+#: Columns of `rollend_halfjaar_tabel`.
+ROLLEND_HALFJAAR: tuple[str, ...] = (
+    "periode",
+    *(f"plaatsen_p{round(100 * q)}" for q in KWANTIELEN),
+    "plaatsen_gemiddeld",
+    "besteld",
+    "geleverd",
+    "gesloten",
+    "verplaatst",
+    "kans_sluiten",
+    "kans_daling",
+)
+
+
+def _rollend_per_scenario(vgl: Planvergelijking) -> dict[str, np.ndarray] | None:
+    """Per scenario and half-year: national places and modules ordered, delivered, closed, moved."""
+    u = vgl.uitkomsten.get("rollend")
+    if u is None or not u.plannen:
+        return None
+    typen = vgl.instantie.flextypen
+    plaatsen = np.array([f.plaatsen for f in typen], dtype=float)
+    bestel = np.stack([p.bestel.sum(axis=0) for p in u.plannen])  # (S, F, T)
+    geleverd = np.zeros_like(bestel)
+    t_n = bestel.shape[-1]
+    for fi, f in enumerate(typen):
+        if f.levertijd < t_n:
+            geleverd[:, fi, f.levertijd :] = bestel[:, fi, : t_n - f.levertijd]
+    return {
+        "plaatsen": np.einsum("srft,f->st", u.beschikbaar, plaatsen),
+        "besteld": bestel.sum(axis=1),
+        "geleverd": geleverd.sum(axis=1),
+        "gesloten": np.stack([p.sluit.sum(axis=(0, 1)) for p in u.plannen]),
+        "verplaatst": np.stack([p.verplaats.sum(axis=(0, 1, 2)) for p in u.plannen]),
+    }
+
+
+def rollend_halfjaar_tabel(vgl: Planvergelijking) -> pd.DataFrame:
+    """The rolling policy per half-year over the scenarios (``rollend_halfjaar.csv``).
+
+    Empty (with the columns `ROLLEND_HALFJAAR`) without the rolling policy.
+    One row per half-year: ``periode``; the national flex places (modules x
+    places per module) over the scenarios, ``plaatsen_p5`` ... ``plaatsen_p95``
+    (probability-weighted quantiles, `KWANTIELEN`) and ``plaatsen_gemiddeld``;
+    the expected number of modules per scenario ``besteld`` (ordered in the
+    half-year), ``geleverd`` (new modules available from it), ``gesloten`` and
+    ``verplaatst`` (leaving a region for another); the share of the scenarios
+    (by probability) in which modules close in the half-year
+    (``kans_sluiten``) and in which there are fewer places than the half-year
+    before (``kans_daling``; a module on its way to another region counts as
+    gone).
+    """
+    per = _rollend_per_scenario(vgl)
+    if per is None:
+        return pd.DataFrame(columns=list(ROLLEND_HALFJAAR))
+    p = vgl.uitkomsten["rollend"].kansen
+    cap = per["plaatsen"]
+    q = kwantielen_per_periode(cap, p, KWANTIELEN)
+    daling = np.zeros(cap.shape, dtype=bool)
+    daling[:, 1:] = cap[:, 1:] < cap[:, :-1]
+    data: dict[str, Any] = {"periode": list(vgl.instantie.perioden)}
+    for qi, k in enumerate(KWANTIELEN):
+        data[f"plaatsen_p{round(100 * k)}"] = q[qi]
+    data["plaatsen_gemiddeld"] = p @ cap
+    for naam in ("besteld", "geleverd", "gesloten", "verplaatst"):
+        data[naam] = p @ per[naam]
+    data["kans_sluiten"] = p @ (per["gesloten"] > 0)
+    data["kans_daling"] = p @ daling
+    return pd.DataFrame(data, columns=list(ROLLEND_HALFJAAR))
+
+
+def rollend_afschalen(vgl: Planvergelijking) -> dict[str, Any] | None:
+    """Where and how often the rolling policy scales down; None without it.
+
+    ``kans_sluiten``: share of the scenarios (by probability) in which it
+    closes modules at all; ``gesloten``: expected modules closed per
+    scenario; ``meeste_sluiten``: the half-year in which the most scenarios
+    close modules, with that share (``kans_meeste``); ``kans_eind_lager``:
+    share of the scenarios with fewer places in the last half-year than at
+    their highest; ``piek_mediaan``, ``piek_periode``: the highest median of
+    the places and its half-year; ``eind_mediaan``: the median in the last
+    half-year.
+    """
+    per = _rollend_per_scenario(vgl)
+    if per is None:
+        return None
+    p = vgl.uitkomsten["rollend"].kansen
+    perioden = vgl.instantie.perioden
+    cap, sluit = per["plaatsen"], per["gesloten"]
+    per_t = p @ (sluit > 0)
+    t_meest = int(np.argmax(per_t))
+    med = kwantielen_per_periode(cap, p, (0.5,))[0]
+    t_piek = int(np.argmax(med))
+    return {
+        "kans_sluiten": float(p @ (sluit.sum(axis=1) > 0)),
+        "gesloten": float(p @ sluit.sum(axis=1)),
+        "meeste_sluiten": perioden[t_meest],
+        "kans_meeste": float(per_t[t_meest]),
+        "kans_eind_lager": float(p @ (cap[:, -1] < cap.max(axis=1))),
+        "piek_mediaan": float(med[t_piek]),
+        "piek_periode": perioden[t_piek],
+        "eind_mediaan": float(med[-1]),
+    }
 
 
 def _tekst(waarde: Any) -> Any:

@@ -8,7 +8,11 @@ available per half-year for the stochastic plan, the static plan, the
 mean-value plan and the rolling policy, stacked by flex type, with the
 expected occupancy as a line; for the rolling policy, whose modules differ per
 scenario, also the fan of its places over the scenarios (median, 25-75% and
-5-95%), which shows where it scales down.
+5-95%), which shows where it scales down. `teken_rollend` draws ``rollend.png``
+(only with the rolling policy): its national places per half-year over the
+scenarios (median and bands) above the modules delivered (up), closed and
+moved away (down) per half-year, with the share of the scenarios that close
+modules; so scaling up and down can be read off one figure.
 
 Both are pure functions of the comparison's tables (`allocatie.planning.uitvoer.tabellen`)
 drawn with matplotlib's object API on an Agg canvas (no pyplot, no display, no
@@ -33,10 +37,14 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from allocatie.io.atomisch import atomisch_pad
 from allocatie.kern.taal import aantal, nl_getal
 from allocatie.planning.model.uitkomst import BELEIDSTITELS
-from allocatie.planning.uitvoer.tabellen import KWANTIELEN, achterstand_tabel
+from allocatie.planning.uitvoer.tabellen import (
+    KWANTIELEN,
+    achterstand_tabel,
+    rollend_halfjaar_tabel,
+)
 from allocatie.planning.uitvoer.vergelijking import Planvergelijking
 
-__all__ = ["BELEIDSKLEUREN", "TYPEKLEUREN", "teken_capaciteit", "teken_waaier"]
+__all__ = ["BELEIDSKLEUREN", "TYPEKLEUREN", "teken_capaciteit", "teken_rollend", "teken_waaier"]
 
 #: One colour per policy, the same in every chart and in the report.
 BELEIDSKLEUREN: dict[str, str] = {
@@ -280,4 +288,124 @@ def teken_capaciteit(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int 
         ha="left",
     )
     fig.tight_layout(rect=(0, 0.07, 1, 0.95), w_pad=1.2)
+    return _bewaar(fig, pad)
+
+
+#: Colours of the module flows in `teken_rollend`.
+_GELEVERD, _GESLOTEN, _VERPLAATST = "#4393c3", "#b2182b", "#bababa"
+
+
+def teken_rollend(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 1500) -> Path:
+    """Draw the rolling policy's places and module flows per half-year into the PNG ``pad``.
+
+    Top: the national flex places over the scenarios (median with markers, the
+    25-75% and 5-95% bands, the mean dotted, every scenario's path faint: the
+    policy scales down in some scenarios and up in others, which a median
+    alone hides; the axis ends a little above the 95th percentile, so the
+    highest scenarios run off the top). Bottom: the expected modules per
+    scenario delivered (up), closed and moved to another region (down), with
+    above each half-year in which modules close the share of the scenarios
+    that do. Figures from `rollend_halfjaar_tabel`.
+
+    Raises
+    ------
+    ValueError
+        When the rolling policy was not run.
+    """
+    tab = rollend_halfjaar_tabel(vgl)
+    if tab.empty:
+        raise ValueError("het rollende beleid is niet doorgerekend")
+    perioden = list(vgl.instantie.perioden)
+    x = np.arange(len(perioden))
+    kleur = BELEIDSKLEUREN["rollend"]
+    fig = Figure(figsize=(breedte_px / _DPI, 9.0), dpi=_DPI)
+    boven, onder = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    boven.fill_between(
+        x, tab["plaatsen_p5"], tab["plaatsen_p95"], color=kleur, alpha=0.15, linewidth=0
+    )
+    boven.fill_between(
+        x, tab["plaatsen_p25"], tab["plaatsen_p75"], color=kleur, alpha=0.35, linewidth=0
+    )
+    u = vgl.uitkomsten["rollend"]
+    plaatsen = np.array([f.plaatsen for f in vgl.instantie.flextypen], dtype=float)
+    paden = np.einsum("srft,f->st", u.beschikbaar, plaatsen)
+    dun = 0.45 if len(paden) <= 20 else 0.22  # every scenario, faint
+    for pad_s in paden:
+        boven.plot(x, pad_s, color="#5a3200", linewidth=0.7, alpha=dun)
+    boven.plot(x, tab["plaatsen_p50"], color=kleur, linewidth=2.4, marker="o", markersize=4)
+    boven.plot(x, tab["plaatsen_gemiddeld"], color=kleur, linewidth=1.3, linestyle=":")
+    laatste = len(perioden) - 1
+    for t in sorted({int(np.argmax(tab["plaatsen_p50"])), laatste}):
+        boven.annotate(
+            f"mediaan {nl_getal(tab['plaatsen_p50'].iloc[t])}",
+            (x[t], tab["plaatsen_p50"].iloc[t]),
+            xytext=(-4 if t == laatste else 0, 9),
+            textcoords="offset points",
+            ha="right" if t == laatste else "center",
+            fontsize=9,
+            color=kleur,
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "lw": 0},
+        )
+    # up to the 95th percentile: the few highest scenarios run off the top rather than
+    # squeezing the fall in the other scenarios into a thin strip
+    boven.set_ylim(0, float(tab["plaatsen_p95"].max()) * 1.15 or 1.0)
+    boven.set_ylabel("flexplaatsen (personen)", fontsize=10)
+    boven.yaxis.set_major_formatter(_GETAL)
+    boven.set_title(
+        "Landelijke flexplaatsen over de scenario's", fontsize=12, loc="left", color="#1b1f24"
+    )
+    _periode_as(boven, perioden, labels=False)
+
+    onder.bar(x, tab["geleverd"], width=0.7, color=_GELEVERD)
+    onder.bar(x, -tab["gesloten"], width=0.7, color=_GESLOTEN)
+    onder.bar(x, -tab["verplaatst"], bottom=-tab["gesloten"], width=0.7, color=_VERPLAATST)
+    onder.axhline(0, color="#1b1f24", linewidth=0.8)
+    diep = float((tab["gesloten"] + tab["verplaatst"]).max())
+    hoog = float(tab["geleverd"].max())
+    marge = 0.12 * max(hoog, diep, 1.0)
+    for t, (kans, weg) in enumerate(
+        zip(tab["kans_sluiten"], tab["gesloten"] + tab["verplaatst"], strict=True)
+    ):
+        if kans > 0:
+            onder.annotate(
+                f"{nl_getal(100 * kans)}%",
+                (x[t], -weg),
+                xytext=(0, -3),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=9,
+                color=_GESLOTEN,
+            )
+    onder.set_ylim(-diep - 2 * marge, hoog + marge)
+    onder.set_ylabel("modules per scenario", fontsize=10)
+    onder.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_getal(abs(v))))
+    onder.set_title(
+        "Modules per halfjaar, verwacht per scenario: nieuw beschikbaar (omhoog), gesloten en "
+        "verplaatst (omlaag); % = aandeel scenario's dat sluit",
+        fontsize=12,
+        loc="left",
+        color="#1b1f24",
+    )
+    _periode_as(onder, perioden, labels=True)
+    onder.set_xlabel("halfjaar", fontsize=10)
+    handles = [
+        Line2D([], [], color=kleur, linewidth=2.4, marker="o", markersize=4, label="mediaan"),
+        Patch(facecolor=kleur, alpha=0.35, label="25-75%"),
+        Patch(facecolor=kleur, alpha=0.15, label="5-95%"),
+        Line2D([], [], color=kleur, linewidth=1.3, linestyle=":", label="gemiddeld"),
+        Line2D([], [], color="#5a3200", linewidth=0.7, alpha=0.6, label="elk scenario"),
+        Patch(facecolor=_GELEVERD, label="nieuw beschikbaar"),
+        Patch(facecolor=_GESLOTEN, label="gesloten"),
+        Patch(facecolor=_VERPLAATST, label="verplaatst naar een andere regio"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=10, frameon=False)
+    fig.suptitle(
+        "Rollend plannen: op- en afschalen per halfjaar",
+        fontsize=15,
+        fontweight="bold",
+        x=0.01,
+        ha="left",
+    )
+    fig.tight_layout(rect=(0, 0.045, 1, 0.96), h_pad=1.2)
     return _bewaar(fig, pad)

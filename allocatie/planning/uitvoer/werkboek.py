@@ -3,9 +3,10 @@
 Sheets (`BLADEN`): the summary (key figures, VSS and the other values, solver
 and check), the plan's actions (order, close, move), the plan per region,
 flex type and half-year, the policies compared, the backlog quantiles per
-policy and half-year, the sensitivity variants and the parameters of the
-TOML. Headers, number formats, frozen header rows, autofilters and column
-widths come from the round workbook's table writer
+policy and half-year, the rolling policy (against the others, and per
+half-year), the sensitivity variants and the parameters of the TOML.
+Headers, number formats, frozen header rows, autofilters and column widths
+come from the round workbook's table writer
 (`allocatie.reports.werkboek`), so both workbooks look and behave the same.
 Amounts are euro, persons are expected values over the scenarios.
 """
@@ -33,6 +34,7 @@ BLADEN: dict[str, str] = {
     "plan": "Plan",
     "beleid": "Beleid",
     "rollend": "Rollend",
+    "rollend_halfjaar": "Rollend per halfjaar",
     "verplaatsingen": "Verplaatsingen",
     "businesscase": "Businesscase",
     "achterstand": "Achterstand",
@@ -53,6 +55,21 @@ KOLOMMEN: dict[str, list[Kolom]] = {
         Kolom("boven", "Interval: boven (€)", "geheel"),
         Kolom("niveau", "Niveau", "procent"),
         Kolom("scenarios", "Scenario's (gepaard)", "geheel"),
+    ],
+    "rollend_halfjaar": [
+        Kolom("periode", "Halfjaar"),
+        Kolom("plaatsen_p5", "Plaatsen 5%", "geheel"),
+        Kolom("plaatsen_p25", "Plaatsen 25%", "geheel"),
+        Kolom("plaatsen_p50", "Plaatsen mediaan", "geheel"),
+        Kolom("plaatsen_p75", "Plaatsen 75%", "geheel"),
+        Kolom("plaatsen_p95", "Plaatsen 95%", "geheel"),
+        Kolom("plaatsen_gemiddeld", "Plaatsen gemiddeld", "geheel"),
+        Kolom("besteld", "Besteld (per scenario)", "decimaal"),
+        Kolom("geleverd", "Nieuw beschikbaar (per scenario)", "decimaal"),
+        Kolom("gesloten", "Gesloten (per scenario)", "decimaal"),
+        Kolom("verplaatst", "Verplaatst (per scenario)", "decimaal"),
+        Kolom("kans_sluiten", "Scenario's die sluiten", "procent"),
+        Kolom("kans_daling", "Scenario's met minder plaatsen", "procent"),
     ],
     "verplaatsingen": [
         Kolom("titel", "Beleid"),
@@ -239,6 +256,7 @@ def schrijf_planwerkboek(
         "beleid": tb.beleid_tabel(vgl),
         "achterstand": tb.achterstand_tabel(vgl),
         "rollend": tb.rollend_tabel(vgl),
+        "rollend_halfjaar": tb.rollend_halfjaar_tabel(vgl),
         "verplaatsingen": tb.verplaatsingen_tabel(vgl),
         "businesscase": tb.businesscase_tabel(vgl),
         "gevoeligheid": tb.gevoeligheid_tabel(vgl) if gevoeligheid is None else gevoeligheid,
