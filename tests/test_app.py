@@ -801,31 +801,9 @@ def test_beslissingen_autorisatie(twee_runs: dict[str, Any]) -> None:
 
 def test_migratie_0002_over_bestaande_gegevens(tmp_path: Path) -> None:
     """A database of revision 0001 with a run keeps it when upgraded to 0002."""
-    from alembic import command
-    from alembic.config import Config
-
-    from allocatie.app.db import MIGRATIES, maak_engine
-
     datamap = tmp_path / "data"
-    datamap.mkdir()
-    engine = maak_engine(f"sqlite:///{datamap / 'app.sqlite'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIES))
+    engine = _oude_database(datamap, "0001")
     with engine.begin() as verbinding:
-        config.attributes["connection"] = verbinding
-        command.upgrade(config, "0001")
-        verbinding.execute(
-            text(
-                "INSERT INTO gebruikers (id, naam, wachtwoord_hash, rol, provincie, aangemaakt) "
-                "VALUES (1, 'oud', 'x', 'regisseur', 'PV99', '2026-01-01')"
-            )
-        )
-        verbinding.execute(
-            text(
-                "INSERT INTO rondes (id, provincie, naam, periode, aangemaakt, gebruiker_id) "
-                "VALUES (1, 'PV99', 'oud', '2025-I', '2026-01-01', 1)"
-            )
-        )
         verbinding.execute(
             text(
                 "INSERT INTO runs (id, ronde_id, status, melding, gestart, gebruiker_id, uitvoer) "
@@ -850,8 +828,8 @@ def test_migratie_0002_over_bestaande_gegevens(tmp_path: Path) -> None:
             )
 
 
-def _database_0002(datamap: Path) -> Any:
-    """A SQLite database of revision 0002 with one user and one round; its engine."""
+def _oude_database(datamap: Path, revisie: str) -> Any:
+    """A SQLite database at an older ``revisie`` with one user and one round; its engine."""
     from alembic import command
     from alembic.config import Config
 
@@ -863,7 +841,7 @@ def _database_0002(datamap: Path) -> Any:
     config.set_main_option("script_location", str(MIGRATIES))
     with engine.begin() as verbinding:
         config.attributes["connection"] = verbinding
-        command.upgrade(config, "0002")
+        command.upgrade(config, revisie)
         verbinding.execute(
             text(
                 "INSERT INTO gebruikers (id, naam, wachtwoord_hash, rol, provincie, aangemaakt) "
@@ -884,7 +862,7 @@ def test_migratie_0003_een_actieve_vastzetting(tmp_path: Path) -> None:
     from sqlalchemy.exc import IntegrityError
 
     datamap = tmp_path / "data"
-    engine = _database_0002(datamap)
+    engine = _oude_database(datamap, "0002")
     with engine.begin() as v:
         _vastlegging(v, "HH-1")
         _vastlegging(v, "HH-1", verwijderd=True)  # removed: does not count
@@ -910,7 +888,7 @@ def test_migratie_0003_weigert_dubbele_vastzetting(tmp_path: Path) -> None:
     from allocatie.app.db import DatabaseFout, maak_engine
 
     datamap = tmp_path / "data"
-    engine = _database_0002(datamap)
+    engine = _oude_database(datamap, "0002")
     with engine.begin() as v:
         _vastlegging(v, "HH-7")
         _vastlegging(v, "HH-7")
