@@ -15,7 +15,8 @@ a test file (no test file imports another; ``test_huisregels`` checks it):
 This folder is put on ``sys.path`` here, so ``from bouwers import ...`` works
 whatever import mode pytest runs in.
 
-Shared fixtures: ``opgelost`` (the example round solved once per test module) and
+Shared fixtures: ``cluster`` (a real local Dask cluster per test module),
+``opgelost`` (the example round solved once per test module) and
 ``zonder_rekenen`` (``allocatie ronde`` gets that result without solving; the list
 counts the calls), for the tests of output folders and recovery.
 """
@@ -23,6 +24,7 @@ counts the calls), for the tests of output folders and recovery.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +55,19 @@ def zonder_rekenen(opgelost: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr("allocatie.cli.ronde.los_op", los_op)
     return geroepen
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """The address of a real local Dask cluster: two single-threaded worker processes
+    on loopback, once per test module."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,  # no dashboard: never clash with another cluster's port
+    ) as c:
+        yield c.scheduler_address

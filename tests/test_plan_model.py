@@ -8,12 +8,10 @@ test_plan_controle.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
 import pytest
-from distributed import LocalCluster
 from planbouwers import planinstantie
 
 from allocatie.kern.errors import ConfiguratieFout
@@ -171,19 +169,6 @@ def test_plan_beschikbaarheid_volgt_de_voorraad() -> None:
     leeg = Plan.leeg(inst)
     gf = los_plan_op(inst, Beperking("vast", leeg), opties=EXACT, beleid="geen_flex")
     np.testing.assert_allclose(gf.beschikbaar[0], leeg.beschikbaar(inst))
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """A real local Dask cluster: scheduler and two worker processes on loopback."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",  # a free port: never clash with another cluster
-    ) as c:
-        yield c.scheduler_address
 
 
 def test_dask_en_lokaal_geven_identieke_uitkomsten(cluster: str) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
 import pytest
-from distributed import LocalCluster
 from planbouwers import planinstantie
 
 from allocatie.kern.sweep import SCHEDULER_VARIABELE
@@ -152,19 +150,6 @@ def test_gedeeld_eerste_halfjaar_verandert_niets() -> None:
         np.testing.assert_array_equal(a.bestel, b.bestel)
         np.testing.assert_array_equal(a.sluit, b.sluit)
         np.testing.assert_array_equal(a.verplaats, b.verplaats)
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """A real local Dask cluster: scheduler and two worker processes on loopback."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-    ) as c:
-        yield c.scheduler_address
 
 
 def test_rollend_serieel_lokaal_dask_identiek(cluster: str) -> None:

@@ -11,12 +11,10 @@ from __future__ import annotations
 import doctest
 import socket
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import dask
 import pytest
-from distributed import LocalCluster
 from sweeptaken import deel, trek, wacht_en_geef
 
 import allocatie.kern.sweep
@@ -31,19 +29,6 @@ PADEN = ["serieel", "processen", "dask"]
 def geen_scheduler_uit_omgeving(monkeypatch: pytest.MonkeyPatch) -> None:
     """A scheduler in the developer's environment must not redirect the tests."""
     monkeypatch.delenv(SCHEDULER_VARIABELE, raising=False)
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """The address of a local Dask cluster: two single-threaded worker processes."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as c:
-        yield c.scheduler_address
 
 
 @pytest.fixture(params=PADEN)
