@@ -40,6 +40,7 @@ def niveauprobleem(
     start: np.ndarray | None,
     naam: str = "",
     kol_boven: np.ndarray | None = None,
+    kol_onder: np.ndarray | None = None,
 ) -> MipProbleem:
     """The MIP of one level; ``naam`` decides whether shortfall columns are integer.
 
@@ -60,11 +61,18 @@ def niveauprobleem(
         A=A,
         rij_onder=onder,
         rij_boven=boven,
-        kol_onder=model.kol_onder,
+        kol_onder=model.kol_onder if kol_onder is None else kol_onder,
         kol_boven=model.kol_boven if kol_boven is None else kol_boven,
         geheel=geheel,
         start=start,
     )
+
+
+def vrije_nnz(probleem: MipProbleem) -> int:
+    """The non-zeros of ``probleem`` in columns that are not fixed (what a solve sees:
+    `los_deel` takes fixed columns out, an LP with many of them is presolved)."""
+    vast = probleem.kol_onder == probleem.kol_boven
+    return int(np.count_nonzero(~vast[probleem.A.indices]))
 
 
 def doelwaarde(grens: float, gap: float) -> float:
@@ -214,6 +222,19 @@ def houdwaarde(doel: Doel, waarde: float) -> float:
     return houd + 1e-6 * max(1.0, abs(waarde))
 
 
+def hele_kolommen(model: AllocatieModel) -> np.ndarray:
+    """The columns that take whole values at every normalised solution.
+
+    The integer columns, ``onbediend`` (a type's size minus its integer counts)
+    and ``tekort`` and ``over`` (whole persons after `normaliseer`).
+    """
+    heel = model.geheel.copy()
+    for fam in ("onbediend", "tekort", "over"):
+        if fam in model.kolommen:
+            heel[model.kolommen[fam]] = True
+    return heel
+
+
 def gehele_waarde(model: AllocatieModel, c: np.ndarray) -> bool:
     """Whether the level ``c`` takes whole values at every normalised solution.
 
@@ -222,10 +243,7 @@ def gehele_waarde(model: AllocatieModel, c: np.ndarray) -> bool:
     `normaliseer`), with whole weights: ``onbediend`` and ``tekort`` (persons),
     ``stabiliteit`` (households).
     """
-    heel = model.geheel.copy()
-    for fam in ("onbediend", "tekort", "over"):
-        if fam in model.kolommen:
-            heel[model.kolommen[fam]] = True
+    heel = hele_kolommen(model)
     nz = c != 0
     return bool(np.all(heel[nz]) and np.all(c[nz] == np.round(c[nz])))
 

@@ -21,6 +21,7 @@ from allocatie.solvers.base import (
     MipProbleem,
     SolverOpties,
     Status,
+    WarmeLp,
     relatieve_gap,
 )
 from allocatie.strategie.deelmip import (
@@ -32,6 +33,7 @@ from allocatie.strategie.deelmip import (
     niveauprobleem,
     type_van,
     verwachte_waarde,
+    vrije_nnz,
 )
 from allocatie.strategie.instellingen import Instellingen
 from allocatie.strategie.vangnet import Vangnet
@@ -152,12 +154,51 @@ def duale_grens(probleem: MipProbleem, y: np.ndarray) -> tuple[float, np.ndarray
 
 
 @dataclass
+class ZonderRijen:
+    """A warm LP (`WarmeLp`) with its last ``extra`` rows left free: the LP without them.
+
+    The next level's LP was started with this level held by a row; held by
+    bounds instead (`houd_vlak`), that row is not in the next level's problem.
+    """
+
+    warm: WarmeLp
+    extra: int
+
+    def los_op(
+        self,
+        kol_onder: np.ndarray,
+        kol_boven: np.ndarray,
+        rij_onder: np.ndarray,
+        rij_boven: np.ndarray,
+        tijdslimiet_s: float,
+        afbreken: threading.Event | None = None,
+    ) -> LpUitkomst:
+        """The LP with these bounds, the extra rows unbounded; duals of the given rows."""
+        vrij = np.full(self.extra, np.inf)
+        uit = self.warm.los_op(
+            kol_onder,
+            kol_boven,
+            np.concatenate([rij_onder, -vrij]),
+            np.concatenate([rij_boven, vrij]),
+            tijdslimiet_s,
+            afbreken,
+        )
+        y = uit.rijduaal
+        return uit if y is None else replace(uit, rijduaal=y[: len(y) - self.extra])
+
+    def sluit(self) -> None:
+        """Free the solver's memory."""
+        self.warm.sluit()
+
+
+@dataclass
 class Vooruit:
     """The LP of the next level, started on a second thread before this level ends.
 
     It holds this level at a guess (`verwachte_waarde`). Whatever the
     level ends at, its row duals give a valid bound of the next level's own LP
-    (`duale_grens`): if the level ends at the guess or lower (a tighter hold),
+    (`duale_grens`; also when the level is held by bounds instead, `houd_vlak`):
+    if the level ends at the guess or lower (a tighter hold),
     at least that LP's value; above it, weaker by the duals times the difference.
     """
 
@@ -169,8 +210,14 @@ class Vooruit:
         lp = self.toekomst.result()
         if lp.status is not Status.OPTIMAAL or lp.rijduaal is None or lp.objectief is None:
             return None
-        grens, y, d = duale_grens(probleem, lp.rijduaal)
-        return replace(lp, objectief=grens, rijduaal=y, kolomduaal=d)
+        # The level held by bounds (`houd_vlak`) has no row for it: its guessed row's
+        # dual (the last) is dropped, which leaves a valid, possibly weaker, bound.
+        n = probleem.n_rijen
+        grens, y, d = duale_grens(probleem, lp.rijduaal[:n])
+        warm = lp.warm
+        if warm is not None and len(lp.rijduaal) > n:
+            warm = ZonderRijen(warm, len(lp.rijduaal) - n)
+        return replace(lp, objectief=grens, rijduaal=y, kolomduaal=d, warm=warm)
 
     def stop(self) -> None:
         """Stop it and wait until it has stopped."""
@@ -204,6 +251,7 @@ class Vooruitloper:
         A: sp.csr_array,
         onder: np.ndarray,
         boven: np.ndarray,
+        ko: np.ndarray,
         kb: np.ndarray,
         c: np.ndarray,
         mm: MinMax | None,
@@ -211,7 +259,7 @@ class Vooruitloper:
         grens: float,
     ) -> bool:
         """Start the LP of ``volgende`` with the level ``c`` (LP bound ``grens``) held at its
-        expected value; the rows ``A`` and column bounds ``kb`` hold the earlier levels.
+        expected value; the rows ``A`` and column bounds ``ko``/``kb`` hold the earlier levels.
         False: not started (a level whose LP is column generation)."""
         model = self.model
         c2 = model.doelen[volgende]
@@ -220,8 +268,8 @@ class Vooruitloper:
         gok = verwachte_waarde(model, c, grens, self.opties.gap_relatief, mm)
         houd = houdwaarde(self.doel, gok)
         A2, onder2, boven2 = houd_vast(A, onder, boven, c, houd)
-        kb2 = houd_minmax(mm, houd, kb, model.kol_onder)
-        p2 = niveauprobleem(model, c2, A2, onder2, boven2, None, volgende, kb2)
+        kb2 = houd_minmax(mm, houd, kb, ko)
+        p2 = niveauprobleem(model, c2, A2, onder2, boven2, None, volgende, kb2, ko)
         tijd = self.net.rest()
         afbreken = threading.Event()
         # A min-max level keeps its LP warm for its tests in whole persons (`warme_grens`).
@@ -252,7 +300,7 @@ class Vooruitloper:
         lp = vooruit.uitkomst(probleem)
         if lp is not None and eigen.objectief is not None and lp.objectief is not None:
             verlies = relatieve_gap(eigen.objectief, lp.objectief) or 0.0
-            klein = probleem.A.nnz <= self.werk.volle_mip_nnz
+            klein = vrije_nnz(probleem) <= self.werk.volle_mip_nnz
             if verlies > self.opties.gap_relatief and klein:
                 lp = None
                 if eigen.warm is not None:

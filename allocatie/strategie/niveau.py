@@ -23,7 +23,7 @@ from allocatie.solvers.base import (
     WarmeLp,
     relatieve_gap,
 )
-from allocatie.strategie.deelmip import doelwaarde, goedkoopste, los_deel, type_van
+from allocatie.strategie.deelmip import doelwaarde, goedkoopste, los_deel, type_van, vrije_nnz
 from allocatie.strategie.instellingen import Instellingen
 from allocatie.strategie.lagrange import lagrange_grens
 from allocatie.strategie.lp import lp_met_kolomgeneratie, met_kolomgeneratie
@@ -139,6 +139,8 @@ class NiveauZoektocht:
         self.solver = ""
         self.geprobeerd: list[float] = []
         self.warm: WarmeLp | None = None
+        #: The row duals of the level's LP (for holding it by bounds, `houd_vlak`).
+        self.rijduaal: np.ndarray | None = None
         # Integer count columns (``tekort``/``over`` are integer on later levels, not counts).
         self.telling = probleem.geheel.copy()
         if kolommen_x is not None:
@@ -481,6 +483,7 @@ class NiveauZoektocht:
                 knopen=self.ins.knopen_vol,
             )
         xs, rc = lp.x, lp.kolomduaal
+        self.rijduaal = lp.rijduaal
         self.grens = self.lp_grens = float(lp.objectief)
         # The next level's LP, if started now, runs beside this level's heuristics.
         if self.na_lp is not None:
@@ -497,7 +500,7 @@ class NiveauZoektocht:
         self.doel = doelwaarde(self.grens, self.opties.gap_relatief)
         if self.heel:
             self.doel = min(self.doel, float(np.ceil(self.grens - 1e-6)))
-        volle_mip = self.probleem.A.nnz <= self.ins.volle_mip_nnz
+        volle_mip = vrije_nnz(self.probleem) <= self.ins.volle_mip_nnz
         self.buurten(xs, rc, volle_mip)
         self.toets(xs, rc)
         # The warm test ran at the final value: a background test would repeat it.

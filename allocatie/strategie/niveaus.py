@@ -8,16 +8,18 @@ from dataclasses import replace
 from functools import partial
 
 import numpy as np
+import scipy.sparse as sp
 
 from allocatie.kern.voortgang import Voortgang, fase
 from allocatie.model.bouw import AllocatieModel
-from allocatie.model.minmax import MINMAX, minmax, normaliseer
+from allocatie.model.minmax import MINMAX, MinMax, minmax, normaliseer
 from allocatie.resultaat.result import NiveauUitkomst
 from allocatie.ronde.presets import Doel
-from allocatie.solvers.base import Backend, SolverOpties, Status
+from allocatie.solvers.base import Backend, MipProbleem, SolverOpties, Status
 from allocatie.strategie.deelmip import (
     budget,
     gehele_waarde,
+    hele_kolommen,
     houd_minmax,
     houd_vast,
     houdwaarde,
@@ -31,6 +33,7 @@ from allocatie.strategie.minmaxzoek import Bewijzer
 from allocatie.strategie.niveau import NiveauZoektocht
 from allocatie.strategie.uitvoerder import Direct
 from allocatie.strategie.vangnet import Vangnet, kan_lp_eerst
+from allocatie.strategie.vlak import houd_vlak
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +67,21 @@ def los_niveaus(
     """
     werk = instellingen or Instellingen.uit(opties)
     A, onder, boven = model.A, model.rij_onder, model.rij_boven
-    kb = model.kol_boven.copy()
+    ko, kb = model.kol_onder.copy(), model.kol_boven.copy()
+    heel = hele_kolommen(model)
     # The min-max structures, read once per model (normalising and holding need them).
     mms = {naam: minmax(model, naam) for naam in MINMAX}
     structuren = [mm for mm in mms.values() if mm is not None]
+    # Levels held from another model (the coarse one) are rows here: a whole-valued
+    # one at its LP bound leaves the LP no interior in that direction, and the
+    # next level's LP, started beside the first level here with those rows, did
+    # not solve in 300 s (national werk-eerst round). The first level's own LP
+    # (column generation, simplex) copes, and its duals then hold those rows as
+    # bounds too (`houd_vlak`): the next LP waits for them.
+    opnieuw = bool(gehouden)
     for naam, houd in gehouden:
         A, onder, boven = houd_vast(A, onder, boven, model.doelen[naam], houd)
-        kb = houd_minmax(mms.get(naam), houd, kb, model.kol_onder)
+        kb = houd_minmax(mms.get(naam), houd, kb, ko)
     v = normaliseer(model, v, structuren)
     niveaus: list[NiveauUitkomst] = []
     gehouden = list(gehouden)
@@ -103,17 +114,18 @@ def los_niveaus(
                 return v, niveaus, gehouden, solver_naam, False
             na = later + len(volgorde) - i - 1
             klok_voor = net.keren
-            probleem = niveauprobleem(model, c, A, onder, boven, v, naam, kb)
+            probleem = niveauprobleem(model, c, A, onder, boven, v, naam, kb, ko)
             lp = loper.neem(probleem, naam) if loper is not None else None
             na_lp = (
-                partial(loper.start, A, onder, boven, kb, c, mms.get(naam), volgorde[i + 1])
-                if loper is not None and i + 1 < len(volgorde)
+                partial(loper.start, A, onder, boven, ko, kb, c, mms.get(naam), volgorde[i + 1])
+                if loper is not None and i + 1 < len(volgorde) and not (i == 0 and opnieuw)
                 else None
             )
 
+            rijduaal = None
             with fase(voortgang, f"niveau:{naam}", f"Niveau {naam} oplossen") as uit_niveau:
                 if kan_lp:
-                    uit = NiveauZoektocht(
+                    zoek = NiveauZoektocht(
                         backend,
                         probleem,
                         opties,
@@ -126,7 +138,9 @@ def los_niveaus(
                         heel=mms.get(naam) is None and gehele_waarde(model, c),
                         tweede=pool,
                         koppel=koppelrijen(model, probleem.n_rijen),
-                    ).los_op()
+                    )
+                    uit = zoek.los_op()
+                    rijduaal = zoek.rijduaal
                 else:
                     uit = los_deel(
                         backend,
@@ -170,10 +184,54 @@ def los_niveaus(
                 and not uit.getoetst
             ):
                 bewijzer.start(naam, probleem, mm, waarde)
-            A, onder, boven = houd_vast(A, onder, boven, c, houd)
-            kb = houd_minmax(mm, houd, kb, model.kol_onder)
+            A, onder, boven, ko, kb = houd_niveau(
+                probleem, mm, rijduaal, v, houd, ko, kb, naam, heel
+            )
             gehouden.append((naam, houd))
         return v, niveaus, gehouden, solver_naam, True
     finally:
         if loper is not None:
             loper.sluit()
+
+
+def houd_niveau(
+    probleem: MipProbleem,
+    mm: MinMax | None,
+    rijduaal: np.ndarray | None,
+    v: np.ndarray,
+    houd: float,
+    ko: np.ndarray,
+    kb: np.ndarray,
+    naam: str,
+    heel: np.ndarray,
+) -> tuple[sp.csr_array, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hold the finished level ``probleem.c·x <= houd`` for the next ones.
+
+    Returns the rows (matrix, lower, upper) and column bounds (lower, upper) of
+    the next level. A min-max level: its row plus bounds in whole persons
+    (`houd_minmax`). Any other with the duals of its LP: the bounds that LP
+    duality gives (`houd_vlak`; ``heel``: `hele_kolommen`), plus the row unless
+    those bounds imply it.
+    Without duals: the row.
+    """
+    A, onder, boven = probleem.A, probleem.rij_onder, probleem.rij_boven
+    vlak = None
+    if mm is None and rijduaal is not None:
+        vlak = houd_vlak(probleem, rijduaal, v, houd, heel)
+    if vlak is None:
+        A, onder, boven = houd_vast(A, onder, boven, probleem.c, houd)
+        return A, onder, boven, ko, houd_minmax(mm, houd, kb, ko)
+    log.info(
+        "Niveau %s vastgehouden met grenzen: %d kolommen en %d rijen vast "
+        "(ruimte %.3g, rest %.3g)%s",
+        naam,
+        vlak.kolommen_vast,
+        vlak.rijen_vast,
+        vlak.ruimte,
+        vlak.rest,
+        "" if vlak.rij_nodig else "; de rij zelf is overbodig",
+    )
+    onder, boven = vlak.rij_onder, vlak.rij_boven
+    if vlak.rij_nodig:
+        A, onder, boven = houd_vast(A, onder, boven, probleem.c, houd)
+    return A, onder, boven, vlak.kol_onder, vlak.kol_boven
