@@ -21,7 +21,6 @@ from allocatie.solvers.base import (
     MipProbleem,
     SolverOpties,
     Status,
-    WarmeLp,
     relatieve_gap,
 )
 from allocatie.strategie.deelmip import (
@@ -154,52 +153,14 @@ def duale_grens(probleem: MipProbleem, y: np.ndarray) -> tuple[float, np.ndarray
 
 
 @dataclass
-class ZonderRijen:
-    """A warm LP (`WarmeLp`) with its last ``extra`` rows left free: the LP without them.
-
-    The next level's LP was started with this level held by a row; held by
-    bounds instead (`houd_vlak`), that row is not in the next level's problem.
-    """
-
-    warm: WarmeLp
-    extra: int
-
-    def los_op(
-        self,
-        kol_onder: np.ndarray,
-        kol_boven: np.ndarray,
-        rij_onder: np.ndarray,
-        rij_boven: np.ndarray,
-        tijdslimiet_s: float,
-        afbreken: threading.Event | None = None,
-    ) -> LpUitkomst:
-        """The LP with these bounds, the extra rows unbounded; duals of the given rows."""
-        vrij = np.full(self.extra, np.inf)
-        uit = self.warm.los_op(
-            kol_onder,
-            kol_boven,
-            np.concatenate([rij_onder, -vrij]),
-            np.concatenate([rij_boven, vrij]),
-            tijdslimiet_s,
-            afbreken,
-        )
-        y = uit.rijduaal
-        return uit if y is None else replace(uit, rijduaal=y[: len(y) - self.extra])
-
-    def sluit(self) -> None:
-        """Free the solver's memory."""
-        self.warm.sluit()
-
-
-@dataclass
 class Vooruit:
     """The LP of the next level, started on a second thread before this level ends.
 
     It holds this level at a guess (`verwachte_waarde`). Whatever the
     level ends at, its row duals give a valid bound of the next level's own LP
-    (`duale_grens`; also when the level is held by bounds instead, `houd_vlak`):
-    if the level ends at the guess or lower (a tighter hold),
+    (`duale_grens`): if the level ends at the guess or lower (a tighter hold),
     at least that LP's value; above it, weaker by the duals times the difference.
+    The level keeps its row in the next problem (`houd_niveau`), so the duals fit.
     """
 
     toekomst: Future[LpUitkomst]
@@ -210,14 +171,8 @@ class Vooruit:
         lp = self.toekomst.result()
         if lp.status is not Status.OPTIMAAL or lp.rijduaal is None or lp.objectief is None:
             return None
-        # The level held by bounds (`houd_vlak`) has no row for it: its guessed row's
-        # dual (the last) is dropped, which leaves a valid, possibly weaker, bound.
-        n = probleem.n_rijen
-        grens, y, d = duale_grens(probleem, lp.rijduaal[:n])
-        warm = lp.warm
-        if warm is not None and len(lp.rijduaal) > n:
-            warm = ZonderRijen(warm, len(lp.rijduaal) - n)
-        return replace(lp, objectief=grens, rijduaal=y, kolomduaal=d, warm=warm)
+        grens, y, d = duale_grens(probleem, lp.rijduaal)
+        return replace(lp, objectief=grens, rijduaal=y, kolomduaal=d)
 
     def stop(self) -> None:
         """Stop it and wait until it has stopped."""

@@ -184,8 +184,11 @@ def los_niveaus(
                 and not uit.getoetst
             ):
                 bewijzer.start(naam, probleem, mm, waarde)
+            # The next level's LP, started beside this one, holds this level by its
+            # row: the next problem keeps that row so that the LP's duals fit it.
+            rij = loper is not None and loper.lopend is not None
             A, onder, boven, ko, kb = houd_niveau(
-                probleem, mm, rijduaal, v, houd, ko, kb, naam, heel
+                probleem, mm, rijduaal, v, houd, ko, kb, naam, heel, rij=rij
             )
             gehouden.append((naam, houd))
         return v, niveaus, gehouden, solver_naam, True
@@ -204,6 +207,8 @@ def houd_niveau(
     kb: np.ndarray,
     naam: str,
     heel: np.ndarray,
+    *,
+    rij: bool = False,
 ) -> tuple[sp.csr_array, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Hold the finished level ``probleem.c·x <= houd`` for the next ones.
 
@@ -211,7 +216,7 @@ def houd_niveau(
     the next level. A min-max level: its row plus bounds in whole persons
     (`houd_minmax`). Any other with the duals of its LP: the bounds that LP
     duality gives (`houd_vlak`; ``heel``: `hele_kolommen`), plus the row unless
-    those bounds imply it.
+    those bounds imply it and ``rij`` is False (``rij``: keep the row anyway).
     Without duals: the row.
     """
     A, onder, boven = probleem.A, probleem.rij_onder, probleem.rij_boven
@@ -232,6 +237,6 @@ def houd_niveau(
         "" if vlak.rij_nodig else "; de rij zelf is overbodig",
     )
     onder, boven = vlak.rij_onder, vlak.rij_boven
-    if vlak.rij_nodig:
+    if vlak.rij_nodig or rij:
         A, onder, boven = houd_vast(A, onder, boven, probleem.c, houd)
     return A, onder, boven, vlak.kol_onder, vlak.kol_boven
