@@ -8,9 +8,13 @@ import itertools
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from bouwers import uit_synthetisch
 
+from allocatie.model.bouw import bouw_model
 from allocatie.solvers import kies_backend
 from allocatie.solvers.base import LpUitkomst, MipProbleem, SolverOpties, Status
+from allocatie.strategie import deelmip as dm
+from allocatie.strategie.niveaus import houd_niveau
 from allocatie.strategie.vlak import houd_vlak
 
 OPTIES = SolverOpties(tijdslimiet_s=60, gap_relatief=0.0)
@@ -163,3 +167,39 @@ def test_willekeurige_mips_niets_verloren_en_rij_alleen_weg_als_overbodig(extra:
     assert gezien["vast"] > 0
     if extra < 1:
         assert gezien["zonder_rij"] > 0
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_volgende_niveaus_gelijk_met_rij_of_met_grenzen(seed: int) -> None:
+    """A generated round: every level after ``onbediend`` and ``tekort`` has the same optimum
+    whether they are held by rows or by bounds (`houd_niveau`), and a level that closes at
+    its LP bound gets no row."""
+    inst = uit_synthetisch(12, 150, seed=seed)
+    model = bouw_model(inst)
+    backend = kies_backend("highs")
+    heel = dm.hele_kolommen(model)
+    rij = (model.A, model.rij_onder, model.rij_boven)
+    vlak = (model.A, model.rij_onder, model.rij_boven, model.kol_onder, model.kol_boven)
+    zonder_rij = 0
+    for naam in ("onbediend", "tekort"):
+        c = model.doelen[naam]
+        p = dm.niveauprobleem(model, c, *vlak[:3], None, naam, vlak[4], vlak[3])
+        mip = backend.los_op(p, OPTIES, 60)
+        lp = _lp(p)
+        assert mip.status is Status.OPTIMAAL and mip.x is not None
+        w = float(c @ mip.x)
+        houd = w + 1e-6 * max(1.0, abs(w))
+        rij = dm.houd_vast(*rij, c, houd)
+        n_voor = p.n_rijen
+        vlak = houd_niveau(p, None, lp.rijduaal, mip.x, houd, vlak[3], vlak[4], naam, heel)
+        if vlak[0].shape[0] == n_voor:
+            zonder_rij += 1
+            assert w == pytest.approx(lp.objectief, abs=1e-6)  # only at the LP bound
+    assert zonder_rij >= 1
+    for naam in ("eerlijkheid", "overvulling", "kosten"):
+        c = model.doelen[naam]
+        met_rij = backend.los_op(dm.niveauprobleem(model, c, *rij, None, naam), OPTIES, 60)
+        met_grenzen = backend.los_op(
+            dm.niveauprobleem(model, c, *vlak[:3], None, naam, vlak[4], vlak[3]), OPTIES, 60
+        )
+        assert met_rij.objectief == pytest.approx(met_grenzen.objectief, rel=1e-9, abs=1e-6)
