@@ -45,7 +45,7 @@ from allocatie.model.bouw import bouw_model, verfijn
 from allocatie.resultaat.result import AllocationResult
 from allocatie.resultaat.verify import verify
 from allocatie.ronde.instance import Instance
-from allocatie.strategie.oplossen import los_op
+from allocatie.strategie.oplossen import los_op, niveaustappen
 
 VOORBEELD = Path(__file__).resolve().parents[1] / "data" / "voorbeeld"
 runner = CliRunner()
@@ -316,6 +316,31 @@ def test_grof_model_houdt_stabiliteit_exact(seed: int) -> None:
     haalbaar(fijn, v)
     for naam, w in zip(niveaus, w_grof, strict=True):
         assert float(fijn.doelen[naam] @ v) == pytest.approx(w, abs=1e-5), naam
+
+
+@pytest.mark.parametrize("seed", [1, 2, 5, 8])
+def test_herhaalde_ronde_onbediend_op_model_zonder_vorige(seed: int) -> None:
+    """On a re-run the levels before ``stabiliteit`` run on a coarse model without the
+    previous outcome (`niveaustappen`): the re-run's types refine its types, so `verfijn` gives a
+    feasible point with the same ``onbediend`` in the re-run's coarse and full model, and
+    the optimum is the same there."""
+    inst = willekeurige_ronde(seed, gemeenten=(3, 6), huishoudens=(10, 25), opties=(2, 5))
+    vorige = _vorige_van(inst, seed)
+    fijn = bouw_model(inst, vorige=vorige)
+    grof = bouw_model(inst, vorige=vorige, kosten=False, paren=fijn.paren)
+    volgorde = ("onbediend", "stabiliteit", "tekort", "eerlijkheid", "overvulling", "kosten")
+    stappen = niveaustappen(inst, "types", volgorde, 5, fijn, grof, True, vorige)
+    zonder, namen = stappen[0]
+    assert zonder.vorige is None and namen == ("onbediend",)
+    assert [n for _, ns in stappen for n in ns] == list(volgorde)
+    assert len(zonder.typen) < len(grof.typen)
+    (w,), v = los_niveaus(zonder, ("onbediend",))
+    (w_fijn,), _ = los_niveaus(fijn, ("onbediend",))
+    assert w == pytest.approx(w_fijn, abs=1e-6)
+    for doelmodel in (grof, fijn):
+        u = verfijn(zonder, doelmodel, v)
+        haalbaar(doelmodel, u)
+        assert float(doelmodel.doelen["onbediend"] @ u) == pytest.approx(w, abs=1e-6)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -187,10 +187,12 @@ def los_niveaus(
             # The next level's LP, started beside this one, holds this level by its
             # row: the next problem keeps that row so that the LP's duals fit it.
             rij = loper is not None and loper.lopend is not None
+            gehouden.append((naam, houd))
+            if i + 1 == len(volgorde):
+                break  # held on another model (`gehouden`), if anywhere
             A, onder, boven, ko, kb = houd_niveau(
                 probleem, mm, rijduaal, v, houd, ko, kb, naam, heel, rij=rij
             )
-            gehouden.append((naam, houd))
         return v, niveaus, gehouden, solver_naam, True
     finally:
         if loper is not None:
