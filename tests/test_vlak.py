@@ -13,7 +13,9 @@ from bouwers import uit_synthetisch
 from allocatie.model.bouw import bouw_model
 from allocatie.solvers import kies_backend
 from allocatie.solvers.base import LpUitkomst, MipProbleem, SolverOpties, Status
+from allocatie.solvers.highs import VAST_PRESOLVE
 from allocatie.strategie import deelmip as dm
+from allocatie.strategie.lp import duale_grens
 from allocatie.strategie.niveaus import houd_niveau
 from allocatie.strategie.vlak import houd_vlak
 
@@ -203,3 +205,34 @@ def test_volgende_niveaus_gelijk_met_rij_of_met_grenzen(seed: int) -> None:
             dm.niveauprobleem(model, c, *vlak[:3], None, naam, vlak[4], vlak[3]), OPTIES, 60
         )
         assert met_rij.objectief == pytest.approx(met_grenzen.objectief, rel=1e-9, abs=1e-6)
+
+
+def test_lp_met_veel_vaste_kolommen_geeft_geldige_prijzen() -> None:
+    """An LP with many fixed columns is presolved (`VAST_PRESOLVE`): its value is that of
+    the LP without those columns, and its row duals prove that value (`duale_grens`), as
+    `houd_vlak` needs them to."""
+    inst = uit_synthetisch(12, 150, seed=3)
+    model = bouw_model(inst)
+    c = model.doelen["tekort"]
+    p = dm.niveauprobleem(model, c, model.A, model.rij_onder, model.rij_boven, None, "tekort")
+    vol = _lp(p)
+    assert vol.x is not None
+    # Fix every count the LP leaves at 0 (far more than VAST_PRESOLVE of the columns).
+    nul = model.geheel & (np.abs(vol.x) < 1e-9)
+    assert nul.mean() >= 2 * VAST_PRESOLVE
+    vast = MipProbleem(**{**p.__dict__, "kol_boven": np.where(nul, p.kol_onder, p.kol_boven)})
+    lp = _lp(vast)
+    vrij = np.flatnonzero(~nul)
+    zonder = MipProbleem(
+        **{
+            **p.__dict__,
+            "c": p.c[vrij],
+            "A": sp.csr_array(p.A[:, vrij]),
+            "kol_onder": p.kol_onder[vrij],
+            "kol_boven": p.kol_boven[vrij],
+            "geheel": p.geheel[vrij],
+        }
+    )
+    assert lp.objectief == pytest.approx(_lp(zonder).objectief, abs=1e-6)
+    grens, _, _ = duale_grens(vast, lp.rijduaal)  # type: ignore[arg-type]
+    assert grens == pytest.approx(lp.objectief, abs=1e-5)
