@@ -125,22 +125,25 @@ def met_kolomgeneratie(c: np.ndarray, kolommen_x: slice | None, vanaf: int) -> b
     return kolommen_x is not None and kolommen_x.stop > vanaf and bool(np.any(c[kolommen_x] != 0))
 
 
-def duale_grens(probleem: MipProbleem, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+def duale_grens(
+    probleem: MipProbleem, y: np.ndarray, nul: float = 1e-9
+) -> tuple[float, np.ndarray, np.ndarray]:
     """A lower bound of the LP of ``probleem`` from any row duals ``y``: (bound, y, reduced costs).
 
     Weak LP duality for ``L <= Ax <= U``, ``l <= x <= u``: with ``d = c - A^T y``,
     every feasible x has ``c x = y A x + d x >= sum(y+ L - y- U) + sum(d+ l - d- u)``.
     Duals of the wrong sign for an infinite side are set to 0 first (they would
-    make the bound minus infinity), round-off below 1e-9 too. With the optimal
+    make the bound minus infinity), round-off below ``nul`` too (0: the reduced
+    costs are exactly ``c - A^T y``, as `houd_vlak` needs). With the optimal
     duals of the same LP it is that LP's value; with those of an LP that differs
     only in bounds (the next level's LP computed before this level ended) it is
     a valid, possibly weaker, bound.
     """
-    y = np.where(np.abs(y) < 1e-9, 0.0, y)
+    y = np.where(np.abs(y) < nul, 0.0, y)
     y = np.where((y > 0) & np.isinf(probleem.rij_onder), 0.0, y)
     y = np.where((y < 0) & np.isinf(probleem.rij_boven), 0.0, y)
     d = probleem.c - probleem.A.T @ y
-    d = np.where(np.abs(d) < 1e-9, 0.0, d)
+    d = np.where(np.abs(d) < nul, 0.0, d)
     if np.any((d > 0) & np.isinf(probleem.kol_onder)) or np.any(
         (d < 0) & np.isinf(probleem.kol_boven)
     ):

@@ -14,7 +14,7 @@ import logging
 import time
 from dataclasses import asdict, replace
 
-from allocatie.invoer.vorige import VorigeLike, als_vorige, vorige_signalen
+from allocatie.invoer.vorige import VorigeLike, VorigeUitkomst, als_vorige, vorige_signalen
 from allocatie.kern.taal import huishoudens, nl_getal, personen
 from allocatie.kern.voortgang import Voortgang, fase
 from allocatie.model.bouw import AllocatieModel, bouw_model, verfijn
@@ -100,7 +100,7 @@ def niveaustappen(
     model: AllocatieModel,
     grof: AllocatieModel | None,
     slim: bool,
-    vorige: object,
+    vorige: VorigeUitkomst | None,
 ) -> list[tuple[AllocatieModel, tuple[str, ...]]]:
     """The models the levels run on, coarse to fine, each with its levels; the last is ``model``.
 

@@ -29,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from allocatie.solvers.base import MipProbleem
+from allocatie.strategie.lp import duale_grens
 
 #: How far a point may lie outside a tightened bound and still count as inside (round-off).
 TOLERANTIE = 1e-6
@@ -57,20 +58,6 @@ class Vlak:
     rest: float
 
 
-def _duaal(p: MipProbleem, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
-    """Sign-repaired duals ``y``, exact reduced costs and the dual bound (None: unbounded)."""
-    y = np.where((y > 0) & np.isinf(p.rij_onder), 0.0, y)
-    y = np.where((y < 0) & np.isinf(p.rij_boven), 0.0, y)
-    d = p.c - p.A.T @ y
-    if np.any((d > 0) & np.isinf(p.kol_onder)) or np.any((d < 0) & np.isinf(p.kol_boven)):
-        return None
-    pos, neg = y > 0, y < 0
-    g = float(y[pos] @ p.rij_onder[pos] + y[neg] @ p.rij_boven[neg])
-    dp, dn = d > 0, d < 0
-    g += float(d[dp] @ p.kol_onder[dp] + d[dn] @ p.kol_boven[dn])
-    return y, d, g
-
-
 def hele_rijen(A: sp.csr_array, geheel: np.ndarray) -> np.ndarray:
     """Per row: whether ``A_i x`` is whole at every solution (whole columns and coefficients)."""
     rij_van = np.repeat(np.arange(A.shape[0]), np.diff(A.indptr))
@@ -92,10 +79,7 @@ def houd_vlak(
     left out and counted in the rest). None: the duals give no finite bound or
     no room (``houd`` below the bound).
     """
-    duaal = _duaal(p, y)
-    if duaal is None:
-        return None
-    y, d, g = duaal
+    g, y, d = duale_grens(p, y, nul=0.0)
     ruimte = houd - g
     if not np.isfinite(ruimte) or ruimte < 0:
         return None
