@@ -27,6 +27,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -73,6 +74,30 @@ def _bewaar(fig: Figure, pad: str | Path) -> Path:
             tijdelijk, format="png", dpi=_DPI, facecolor="white", metadata={"Software": None}
         )
     return pad
+
+
+def _rond_af(
+    fig: Figure,
+    titel: str,
+    pad: str | Path,
+    rect: tuple[float, float, float, float],
+    legenda: list[Artist] | None = None,
+    ncol: int | None = None,
+    **ruimte: float,
+) -> Path:
+    """The legend below (``ncol`` columns, default one per entry), the bold title on the
+    left, the layout within ``rect`` (``ruimte``: h_pad/w_pad), and the PNG ``pad``."""
+    if legenda is not None:
+        fig.legend(
+            handles=legenda,
+            loc="lower center",
+            ncol=ncol or len(legenda),
+            fontsize=10,
+            frameon=False,
+        )
+    fig.suptitle(titel, fontsize=15, fontweight="bold", x=0.01, ha="left")
+    fig.tight_layout(rect=rect, **ruimte)
+    return _bewaar(fig, pad)
 
 
 def _periode_as(ax: Axes, perioden: list[str], *, labels: bool) -> None:
@@ -191,17 +216,16 @@ def teken_waaier(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 15
             color="#333333",
             va="top",
         )
-    else:
-        fig.legend(handles=legenda, loc="lower center", ncol=3, fontsize=10, frameon=False)
-    fig.suptitle(
+    return _rond_af(
+        fig,
         "Achterstand van wachtende vergunninghouders per halfjaar, per beleid",
-        fontsize=15,
-        fontweight="bold",
-        x=0.01,
-        ha="left",
+        pad,
+        (0, 0 if reserve else 0.06, 1, 0.96),
+        None if reserve else legenda,
+        3,
+        h_pad=1.5,
+        w_pad=1.2,
     )
-    fig.tight_layout(rect=(0, 0 if reserve else 0.06, 1, 0.96), h_pad=1.5, w_pad=1.2)
-    return _bewaar(fig, pad)
 
 
 #: Plans in the capacity chart, in panel order (each only when it was computed).
@@ -279,16 +303,14 @@ def teken_capaciteit(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int 
             Line2D([], [], color=kleur, linewidth=2.2, linestyle="--", label="plaatsen: mediaan"),
             Patch(facecolor=kleur, alpha=0.35, label="plaatsen: 25-75% / 5-95%"),
         ]
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=10, frameon=False)
-    fig.suptitle(
+    return _rond_af(
+        fig,
         "Beschikbare flexplaatsen per halfjaar, gestapeld per flextype",
-        fontsize=15,
-        fontweight="bold",
-        x=0.01,
-        ha="left",
+        pad,
+        (0, 0.07, 1, 0.95),
+        handles,
+        w_pad=1.2,
     )
-    fig.tight_layout(rect=(0, 0.07, 1, 0.95), w_pad=1.2)
-    return _bewaar(fig, pad)
 
 
 #: Colours of the module flows in `teken_rollend`.
@@ -399,13 +421,11 @@ def teken_rollend(vgl: Planvergelijking, pad: str | Path, *, breedte_px: int = 1
         Patch(facecolor=_GESLOTEN, label="gesloten"),
         Patch(facecolor=_VERPLAATST, label="verplaatst naar een andere regio"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=10, frameon=False)
-    fig.suptitle(
+    return _rond_af(
+        fig,
         "Rollend plannen: op- en afschalen per halfjaar",
-        fontsize=15,
-        fontweight="bold",
-        x=0.01,
-        ha="left",
+        pad,
+        (0, 0.045, 1, 0.96),
+        handles,
+        h_pad=1.2,
     )
-    fig.tight_layout(rect=(0, 0.045, 1, 0.96), h_pad=1.2)
-    return _bewaar(fig, pad)
