@@ -201,6 +201,7 @@ def _haalbaar(
     warm: bool = False,
     stappen: int = 6,
     genoeg: float = -np.inf,
+    buiten_bereik: mz.BuitenBereik | None = None,
 ) -> BackendUitkomst:
     """`_minmax_haalbaar` on the two-gemeenten example with ``personen``, every column free;
     ``warm``: with the level's warm LP."""
@@ -228,6 +229,7 @@ def _haalbaar(
         Instellingen(zoekstappen=stappen, knopen_deel=100),
         warm=None if lp is None else lp.warm,
         genoeg=genoeg,
+        buiten_bereik=buiten_bereik,
     )
 
 
@@ -272,6 +274,47 @@ def test_minmax_haalbaar_stopt_na_zijn_stappen_en_bij_genoeg() -> None:
     assert genoeg.objectief is not None and 0.75 < genoeg.objectief <= 1.25
     # Each run is the same every time (no clock in it).
     assert _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, stappen=1).objectief == een.objectief
+
+
+def test_buiten_bereik_kent_elke_krappere_zoektocht() -> None:
+    """A proof under bounds ``kb`` covers every search under bounds ``<= kb``, no other;
+    a wider proof replaces the ones it covers, and at most `MAX` are kept."""
+    bb = mz.BuitenBereik()
+    assert not bb.bevat(np.array([1.0, 2.0]))
+    bb.voeg_toe(np.array([1.0, 2.0]))
+    assert bb.bevat(np.array([1.0, 2.0])) and bb.bevat(np.array([0.0, 2.0]))
+    assert not bb.bevat(np.array([1.0, 3.0])) and not bb.bevat(np.array([2.0, 0.0]))
+    bb.voeg_toe(np.array([1.0, 3.0]))
+    assert len(bb.bewezen) == 1 and bb.bevat(np.array([1.0, 2.5]))
+    for i in range(2 * bb.MAX):
+        bb.voeg_toe(np.array([10.0 + i, -float(i)]))
+    assert len(bb.bewezen) == bb.MAX
+    assert bb.bevat(np.array([10.0 + 2 * bb.MAX - 1, -float(2 * bb.MAX - 1)]))
+
+
+def test_minmax_haalbaar_bewijst_een_zoektocht_maar_een_keer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second descent of the same level does not prove again what the first proved:
+    from 3 + 0 the first finds 2 + 1 and proves nothing below 0.5 (two sub-MIPs); the
+    second, from 2 + 1 with the same record, runs none and ends the same way as without."""
+    oproepen: list[int] = []
+    echt = dm.los_deel
+
+    def tel(*a: object, **k: object) -> BackendUitkomst:
+        oproepen.append(1)
+        return echt(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mz, "los_deel", tel)
+    bb = mz.BuitenBereik()
+    eerst = _haalbaar(np.array([0.75, 3.0, 0.0]), buiten_bereik=bb)
+    assert eerst.x is not None and eerst.objectief == pytest.approx(0.5)
+    assert len(oproepen) == 2 and len(bb.bewezen) == 1
+    tweede = _haalbaar(eerst.x, buiten_bereik=bb)
+    assert len(oproepen) == 2
+    zonder = _haalbaar(eerst.x)
+    assert len(oproepen) == 3
+    assert tweede.status is zonder.status is Status.ONHAALBAAR and tweede.x is zonder.x is None
 
 
 def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(

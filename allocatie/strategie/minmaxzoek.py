@@ -33,6 +33,36 @@ from allocatie.strategie.vangnet import Vangnet
 log = logging.getLogger(__name__)
 
 
+class BuitenBereik:
+    """The feasibility searches of one level proven to have no point (their column upper bounds).
+
+    A search is the level's problem without objective under column upper bounds ``kb``
+    (lower bounds and rows are the level's own). If the search under ``kb`` is infeasible,
+    so is every search under bounds ``<= kb``: a later descent of the same level
+    (`minmax_haalbaar`, one per neighbourhood width) skips such a search instead of
+    proving it again (national family nf-12, overvulling: the same search of 38,720
+    columns proven infeasible three times, 7 s each, and a tighter one twice). Exact and
+    deterministic: only proofs are kept (never a search stopped by its work limit or the
+    clock), the same sequence of searches gives the same skips. Used by one thread at a
+    time (the level's job beside, or `Direct`).
+    """
+
+    #: At most this many proofs are kept (the most recent), each an array of the level's width.
+    MAX = 16
+
+    def __init__(self) -> None:
+        self.bewezen: list[np.ndarray] = []
+
+    def bevat(self, kb: np.ndarray) -> bool:
+        """Whether a search under ``kb`` is proven infeasible (bounds within a proven one)."""
+        return any(bool(np.all(kb <= b)) for b in self.bewezen)
+
+    def voeg_toe(self, kb: np.ndarray) -> None:
+        """Record that the search under ``kb`` has no point."""
+        self.bewezen = [b for b in self.bewezen if not np.all(b <= kb)][-(self.MAX - 1) :]
+        self.bewezen.append(kb.copy())
+
+
 def minmax_haalbaar(
     backend: Backend,
     probleem: MipProbleem,
@@ -49,6 +79,7 @@ def minmax_haalbaar(
     warm: WarmeLp | None = None,
     genoeg: float = -np.inf,
     afbreken: threading.Event | None = None,
+    buiten_bereik: BuitenBereik | None = None,
 ) -> BackendUitkomst:
     """A descent of feasibility searches on a min-max level near ``beste`` (beside a sub-MIP).
 
@@ -79,6 +110,9 @@ def minmax_haalbaar(
     ``warm``: the level's warm LP (`WarmeLp`). Before each search the LP with the same bounds
     in whole persons: infeasible, the target is out of reach for every solution (no MIP);
     otherwise the LP point's support joins the neighbourhood.
+
+    ``buiten_bereik``: the searches of this level proven infeasible before (`BuitenBereik`);
+    such a search is not run again, and every new proof is added.
     """
     c = probleem.c
     gevonden: BackendUitkomst | None = None
@@ -121,16 +155,21 @@ def minmax_haalbaar(
                 vrij |= lp_doel.x > 1e-6
         kb = np.where(vrij, probleem.kol_boven, probleem.kol_onder)
         kb[mm.y] = np.minimum(kb[mm.y], np.maximum(boven, probleem.kol_onder[mm.y]))
-        zoek = replace(probleem, c=np.zeros_like(c), kol_boven=kb, start=None, doel=0.5)
-        uit = los_deel(
-            backend,
-            zoek,
-            opties,
-            tijd,
-            afbreken,
-            knopen=instellingen.knopen_deel,
-            knoopwerk=instellingen.knoopwerk,
-        )
+        if buiten_bereik is not None and buiten_bereik.bevat(kb):
+            uit = BackendUitkomst(Status.ONHAALBAAR, None, None, None, None, 0.0, "")
+        else:
+            zoek = replace(probleem, c=np.zeros_like(c), kol_boven=kb, start=None, doel=0.5)
+            uit = los_deel(
+                backend,
+                zoek,
+                opties,
+                tijd,
+                afbreken,
+                knopen=instellingen.knopen_deel,
+                knoopwerk=instellingen.knoopwerk,
+            )
+            if buiten_bereik is not None and uit.status is Status.ONHAALBAAR:
+                buiten_bereik.voeg_toe(kb)
         log.debug(
             "Haalbaarheid onder %.6g: %s in %.1f s",
             waarde if alleen_strikt else doel,

@@ -27,7 +27,12 @@ from allocatie.strategie.deelmip import doelwaarde, goedkoopste, los_deel, type_
 from allocatie.strategie.instellingen import Instellingen
 from allocatie.strategie.lagrange import lagrange_grens
 from allocatie.strategie.lp import lp_met_kolomgeneratie, met_kolomgeneratie
-from allocatie.strategie.minmaxzoek import minmax_bewijs, minmax_haalbaar, warme_grens
+from allocatie.strategie.minmaxzoek import (
+    BuitenBereik,
+    minmax_bewijs,
+    minmax_haalbaar,
+    warme_grens,
+)
 from allocatie.strategie.vangnet import Vangnet
 
 log = logging.getLogger(__name__)
@@ -138,6 +143,8 @@ class NiveauZoektocht:
         self.doel = np.inf
         self.solver = ""
         self.geprobeerd: list[float] = []
+        #: Feasibility searches of this level proven infeasible (shared by its descents).
+        self.buiten_bereik = BuitenBereik()
         self.warm: WarmeLp | None = None
         #: The row duals of the level's LP (for holding it by bounds, `houd_vlak`).
         self.rijduaal: np.ndarray | None = None
@@ -419,6 +426,7 @@ class NiveauZoektocht:
                 warm=self.warm,
                 genoeg=self.doel,
                 afbreken=stop,
+                buiten_bereik=self.buiten_bereik,
             ), stop
         if self.heel:
             return None
