@@ -27,7 +27,7 @@ from allocatie.strategie.deelmip import (
     niveauprobleem,
 )
 from allocatie.strategie.instellingen import Instellingen
-from allocatie.strategie.lagrange import koppelrijen
+from allocatie.strategie.lagrange import koppelrijen, minmax_kolommen
 from allocatie.strategie.lp import Vooruitloper
 from allocatie.strategie.minmaxzoek import Bewijzer
 from allocatie.strategie.niveau import NiveauZoektocht
@@ -138,6 +138,7 @@ def los_niveaus(
                         heel=mms.get(naam) is None and gehele_waarde(model, c),
                         tweede=pool,
                         koppel=koppelrijen(model, probleem.n_rijen),
+                        gedeeld=minmax_kolommen(model, probleem.n_kolommen),
                     )
                     uit = zoek.los_op()
                     rijduaal = zoek.rijduaal
