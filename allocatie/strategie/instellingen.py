@@ -79,10 +79,13 @@ class Instellingen:
     #: how much a target out of reach is loosened before the first point.
     haalbaar_doel: float = 1.15
     #: The next target of that search lies this far from the highest target out of reach
-    #: (at first the LP bound) to the best value (national overvulling: LP 0.2253, after
-    #: 0.2593 halfway 0.2424 out of reach, then 0.251 gave the optimum 0.25; three
-    #: quarters reach it at once).
-    doel_stap: float = 0.75
+    #: (at first the LP bound) to the best value: halfway, a bisection, so every point
+    #: found at least halves the range left. Three quarters took one step fewer on the
+    #: first national round (overvulling: LP 0.2253, after 0.2593 halfway 0.2424 out of
+    #: reach, then 0.251 gave the optimum 0.25), but on family member nf-12 (eerlijkheid,
+    #: bound 0.1765) seven searches, 104 s, ending at 0.1818 with the gap open, against
+    #: four searches, 62 s, 0.1795 (closed) halfway.
+    doel_stap: float = 0.5
     #: At most this many bisection steps for a min-max level's bound on its warm LP.
     warme_stappen: int = 12
     #: Least total excess in `elastisch` that counts as "no LP solution" (not round-off).
