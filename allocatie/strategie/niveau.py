@@ -94,7 +94,8 @@ class NiveauZoektocht:
     (``beste``, ``beste_w``), the bound (``grens``), the target that closes the
     gap (``doel``) and the best values at which the min-max test ran
     (``geprobeerd``). `los_op` runs the steps in order: `lp_oplossen`, `rens`,
-    `warme_grens` (min-max), `buurten` (with `toets` after each), and
+    `warme_grens` (min-max), `buurten` (with `toets` after each and, on a
+    min-max level, `blokgrens` after the first), and
     `volle_mip` if the gap is still open and the model small enough.
 
     ``probleem.start`` must be feasible (the previous level's solution). Every
@@ -284,8 +285,8 @@ class NiveauZoektocht:
     def blokgrens(self) -> None:
         """Raise a min-max level's bound by its blocks alone (`minmax_blokgrens`).
 
-        After the bound in whole persons, before the neighbourhood sub-MIPs: the LP
-        splits households to fit every gemeente, a block (a gemeente, or a region
+        After the first neighbourhood sub-MIP (`buurten`), if the gap is still open:
+        the LP splits households to fit every gemeente, a block (a gemeente, or a region
         with regiocapaciteit) in whole households of the sizes allowed there often
         cannot (national family, overvulling: nf-06 LP and whole-person bound 0, the
         blocks 1/3 = the best value, where the searches below 1/3 had taken 80 s;
@@ -405,6 +406,10 @@ class NiveauZoektocht:
             # A proof is cheaper than wider neighbourhoods (province overvulling: 0.06
             # s against 0.5 s for k = 8 to 32, none better).
             self.toets(xs, rc)
+            # The bound from blocks once, after the first neighbourhood: most levels
+            # close their gap there, and then need no bound.
+            if k == k_eerst:
+                self.blokgrens()
             # Wider only while the last one was searched to the end and paid off, or,
             # on a model too large for the full MIP, once more after one that did not
             # (family member nf-02, kosten: k = 2 to 32 all ended at the value of k = 1,
@@ -552,7 +557,6 @@ class NiveauZoektocht:
         self.lagrange(lp.rijduaal)
         self.warm = lp.warm if self.mm is not None else None
         self.warme_grens()
-        self.blokgrens()
         # Sub-MIPs stop at the first solution that closes the level's gap; on a
         # whole-valued level only at the bound rounded up: every person more there
         # loosens the later levels (national round: tekort 2954 instead of 2950 let the
