@@ -46,7 +46,15 @@ rounds small and fast:
    targets in whole persons lifts the bound itself (`warme_grens`: national
    overvulling 0.2253 -> 0.25 = optimal at once; 30,000 households overvulling
    1.125 -> 1.136 = optimal), and the feasibility search below adds the support
-   of the LP at its target to its neighbourhood.
+   of the LP at its target to its neighbourhood. The LP splits households to
+   fit each gemeente; whole households of the sizes allowed there often cannot:
+   if the first neighbourhood leaves the gap open, every gemeente (or region
+   with regiocapaciteit) is solved as a min-max MIP of its own, the linking
+   rows relaxed, and the level is at least the largest block optimum
+   (`lagrange.minmax_blokgrens`; family nf-06 overvulling: LP 0, blocks 1/3 =
+   the best value, 3 s). The descent's targets halve the range between the
+   highest target out of reach and the best value, and a search proven
+   infeasible is not proven again for a tighter one (`BuitenBereik`).
    Solutions are normalised after each level (`normaliseer`: whole counts,
    ``tekort`` and ``over`` not both positive).
 4. *Reduced-cost fixing.* If the gap is still open, every count whose LP
