@@ -83,6 +83,8 @@ def test_met_de_hand_afgeleid() -> None:
     assert uit is not None and uit.grens == pytest.approx(1.0)
     # z is copied into each block, so the gemeenten stay apart (joined by z they are one).
     assert uit.blokken == 2
+    # The blocks' own solutions: one household in each gemeente (u is in no block).
+    assert uit.drager is not None and list(uit.drager[:3]) == [True, True, False]
     # over1 copied as well would cut gemeente 1's need row from its ratio row: no bound.
     los = np.zeros(6, dtype=bool)
     los[[3, 5]] = True

@@ -48,11 +48,13 @@ NUL = 1e-12
 
 @dataclass(frozen=True)
 class LagrangeGrens:
-    """The bound and what it took."""
+    """The bound and what it took; ``drager``: the columns some block's solution uses
+    (`minmax_blokgrens`), None where not kept."""
 
     grens: float
     blokken: int
     grootste_blok: int
+    drager: np.ndarray | None = None
 
 
 def koppelrijen(model: AllocatieModel, n_rijen: int) -> np.ndarray:
@@ -102,11 +104,11 @@ def _blokken(
     boven: np.ndarray,
     enkel: np.ndarray,
     gedeeld: np.ndarray | None = None,
-) -> tuple[float, list[tuple[MipProbleem, int]]] | None:
+) -> tuple[float, list[tuple[MipProbleem, np.ndarray]]] | None:
     """The blocks of ``p`` with the rows ``koppel`` relaxed, each a MIP with costs ``c``.
 
     Returns the value of the columns in no remaining row (each at its cheapest bound)
-    and per block its MIP and its number of columns; None when such a column would be
+    and per block its MIP and its columns (in ``p``); None when such a column would be
     unbounded. The columns ``gedeeld`` (default: the continuous columns of cost 0
     outside the linking rows) are copied into every block that uses them, which only
     relaxes.
@@ -160,7 +162,7 @@ def _blokken(
             kol_boven=boven[kols],
             geheel=p.geheel[kols],
         )
-        uit.append((deel, len(kols)))
+        uit.append((deel, kols))
     return float(cl @ nodig), uit
 
 
@@ -194,7 +196,7 @@ def lagrange_grens(
         return None
     los, blokken = indeling
     termen = [float(y @ kant), los]
-    grootste = max((n for _, n in blokken), default=0)
+    grootste = max((len(k) for _, k in blokken), default=0)
     if grootste > blok_max:
         log.info("Lagrange-grens: blok van %d kolommen, te groot; overgeslagen", grootste)
         return None
@@ -259,13 +261,14 @@ def minmax_blokgrens(
     if indeling is None:
         return None
     _, blokken = indeling
-    grootste = max((n for _, n in blokken), default=0)
+    grootste = max((len(k) for _, k in blokken), default=0)
     if grootste > blok_max:
         log.info("Min-max-blokgrens: blok van %d kolommen, te groot; overgeslagen", grootste)
         return None
     precies = replace(opties, gap_relatief=1e-6)
     grens = float(onder[z])
-    for deel, _ in blokken:
+    drager = np.zeros(A.shape[1], dtype=bool)
+    for deel, kols in blokken:
         if not deel.c.any():
             continue  # a block without the level column bounds nothing
         if net.voorbij():
@@ -275,4 +278,6 @@ def minmax_blokgrens(
             return LagrangeGrens(np.inf, len(blokken), grootste)
         if uit.grens is not None and np.isfinite(uit.grens):
             grens = max(grens, float(uit.grens))
-    return LagrangeGrens(grens, len(blokken), grootste)
+        if uit.x is not None:
+            drager[kols[uit.x > 1e-6]] = True
+    return LagrangeGrens(grens, len(blokken), grootste, drager)

@@ -151,6 +151,8 @@ class NiveauZoektocht:
         #: Feasibility searches of this level proven infeasible (shared by its descents).
         self.buiten_bereik = BuitenBereik()
         self.warm: WarmeLp | None = None
+        #: The columns the blocks' own min-max solutions use (`blokgrens`), or None.
+        self.blokdrager: np.ndarray | None = None
         #: The row duals of the level's LP (for holding it by bounds, `houd_vlak`).
         self.rijduaal: np.ndarray | None = None
         # Integer count columns (``tekort``/``over`` are integer on later levels, not counts).
@@ -293,6 +295,10 @@ class NiveauZoektocht:
         nf-04 0.0633 against 0.1304 = the best value).
         The block value is rounded up to the next value a gemeente's ratio takes in
         whole persons (`MinMax.volgende`), after a margin for the block MIPs' tolerance.
+        The columns the blocks' own solutions use (how each gemeente can be filled
+        in whole households) join every later neighbourhood (``blokdrager``): nf-12,
+        overvulling, blocks 0 (no bound), but with them the next sub-MIP reached the
+        optimum 1/3 in 8.5 s, where without them it took three more widths and 110 s.
         """
         mm = self.mm
         if (
@@ -314,6 +320,8 @@ class NiveauZoektocht:
             knopen=self.ins.knopen_deel,
             blok_max=self.ins.lagrange_blok_max,
         )
+        if uit is not None:
+            self.blokdrager = uit.drager
         if uit is None or not np.isfinite(uit.grens):
             # A block without a point while the level has one (the best point) is
             # round-off in a block MIP: no bound from it.
@@ -379,6 +387,8 @@ class NiveauZoektocht:
         while not self.gesloten() and self.beste is not None and not self.net.voorbij():
             beste = self.beste
             steun = (~geheel if k == k_eerst else ~self.telling) | (xs > 1e-6) | (beste > 0.5)
+            if self.blokdrager is not None:
+                steun |= self.blokdrager
             vrij = steun.copy()
             if typ is not None and kx is not None:
                 vrij |= goedkoopste(rc, kx, typ, k)
