@@ -276,6 +276,19 @@ def test_minmax_haalbaar_stopt_na_zijn_stappen_en_bij_genoeg() -> None:
     assert _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, stappen=1).objectief == een.objectief
 
 
+def _tel_deel_mips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the sub-MIPs of `minmaxzoek` (one entry per call) in the returned list."""
+    oproepen: list[int] = []
+    echt = dm.los_deel
+
+    def tel(*a: object, **k: object) -> BackendUitkomst:
+        oproepen.append(1)
+        return echt(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mz, "los_deel", tel)
+    return oproepen
+
+
 def test_buiten_bereik_kent_elke_krappere_zoektocht() -> None:
     """A proof under bounds ``kb`` covers every search under bounds ``<= kb``, no other;
     a wider proof replaces the ones it covers, and at most `MAX` are kept."""
@@ -298,14 +311,7 @@ def test_minmax_haalbaar_bewijst_een_zoektocht_maar_een_keer(
     """A second descent of the same level does not prove again what the first proved:
     from 3 + 0 the first finds 2 + 1 and proves nothing below 0.5 (two sub-MIPs); the
     second, from 2 + 1 with the same record, runs none and ends the same way as without."""
-    oproepen: list[int] = []
-    echt = dm.los_deel
-
-    def tel(*a: object, **k: object) -> BackendUitkomst:
-        oproepen.append(1)
-        return echt(*a, **k)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(mz, "los_deel", tel)
+    oproepen = _tel_deel_mips(monkeypatch)
     bb = mz.BuitenBereik()
     eerst = _haalbaar(np.array([0.75, 3.0, 0.0]), buiten_bereik=bb)
     assert eerst.x is not None and eerst.objectief == pytest.approx(0.5)
@@ -323,14 +329,7 @@ def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
     """Targets whose LP in whole persons is infeasible cost no sub-MIP: from 3 + 0 with the
     first target 0.25, the plain descent runs three sub-MIPs (0.25 out of reach, 0.5 found,
     nothing below 0.5), the warm one only the one that finds 2 + 1."""
-    oproepen: list[int] = []
-    echt = dm.los_deel
-
-    def tel(*a: object, **k: object) -> BackendUitkomst:
-        oproepen.append(1)
-        return echt(*a, **k)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(mz, "los_deel", tel)
+    oproepen = _tel_deel_mips(monkeypatch)
     aantallen = []
     for warm in (False, True):
         oproepen.clear()
