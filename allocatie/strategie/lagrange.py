@@ -1,4 +1,4 @@
-"""A Lagrangian bound for a linear level: relax the rows that link gemeenten, solve per block.
+"""Bounds from blocks: relax the rows that link gemeenten, solve one small MIP per block.
 
 Most rows of a level belong to one gemeente (the capacity rows of its options, its
 need and fairness rows) or to one region (regiocapaciteit). Two kinds link them
@@ -23,6 +23,11 @@ min-max levels, shared by all gemeenten) is copied into every block that uses it
 which only relaxes; a block's bound is its MIP's proven dual bound (valid also
 when its node limit stops it), and one block without a bound gives no bound at
 all. The work is deterministic: the number of block MIPs, each with a node limit.
+
+A min-max level (`minmax_blokgrens`) shares its value ``z`` over all blocks: with
+the linking rows relaxed (multipliers 0) and only ``zmax``/``omax`` copied into
+each block, the level is at least the *largest* block optimum, a bound where
+whole households cannot fill a gemeente the way the LP's fractions do.
 """
 
 from __future__ import annotations
