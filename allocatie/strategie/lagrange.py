@@ -108,15 +108,17 @@ def _blokken(
     onder: np.ndarray,
     boven: np.ndarray,
     enkel: np.ndarray,
+    blok_max: int,
     gedeeld: np.ndarray | None = None,
-) -> tuple[float, list[tuple[MipProbleem, np.ndarray]]] | None:
+) -> tuple[float, list[tuple[MipProbleem, np.ndarray]], int] | None:
     """The blocks of ``p`` with the rows ``koppel`` relaxed, each a MIP with costs ``c``.
 
-    Returns the value of the columns in no remaining row (each at its cheapest bound)
-    and per block its MIP and its columns (in ``p``); None when such a column would be
-    unbounded. The columns ``gedeeld`` (default: the continuous columns of cost 0
-    outside the linking rows) are copied into every block that uses them, which only
-    relaxes.
+    Returns the value of the columns in no remaining row (each at its cheapest bound),
+    per block its MIP and its columns (in ``p``), and the size of the largest block;
+    None when such a column would be unbounded or a block has more than ``blok_max``
+    columns (the decomposition would not pay). The columns ``gedeeld`` (default: the
+    continuous columns of cost 0 outside the linking rows) are copied into every block
+    that uses them, which only relaxes.
     """
     A = sp.csr_array(p.A)
     # Rows that stay: the multi-column rows outside the linking ones.
@@ -168,7 +170,11 @@ def _blokken(
             geheel=p.geheel[kols],
         )
         uit.append((deel, kols))
-    return float(cl @ nodig), uit
+    grootste = max((len(k) for _, k in uit), default=0)
+    if grootste > blok_max:
+        log.info("Blokken: een blok van %d kolommen, te groot; geen grens", grootste)
+        return None
+    return float(cl @ nodig), uit, grootste
 
 
 def lagrange_grens(
@@ -196,15 +202,11 @@ def lagrange_grens(
     if np.any(onder > boven + 1e-9):
         return None
     y, kant = _vermenigvuldigers(rijduaal, p, koppel & ~enkel)
-    indeling = _blokken(p, koppel, p.c - A.T @ y, onder, boven, enkel)
+    indeling = _blokken(p, koppel, p.c - A.T @ y, onder, boven, enkel, blok_max)
     if indeling is None:
         return None
-    los, blokken = indeling
+    los, blokken, grootste = indeling
     termen = [float(y @ kant), los]
-    grootste = max((len(k) for _, k in blokken), default=0)
-    if grootste > blok_max:
-        log.info("Lagrange-grens: blok van %d kolommen, te groot; overgeslagen", grootste)
-        return None
     precies = replace(opties, gap_relatief=1e-6)
     for b, (deel, _) in enumerate(blokken):
         if net.voorbij():
@@ -262,14 +264,10 @@ def minmax_blokgrens(
         return LagrangeGrens(np.inf, 0, 0)
     if not gedeeld[z]:
         raise ValueError("de niveaukolom z hoort bij de gedeelde kolommen")
-    indeling = _blokken(p, koppel, p.c, onder, boven, enkel, gedeeld)
+    indeling = _blokken(p, koppel, p.c, onder, boven, enkel, blok_max, gedeeld)
     if indeling is None:
         return None
-    _, blokken = indeling
-    grootste = max((len(k) for _, k in blokken), default=0)
-    if grootste > blok_max:
-        log.info("Min-max-blokgrens: blok van %d kolommen, te groot; overgeslagen", grootste)
-        return None
+    _, blokken, grootste = indeling
     precies = replace(opties, gap_relatief=1e-6)
     grens = float(onder[z])
     drager = np.zeros(A.shape[1], dtype=bool)
