@@ -515,7 +515,9 @@ class HighsSessie:
 
     def zet_lp_methode(self, methode: str) -> None:
         """``"ipx"``: interior point with crossover, no presolve (a cold LP);
-        ``"simplex"``: dual simplex from the current basis (after a small change)."""
+        ``"simplex"``: dual simplex from the current basis (after a small change);
+        ``"primaal"``: primal simplex from it (after columns were added: the basis
+        stays primal feasible)."""
         if methode == "ipx":
             self._h.setOptionValue("solver", "ipx")
             self._h.setOptionValue("run_crossover", "on")
@@ -523,8 +525,53 @@ class HighsSessie:
         elif methode == "simplex":
             self._h.setOptionValue("solver", "simplex")
             self._h.setOptionValue("simplex_strategy", 1)
+        elif methode == "primaal":
+            self._h.setOptionValue("solver", "simplex")
+            self._h.setOptionValue("simplex_strategy", 4)
         else:
             raise ValueError(f"onbekende LP-methode {methode!r}")
+
+    def warme_lp(
+        self, probleem: MipProbleem, kols: np.ndarray, tijdslimiet_s: float
+    ) -> tuple[HighsWarmeLp | None, bool]:
+        """The whole LP of ``probleem`` kept warm (`HighsWarmeLp`), from this session's basis.
+
+        This session holds the columns ``kols`` of ``probleem`` in that order (column
+        generation); every other column starts nonbasic at a finite bound. After
+        column generation that basis is optimal for the whole LP (no reduced cost
+        is negative), so the solve here only factorises it; after an early stop
+        primal simplex goes on from it. Returns it (None: no valid basis, or no
+        optimum in ``tijdslimiet_s``) and whether the clock stopped that solve.
+        """
+        basis = self._h.getBasis()
+        if not basis.valid or len(kols) != self.n_kolommen:
+            return None, False
+        S = highspy.HighsBasisStatus
+        eindig_onder = np.isfinite(probleem.kol_onder)
+        eindig_boven = np.isfinite(probleem.kol_boven)
+        kol_status = [
+            S.kLower if o else (S.kUpper if b else S.kZero)
+            for o, b in zip(eindig_onder.tolist(), eindig_boven.tolist(), strict=True)
+        ]
+        for j, s in zip(kols.tolist(), basis.col_status, strict=True):
+            kol_status[j] = s
+        h = _nieuwe_highs()
+        h.setOptionValue("random_seed", int(self._opties.seed))
+        stop = _Onderbreking(time.perf_counter() + max(tijdslimiet_s, 0.01))
+        stop.koppel(h)
+        h.passModel(_highs_lp(probleem, geheel=False))
+        volledig = highspy.HighsBasis()
+        volledig.col_status = kol_status
+        volledig.row_status = list(basis.row_status)
+        volledig.valid = True
+        h.setBasis(volledig)
+        h.setOptionValue("solver", "simplex")
+        h.setOptionValue("simplex_strategy", 4)
+        h.setOptionValue("presolve", "off")
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None, stop.klok
+        return HighsWarmeLp(h, probleem, stop), False
 
     def kolomduaal(self) -> np.ndarray | None:
         """Reduced costs of the last LP solve (None when HiGHS has no valid duals)."""

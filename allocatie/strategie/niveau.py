@@ -14,6 +14,7 @@ import numpy as np
 
 from allocatie.model.minmax import MinMax
 from allocatie.solvers.base import (
+    LP_SESSIE,
     Backend,
     BackendUitkomst,
     LpUitkomst,
@@ -206,10 +207,19 @@ class NiveauZoektocht:
         p, ins = self.probleem, self.ins
         if self.lp is not None:
             return self.lp
-        if met_kolomgeneratie(p.c, self.kolommen_x, ins.kolomgeneratie_vanaf):
+        sessie = LP_SESSIE in getattr(self.backend, "vermogens", ())
+        if met_kolomgeneratie(self.kolommen_x, ins.kolomgeneratie_vanaf) and (
+            self.mm is None or sessie
+        ):
             assert self.kolommen_x is not None
             return lp_met_kolomgeneratie(
-                self.backend, p, self.opties, self.net.rest(), self.kolommen_x, ins
+                self.backend,
+                p,
+                self.opties,
+                self.net.rest(),
+                self.kolommen_x,
+                ins,
+                warm=self.mm is not None,
             )
         return self.backend.los_lp_op(  # type: ignore[attr-defined,no-any-return]
             p, self.opties, self.net.rest(), warm=self.mm is not None

@@ -98,6 +98,14 @@ class BewaakteSessie:
         self._net.noteer(uit.klok)
         return uit, duaal
 
+    def warme_lp(
+        self, probleem: MipProbleem, kols: np.ndarray, tijdslimiet_s: float
+    ) -> tuple[BewaakteWarmeLp | None, bool]:
+        """The session's `warme_lp`, guarded; a clock stop is counted."""
+        warm, klok = self._sessie.warme_lp(probleem, kols, tijdslimiet_s)
+        self._net.noteer(klok)
+        return (BewaakteWarmeLp(warm, self._net) if warm is not None else None), klok
+
     def __getattr__(self, naam: str) -> Any:
         return getattr(self._sessie, naam)
 
