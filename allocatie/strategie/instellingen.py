@@ -90,7 +90,7 @@ class Instellingen:
     warme_stappen: int = 12
     #: Least total excess in `elastisch` that counts as "no LP solution" (not round-off).
     elastisch_tol: float = 1e-3
-    #: Column generation for the LP of a level with pair costs from this many count columns.
+    #: Column generation for the LP of every level from this many count columns.
     kolomgeneratie_vanaf: int = 20_000
     #: Column generation stops when the columns left out can lower the LP by at most this
     #: share of the gap (their Lagrangian bound is then the level's bound): the last

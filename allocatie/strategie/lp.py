@@ -86,7 +86,7 @@ def lp_met_kolomgeneratie(
         rest = tijd - (time.perf_counter() - t0)
         if LP_SESSIE in getattr(backend, "vermogens", ()):
             # One live LP: the first round cold (interior point), later rounds
-            # only add columns, so dual simplex from the previous basis (national
+            # only add columns, so simplex from the previous basis (national
             # kosten level: 2.0 s against 10.4 s solving every round cold).
             if sessie is None:
                 sessie = backend.lp_sessie(deelprobleem(probleem, Ac, kols), opties)  # type: ignore[attr-defined]
