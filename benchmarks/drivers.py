@@ -583,6 +583,7 @@ def _basisrecord(fam: Familie, ronde: dict[str, Any], inst: Instelling) -> dict[
             if fam.groep is None
             else {
                 "groep": fam.groep,
+                "streefwaarden": fam.streefwaarden.als_record(),
                 "lid_parameters": {
                     "seed": fam.seed,
                     "vg": fam.vg,

@@ -12,7 +12,10 @@ The pure functions here (`canonieke_csv`, `niveau_hash`, `identiek`,
 records (dicts, as in ``resultaten.jsonl``), so they can be tested on fabricated
 records.
 
-Targets (issue 16), checked per member and summarised per family:
+Targets (issue 16), checked per member and summarised per family; the national
+family's (`Streefwaarden`, the defaults) are these, a family may set its own (the
+30,000-household family: 1% within 300 s, no memory target), and each record
+carries the targets of its family (``streefwaarden``):
 
 - ``gap``: every level within 0.5%: the count and cost levels relatively
   (``|waarde - grens| / max(1, |waarde|)``, the project's gap), the min-max
@@ -20,7 +23,8 @@ Targets (issue 16), checked per member and summarised per family:
   0.005``) or proven optimal (the solver proves a min-max value optimal in whole
   persons and then reports the value itself as the bound, so ``grens == waarde``);
 - ``tijd``: the solve (``los_op``, model build included) within 60 s in every run
-  without load (a run under load is there for reproducibility, not for speed);
+  without load (a run under load is there for reproducibility, not for speed), and
+  no run cut short by the wall clock;
 - ``geheugen``: peak memory at most 2 GB (2,048 MiB) in every run;
 - ``identiek``: all runs of a member byte-identical, under load included.
 """
@@ -37,6 +41,7 @@ import statistics
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 MINMAX_NIVEAUS = ("eerlijkheid", "overvulling")
@@ -50,6 +55,29 @@ DOEL_TIJD_S = 60.0
 
 DOEL_PIEK_MB = 2048.0
 """Target peak memory per run (MiB)."""
+
+
+@dataclass(frozen=True)
+class Streefwaarden:
+    """The targets of one family: gap per level, solve time per run, peak memory per run.
+
+    ``piek_mb`` None: no memory target (the report says "niet gesteld").
+    """
+
+    gap: float = DOEL_GAP
+    tijd_s: float = DOEL_TIJD_S
+    piek_mb: float | None = DOEL_PIEK_MB
+
+    def als_record(self) -> dict[str, float | None]:
+        """The targets as a record field (``streefwaarden`` in ``resultaten.jsonl``)."""
+        return asdict(self)
+
+    @classmethod
+    def uit_record(cls, r: dict[str, Any]) -> Streefwaarden:
+        """The targets a record carries (the national ones for a record without them)."""
+        velden = r.get("streefwaarden") or {}
+        return cls(**{k: velden[k] for k in ("gap", "tijd_s", "piek_mb") if k in velden})
+
 
 BEWEZEN_EPS = 1e-9
 """A min-max level with ``waarde - grens`` at most this is proven optimal."""
@@ -253,6 +281,7 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         for n in r.get("niveaus") or []:
             if n["naam"] not in volgorde:
                 volgorde.append(n["naam"])
+    streef = Streefwaarden.uit_record(eerste)
     niveaus: dict[str, dict[str, Any]] = {}
     for naam in volgorde:
         gaps: list[float] = []
@@ -265,7 +294,7 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
             zonder_grens += n is not None and gap is None
             gaps.append(math.inf if gap is None else gap)
             bewezen = bewezen and bew
-            gehaald = gehaald and niveau_gehaald(gap, bew)
+            gehaald = gehaald and niveau_gehaald(gap, bew, streef.gap)
         niveaus[naam] = {
             "soort": "absoluut" if is_minmax(naam) else "relatief",
             "gap": _grootste(gaps),
@@ -321,6 +350,7 @@ def lid_overzicht(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
             for r in baseline
         ],
         "types_variabelen": (eerste.get("modelgrootte") or {}).get("variabelen"),
+        "streefwaarden": streef.als_record(),
     }
     uit["doelen"] = lid_doelen(uit, len(tijden_ok) == len(tijden))
     return uit
@@ -330,17 +360,28 @@ def lid_doelen(lid: dict[str, Any], alle_tijden: bool = True) -> dict[str, bool 
     """Which targets one member meets: ``gap``, ``tijd``, ``geheugen``, ``identiek``.
 
     ``identiek`` is None (not measured) when there was only one run and no run under
-    load; it is False as soon as one comparison differs.
+    load; it is False as soon as one comparison differs. ``geheugen`` is None when the
+    family sets no memory target. The targets are the member's ``streefwaarden``; a
+    member with a run that the wall clock cut short (``reproduceerbaar`` false) misses
+    ``tijd``.
     """
+    streef = Streefwaarden(**lid.get("streefwaarden", {}))
     niveaus = lid["niveaus"]
     gap = lid["runs"] > 0 and bool(niveaus) and all(n["gehaald"] for n in niveaus.values())
+    # A run the clock cut short ends near the limit by construction: it meets no time target.
+    geknipt = any(x is False for x in lid.get("reproduceerbaar_runs", []))
     tijd = (
         lid["runs"] > 0
         and alle_tijden
+        and not geknipt
         and lid["tijd_s_max"] is not None
-        and lid["tijd_s_max"] <= DOEL_TIJD_S
+        and lid["tijd_s_max"] <= streef.tijd_s
     )
-    geheugen = lid["piek_mb_max"] is not None and lid["piek_mb_max"] <= DOEL_PIEK_MB
+    geheugen = (
+        None
+        if streef.piek_mb is None
+        else lid["piek_mb_max"] is not None and lid["piek_mb_max"] <= streef.piek_mb
+    )
     vergelijkingen = [
         x for x in (lid["identiek_over_runs"], lid["identiek_onder_belasting"]) if x is not None
     ]
@@ -414,8 +455,15 @@ def _telling(xs: Iterable[bool | None]) -> dict[str, int]:
     }
 
 
+def _zonder_geheugendoel(lid: dict[str, Any]) -> bool:
+    """Whether the member's family sets no memory target."""
+    return (lid.get("streefwaarden") or {}).get("piek_mb", 0) is None
+
+
 def doelen(overzichten: Sequence[dict[str, Any]]) -> dict[str, str]:
     """PASS, FAIL or NIET GEMETEN per target over all members (and ``alles``).
+
+    NIET GESTELD: the family sets no such target (memory; it counts as met).
 
     A target passes only when every member meets it; ``identiek`` is NIET GEMETEN
     when no member had two runs to compare, and FAIL when one member was not
@@ -425,7 +473,15 @@ def doelen(overzichten: Sequence[dict[str, Any]]) -> dict[str, str]:
     uit: dict[str, str] = {}
     for doel in ("gap", "tijd", "geheugen", "identiek"):
         waarden = [lid["doelen"][doel] for lid in overzichten]
-        if not waarden or all(w is None for w in waarden):
+        if (
+            doel == "geheugen"
+            and overzichten
+            and all(
+                (lid.get("streefwaarden") or {}).get("piek_mb", 0) is None for lid in overzichten
+            )
+        ):
+            uit[doel] = "NIET GESTELD"
+        elif not waarden or all(w is None for w in waarden):
             uit[doel] = "NIET GEMETEN"
         elif all(w is True for w in waarden):
             uit[doel] = "PASS"
@@ -433,7 +489,7 @@ def doelen(overzichten: Sequence[dict[str, Any]]) -> dict[str, str]:
             uit[doel] = "FAIL"
     if not overzichten:
         uit["alles"] = "NIET GEMETEN"
-    elif all(v == "PASS" for v in uit.values()):
+    elif all(v in ("PASS", "NIET GESTELD") for v in uit.values()):
         uit["alles"] = "PASS"
     elif any(v == "FAIL" for v in uit.values()):
         uit["alles"] = "FAIL"
@@ -532,9 +588,16 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
         f"{belast} van {len(ov)} leden ook onder belasting.",
         "",
     ]
+    streef = Streefwaarden(**(ov[0].get("streefwaarden") or {})) if ov else Streefwaarden()
+    piek = (
+        "geen geheugendoel"
+        if streef.piek_mb is None
+        else f"piek ≤ {_nl(streef.piek_mb / 1024, 1).removesuffix(',0')} GB"
+    )
     regels += [
-        f"**Doelen** (elk lid op elk niveau binnen 0,5% — min-max-niveaus absoluut ≤ 0,005 of "
-        f"bewezen optimaal — binnen {_nl(DOEL_TIJD_S, 0)} s oplossen, piek ≤ 2 GB, alle runs "
+        f"**Doelen** (elk lid op elk niveau binnen {_nl(100 * streef.gap, 1).removesuffix(',0')}% "
+        f"— min-max-niveaus absoluut ≤ {_nl(streef.gap, 3)} of "
+        f"bewezen optimaal — binnen {_nl(streef.tijd_s, 0)} s oplossen, {piek}, alle runs "
         f"identiek): gap **{d['gap']}**, tijd **{d['tijd']}**, geheugen **{d['geheugen']}**, "
         f"identiek **{d['identiek']}**; samen **{d['alles']}**.",
         "",
@@ -598,7 +661,10 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
                 else _gap_tekst(n["gap"], n["soort"], n["bewezen"], n["niet_bereikt"] > 0)
             )
         gemist = [k for k, v in lid["doelen"].items() if v is False]
-        ongemeten = [k for k, v in lid["doelen"].items() if v is None]
+        geen_doel = _zonder_geheugendoel(lid)
+        ongemeten = [
+            k for k, v in lid["doelen"].items() if v is None and not (k == "geheugen" and geen_doel)
+        ]
         doeltekst = "alle" if not gemist and not ongemeten else ""
         if gemist:
             doeltekst = "niet: " + ", ".join(gemist)

@@ -46,6 +46,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.familie import Streefwaarden
+
+#: The national family's targets (issue 16), the default of every family.
+NATIONALE_DOELEN = Streefwaarden()
+
 PROJECT = Path(__file__).resolve().parents[1]
 """The project root (the folder holding ``pyproject.toml``)."""
 
@@ -176,6 +181,7 @@ class Familie:
     vorige_van: str | None = None
     uitgehouden: bool = False
     periode: str = "2025-I"
+    streefwaarden: Streefwaarden = NATIONALE_DOELEN
 
     def reden_overslaan(self) -> str | None:
         """Why this family cannot run here (None when it can)."""
@@ -372,6 +378,7 @@ def _lid(
     baseline: bool = False,
     tijdslimiet_s: float = 60.0,
     tier: str = "familie",
+    streefwaarden: Streefwaarden = NATIONALE_DOELEN,
 ) -> Familie:
     """A member of a national benchmark family on the real 2024 geography."""
     delen = [
@@ -406,6 +413,7 @@ def _lid(
         regiocapaciteit=regiocapaciteit,
         vorige_van=vorige_van,
         uitgehouden=uitgehouden,
+        streefwaarden=streefwaarden,
     )
 
 
@@ -435,11 +443,14 @@ NATIONAAL_FAMILIE: tuple[Familie, ...] = (
 """The national benchmark family of issue 16 (see the module text; held out: nf-12..nf-14)."""
 
 _N30 = "nationaal-30000-familie"
+#: Issue 16's target for 30,000 households: every level within 1% in 300 s (no memory target).
+_N30_DOEL = Streefwaarden(gap=0.01, tijd_s=300.0, piek_mb=None)
 NATIONAAL_30000_FAMILIE: tuple[Familie, ...] = (
-    _lid(_N30, "n30-01", 4, 30_000, 400, None, tijdslimiet_s=300.0),
-    _lid(_N30, "n30-02", 31, 30_000, 400, None, tijdslimiet_s=300.0),
-    _lid(_N30, "n30-03", 32, 30_000, 400, None, tijdslimiet_s=300.0, uitgehouden=True),
-)
+    _lid(_N30, "n30-01", 4, 30_000, 400, None, tijdslimiet_s=300.0, streefwaarden=_N30_DOEL),
+    _lid(_N30, "n30-02", 31, 30_000, 400, None, tijdslimiet_s=300.0, streefwaarden=_N30_DOEL),
+    _lid(_N30, "n30-03", 32, 30_000, 400, None, tijdslimiet_s=300.0, uitgehouden=True,
+         streefwaarden=_N30_DOEL),
+)  # fmt: skip
 """Three seeds of 30,000 households (n30-01: the round of ``nationaal-30000``; 32 held out)."""
 
 

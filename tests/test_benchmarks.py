@@ -403,6 +403,28 @@ def test_familie_slechtste_en_mediaan_en_doelen() -> None:
     assert bf.doelen([])["alles"] == "NIET GEMETEN"
 
 
+def test_familie_met_eigen_streefwaarden() -> None:
+    # The 30,000-household family: 1% within 300 s, no memory target.
+    streef = bf.Streefwaarden(gap=0.01, tijd_s=300.0, piek_mb=None).als_record()
+    r = {**_run("a", kosten=(1000.0, 992.0), tijd=250.0, piek=5000.0), "streefwaarden": streef}
+    lid = bf.lid_overzicht([r])
+    # 0.8% meets 1% (not the national 0.5%), 250 s meets 300 s, memory is no target.
+    assert lid["doelen"] == {"gap": True, "tijd": True, "geheugen": None, "identiek": None}
+    assert bf.lid_overzicht([_run("a", kosten=(1000.0, 992.0))])["doelen"]["gap"] is False
+    assert bf.doelen([lid])["geheugen"] == "NIET GESTELD"
+    tekst = "\n".join(bf.markdown([r]))
+    assert "binnen 1% — min-max-niveaus absoluut ≤ 0,010" in tekst
+    assert "binnen 300 s oplossen, geen geheugendoel" in tekst
+    assert "geheugen **NIET GESTELD**" in tekst and "niet gemeten: identiek" in tekst
+    assert "niet gemeten: geheugen" not in tekst
+    # A run the wall clock cut short meets no time target, however close to the limit.
+    geknipt = {**r, "reproduceerbaar": False}
+    assert bf.lid_overzicht([geknipt])["doelen"]["tijd"] is False
+    # The registry gives the 30,000-household members these targets.
+    assert {f.streefwaarden.gap for f in registry.NATIONAAL_30000_FAMILIE} == {0.01}
+    assert {f.streefwaarden for f in registry.NATIONAAL_FAMILIE} == {bf.Streefwaarden()}
+
+
 def test_familierapport_zegt_fail_en_niet_bereikt() -> None:
     records = [
         _run("a"),
