@@ -56,13 +56,14 @@ rounds small and fast:
    1.125 -> 1.136 = optimal), and the feasibility search below adds the support
    of the LP at its target to its neighbourhood. The LP splits households to
    fit each gemeente; whole households of the sizes allowed there often cannot:
-   if the first neighbourhood leaves the gap open, every gemeente (or region
-   with regiocapaciteit) is solved as a min-max MIP of its own, the linking
-   rows relaxed, and the level is at least the largest block optimum
+   if the warm bound leaves the gap open, every gemeente (or region with
+   regiocapaciteit) is solved as a min-max MIP of its own, the linking rows
+   relaxed, and the level is at least the largest block optimum
    (`lagrange.minmax_blokgrens`; family nf-06 overvulling: LP 0, blocks 1/3 =
-   the best value, 3 s). The descent's targets halve the range between the
-   highest target out of reach and the best value, and a search proven
-   infeasible is not proven again for a tighter one (`BuitenBereik`).
+   the best value, 3 s); the blocks' solutions join the neighbourhoods. The
+   descent's targets halve the range between the highest target out of reach
+   and the best value, and a search proven infeasible is not proven again for
+   a tighter one (`BuitenBereik`).
    Solutions are normalised after each level (`normaliseer`: whole counts,
    ``tekort`` and ``over`` not both positive).
 4. *Reduced-cost fixing.* If the gap is still open, every count whose LP

@@ -96,7 +96,7 @@ class NiveauZoektocht:
     gap (``doel``) and the best values at which the min-max test ran
     (``geprobeerd``). `los_op` runs the steps in order: `lp_oplossen`, `rens`,
     `warme_grens` (min-max), `buurten` (with `toets` after each and, on a
-    min-max level, `blokgrens` after the first), and
+    min-max level `blokgrens` before them), and
     `volle_mip` if the gap is still open and the model small enough.
 
     ``probleem.start`` must be feasible (the previous level's solution). Every
@@ -297,18 +297,23 @@ class NiveauZoektocht:
     def blokgrens(self) -> None:
         """Raise a min-max level's bound by its blocks alone (`minmax_blokgrens`).
 
-        After the first neighbourhood sub-MIP (`buurten`), if the gap is still open:
-        the LP splits households to fit every gemeente, a block (a gemeente, or a region
-        with regiocapaciteit) in whole households of the sizes allowed there often
-        cannot (national family, overvulling: nf-06 LP and whole-person bound 0, the
-        blocks 1/3 = the best value, where the searches below 1/3 had taken 80 s;
-        nf-04 0.0633 against 0.1304 = the best value).
+        After the warm bound, before the neighbourhood sub-MIPs (`buurten`), if the gap
+        is still open: the LP splits households to fit every gemeente, a block (a
+        gemeente, or a region with regiocapaciteit) in whole households of the sizes
+        allowed there often cannot (national family, overvulling: nf-06 LP and
+        whole-person bound 0, the blocks 1/3 = the best value, where the searches below
+        1/3 had taken 80 s; nf-04 0.0633 against 0.1304 = the best value).
         The block value is rounded up to the next value a gemeente's ratio takes in
         whole persons (`MinMax.volgende`), after a margin for the block MIPs' tolerance.
         The columns the blocks' own solutions use (how each gemeente can be filled
-        in whole households) join every later neighbourhood (``blokdrager``): nf-12,
+        in whole households) join every neighbourhood (``blokdrager``): nf-12,
         overvulling, blocks 0 (no bound), but with them the next sub-MIP reached the
         optimum 1/3 in 8.5 s, where without them it took three more widths and 110 s.
+        Run after the first neighbourhood (until session 16), the first sub-MIP of a
+        30,000-household round went without them: n30-01, eerlijkheid, 113 s of root
+        work to 0.0517 (bound 0.0426), after which overvulling and kosten ran out of
+        time; with them from the start 0.0430 in 73 s and the whole round within 1%
+        in 226 s (blocks: 342 MIPs, 6.7 s).
         """
         mm = self.mm
         if (
@@ -426,10 +431,6 @@ class NiveauZoektocht:
             # A proof is cheaper than wider neighbourhoods (province overvulling: 0.06
             # s against 0.5 s for k = 8 to 32, none better).
             self.toets(xs, rc)
-            # The bound from blocks once, after the first neighbourhood: most levels
-            # close their gap there, and then need no bound.
-            if k == k_eerst:
-                self.blokgrens()
             # Wider only while the last one was searched to the end and paid off, or,
             # on a model too large for the full MIP, once more after one that did not
             # (family member nf-02, kosten: k = 2 to 32 all ended at the value of k = 1,
@@ -577,6 +578,9 @@ class NiveauZoektocht:
         self.lagrange(lp.rijduaal)
         self.warm = lp.warm if self.mm is not None else None
         self.warme_grens()
+        # Before the neighbourhoods: their target is then the higher bound, and the
+        # blocks' own solutions join the first one (`blokgrens`).
+        self.blokgrens()
         # Sub-MIPs stop at the first solution that closes the level's gap; on a
         # whole-valued level only at the bound rounded up: every person more there
         # loosens the later levels (national round: tekort 2954 instead of 2950 let the
