@@ -399,3 +399,33 @@ def test_direct_voert_meteen_uit_en_geeft_fouten_door() -> None:
     assert f.done() and f.result() == 7 and draad == [threading.current_thread().name]
     fout = d.submit(lambda: 1 / 0)
     assert isinstance(fout.exception(), ZeroDivisionError)
+
+
+def test_heel_niveau_rondt_zijn_grens_naar_boven() -> None:
+    """A whole-valued level's LP bound rounded up is its bound: a best value equal to it
+    is proven, without the full MIP (nf-11, stabiliteit: 1 against the LP's 0.8)."""
+    # min x1 + x2 with 2 x1 + 2 x2 >= 3: LP 1.5, every integer point at least 2.
+    probleem = MipProbleem(
+        c=np.array([1.0, 1.0]),
+        A=sp.csr_array(np.array([[2.0, 2.0]])),
+        rij_onder=np.array([3.0]),
+        rij_boven=np.array([np.inf]),
+        kol_onder=np.zeros(2),
+        kol_boven=np.full(2, 5.0),
+        geheel=np.ones(2, dtype=bool),
+        start=np.array([2.0, 0.0]),
+    )
+    opties = SolverOpties(tijdslimiet_s=30)
+    # No full MIP: only the bound can close the level.
+    ins = replace(Instellingen(), volle_mip_nnz=0)
+
+    def zoek(heel: bool) -> BackendUitkomst:
+        net = vn.Vangnet(time.perf_counter() + 30)
+        backend = vn.BewaakteBackend(kies_backend("highs"), net)
+        return nv.NiveauZoektocht(backend, probleem, opties, ins, net, heel=heel).los_op()
+
+    uit = zoek(True)
+    assert uit.status is Status.OPTIMAAL and uit.objectief == 2.0 and uit.grens == 2.0
+    # Not whole-valued (say, a cost level): the LP bound 1.5 stays, the gap stays open.
+    uit = zoek(False)
+    assert uit.status is not Status.OPTIMAAL and uit.grens == pytest.approx(1.5)
