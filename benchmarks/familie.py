@@ -74,7 +74,7 @@ class Streefwaarden:
 
     @classmethod
     def uit_record(cls, r: dict[str, Any]) -> Streefwaarden:
-        """The targets a record carries (the national ones for a record without them)."""
+        """The targets a record (or a member summary) carries; the national ones without."""
         velden = r.get("streefwaarden") or {}
         return cls(**{k: velden[k] for k in ("gap", "tijd_s", "piek_mb") if k in velden})
 
@@ -365,7 +365,7 @@ def lid_doelen(lid: dict[str, Any], alle_tijden: bool = True) -> dict[str, bool 
     member with a run that the wall clock cut short (``reproduceerbaar`` false) misses
     ``tijd``.
     """
-    streef = Streefwaarden(**lid.get("streefwaarden", {}))
+    streef = Streefwaarden.uit_record(lid)
     niveaus = lid["niveaus"]
     gap = lid["runs"] > 0 and bool(niveaus) and all(n["gehaald"] for n in niveaus.values())
     # A run the clock cut short ends near the limit by construction: it meets no time target.
@@ -457,7 +457,7 @@ def _telling(xs: Iterable[bool | None]) -> dict[str, int]:
 
 def _zonder_geheugendoel(lid: dict[str, Any]) -> bool:
     """Whether the member's family sets no memory target."""
-    return (lid.get("streefwaarden") or {}).get("piek_mb", 0) is None
+    return Streefwaarden.uit_record(lid).piek_mb is None
 
 
 def doelen(overzichten: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -473,13 +473,7 @@ def doelen(overzichten: Sequence[dict[str, Any]]) -> dict[str, str]:
     uit: dict[str, str] = {}
     for doel in ("gap", "tijd", "geheugen", "identiek"):
         waarden = [lid["doelen"][doel] for lid in overzichten]
-        if (
-            doel == "geheugen"
-            and overzichten
-            and all(
-                (lid.get("streefwaarden") or {}).get("piek_mb", 0) is None for lid in overzichten
-            )
-        ):
+        if doel == "geheugen" and overzichten and all(map(_zonder_geheugendoel, overzichten)):
             uit[doel] = "NIET GESTELD"
         elif not waarden or all(w is None for w in waarden):
             uit[doel] = "NIET GEMETEN"
@@ -588,7 +582,7 @@ def _markdown_groep(groep: str, ov: list[dict[str, Any]]) -> list[str]:
         f"{belast} van {len(ov)} leden ook onder belasting.",
         "",
     ]
-    streef = Streefwaarden(**(ov[0].get("streefwaarden") or {})) if ov else Streefwaarden()
+    streef = Streefwaarden.uit_record(ov[0]) if ov else Streefwaarden()
     piek = (
         "geen geheugendoel"
         if streef.piek_mb is None

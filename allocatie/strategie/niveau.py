@@ -599,7 +599,7 @@ class NiveauZoektocht:
         # eerlijkheid LP bound drop from 0.213 to 0.182, and its sub-MIPs stuck at 0.61).
         self.doel = doelwaarde(self.grens, self.opties.gap_relatief)
         if self.heel:
-            self.doel = min(self.doel, float(np.ceil(self.grens - 1e-6)))
+            self.doel = min(self.doel, self.grens)  # already rounded up (`heel_grens`)
         volle_mip = vrije_nnz(self.probleem) <= self.ins.volle_mip_nnz
         self.buurten(xs, rc, volle_mip)
         self.toets(xs, rc)
