@@ -265,6 +265,34 @@ def test_warme_grens_bewijst_op_het_handvoorbeeld() -> None:
     assert np.all(punt.x[mm.y] <= mm.strikt(0.75) + 1e-9)
 
 
+class _TelLp:
+    """A warm LP that counts its solves."""
+
+    def __init__(self, warm: object) -> None:
+        self.warm, self.keren = warm, 0
+
+    def los_op(self, *args: object) -> object:
+        self.keren += 1
+        return self.warm.los_op(*args)  # type: ignore[attr-defined]
+
+
+def test_warme_grens_op_een_haalbare_grens_bisecteert_niet() -> None:
+    """A bound that whole persons already reach: one LP at the bound, no bisection."""
+    p, mm = twee_gemeenten()
+    lp = kies_backend("highs").los_lp_op(p, SolverOpties(), 10, warm=True)
+    assert lp.warm is not None
+    tel = _TelLp(lp.warm)
+    tot = time.perf_counter() + 10
+    # 0.5 is the optimum: the LP in whole persons is feasible there.
+    grens, punt = mz.warme_grens(tel, p, mm, 0.5, 0.75, tot, 1e-4, stappen=12)  # type: ignore[arg-type]
+    assert grens == pytest.approx(0.5) and punt is not None
+    assert tel.keren == 2  # "strictly below 0.75", then "at most 0.5"
+    # From the LP bound the test at the bound fails and the bound still reaches 0.5.
+    tel.keren = 0
+    grens, _ = mz.warme_grens(tel, p, mm, 0.375, 0.75, tot, 1e-4, stappen=12)  # type: ignore[arg-type]
+    assert grens == pytest.approx(0.5) and tel.keren > 2
+
+
 @pytest.mark.parametrize("seed", [3, 11])
 def test_warme_grens_nooit_boven_het_optimum(seed: int) -> None:
     """The bound from the rounded LPs lies between the LP bound and the true MIP optimum."""

@@ -262,6 +262,18 @@ def warme_grens(
         return grens, None
     hoog = beste_w  # the rounded LP is feasible at every target from here on
     tol = 0.01 * gap * max(1.0, abs(beste_w))
+    if np.isfinite(grens) and hoog - grens > tol:
+        # First at the bound itself: feasible there, it is feasible at every target
+        # above it and no bisection step can lift the bound (one LP instead of
+        # ``stappen``: family member nf-12, eerlijkheid, LP bound 3/17 is already a
+        # ratio in whole persons, twelve steps 4.5 s for nothing).
+        uit = afgerond_lp(warm, probleem, mm, mm.grenzen(grens), tot)
+        if uit.status is Status.OPTIMAAL:
+            return grens, onder
+        if uit.status is Status.ONHAALBAAR:
+            grens = max(grens, mm.boven(grens))
+        else:
+            return grens, onder
     for _ in range(stappen):
         if hoog - grens <= tol:
             break
