@@ -155,3 +155,59 @@ def test_afrondruis_in_de_dualen_geeft_toch_een_eindige_grens(
     # Raw, such duals make a column of infinite range (tekort, over) go the wrong way.
     g, _, _ = duale_grens(p, kg.rijduaal, nul=0.0)
     assert g == pytest.approx(vol.objectief, rel=1e-6, abs=1e-6)
+
+
+class _TelSessie:
+    """An LP session that records how many count columns of each type every round adds."""
+
+    def __init__(self, sessie: object, rondes: list[list[int]]) -> None:
+        self._s, self._rondes = sessie, rondes
+
+    def voeg_kolommen_toe(self, c: np.ndarray, A: object, onder: object, boven: object) -> None:
+        # Column j of a count block has its type's ``assign`` row as its first row.
+        eerste = A.indices[A.indptr[:-1]]  # type: ignore[attr-defined]
+        self._rondes.append(np.bincount(eerste).tolist())
+        self._s.voeg_kolommen_toe(c, A, onder, boven)  # type: ignore[attr-defined]
+
+    def __getattr__(self, naam: str) -> object:
+        return getattr(self._s, naam)
+
+
+class _TelBackend:
+    def __init__(self, rondes: list[list[int]]) -> None:
+        self._b = kies_backend("highs")
+        self.naam, self.vermogens, self.rondes = self._b.naam, self._b.vermogens, rondes
+
+    def lp_sessie(self, *a: object) -> _TelSessie:
+        return _TelSessie(self._b.lp_sessie(*a), self.rondes)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("per_type", [0, 1, 3])
+def test_kostenniveau_met_beperkte_aanvulling_geeft_de_volle_lp(per_type: int) -> None:
+    """Partial pricing on the cost level: at most ``per_type`` new count columns per type
+    and round, and still the full LP's value (0: every column of negative reduced cost)."""
+    inst = uit_synthetisch(12, 300, 5)
+    model = bouw_model(inst)
+    v = gretige_start(model, inst.gemeenten["opgave"].to_numpy(float))
+    p = _niveau(model, v, "kosten")
+    x = model.kolommen["x"]
+    assert np.any(p.c[x]), "the cost level weighs its count columns"
+    vol = kies_backend("highs").los_lp_op(p, SolverOpties(), 60)  # type: ignore[attr-defined]
+    rondes: list[list[int]] = []
+    ins = Instellingen(per_type=1, erbij_per_type=per_type, kolomgeneratie_rest=0.0)
+    kg = lp_met_kolomgeneratie(
+        _TelBackend(rondes),  # type: ignore[arg-type]
+        p,
+        SolverOpties(gap_relatief=0.0),
+        60,
+        x,
+        ins,
+    )
+    assert kg.status is Status.OPTIMAAL and vol.objectief is not None
+    assert kg.objectief == pytest.approx(vol.objectief, rel=1e-7, abs=1e-7)
+    assert rondes, "the first subset (one column per type) is not yet the LP optimum"
+    grootste = max(max(r) for r in rondes)
+    if per_type:
+        assert grootste <= per_type
+    else:
+        assert grootste > 3  # unlimited: some type gains more than the limits above

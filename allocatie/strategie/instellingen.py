@@ -98,6 +98,13 @@ class Instellingen:
     kolomgeneratie_rest: float = 0.02
     #: Cheapest count columns per household type in the first subset of column generation.
     per_type: int = 12
+    #: On a level with costs, column generation adds per household type at most this
+    #: many count columns of most negative reduced cost per round (0: every one). Against
+    #: the cost-blind first subset every cheaper option prices out: the first round found
+    #: 80-160 thousand such columns, and the LPs after it, five times larger, took most of
+    #: the time (family members nf-08: 16.3 s of column generation, now 3.0 s; nf-14: 25.6
+    #: s, now 6.4 s, of which one round after adding 831 columns 21 s).
+    erbij_per_type: int = 12
     #: A backend without an LP interface or work limit (CBC) solves each level as one
     #: MIP in a share of the remaining time: rest / (1 + aandeel_later * later levels).
     aandeel_later: float = 0.5

@@ -58,9 +58,11 @@ def lp_met_kolomgeneratie(
     Starts from the start point's support, the ``instellingen.per_type`` cheapest count
     columns of each row block and every non-count column; after each LP the
     reduced costs ``c - A^T y`` of *all* columns are computed from its duals and
-    the columns with a negative one are added. When none is left, the subset's
-    optimum is the optimum over all columns (LP duality), so its value is a
-    proven bound and the reduced costs are exact for every column.
+    the columns with a negative one are added (on a level with costs at most
+    ``instellingen.erbij_per_type`` per type and round, those of most negative
+    reduced cost: partial pricing keeps the LP small). When none is left, the
+    subset's optimum is the optimum over all columns (LP duality), so its value
+    is a proven bound and the reduced costs are exact for every column.
 
     ``warm`` (a min-max level, for its tests in whole persons): the whole LP is
     then also kept warm at the final basis (`LpUitkomst.warm`; needs a backend with
@@ -74,7 +76,8 @@ def lp_met_kolomgeneratie(
     if probleem.start is not None:
         S |= probleem.start > 0.5
     # The cheapest columns per type: a cheap first subset.
-    S |= goedkoopste(c, kolommen_x, type_van(A, kolommen_x), instellingen.per_type)
+    typ = type_van(A, kolommen_x)
+    S |= goedkoopste(c, kolommen_x, typ, instellingen.per_type)
     Ac = sp.csc_array(A)  # column slices below, once per round of the loop
     AT = sp.csr_array(A.T)
     kols = np.flatnonzero(S)  # the subset, in the order the LP holds its columns
@@ -132,6 +135,12 @@ def lp_met_kolomgeneratie(
                 warme, klok = sessie.warme_lp(probleem, kols, rest)
             return LpUitkomst(
                 Status.OPTIMAAL, x, lp_w + tekort, y, d, time.perf_counter() - t0, warme, klok
+            )
+        if kosten and instellingen.erbij_per_type:
+            # Partial pricing: per type only the columns of most negative reduced
+            # cost join (the bound above still counts every one left out).
+            nieuw &= goedkoopste(
+                np.where(nieuw, d, np.inf), kolommen_x, typ, instellingen.erbij_per_type
             )
         erbij = np.flatnonzero(nieuw)
         if sessie is not None:
