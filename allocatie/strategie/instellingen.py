@@ -102,8 +102,8 @@ class Instellingen:
     #: many count columns of most negative reduced cost per round (0: every one). Against
     #: the cost-blind first subset every cheaper option prices out: the first round found
     #: 80-160 thousand such columns, and the LPs after it, five times larger, took most of
-    #: the time (family members nf-08: 16.3 s of column generation, now 3.0 s; nf-14: 25.6
-    #: s, now 6.4 s, of which one round after adding 831 columns 21 s).
+    #: the time (the cost level's LP, family member nf-08: 17.8 s, now 3.8 s; nf-14: 26.8 s,
+    #: now 7.9 s, of which one round after adding 831 columns took 21 s).
     erbij_per_type: int = 12
     #: A backend without an LP interface or work limit (CBC) solves each level as one
     #: MIP in a share of the remaining time: rest / (1 + aandeel_later * later levels).
