@@ -429,3 +429,43 @@ def test_heel_niveau_rondt_zijn_grens_naar_boven() -> None:
     # Not whole-valued (say, a cost level): the LP bound 1.5 stays, the gap stays open.
     uit = zoek(False)
     assert uit.status is not Status.OPTIMAAL and uit.grens == pytest.approx(1.5)
+
+
+def test_kostendaling_komt_van_een_dure_start_af() -> None:
+    """The experimental cost descent (`NiveauZoektocht.kostendaling`, off by default): from an
+    expensive start, feasibility searches ``c x <= T`` find cheaper points, each at most
+    halfway between the bound and the best value before it."""
+    # Three households onto three places, one each; costs: the diagonal cheap.
+    kosten = np.array([[1.0, 9.0, 8.0], [7.0, 1.0, 9.0], [9.0, 8.0, 1.0]])
+    n = 3
+    rijen = []
+    for i in range(n):  # each household once
+        rijen.append([1.0 if j // n == i else 0.0 for j in range(n * n)])
+    for k in range(n):  # each place once
+        rijen.append([1.0 if j % n == k else 0.0 for j in range(n * n)])
+    start = np.zeros(n * n)
+    start[[2, 3, 7]] = 1.0  # 8 + 7 + 8 = 23, the optimum is 3
+    probleem = MipProbleem(
+        c=kosten.ravel(),
+        A=sp.csr_array(np.array(rijen)),
+        rij_onder=np.ones(2 * n),
+        rij_boven=np.ones(2 * n),
+        kol_onder=np.zeros(n * n),
+        kol_boven=np.ones(n * n),
+        geheel=np.ones(n * n, dtype=bool),
+        start=start,
+    )
+    net = vn.Vangnet(time.perf_counter() + 30)
+    backend = vn.BewaakteBackend(kies_backend("highs"), net)
+    ins = replace(Instellingen(), kostendaling=True)
+    zoek = nv.NiveauZoektocht(backend, probleem, SolverOpties(tijdslimiet_s=30), ins, net)
+    zoek.grens = 3.0  # the LP bound (the assignment LP is integral)
+    assert zoek.beste_w == 23.0
+    assert zoek.kostendaling(np.ones(n * n, dtype=bool))
+    # The first search asks for at most 13 (halfway), so at least that much is gained.
+    assert zoek.beste_w <= 13.0 and zoek.beste is not None
+    r = probleem.A @ zoek.beste
+    assert np.allclose(r, 1.0) and zoek.beste_w == float(probleem.c @ zoek.beste)
+    # Nothing to gain at the bound: no search finds a better point.
+    zoek.beste, zoek.beste_w = np.eye(n).ravel(), 3.0
+    assert not zoek.kostendaling(np.ones(n * n, dtype=bool))

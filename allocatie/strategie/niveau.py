@@ -24,7 +24,14 @@ from allocatie.solvers.base import (
     WarmeLp,
     relatieve_gap,
 )
-from allocatie.strategie.deelmip import doelwaarde, goedkoopste, los_deel, type_van, vrije_nnz
+from allocatie.strategie.deelmip import (
+    doelwaarde,
+    goedkoopste,
+    houd_vast,
+    los_deel,
+    type_van,
+    vrije_nnz,
+)
 from allocatie.strategie.instellingen import Instellingen
 from allocatie.strategie.lagrange import lagrange_grens, minmax_blokgrens
 from allocatie.strategie.lp import lp_met_kolomgeneratie, met_kolomgeneratie
@@ -432,6 +439,9 @@ class NiveauZoektocht:
                 self.backend, buurt, self.opties, self.net, ins, naast, self.doel
             )
             verbeterd = self.neem(drager)
+            gedaald = False
+            if not verbeterd and mm is None and not self.heel and ins.kostendaling:
+                verbeterd = gedaald = self.kostendaling(vrij)
             log.info(
                 "Buurt-MIP (k=%d, %d vrije gehele kolommen) %s, beste %.6g",
                 k,
@@ -447,6 +457,8 @@ class NiveauZoektocht:
             # (family member nf-02, kosten: k = 2 to 32 all ended at the value of k = 1,
             # about 50 s of 64 for nothing, measured under load).
             zonder_winst = 0 if verbeterd else zonder_winst + 1
+            if gedaald:
+                continue  # the same width again, from the point the descent found
             if (
                 typ is None
                 or (not verbeterd and volle_mip)
@@ -456,6 +468,48 @@ class NiveauZoektocht:
             ):
                 break
             k *= 2
+
+    def kostendaling(self, vrij: np.ndarray) -> bool:
+        """Feasibility searches ``c x <= T`` without objective in the neighbourhood ``vrij``,
+        T halfway between the bound and the best value; whether one found a better point.
+
+        Experimental (`Instellingen.kostendaling`, off): for a cost level whose first
+        sub-MIP found nothing from a cost-blind start. Without an objective HiGHS goes
+        to its heuristics instead of root cut rounds, as on the min-max levels
+        (`minmax_haalbaar`). Each search at most ``knopen_deel`` nodes, at most
+        ``zoekstappen`` searches: deterministic.
+        """
+        p, ins = self.probleem, self.ins
+        beter = False
+        for _ in range(ins.zoekstappen):
+            if self.gesloten() or self.net.voorbij():
+                break
+            T = self.grens + ins.doel_stap * (self.beste_w - self.grens)
+            A, ro, rb = houd_vast(p.A, p.rij_onder, p.rij_boven, p.c, T)
+            zoek = replace(
+                p,
+                A=A,
+                rij_onder=ro,
+                rij_boven=rb,
+                c=np.zeros_like(p.c),
+                kol_boven=np.where(vrij, p.kol_boven, p.kol_onder),
+                start=None,
+                doel=0.5,
+            )
+            uit = los_deel(
+                self.backend,
+                zoek,
+                self.opties,
+                self.net.rest(),
+                knopen=ins.knopen_deel,
+                knoopwerk=ins.knoopwerk,
+            )
+            w = float(p.c @ uit.x) if uit.x is not None else np.inf
+            log.info("Kostendaling onder %.6g: %s, waarde %.6g", T, uit.status.value, w)
+            if not self.neem(uit):
+                break
+            beter = True
+        return beter
 
     def _naast(
         self,
