@@ -264,22 +264,16 @@ def warme_grens(
         return grens, None
     hoog = beste_w  # the rounded LP is feasible at every target from here on
     tol = 0.01 * gap * max(1.0, abs(beste_w))
-    if np.isfinite(grens) and hoog - grens > tol:
-        # First at the bound itself: feasible there, it is feasible at every target
-        # above it and no bisection step can lift the bound (one LP instead of
-        # ``stappen``: family member nf-12, eerlijkheid, LP bound 3/17 is already a
-        # ratio in whole persons, twelve steps 4.5 s for nothing).
-        uit = afgerond_lp(warm, probleem, mm, mm.grenzen(grens), tot)
-        if uit.status is Status.OPTIMAAL:
-            return grens, onder
-        if uit.status is Status.ONHAALBAAR:
-            grens = max(grens, mm.boven(grens))
-        else:
-            return grens, onder
-    for _ in range(stappen):
+    # The first step tests the bound itself: feasible there, it is feasible at every
+    # target above it and no bisection step can lift the bound (one LP instead of
+    # ``stappen``: family member nf-12, eerlijkheid, LP bound 3/17 is already a ratio
+    # in whole persons, twelve steps 4.5 s for nothing).
+    op_de_grens = bool(np.isfinite(grens))
+    for _ in range(stappen + op_de_grens):
         if hoog - grens <= tol:
             break
-        doel = 0.5 * (grens + hoog)
+        doel = grens if op_de_grens else 0.5 * (grens + hoog)
+        op_de_grens = False
         uit = afgerond_lp(warm, probleem, mm, mm.grenzen(doel), tot)
         if uit.status is Status.ONHAALBAAR:
             grens = max(grens, mm.boven(doel))
