@@ -24,7 +24,7 @@ from bouwers import uit_synthetisch
 from allocatie import los_op
 from allocatie.resultaat.result import AllocationResult
 from allocatie.solvers import SolverOpties, kies_backend
-from allocatie.solvers.base import LP_DUALEN, WERKLIMIET
+from allocatie.solvers.base import LP_DUALEN, WERKLIMIET, BackendUitkomst, Status
 from allocatie.strategie import Instellingen
 from allocatie.strategie import vangnet as vn
 
@@ -116,6 +116,29 @@ def test_klok_die_ingrijpt_maakt_het_niet_reproduceerbaar(ronde: object) -> None
     s = krap.samenvatting()
     assert s["reproduceerbaar"] is False
     assert any(n["klok"] for n in s["niveaus"]) or len(s["niveaus"]) < len(ruim.niveaus)
+
+
+class _KlokBackend:
+    """A backend whose every solve says the clock cut it."""
+
+    naam = "klok"
+
+    def los_op(self, *a: object, **k: object) -> BackendUitkomst:
+        return BackendUitkomst(Status.TIJDSLIMIET, None, None, None, None, 0.0, "", klok=True)
+
+
+def test_klok_van_een_gestopte_zoektocht_telt_niet() -> None:
+    """A solve its caller stopped (``afbreken`` set: its result is discarded) does not make
+    the solve irreproducible, whatever the clock did to it; any other cut counts."""
+    net = vn.Vangnet(time.perf_counter() + 30)
+    b = vn.BewaakteBackend(_KlokBackend(), net)  # type: ignore[arg-type]
+    gestopt = threading.Event()
+    gestopt.set()
+    b.los_op(None, SolverOpties(), 1.0, afbreken=gestopt)  # type: ignore[arg-type]
+    assert net.keren == 0
+    b.los_op(None, SolverOpties(), 1.0, afbreken=threading.Event())  # type: ignore[arg-type]
+    b.los_op(None, SolverOpties(), 1.0)  # type: ignore[arg-type]
+    assert net.keren == 2
 
 
 def test_opties_die_gebruikt_zijn_staan_in_het_resultaat(ronde: object) -> None:

@@ -370,19 +370,25 @@ def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> N
     x_goed = np.array([0.5, 2.0, 1.0])
     x_slecht = np.array([0.75, 3.0, 0.0])
 
-    def naast(x: np.ndarray) -> tuple[Future[BackendUitkomst], threading.Event]:
+    def naast(x: np.ndarray, wachten: bool = True) -> nv.Naast:
         uit = BackendUitkomst(Status.TIJDSLIMIET, x, float(p.c @ x), None, None, 0.0, "naast")
-        return _vertraagd(vertraging, uit), threading.Event()
+        return nv.Naast(_vertraagd(vertraging, uit), threading.Event(), wachten)
 
-    # The main one reaches the target 0.5: taken, the job beside is told to stop.
-    job = naast(x_goed)
-    uit, van_naast = nv.samen(backend, replace(p, doel=0.5), opties, net, werk, job, 0.5)
-    assert not van_naast and uit.objectief == pytest.approx(0.5) and job[1].is_set()
+    # The main one reaches the target 0.5: taken, the job beside is told to stop; a job
+    # that shares the level's state is waited for, an independent one is not.
+    for wachten in (True, False):
+        job = naast(x_goed, wachten)
+        uit, van_naast = nv.samen(backend, replace(p, doel=0.5), opties, net, werk, job, 0.5)
+        assert not van_naast and uit.objectief == pytest.approx(0.5) and job.stop.is_set()
+        assert job.toekomst.done() or not wachten
+        if vertraging and not wachten:
+            assert not job.toekomst.done()  # returned while the stopped job still ran
+        job.toekomst.result()
     # Target 0.4 (nothing reaches it): the job beside runs to its end; equal value, so
     # the main one's point.
     job = naast(x_goed)
     uit, van_naast = nv.samen(backend, replace(p, doel=0.4), opties, net, werk, job, 0.4)
-    assert not van_naast and uit.objectief == pytest.approx(0.5) and not job[1].is_set()
+    assert not van_naast and uit.objectief == pytest.approx(0.5) and not job.stop.is_set()
     # The job beside better than the main one (a main one that found nothing: a
     # neighbourhood without free columns stays at its start 0.75).
     vast = replace(p, kol_boven=p.kol_onder.copy(), start=x_slecht, doel=0.4)
@@ -432,7 +438,7 @@ def test_heel_niveau_rondt_zijn_grens_naar_boven() -> None:
 
 
 def test_kostendaling_komt_van_een_dure_start_af() -> None:
-    """The experimental cost descent (`NiveauZoektocht.kostendaling`, off by default): from an
+    """The cost descent (`NiveauZoektocht.kostendaling`): from an
     expensive start, feasibility searches ``c x <= T`` find cheaper points, each at most
     halfway between the bound and the best value before it."""
     # Three households onto three places, one each; costs: the diagonal cheap.
@@ -462,7 +468,7 @@ def test_kostendaling_komt_van_een_dure_start_af() -> None:
     zoek.grens = 3.0  # the LP bound (the assignment LP is integral)
     assert zoek.beste_w == 23.0
     assert zoek.kostendaling(np.ones(n * n, dtype=bool))
-    # The first search asks for at most 13 (halfway), so at least that much is gained.
+    # One search per call, for at most 13 (halfway): at least that much is gained.
     assert zoek.beste_w <= 13.0 and zoek.beste is not None
     r = probleem.A @ zoek.beste
     assert np.allclose(r, 1.0) and zoek.beste_w == float(probleem.c @ zoek.beste)

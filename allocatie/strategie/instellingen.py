@@ -105,14 +105,15 @@ class Instellingen:
     #: the time (the cost level's LP, family member nf-08: 17.8 s, now 3.8 s; nf-14: 26.8 s,
     #: now 7.9 s, of which one round after adding 831 columns took 21 s).
     erbij_per_type: int = 12
-    #: Experimental, off: after a cost-level sub-MIP without improvement, feasibility
-    #: searches ``c x <= T`` without objective (`NiveauZoektocht.kostendaling`), then the
-    #: same width again from their point. Measured once (30,000 households n30-01, whose
-    #: first cost sub-MIP finds nothing from the cost-blind start 237,721, LP bound
-    #: 102,128): "below 169,925" found 143,913, "below 123,021" nothing, the k = 1
-    #: sub-MIP from 143,913 then 102,791 (0.65%), where without it the level stops at
-    #: 57%; but ~90 s more, and not yet measured on the national family.
-    kostendaling: bool = False
+    #: On a cost level where no neighbourhood sub-MIP has improved on the start yet: after
+    #: one without improvement, one feasibility search ``c x <= T`` without objective
+    #: (`NiveauZoektocht.kostendaling`, T halfway between bound and best value), then the
+    #: same width again from its point; at most ``zoekstappen`` such searches per level.
+    #: 30,000 households n30-01 (cost-blind start 237,721, LP bound 102,128; the first k = 1
+    #: sub-MIP finds nothing in 55 nodes): "below 169,925" found 143,913 in 24 s, the k = 1
+    #: sub-MIP from there 102,791 (0.65%), where without it the level stops at 57%. Never
+    #: taken on the national family (every first cost sub-MIP improves there).
+    kostendaling: bool = True
     #: A backend without an LP interface or work limit (CBC) solves each level as one
     #: MIP in a share of the remaining time: rest / (1 + aandeel_later * later levels).
     aandeel_later: float = 0.5

@@ -263,7 +263,9 @@ def los_op(
     finally:
         if bewijzer is not None:
             bewijzer.sluit()
-        pool.shutdown(wait=True)
+        # Every job whose result counts has been waited for; what still runs was stopped
+        # (`samen`) and ends at its next log point, without this solve waiting for it.
+        pool.shutdown(wait=False, cancel_futures=True)
     reproduceerbaar = net.keren == 0
     if not reproduceerbaar:
         log.warning(

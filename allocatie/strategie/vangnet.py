@@ -38,7 +38,8 @@ class Vangnet:
     Strategy decisions never read the clock; only solves that overrun the limit
     are stopped (by the backend's deadline), and each such stop is counted here
     (`BackendUitkomst.klok`). A solve with a count above zero is not reproducible:
-    the same input may end elsewhere on another run.
+    the same input may end elsewhere on another run. A solve its caller had stopped
+    (``afbreken`` set) is not counted: its result is discarded either way.
     """
 
     def __init__(self, deadline: float) -> None:
@@ -64,6 +65,12 @@ class Vangnet:
                 self.keren += 1
 
 
+def gestopt(afbreken: threading.Event | None) -> bool:
+    """Whether the caller stopped a solve through ``afbreken``: its result then does not
+    count (the strategy discards it), so neither does a clock cut of it."""
+    return afbreken is not None and afbreken.is_set()
+
+
 class BewaakteWarmeLp:
     """A `WarmeLp` whose solves report clock stops to the `Vangnet`."""
 
@@ -80,7 +87,7 @@ class BewaakteWarmeLp:
         afbreken: threading.Event | None = None,
     ) -> LpUitkomst:
         uit = self._warm.los_op(kol_onder, kol_boven, rij_onder, rij_boven, tijdslimiet_s, afbreken)
-        self._net.noteer(uit.klok)
+        self._net.noteer(uit.klok and not gestopt(afbreken))
         return uit
 
     def sluit(self) -> None:
@@ -132,7 +139,7 @@ class BewaakteBackend:
         **extra: Any,
     ) -> BackendUitkomst:
         uit: BackendUitkomst = self._b.los_op(probleem, opties, tijdslimiet_s, **extra)
-        self._net.noteer(uit.klok)
+        self._net.noteer(uit.klok and not gestopt(extra.get("afbreken")))
         return uit
 
     def los_lp_op(
@@ -145,7 +152,7 @@ class BewaakteBackend:
         warm: bool = False,
     ) -> LpUitkomst:
         lp: LpUitkomst = self._b.los_lp_op(probleem, opties, tijdslimiet_s, afbreken, warm=warm)  # type: ignore[attr-defined]
-        self._net.noteer(lp.klok)
+        self._net.noteer(lp.klok and not gestopt(afbreken))
         if lp.warm is not None:
             lp = replace(lp, warm=BewaakteWarmeLp(lp.warm, self._net))
         return lp
