@@ -202,6 +202,7 @@ def _haalbaar(
     stappen: int = 6,
     genoeg: float = -np.inf,
     buiten_bereik: mz.BuitenBereik | None = None,
+    hoofd: Future[BackendUitkomst] | None = None,
 ) -> BackendUitkomst:
     """`_minmax_haalbaar` on the two-gemeenten example with ``personen``, every column free;
     ``warm``: with the level's warm LP."""
@@ -230,6 +231,7 @@ def _haalbaar(
         warm=None if lp is None else lp.warm,
         genoeg=genoeg,
         buiten_bereik=buiten_bereik,
+        hoofd=hoofd,
     )
 
 
@@ -323,6 +325,36 @@ def test_minmax_haalbaar_bewijst_een_zoektocht_maar_een_keer(
     assert tweede.status is zonder.status is Status.ONHAALBAAR and tweede.x is zonder.x is None
 
 
+def test_minmax_haalbaar_gaat_na_zijn_eerste_stap_verder_vanaf_de_hoofd_mip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After its first search the descent takes the point of the sub-MIP beside it when
+    that is better: six persons from 6 + 0 (1.5), the main sub-MIP found 3 + 3 (0.75, the
+    bound): one search instead of several, and the descent returns its own first point (the
+    caller compares it with the main one). A worse or failed main sub-MIP changes nothing."""
+    oproepen = _tel_deel_mips(monkeypatch)
+    start = np.array([1.5, 6.0, 0.0])
+
+    def klaar(x: np.ndarray | None = None, fout: bool = False) -> Future[BackendUitkomst]:
+        f: Future[BackendUitkomst] = Future()
+        if fout:
+            f.set_exception(RuntimeError("hoofd-MIP"))
+        else:
+            f.set_result(BackendUitkomst(Status.TIJDSLIMIET, x, None, None, None, 0.0, ""))
+        return f
+
+    zonder = _haalbaar(start, personen=6)
+    n = len(oproepen)
+    assert zonder.objectief == pytest.approx(0.75) and n >= 2
+    oproepen.clear()
+    met = _haalbaar(start, personen=6, hoofd=klaar(np.array([0.75, 3.0, 3.0])))
+    assert len(oproepen) == 1 and met.objectief is not None and met.objectief > 0.75
+    for hoofd in (klaar(start.copy()), klaar(None), klaar(fout=True)):
+        oproepen.clear()
+        uit = _haalbaar(start, personen=6, hoofd=hoofd)
+        assert uit.objectief == pytest.approx(0.75) and len(oproepen) == n
+
+
 def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -397,14 +429,21 @@ def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> N
     assert van_naast and uit.solver == "naast"
 
 
-def test_direct_voert_meteen_uit_en_geeft_fouten_door() -> None:
-    """`_Direct` (threads = 1) runs each job at once on the calling thread."""
+def test_direct_voert_uit_als_het_resultaat_nodig_is_en_geeft_fouten_door() -> None:
+    """`Direct` (threads = 1) runs each job on the calling thread when its result is first
+    asked for (a job may wait for the main line's result); a job nobody asks never runs."""
     d = uv.Direct()
     draad: list[str] = []
     f = d.submit(lambda: draad.append(threading.current_thread().name) or 7)
-    assert f.done() and f.result() == 7 and draad == [threading.current_thread().name]
+    assert not f.done() and draad == []
+    assert f.result() == 7 and f.done() and draad == [threading.current_thread().name]
+    assert f.result() == 7 and len(draad) == 1  # once
     fout = d.submit(lambda: 1 / 0)
     assert isinstance(fout.exception(), ZeroDivisionError)
+    hoofd: Future[int] = Future()
+    wacht = d.submit(lambda: hoofd.result() + 1)  # would block if it ran at submit
+    hoofd.set_result(1)
+    assert wacht.result() == 2
 
 
 def test_heel_niveau_rondt_zijn_grens_naar_boven() -> None:

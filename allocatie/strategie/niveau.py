@@ -64,6 +64,8 @@ class Naast(NamedTuple):
     #: 26,953-column job ran on for 30 s after the main sub-MIP reached the target), and
     #: a job submitted after it queues behind it on the one worker.
     wachten: bool
+    #: Where `samen` puts the main sub-MIP's outcome for the job (None: it does not use it).
+    hoofd: Future[BackendUitkomst] | None = None
 
 
 def samen(
@@ -92,12 +94,19 @@ def samen(
     beside.
     """
     c = buurt.c
-    hoofd = los_deel(
-        backend, buurt, opties, net.rest(), knopen=werk.knopen_deel, knoopwerk=werk.knoopwerk
-    )
+    try:
+        hoofd = los_deel(
+            backend, buurt, opties, net.rest(), knopen=werk.knopen_deel, knoopwerk=werk.knoopwerk
+        )
+    except BaseException as fout:
+        if naast is not None and naast.hoofd is not None:
+            naast.hoofd.set_exception(fout)
+        raise
     if naast is None:
         return hoofd, False
-    toekomst, stop, wachten = naast
+    toekomst, stop, wachten, voor_naast = naast
+    if voor_naast is not None:
+        voor_naast.set_result(hoofd)  # the job beside may go on from it (`minmax_haalbaar`)
     if bereikt(hoofd, c, doel):
         stop.set()
         if wachten:
@@ -580,6 +589,7 @@ class NiveauZoektocht:
                 else max(self.doel, ins.haalbaar_doel * self.grens)
             )
             stop = threading.Event()
+            hoofd: Future[BackendUitkomst] = Future()
             return Naast(
                 tweede.submit(
                     minmax_haalbaar,
@@ -599,9 +609,11 @@ class NiveauZoektocht:
                     genoeg=self.doel,
                     afbreken=stop,
                     buiten_bereik=self.buiten_bereik,
+                    hoofd=hoofd,
                 ),
                 stop,
                 wachten=True,
+                hoofd=hoofd,
             )
         if self.heel:
             return None
