@@ -270,17 +270,19 @@ class Vooruitloper:
         A2, onder2, boven2 = houd_vast(A, onder, boven, c, houd)
         kb2 = houd_minmax(mm, houd, kb, ko)
         p2 = niveauprobleem(model, c2, A2, onder2, boven2, None, volgende, kb2, ko)
-        tijd = self.net.rest()
         afbreken = threading.Event()
-        # A min-max level keeps its LP warm for its tests in whole persons (`warme_grens`).
-        toekomst = self.pool.submit(
-            self.backend.los_lp_op,  # type: ignore[attr-defined]
-            p2,
-            self.opties,
-            tijd,
-            afbreken,
-            warm=volgende in MINMAX,
-        )
+        backend, opties, net = self.backend, self.opties, self.net
+
+        def lp() -> LpUitkomst:
+            # The time left when the job starts: it may queue behind another on the one
+            # worker, and `Direct` runs it only when its result is asked for.
+            # A min-max level keeps its LP warm for its tests in whole persons (`warme_grens`).
+            uit: LpUitkomst = backend.los_lp_op(  # type: ignore[attr-defined]
+                p2, opties, net.rest(), afbreken, warm=volgende in MINMAX
+            )
+            return uit
+
+        toekomst = self.pool.submit(lp)
         self.lopend = Vooruit(toekomst, afbreken)
         return True
 

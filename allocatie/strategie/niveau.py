@@ -619,20 +619,22 @@ class NiveauZoektocht:
             return None
         breed = vrij | ~self.telling | goedkoopste(rc, kx, typ, ins.breed * k)
         stop = threading.Event()
-        return Naast(
-            tweede.submit(
-                los_deel,
-                self.backend,
-                replace(buurt, kol_boven=np.where(breed, p.kol_boven, p.kol_onder)),
-                self.opties,
-                self.net.rest(),
+        breder = replace(buurt, kol_boven=np.where(breed, p.kol_boven, p.kol_onder))
+        backend, opties, net = self.backend, self.opties, self.net
+
+        def deel() -> BackendUitkomst:
+            # The time left when the job starts (it may queue; `Direct` defers it).
+            return los_deel(
+                backend,
+                breder,
+                opties,
+                net.rest(),
                 stop,
                 knopen=ins.knopen_deel,
                 knoopwerk=ins.knoopwerk,
-            ),
-            stop,
-            wachten=False,
-        )
+            )
+
+        return Naast(tweede.submit(deel), stop, wachten=False)
 
     def volle_mip(self, xs: np.ndarray, d: np.ndarray) -> BackendUitkomst:
         """Reduced-cost fixing, then the MIP on what is left, from the best point.
