@@ -203,6 +203,7 @@ def _haalbaar(
     genoeg: float = -np.inf,
     buiten_bereik: mz.BuitenBereik | None = None,
     hoofd: Future[BackendUitkomst] | None = None,
+    voorrang: threading.Event | None = None,
 ) -> BackendUitkomst:
     """`_minmax_haalbaar` on the two-gemeenten example with ``personen``, every column free;
     ``warm``: with the level's warm LP."""
@@ -232,6 +233,7 @@ def _haalbaar(
         genoeg=genoeg,
         buiten_bereik=buiten_bereik,
         hoofd=hoofd,
+        voorrang=voorrang,
     )
 
 
@@ -272,8 +274,13 @@ def test_minmax_haalbaar_stopt_na_zijn_stappen_en_bij_genoeg() -> None:
     assert een.x is not None and een.objectief < 1.5 and een.objectief > 0.75
     vol = _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6)
     assert vol.objectief == pytest.approx(0.75)
-    genoeg = _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, genoeg=1.25)
+    voorrang = threading.Event()
+    genoeg = _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, genoeg=1.25, voorrang=voorrang)
     assert genoeg.objectief is not None and 0.75 < genoeg.objectief <= 1.25
+    assert voorrang.is_set()  # its own point closed the gap: it wins over the main one
+    voorrang.clear()
+    _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, voorrang=voorrang)
+    assert not voorrang.is_set()  # no ``genoeg``: nothing closes a gap
     # Each run is the same every time (no clock in it).
     assert _haalbaar(np.array([1.5, 6.0, 0.0]), personen=6, stappen=1).objectief == een.objectief
 
@@ -349,10 +356,58 @@ def test_minmax_haalbaar_gaat_na_zijn_eerste_stap_verder_vanaf_de_hoofd_mip(
     oproepen.clear()
     met = _haalbaar(start, personen=6, hoofd=klaar(np.array([0.75, 3.0, 3.0])))
     assert len(oproepen) == 1 and met.objectief is not None and met.objectief > 0.75
+    # A main point that closes the gap ends the descent at once, without priority.
+    oproepen.clear()
+    voorrang = threading.Event()
+    uit = _haalbaar(
+        start,
+        personen=6,
+        genoeg=0.8,
+        hoofd=klaar(np.array([0.75, 3.0, 3.0])),
+        voorrang=voorrang,
+    )
+    assert len(oproepen) == 1 and not voorrang.is_set()
     for hoofd in (klaar(start.copy()), klaar(None), klaar(fout=True)):
         oproepen.clear()
         uit = _haalbaar(start, personen=6, hoofd=hoofd)
         assert uit.objectief == pytest.approx(0.75) and len(oproepen) == n
+
+
+def test_minmax_haalbaar_stopt_als_de_buurt_de_gap_niet_kan_sluiten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From 3 + 0 (0.75), first target and ``genoeg`` 0.25: the first sub-MIP proves it out
+    of reach. With the main sub-MIP's 2 + 1 (0.5) in hand the neighbourhood cannot close the
+    gap, so the descent stops (one sub-MIP; without ``genoeg`` it also proves "below 0.5":
+    two). With no better point in hand it goes on and finds 2 + 1 itself."""
+    oproepen = _tel_deel_mips(monkeypatch)
+    start = np.array([0.75, 3.0, 0.0])
+    hoofd: Future[BackendUitkomst] = Future()
+    hoofd.set_result(
+        BackendUitkomst(Status.OPTIMAAL, np.array([0.5, 2.0, 1.0]), None, None, None, 0.0, "")
+    )
+    aantallen = []
+    for genoeg in (0.25, -np.inf):
+        oproepen.clear()
+        uit = _haalbaar(start, doelwaarde=0.25, genoeg=genoeg, hoofd=hoofd)
+        assert uit.x is None
+        aantallen.append(len(oproepen))
+    assert aantallen == [1, 2]
+    oproepen.clear()
+    zelf = _haalbaar(start, doelwaarde=0.25, genoeg=0.25)
+    assert zelf.objectief == pytest.approx(0.5) and len(oproepen) >= 2
+
+
+def test_minmax_haalbaar_rondt_een_doel_niet_af_voorbij_genoeg(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Six persons from 6 + 0 (1.5), first target and ``genoeg`` 1.1: rounded up to a
+    value the level can take (1.25, 5 + 1) a point there would not be good enough; the
+    search asks for at most 1.1 (4 + 2 or 3 + 3) and one search ends the descent."""
+    oproepen = _tel_deel_mips(monkeypatch)
+    uit = _haalbaar(np.array([1.5, 6.0, 0.0]), doelwaarde=1.1, personen=6, genoeg=1.1)
+    assert uit.objectief is not None and uit.objectief <= 1.1
+    assert len(oproepen) == 1
 
 
 def test_minmax_haalbaar_warm_slaat_onbereikbare_doelen_over(
@@ -427,6 +482,30 @@ def test_samen_kiest_zonder_te_kijken_wie_eerst_klaar_is(vertraging: float) -> N
     vast = replace(vast, kol_onder=x_slecht.copy(), kol_boven=x_slecht.copy())
     uit, van_naast = nv.samen(backend, vast, opties, net, werk, naast(x_goed), 0.4)
     assert van_naast and uit.solver == "naast"
+
+    # A job with priority (the min-max descent) whose own point closed the gap sets its
+    # event: that point wins, even over a main sub-MIP that reaches the target (the main
+    # one was told to stop). Without the event the main one's point wins as before, and
+    # such a job is not stopped (it ends by itself once it sees the main point).
+    for zet in (True, False):
+        voorrang = threading.Event()
+        toekomst: Future[BackendUitkomst] = Future()
+        uit_naast = BackendUitkomst(
+            Status.TIJDSLIMIET, x_slecht, float(p.c @ x_slecht), None, None, 0.0, "naast"
+        )
+
+        def klaar(
+            zet: bool, v: threading.Event, f: Future[BackendUitkomst], u: BackendUitkomst
+        ) -> None:
+            if zet:
+                v.set()
+            f.set_result(u)
+
+        threading.Timer(vertraging, klaar, args=(zet, voorrang, toekomst, uit_naast)).start()
+        job = nv.Naast(toekomst, threading.Event(), True, voorrang=voorrang)
+        uit, van_naast = nv.samen(backend, replace(p, doel=0.5), opties, net, werk, job, 0.5)
+        assert van_naast is zet and not job.stop.is_set()
+        assert uit.solver == "naast" if zet else uit.objectief == pytest.approx(0.5)
 
 
 def test_direct_voert_uit_als_het_resultaat_nodig_is_en_geeft_fouten_door() -> None:

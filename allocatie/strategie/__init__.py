@@ -93,7 +93,12 @@ rounds small and fast:
    (national overvulling: 1.3 in three of four runs); with the descent beside
    it 0.25, proven optimal, in eight of eight. After its first search the
    descent waits for the sub-MIP and goes on from its point when that is
-   better (a fixed point in the sequence; nf-12 overvulling 157 -> 75 s). On
+   better (a fixed point in the sequence; nf-12 overvulling 157 -> 75 s). When
+   the descent's own point closes the gap it wins and the sub-MIP stops
+   (``Naast.voorrang``); when a search proves the gap target out of reach in
+   its neighbourhood it ends, and the next width follows. A search without
+   objective has its root LP solved by the interior point method
+   (`HighsBackend`), a phase 1 the dual simplex takes longer over. On
    the cost level a sub-MIP with a wider neighbourhood runs beside the narrow
    one; while no sub-MIP has improved the cost-blind start, one that found
    nothing is followed by a feasibility search ``c x <= T`` without objective

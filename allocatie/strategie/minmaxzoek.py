@@ -81,6 +81,7 @@ def minmax_haalbaar(
     afbreken: threading.Event | None = None,
     buiten_bereik: BuitenBereik | None = None,
     hoofd: Future[BackendUitkomst] | None = None,
+    voorrang: threading.Event | None = None,
 ) -> BackendUitkomst:
     """A descent of feasibility searches on a min-max level near ``beste`` (beside a sub-MIP).
 
@@ -102,7 +103,12 @@ def minmax_haalbaar(
     households: eerlijkheid "at most 0.06" infeasible in 11 s, "at most 0.07" 0.0698 in 21 s).
     One notch at a time was too slow (national overvulling: 0.259, 0.258, 0.257 in 21 s;
     halving: 0.259, one target out of reach, 0.25 in 13 s). Stops when a search strictly below
-    the best finds nothing, when a search is not proven infeasible but finds nothing, after
+    the best finds nothing, when a search is not proven infeasible but finds nothing, when
+    a sub-MIP proves a target at or above ``genoeg`` out of reach while a better point than the
+    first is in hand (from the descent or the main sub-MIP: no point of this neighbourhood
+    can close the gap, so a wider one is the next step; family member nf-12, overvulling:
+    "at most 0.3378" proven out of reach against ``genoeg`` 0.3377, then two more searches
+    of 33,075 columns, 12 s each, for an improvement of at most 0.003), after
     ``instellingen.zoekstappen`` searches (each at most ``knopen_deel`` nodes: deterministic),
     once a point is at most ``genoeg`` (it closes the level's gap), or at the safety deadline
     ``tot``, or when ``afbreken`` is set (its result then does not count). Returns the last
@@ -116,8 +122,11 @@ def minmax_haalbaar(
     such a search is not run again, and every new proof is added.
 
     ``hoofd``: the outcome of the sub-MIP this descent runs beside. After its first step the
-    descent waits for it and goes on from its point when that is better: a fixed point in
-    the sequence, so the outcome does not depend on which finished first. Without it the
+    descent waits for it and goes on from its point when that is better (and ends when
+    that point closes the gap): a fixed point in the sequence, so the outcome does not
+    depend on which finished first. ``voorrang``: set when the descent's own point closes
+    the gap (at most ``genoeg``); the main sub-MIP then stops and this point wins
+    (`samen`). Both depend only on the descent's own searches, never on timing. Without it the
     descent went on from its own, worse values (family member nf-12, overvulling: the main
     sub-MIP reached 0.3443 after 15 s; the descent beside it ran 125 s more from the
     start value 6 and ended at 0.3462).
@@ -126,13 +135,24 @@ def minmax_haalbaar(
     gevonden: BackendUitkomst | None = None
     uit = BackendUitkomst(Status.GEEN_OPLOSSING, None, None, None, None, 0.0, "")
     doel = doelwaarde  # None: the next target follows from ``onder`` and the best value
+    beter = False  # whether a point better than the first ``beste`` is in hand
+    buiten: float | None = None  # the last target a sub-MIP proved out of reach here
     for stap in range(instellingen.zoekstappen):
         if afbreken is not None and afbreken.is_set():
             break
         if stap == 1 and hoofd is not None and hoofd.exception() is None:
             x = hoofd.result().x
             if x is not None and mm.waarde(x) < mm.waarde(beste):
-                beste, doel = x, None
+                beste, doel, beter = x, None, True
+                if mm.waarde(x) <= genoeg:
+                    break  # the main sub-MIP closed the gap: its point wins
+        if (
+            buiten is not None
+            and np.isfinite(genoeg)
+            and buiten >= genoeg
+            and (beter or gevonden is not None)
+        ):
+            break  # proven: no point of this neighbourhood closes the gap; widen instead
         # Past the deadline the next solve stops at once and says so (`BackendUitkomst.klok`).
         tijd = tot - time.perf_counter()
         waarde = mm.waarde(beste)
@@ -141,7 +161,12 @@ def minmax_haalbaar(
         boven = mm.strikt(waarde)
         if doel is None:
             doel = onder + instellingen.doel_stap * (waarde - onder)
-        doel = mm.volgende(doel)
+        # Up to a value a gemeente can reach in whole persons, but never past ``genoeg``:
+        # a point at the rounded value would not close the gap (family member nf-14,
+        # eerlijkheid: "at most 0.232283" against ``genoeg`` 0.232273 found a point at
+        # the target, and one more search of 44,924 columns, 23 s, followed).
+        volgende = mm.volgende(doel)
+        doel = genoeg if doel <= genoeg < volgende else volgende
         alleen_strikt = doel >= waarde or bool(np.all(mm.grenzen(doel) >= boven))
         if not alleen_strikt:
             boven = np.minimum(boven, mm.grenzen(doel))
@@ -193,8 +218,12 @@ def minmax_haalbaar(
             x[mm.z] = max(probleem.kol_onder[mm.z], mm.waarde(x))
             gevonden = replace(uit, x=x, objectief=float(c @ x), grens=None, gap=None)
             beste, doel = x, None
+            if mm.waarde(x) <= genoeg:
+                if voorrang is not None:
+                    voorrang.set()  # its own point closes the gap: it wins (`samen`)
+                break
         elif uit.status is Status.ONHAALBAAR and not alleen_strikt:
-            onder = doel
+            onder = buiten = doel
             doel = doel * instellingen.haalbaar_doel if gevonden is None else None
         else:
             break

@@ -66,6 +66,10 @@ class Naast(NamedTuple):
     wachten: bool
     #: Where `samen` puts the main sub-MIP's outcome for the job (None: it does not use it).
     hoofd: Future[BackendUitkomst] | None = None
+    #: Set by the job when its own point closes the gap before it has seen the main
+    #: sub-MIP's outcome: its point then wins, and the main sub-MIP stops at its next
+    #: chance (what it has then does not count). None: the job has no such priority.
+    voorrang: threading.Event | None = None
 
 
 def samen(
@@ -81,22 +85,30 @@ def samen(
 
     ``naast`` is the job (`Naast`). The rule depends
     only on what each job finds within its own work budget, never on which
-    finishes first: the main sub-MIP has priority. If it reaches ``doel`` its
-    point is taken and the job beside is stopped (whatever that one found is
-    discarded, so stopping it early changes nothing; a clock cut of a stopped job
-    is not counted, `BewaakteBackend`). Otherwise the job beside
-    runs to its own end (nothing stops it) and the better point wins, the main
-    one's on a tie. The main one starts at once, the job beside often only after
-    the next level's LP, so the main one usually decides first (national
-    round: eerlijkheid 29 s against 43 s, overvulling 24 s against 31 s, under
-    load). With `Direct` the job beside has already run: the same outcome,
-    strictly sequential. Returns the point and whether it came from the job
-    beside.
+    finishes first. A job with ``voorrang`` (the min-max descent) that closes the
+    gap with its own first point wins: it sets the event, the main sub-MIP stops at
+    its next chance and its point is discarded (family member nf-12, overvulling:
+    the descent had the optimum 1/3 after 8 s, the main sub-MIP beside it ran 27 s
+    more to its node limit; nf-03: 12 s). Otherwise the main sub-MIP has priority:
+    if it reaches ``doel`` its point is taken; a job with ``voorrang`` then ends at
+    its next step (it sees the main point, `minmax_haalbaar`), any other is stopped
+    (whatever it found is discarded, so stopping it early changes nothing; a clock
+    cut of a stopped job is not counted, `BewaakteBackend`). Otherwise the job
+    beside runs to its own end and the better point wins, the main one's on a
+    tie. With `Direct` the job beside runs after the main one: the same outcome,
+    strictly sequential. Returns the point and whether it came from the job beside.
     """
     c = buurt.c
+    voorrang = None if naast is None else naast.voorrang
     try:
         hoofd = los_deel(
-            backend, buurt, opties, net.rest(), knopen=werk.knopen_deel, knoopwerk=werk.knoopwerk
+            backend,
+            buurt,
+            opties,
+            net.rest(),
+            voorrang,
+            knopen=werk.knopen_deel,
+            knoopwerk=werk.knoopwerk,
         )
     except BaseException as fout:
         if naast is not None and naast.hoofd is not None:
@@ -104,15 +116,24 @@ def samen(
         raise
     if naast is None:
         return hoofd, False
-    toekomst, stop, wachten, voor_naast = naast
+    toekomst, stop, wachten, voor_naast, _ = naast
     if voor_naast is not None:
         voor_naast.set_result(hoofd)  # the job beside may go on from it (`minmax_haalbaar`)
-    if bereikt(hoofd, c, doel):
+    if voorrang is not None:
+        # It ends by itself once it has seen the main point (`minmax_haalbaar`).
+        ander = toekomst.result()
+        if voorrang.is_set():
+            log.info("Zoektocht naast de buurt-MIP sluit de gap met haar eigen punt")
+            return ander, True
+        if bereikt(hoofd, c, doel):
+            return hoofd, False
+    elif bereikt(hoofd, c, doel):
         stop.set()
         if wachten:
             toekomst.exception()  # wait until it has stopped; its point does not count
         return hoofd, False
-    ander = toekomst.result()
+    else:
+        ander = toekomst.result()
     wa = float(c @ ander.x) if ander.x is not None else np.inf
     log.info("Zoektocht naast de buurt-MIP: %s, waarde %.6g", ander.status.value, wa)
     if ander.x is not None and (hoofd.x is None or wa < float(c @ hoofd.x) - 1e-9):
@@ -588,7 +609,7 @@ class NiveauZoektocht:
                 if self.grens > self.lp_grens
                 else max(self.doel, ins.haalbaar_doel * self.grens)
             )
-            stop = threading.Event()
+            stop, voorrang = threading.Event(), threading.Event()
             hoofd: Future[BackendUitkomst] = Future()
             return Naast(
                 tweede.submit(
@@ -610,10 +631,12 @@ class NiveauZoektocht:
                     afbreken=stop,
                     buiten_bereik=self.buiten_bereik,
                     hoofd=hoofd,
+                    voorrang=voorrang,
                 ),
                 stop,
                 wachten=True,
                 hoofd=hoofd,
+                voorrang=voorrang,
             )
         if self.heel:
             return None
