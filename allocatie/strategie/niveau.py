@@ -66,9 +66,9 @@ class Naast(NamedTuple):
     wachten: bool
     #: Where `samen` puts the main sub-MIP's outcome for the job (None: it does not use it).
     hoofd: Future[BackendUitkomst] | None = None
-    #: Set by the job when its own point closes the gap before it has seen the main
-    #: sub-MIP's outcome: its point then wins, and the main sub-MIP stops at its next
-    #: chance (what it has then does not count). None: the job has no such priority.
+    #: Set by the job when a point it found itself closes the gap: that point then wins,
+    #: and a main sub-MIP still running stops at its next chance (what it has then does
+    #: not count). None: the job has no such priority.
     voorrang: threading.Event | None = None
 
 
@@ -86,7 +86,7 @@ def samen(
     ``naast`` is the job (`Naast`). The rule depends
     only on what each job finds within its own work budget, never on which
     finishes first. A job with ``voorrang`` (the min-max descent) that closes the
-    gap with its own first point wins: it sets the event, the main sub-MIP stops at
+    gap with a point it found itself wins: it sets the event, the main sub-MIP stops at
     its next chance and its point is discarded (family member nf-12, overvulling:
     the descent had the optimum 1/3 after 8 s, the main sub-MIP beside it ran 27 s
     more to its node limit; nf-03: 12 s). Otherwise the main sub-MIP has priority:
