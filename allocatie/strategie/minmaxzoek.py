@@ -142,9 +142,9 @@ def minmax_haalbaar(
             break
         if stap == 1 and hoofd is not None and hoofd.exception() is None:
             x = hoofd.result().x
-            if x is not None and mm.waarde(x) < mm.waarde(beste):
+            if x is not None and (w := mm.waarde(x)) < mm.waarde(beste):
                 beste, doel, beter = x, None, True
-                if mm.waarde(x) <= genoeg:
+                if w <= genoeg:
                     break  # the main sub-MIP closed the gap: its point wins
         if (
             buiten is not None
@@ -156,8 +156,8 @@ def minmax_haalbaar(
         # Past the deadline the next solve stops at once and says so (`BackendUitkomst.klok`).
         tijd = tot - time.perf_counter()
         waarde = mm.waarde(beste)
-        if waarde <= onder or (gevonden is not None and waarde <= genoeg):
-            break  # at the bound, or good enough: nothing more to look for
+        if waarde <= onder:
+            break  # at the bound: nothing more to look for (a point at most ``genoeg`` ended it)
         boven = mm.strikt(waarde)
         if doel is None:
             doel = onder + instellingen.doel_stap * (waarde - onder)
